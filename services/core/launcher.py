@@ -1,0 +1,107 @@
+"""``newsflow run``: the local launcher. Starts the broker (unless one is configured), every
+service as its own process, restarts a service that exits unexpectedly (with backoff, as a
+container restart policy would), and on Ctrl-C or SIGTERM stops everything it started."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from services.core import localkafka
+from services.core.logs import get_logger
+from services.core.settings import ServiceName, Settings
+
+log = get_logger(__name__)
+STOP_GRACE_S = 20.0
+STABLE_AFTER_S = 30.0
+
+
+@dataclass
+class Supervised:
+    """One service process and its restart bookkeeping."""
+
+    name: ServiceName
+    process: asyncio.subprocess.Process | None = None
+    restarts: int = 0
+    started_at: float = field(default_factory=time.monotonic)
+
+
+async def spawn(name: ServiceName) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", f"services.{name}", stdin=asyncio.subprocess.DEVNULL
+    )
+
+
+async def supervise(unit: Supervised, stop: asyncio.Event, max_backoff_s: float) -> None:
+    """Keep one service running until ``stop``; restart it with backoff when it exits."""
+    while not stop.is_set():
+        unit.started_at = time.monotonic()
+        unit.process = await spawn(unit.name)
+        log.info("service_started", name=unit.name, pid=unit.process.pid)
+        waiter = asyncio.create_task(unit.process.wait())
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if stop.is_set():
+            await terminate(unit.process, STOP_GRACE_S)
+            return
+        code = waiter.result()
+        if time.monotonic() - unit.started_at > STABLE_AFTER_S:
+            unit.restarts = 0
+        delay = min(2.0**unit.restarts, max_backoff_s)
+        unit.restarts += 1
+        log.warning("service_exited_restarting", name=unit.name, code=code, retry_in_s=delay)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+
+
+async def terminate(process: asyncio.subprocess.Process, grace_s: float) -> None:
+    """SIGTERM, then SIGKILL after ``grace_s``: exactly this child, nothing else."""
+    if process.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), grace_s)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+    log.info("service_stopped", pid=process.pid, code=process.returncode)
+
+
+async def run(
+    settings: Settings,
+    services: Sequence[ServiceName],
+    after_start: Callable[[], Awaitable[None]] | None = None,
+) -> int:
+    """Run ``services`` until interrupted; returns the exit code."""
+    started_broker = False
+    if not settings.uses_external_kafka:
+        current, took = localkafka.start(settings)
+        started_broker = took > 0
+        log.info(
+            "broker_ready", bootstrap=current.bootstrap, pid=current.pid, took_s=round(took, 1)
+        )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    units = [Supervised(name) for name in services]
+    tasks = [asyncio.create_task(supervise(unit, stop, 30.0)) for unit in units]
+    try:
+        if after_start is not None:
+            await after_start()
+        await stop.wait()
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if started_broker:
+            localkafka.stop(settings)
+            log.info("broker_stopped")
+    return 0

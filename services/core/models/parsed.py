@@ -1,0 +1,44 @@
+"""``articles.parsed.v1``: clean article fields."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from services.core.models.base import Message
+
+
+class ParsedArticle(Message):
+    """An article reduced to clean, typed fields."""
+
+    schema_version: Literal[1] = 1
+    id: str
+    url: str | None = None
+    canonical_url: str | None = None
+    source: str | None = None
+    site_name: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    published_at: AwareDatetime | None = Field(
+        default=None, description="Publication time with the source's UTC offset."
+    )
+    published_at_utc: AwareDatetime | None = Field(
+        default=None, description="The same instant in UTC."
+    )
+    updated_at: AwareDatetime | None = None
+    language: str | None = Field(default=None, description="ISO 639-1 code.")
+    paragraphs: list[str] = Field(description="Body paragraphs, boilerplate removed.")
+    lead: str | None = None
+    word_count: int = 0
+    cited_outlets: list[str] = Field(default_factory=list)
+    boilerplate_removed: list[str] = Field(default_factory=list)
+    parser_version: str
+    warnings: list[str] = Field(default_factory=list)
+    metadata: dict[str, str] = Field(default_factory=dict)
+    received_at: AwareDatetime
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)

@@ -1,0 +1,42 @@
+"""Typed records crossing the Kafka boundary, independent of aiokafka's own types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from services.core.headers import Headers, header_map
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumedRecord:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: Headers = field(default_factory=list)
+    timestamp_ms: int = 0
+
+    @property
+    def key_text(self) -> str | None:
+        return None if self.key is None else self.key.decode("utf-8", "replace")
+
+    def header(self, name: str) -> str | None:
+        return header_map(self.headers).get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingRecord:
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: Headers = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """Where the broker put an acknowledged record."""
+
+    topic: str
+    partition: int
+    offset: int

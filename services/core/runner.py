@@ -1,0 +1,250 @@
+"""The consumer runner every stage uses: transactional read-process-write.
+
+The commit order is written once, here: a batch's outputs and its input offsets are one Kafka
+transaction, so the offsets are committed only together with the outputs, and a crash at any
+point leaves either both or neither for ``read_committed`` readers. Each input partition has its
+own transactional producer (``<group>.<topic>.<partition>``), so the owner of a partition after a
+rebalance or restart fences any zombie that still thinks it owns it.
+
+Error policy, the one catch-all of the project:
+
+* permanent (the record can never be processed) → a DLQ record with the reason, inside the same
+  transaction, then the partition moves on;
+* transient (broker, disk or database unavailable) → abort, back off (bounded), rewind to the
+  committed offset and try again; nothing is ever skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from aiokafka.errors import KafkaError
+
+from services.core import kafka, metrics
+from services.core.deadletters import dead_letter_record
+from services.core.errors import TransientError
+from services.core.logs import get_logger
+from services.core.records import ConsumedRecord, OutgoingRecord
+from services.core.settings import Settings
+
+Handler = Callable[[ConsumedRecord], Awaitable[Sequence[OutgoingRecord]]]
+Policy = Literal["permanent", "transient"]
+TopicPartition = tuple[str, int]
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One read-process-write stage: where it reads, its group, and its handler."""
+
+    name: str
+    input_topic: str
+    group_id: str
+    dlq_topic: str
+    handler: Handler
+
+
+def classify(error: BaseException) -> Policy:
+    """The error policy: dependency failures are transient, everything else permanent."""
+    if isinstance(error, TransientError | KafkaError | OSError | sqlite3.OperationalError):
+        return "transient"
+    return "permanent"
+
+
+class Backoff:
+    """Exponential backoff with a ceiling; reset after a success."""
+
+    def __init__(self, initial_s: float, max_s: float) -> None:
+        self._initial, self._max, self._attempt = initial_s, max_s, 0
+
+    def next_delay(self) -> float:
+        delay: float = min(self._initial * 2.0**self._attempt, self._max)
+        self._attempt += 1
+        return delay
+
+    def reset(self) -> None:
+        self._attempt = 0
+
+
+class StageRunner:
+    """Runs a stage until ``stop`` is set: fetch, process per partition, commit, repeat."""
+
+    def __init__(self, settings: Settings, stage: Stage) -> None:
+        self._settings = settings
+        self._stage = stage
+        self._producers: dict[TopicPartition, Any] = {}
+        self._lock = asyncio.Lock()
+        self._backoff = Backoff(settings.retry_backoff_initial_s, settings.retry_backoff_max_s)
+        self._consumer: Any = None
+        self.started = False
+        self.healthy = True
+        self.last_loop_at = time.monotonic()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        stage = self._stage
+        self._consumer = kafka.make_consumer(
+            self._settings, stage.group_id, max_poll_records=self._settings.consumer_batch_size
+        )
+        self._consumer.subscribe(
+            [stage.input_topic], listener=kafka.RebalanceHooks(self._assigned, self._revoked)
+        )
+        await self._consumer.start()
+        self.started = True
+        log.info("stage_started", stage=stage.name, topic=stage.input_topic, group=stage.group_id)
+        try:
+            while not stop.is_set():
+                self.last_loop_at = time.monotonic()
+                batches = await self._consumer.getmany(
+                    timeout_ms=self._settings.consumer_fetch_timeout_ms,
+                    max_records=self._settings.consumer_batch_size,
+                )
+                async with self._lock:
+                    for tp, messages in batches.items():
+                        if messages:
+                            await self._process_partition((tp.topic, tp.partition), messages)
+        finally:
+            await self._shutdown()
+
+    async def _shutdown(self) -> None:
+        async with self._lock:
+            for producer in self._producers.values():
+                await producer.stop()
+            self._producers.clear()
+        await self._consumer.stop()
+        log.info("stage_stopped", stage=self._stage.name)
+
+    async def _assigned(self, assigned: set[TopicPartition]) -> None:
+        metrics.ASSIGNED_PARTITIONS.labels(self._stage.name).set(len(assigned))
+        log.info("partitions_assigned", stage=self._stage.name, partitions=sorted(assigned))
+
+    async def _revoked(self, revoked: set[TopicPartition]) -> None:
+        async with self._lock:  # waits for the in-flight transaction to end
+            for tp in revoked:
+                producer = self._producers.pop(tp, None)
+                if producer is not None:
+                    await producer.stop()
+        log.info("partitions_revoked", stage=self._stage.name, partitions=sorted(revoked))
+
+    async def _producer_for(self, tp: TopicPartition) -> Any:
+        producer = self._producers.get(tp)
+        if producer is None:
+            txn_id = f"{self._stage.group_id}.{tp[0]}.{tp[1]}"
+            producer = kafka.make_producer(self._settings, transactional_id=txn_id)
+            await producer.start()  # init_transactions: fences any zombie with this id
+            self._producers[tp] = producer
+        return producer
+
+    async def _process_partition(self, tp: TopicPartition, messages: Sequence[Any]) -> None:
+        if kafka.partition(*tp) not in self._consumer.assignment():
+            return  # revoked since the fetch: the new owner starts from the committed offset
+        started = time.perf_counter()
+        try:
+            producer = await self._producer_for(tp)
+            async with producer.transaction():
+                sends = []
+                for message in messages:
+                    for out in await self._handle(kafka.to_consumed(message)):
+                        sends.append(
+                            await producer.send(
+                                out.topic, out.value, key=out.key, headers=out.headers
+                            )
+                        )
+                await asyncio.gather(*sends)
+                offsets = {kafka.partition(*tp): messages[-1].offset + 1}
+                await producer.send_offsets_to_transaction(offsets, self._stage.group_id)
+        except Exception as error:
+            if classify(error) == "permanent":
+                raise  # a bug in the runner itself, not a bad record: crash loudly
+            await self._recover(tp, error)
+            return
+        self._backoff.reset()
+        self.healthy = True
+        metrics.TRANSACTION_SECONDS.labels(self._stage.name).observe(time.perf_counter() - started)
+
+    async def _handle(self, record: ConsumedRecord) -> Sequence[OutgoingRecord]:
+        stage = self._stage.name
+        started = time.perf_counter()
+        metrics.RECORDS_IN.labels(stage).inc()
+        bound = log.bind(
+            stage=stage,
+            article_id=record.key_text,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+        )
+        try:
+            outputs = await self._stage.handler(record)
+        except Exception as error:
+            if classify(error) == "transient":
+                raise
+            outputs = [dead_letter_record(self._stage.dlq_topic, stage, record, error)]
+            metrics.RECORDS_FAILED.labels(stage, "permanent").inc()
+            bound.warning(
+                "record_dead_lettered",
+                error_class=type(error).__name__,
+                error=str(error)[:500],
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            )
+            return outputs
+        elapsed = time.perf_counter() - started
+        metrics.PROCESSING_SECONDS.labels(stage).observe(elapsed)
+        for out in outputs:
+            metrics.RECORDS_OUT.labels(stage, out.topic).inc()
+        bound.info(
+            "record_processed",
+            outcome="ok",
+            outputs=len(outputs),
+            duration_ms=round(elapsed * 1000, 3),
+        )
+        return outputs
+
+    async def _recover(self, tp: TopicPartition, error: BaseException) -> None:
+        """Transient failure: drop the producer, back off, rewind to the committed offset."""
+        self.healthy = False
+        delay = self._backoff.next_delay()
+        metrics.RETRIES.labels(self._stage.name).inc()
+        metrics.RECORDS_FAILED.labels(self._stage.name, "transient").inc()
+        log.warning(
+            "transient_failure_retrying",
+            stage=self._stage.name,
+            partition=tp[1],
+            error_class=type(error).__name__,
+            error=str(error)[:500],
+            retry_in_s=round(delay, 3),
+        )
+        producer = self._producers.pop(tp, None)
+        if producer is not None:
+            await _stop_quietly(producer)
+        await asyncio.sleep(delay)
+        await self._rewind(tp)
+
+    async def _rewind(self, tp: TopicPartition) -> None:
+        """Move the fetch position back to the committed offset, asking until the broker answers."""
+        partition = kafka.partition(*tp)
+        while partition in self._consumer.assignment():
+            try:
+                committed = await asyncio.wait_for(self._consumer.committed(partition), 10.0)
+            except (KafkaError, TimeoutError) as error:
+                log.warning(
+                    "committed_offset_unavailable", stage=self._stage.name, error=repr(error)
+                )
+                await asyncio.sleep(self._backoff.next_delay())
+                continue
+            if committed is None:
+                await self._consumer.seek_to_beginning(partition)
+            else:
+                self._consumer.seek(partition, committed)
+            return
+
+
+async def _stop_quietly(producer: Any) -> None:
+    try:
+        await producer.stop()
+    except (KafkaError, OSError) as error:
+        log.warning("producer_stop_failed", error=repr(error))

@@ -1,0 +1,100 @@
+"""Settings of every service, read from the environment (prefix ``NEWSFLOW_``) and ``.env``.
+
+This is the only module that reads the environment. Each field is documented in README.md.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ServiceName = Literal["ingest", "parser", "dedup", "store", "gateway"]
+SERVICES: tuple[ServiceName, ...] = ("ingest", "parser", "dedup", "store", "gateway")
+CONSUMER_SERVICES: tuple[ServiceName, ...] = ("parser", "dedup", "store")
+
+
+class Settings(BaseSettings):
+    """Everything a newsflow process can be told from outside."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSFLOW_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    # Kafka
+    kafka_bootstrap_servers: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"
+        ),
+        description="An existing cluster to use; when unset, the local broker is used.",
+    )
+    kafka_port: int = 9092
+    kafka_controller_port: int = 9093
+    kafka_heap: str = "512m"
+    kafka_version: str = "4.1.1"
+    kafka_start_timeout_s: float = 90.0
+    topic_prefix: str = ""
+    topic_partitions: int = Field(default=3, ge=1)
+    topic_replication_factor: int = Field(default=1, ge=1)
+    raw_retention_ms: int = 7 * 24 * 3600 * 1000
+    dlq_retention_ms: int = 30 * 24 * 3600 * 1000
+
+    # Consumer stages
+    consumer_batch_size: int = Field(default=500, ge=1)
+    consumer_fetch_timeout_ms: int = Field(default=200, ge=1)
+    retry_backoff_initial_s: float = Field(default=0.2, gt=0)
+    retry_backoff_max_s: float = Field(default=10.0, gt=0)
+    session_timeout_ms: int = Field(default=10_000, ge=1000)
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
+
+    # Paths and ports
+    data_dir: Path = Path("data")
+    cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "newsflow")
+    host: str = "127.0.0.1"
+    ingest_port: int = 8000
+    gateway_port: int = 8080
+    health_port_base: int = 9101
+    instance_id: str = Field(default="0", description="Distinguishes replicas of one service.")
+
+    # Ingest
+    ingest_api_keys: str = Field(default="", repr=False, description="Comma-separated API keys.")
+    ingest_max_article_bytes: int = 5 * 1024 * 1024
+    ingest_max_batch_bytes: int = 32 * 1024 * 1024
+    ingest_max_batch_items: int = 1000
+    ingest_send_timeout_s: float = 10.0
+    ingest_max_in_flight: int = 20_000
+
+    # Logging
+    log_level: str = "INFO"
+    log_format: Literal["auto", "json", "console"] = "auto"
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return self.kafka_bootstrap_servers or f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def uses_external_kafka(self) -> bool:
+        return self.kafka_bootstrap_servers is not None
+
+    @cached_property
+    def api_keys(self) -> frozenset[str]:
+        return frozenset(k.strip() for k in self.ingest_api_keys.split(",") if k.strip())
+
+    def health_port(self, service: ServiceName) -> int:
+        """Each consumer service's health/metrics port, counted up from ``health_port_base``
+        (a base of 0 means any free port)."""
+        if self.health_port_base == 0:
+            return 0
+        return self.health_port_base + CONSUMER_SERVICES.index(service)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "newsflow.db"
+
+    @property
+    def dedup_state_path(self) -> Path:
+        return self.data_dir / "dedup.db"

@@ -12,8 +12,8 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from services.core.runner import StageRunner
 from services.core.records import OutgoingRecord
+from services.core.runner import StageRunner
 from services.core.settings import Settings
 from tests.integration.echo_stage import echo_stage
 from tests.integration.flow import committed_offsets, create_topics, produce, read_committed
@@ -110,7 +110,9 @@ async def test_stage_killed_mid_stream_yields_each_output_exactly_once(settings:
             first.kill()
     second = start_stage(settings, delay_s=0.0)
     try:
-        out = await read_committed(settings, topics.parsed, expected=count, timeout_s=90, settle_s=2)
+        out = await read_committed(
+            settings, topics.parsed, expected=count, timeout_s=90, settle_s=2
+        )
     finally:
         second.send_signal(signal.SIGTERM)
         code = second.wait(30)

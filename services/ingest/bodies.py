@@ -1,0 +1,135 @@
+"""Request bodies into validated articles, with a precise error for every way they go wrong.
+
+Pure: takes bytes and a media type, returns ``ArticleIn`` values or raises ``BodyError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import orjson
+from pydantic import ValidationError
+
+from services.ingest.requests import ArticleIn
+
+JSON = "application/json"
+NDJSON = "application/x-ndjson"
+TEXT_TYPES = ("text/plain", "text/html")
+QUERY_FIELDS = ("id", "url", "source", "title", "language")
+
+
+@dataclass(frozen=True)
+class BodyError(Exception):
+    """Why a body (or one batch item) was refused, as an HTTP status and a stable code."""
+
+    status: int
+    code: str
+    message: str
+    detail: list[dict[str, str]] | None = field(default=None)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+def media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def decode_utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BodyError(
+            400, "invalid_utf8", f"body is not valid UTF-8 ({error.reason} at byte {error.start})"
+        ) from error
+
+
+def validation_detail(error: ValidationError) -> list[dict[str, str]]:
+    return [
+        {"field": ".".join(str(part) for part in item["loc"]) or "body", "message": item["msg"]}
+        for item in error.errors()
+    ]
+
+
+def validate_item(data: object) -> ArticleIn:
+    if not isinstance(data, dict):
+        raise BodyError(422, "invalid_article", "an article must be a JSON object")
+    try:
+        return ArticleIn.model_validate(data)
+    except ValidationError as error:
+        fields = ", ".join(d["field"] for d in validation_detail(error))
+        raise BodyError(
+            422, "invalid_article", f"invalid fields: {fields}", validation_detail(error)
+        ) from error
+
+
+def load_json(text: str) -> object:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        raise BodyError(400, "malformed_json", f"body is not valid JSON: {error}") from error
+
+
+def parse_single(body: bytes, content_type: str | None, query: Mapping[str, str]) -> ArticleIn:
+    kind = media_type(content_type)
+    text = decode_utf8(body)
+    if kind == JSON:
+        return validate_item(load_json(text))
+    if kind in TEXT_TYPES:
+        unknown = sorted(set(query) - set(QUERY_FIELDS))
+        if unknown:
+            raise BodyError(
+                422, "unknown_parameters", f"unknown query parameters: {', '.join(unknown)}"
+            )
+        fields = {name: query[name] for name in QUERY_FIELDS if name in query}
+        return validate_item({**fields, "content": text, "content_type": kind})
+    raise BodyError(
+        415,
+        "unsupported_media_type",
+        f"send {JSON}, text/plain or text/html, not {kind or 'nothing'}",
+    )
+
+
+def parse_batch(
+    body: bytes, content_type: str | None, max_items: int, max_item_bytes: int
+) -> list[ArticleIn | BodyError]:
+    """Every item of a batch: validated, or the reason it was refused. The batch itself must be a
+    JSON array or NDJSON of at most ``max_items`` items."""
+    kind = media_type(content_type)
+    text = decode_utf8(body)
+    if kind == JSON:
+        data = load_json(text)
+        if not isinstance(data, list):
+            raise BodyError(422, "invalid_batch", "a JSON batch must be an array of articles")
+        raw_items: list[object] = list(data)
+        sizes = [len(orjson.dumps(item)) for item in raw_items]
+    elif kind == NDJSON:
+        lines = [line for line in text.splitlines() if line.strip()]
+        raw_items, sizes = [], []
+        for number, line in enumerate(lines, start=1):
+            try:
+                raw_items.append(orjson.loads(line))
+            except orjson.JSONDecodeError as error:
+                raw_items.append(BodyError(400, "malformed_json", f"line {number}: {error}"))
+            sizes.append(len(line.encode()))
+    else:
+        raise BodyError(
+            415, "unsupported_media_type", f"send {JSON} or {NDJSON}, not {kind or 'nothing'}"
+        )
+    if not raw_items:
+        raise BodyError(422, "empty_batch", "the batch has no articles")
+    if len(raw_items) > max_items:
+        raise BodyError(413, "batch_too_large", f"{len(raw_items)} items; at most {max_items}")
+    return [_item(raw, size, max_item_bytes) for raw, size in zip(raw_items, sizes, strict=True)]
+
+
+def _item(raw: object, size: int, max_item_bytes: int) -> ArticleIn | BodyError:
+    if isinstance(raw, BodyError):
+        return raw
+    if size > max_item_bytes:
+        return BodyError(413, "article_too_large", f"{size} bytes; at most {max_item_bytes}")
+    try:
+        return validate_item(raw)
+    except BodyError as error:
+        return error

@@ -1,0 +1,123 @@
+"""Publishes raw articles: builds the record and waits for the broker's acknowledgement.
+
+A record counts as accepted only once the broker acknowledged it (``acks=all``, idempotent
+producer); a broker that does not answer within the bound is reported as unavailable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka.errors import KafkaError
+
+from services.core import kafka
+from services.core.errors import BrokerUnavailableError, NewsflowError
+from services.core.headers import TraceContext, cloudevent_headers
+from services.core.logs import get_logger
+from services.core.models import RawArticle
+from services.core.records import Delivered, OutgoingRecord
+from services.core.settings import Settings
+
+log = get_logger(__name__)
+RAW_EVENT_TYPE = "dev.newsflow.article.accepted.v1"
+READY_CHECK_S = 2.0
+
+
+class SaturatedError(NewsflowError):
+    """Too many records in flight: the client should slow down."""
+
+
+def raw_record(topic: str, article: RawArticle, trace: TraceContext) -> OutgoingRecord:
+    headers = cloudevent_headers(
+        event_id=str(uuid.uuid4()),
+        source="/newsflow/ingest",
+        event_type=RAW_EVENT_TYPE,
+        time=article.received_at,
+        trace=trace,
+    )
+    return OutgoingRecord(topic, article.id.encode(), article.to_bytes(), headers)
+
+
+class Publisher:
+    """The ingest service's one producer, with a readiness flag kept fresh in the background."""
+
+    def __init__(self, settings: Settings, topic: str) -> None:
+        self._settings = settings
+        self.topic = topic
+        self._producer: Any = kafka.make_producer(settings, linger_ms=2)
+        self._in_flight = 0
+        self._started = False
+        self.ready = False
+        self._connected = asyncio.Event()
+        self._watch: asyncio.Task[None] | None = None
+
+    async def start(self, first_connect_s: float = 5.0) -> None:
+        """Start the readiness watch; give the first connection a moment before serving."""
+        self._watch = asyncio.create_task(self._keep_ready())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._connected.wait(), first_connect_s)
+
+    async def stop(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch
+        if self._started:
+            # Records still unacknowledged here were answered 503: bounded, never a hang.
+            try:
+                await asyncio.wait_for(self._producer.stop(), self._settings.ingest_send_timeout_s)
+            except TimeoutError:
+                log.warning("producer_stop_timed_out")
+
+    async def _keep_ready(self) -> None:
+        """Connect (retrying) and then check the broker answers, every couple of seconds."""
+        while True:
+            try:
+                if not self._started:
+                    await self._producer.start()
+                    self._started = True
+                await asyncio.wait_for(self._producer.client.fetch_all_metadata(), READY_CHECK_S)
+                self.ready = True
+                self._connected.set()
+            except (KafkaError, OSError, TimeoutError) as error:
+                if self.ready:
+                    log.warning("broker_unreachable", error=repr(error))
+                self.ready = False
+            await asyncio.sleep(READY_CHECK_S)
+
+    async def publish(self, records: Sequence[OutgoingRecord]) -> list[Delivered | BaseException]:
+        """Send every record; one result per record, in order, each acknowledged or failed."""
+        if not self.ready:
+            raise BrokerUnavailableError("the broker is not reachable")
+        if self._in_flight + len(records) > self._settings.ingest_max_in_flight:
+            raise SaturatedError(f"{self._in_flight} records already in flight")
+        self._in_flight += len(records)
+        try:
+            sends = [self._send(record) for record in records]
+            return list(await asyncio.gather(*sends, return_exceptions=True))
+        finally:
+            self._in_flight -= len(records)
+
+    async def _send(self, record: OutgoingRecord) -> Delivered:
+        try:
+            meta = await asyncio.wait_for(
+                self._deliver(record), self._settings.ingest_send_timeout_s
+            )
+        except (KafkaError, TimeoutError) as error:
+            raise BrokerUnavailableError(f"broker did not acknowledge: {error!r}") from error
+        return Delivered(meta.topic, meta.partition, meta.offset)
+
+    async def _deliver(self, record: OutgoingRecord) -> Any:
+        future = await self._producer.send(
+            record.topic, record.value, key=record.key, headers=record.headers
+        )
+        return await future
+
+
+def received_now() -> datetime:
+    return datetime.now(UTC)

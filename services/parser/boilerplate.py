@@ -1,0 +1,84 @@
+"""Boilerplate lines: page furniture that is not the article ("Trending Now", "Advertisement").
+
+A line is boilerplate only when the whole line is one of these forms and it is short; a body
+sentence that merely contains such words ("Sign up for the draft closed on Friday, ...") stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MAX_LENGTH = 160
+_MAX_PREFIXED_LENGTH = 250
+
+# Whole-line forms (matched case-insensitively against the line without edge punctuation).
+_WHOLE_LINE = re.compile(
+    r"(?:"
+    r"trending(?: now| stories| topics| news)?|breaking(?: news)?|just in|live updates"
+    r"|most (?:read|popular|viewed|shared|watched)(?: (?:stories|articles|news|today))?"
+    r"|(?:skip |close )?(?:advertisement|advertisements|advert|ad|ads)"
+    r"|sponsored(?: content| links?| stories)?|paid (?:content|post)|promoted(?: content)?"
+    r"|(?:story|article) continues (?:below|after (?:the )?(?:advertisement|ad))"
+    r"(?: advertisement)?"
+    r"|(?:advertisement|ad) (?:story|article|scroll)? ?continues below"
+    r"|continue reading(?: (?:below|the main story|the story|the article))?"
+    r"|scroll (?:down )?to continue(?: reading| with content)?"
+    r"|share(?: this| the)?(?: article| story| post| page)?(?: on \w+(?: or \w+)?)?"
+    r"|(?:print|email|tweet)(?: this(?: article| story| page)?)?"
+    r"|share (?:on|via) (?:facebook|twitter|x|linkedin|whatsapp|email|reddit)"
+    r"|(?:read|see|view) more(?: (?:here|stories|news|articles|on this topic))?"
+    r"|related(?: (?:articles?|stories|coverage|content|reading|news|posts|links|topics))?"
+    r"|recommended(?: (?:for you|stories|reading|articles|videos))?"
+    r"|you (?:may|might) also (?:like|be interested in)|more (?:stories|news) like this"
+    r"|(?:sign up|subscribe|register)(?: now| today| here| for free)?"
+    r"|(?:sign up|subscribe|register|opt in) (?:now |today |here )?(?:for|to) (?:our|the|a|my)"
+    r" (?:[\w'’-]+ ){0,5}(?:newsletters?|alerts|e-?mails|e-?mail updates|updates|briefing|"
+    r"digest|bulletin)\b.{0,80}"
+    r"|(?:get|receive) (?:our|the) (?:[\w'’-]+ ){0,5}(?:newsletters?|alerts|briefing|digest)\b.*"
+    r"|click here(?: to .*)?|tap here(?: to .*)?"
+    r"|follow us(?: on .*| @.*)?"
+    r"|follow (?:\S+ ){0,3}on (?:twitter|x|facebook|instagram|tiktok|linkedin|threads|"
+    r"bluesky|youtube|telegram|whatsapp)\b.*"
+    r"|like us on facebook.*|join us on .*(?:facebook|telegram|whatsapp).*"
+    r"|(?:download|get) (?:our|the) (?:free )?app.*"
+    r"|(?:©|\(c\)|copyright ©?) ?\d{4}\b.{0,100}"
+    r"|.{0,100}all rights reserved\.?"
+    r"|(?:leave|post|add|view|show|read) (?:a |the )?comments?|\d+ comments?"
+    r"|back to top|(?:next|previous) (?:article|story|post)"
+    r"|(?:loading|load more)(?:\.{3}|…)?|(?:please )?enable javascript.*"
+    r")",
+    re.IGNORECASE,
+)
+# Label-prefixed promos: "Read more: ...", "Related: ...", "ALSO READ | ...".
+_PREFIXED = re.compile(
+    r"(?:read more|also read|read also|see also|related|related (?:articles?|stories|coverage)"
+    r"|recommended|more from [\w .'-]{1,40}|more on this|you may also like|don't miss|"
+    r"do not miss|must read|must watch|watch|listen|tags?|topics?|filed under|categories)"
+    r"\s*(?::|\||»|>>|[-–—](?=\s))\s*\S.*",
+    re.IGNORECASE,
+)
+_EDGES = " \t*_#>•·|-–—:"
+# A navigation menu: three or more short capitalised items between pipes or bullets.
+_MENU_SPLIT = re.compile(r"\s*[|•·]\s*")
+_MENU_ITEM = re.compile(r"^(?!By\s)[^\W\d_][^\d|•·]{0,24}$")
+_MENU_ITEMS = 3
+
+
+def is_boilerplate(line: str) -> bool:
+    """Whether the whole of ``line`` is page furniture rather than article text."""
+    text = line.strip()
+    if not text or len(text) > _MAX_PREFIXED_LENGTH:
+        return False
+    if _PREFIXED.fullmatch(text) or _is_menu(text):
+        return True
+    core = text.strip(_EDGES).rstrip(".!…")
+    if len(core) > _MAX_LENGTH:
+        return False
+    return _WHOLE_LINE.fullmatch(core) is not None
+
+
+def _is_menu(text: str) -> bool:
+    items = [item for item in _MENU_SPLIT.split(text.strip(_EDGES)) if item]
+    return len(items) >= _MENU_ITEMS and all(
+        _MENU_ITEM.match(item) and item[0].isupper() and len(item.split()) <= 3 for item in items
+    )

@@ -1,0 +1,127 @@
+"""Bylines: the line naming an article's authors, and the site it may name after them.
+
+"Written by A", "By A and B", "By A, B and C", "By A & B | Site", "By A, Site", "Author: A".
+A part after a comma or pipe is an author only if it looks like a person's name and not like an
+outlet ("By Camille Brennan | Global Dispatch" names one author and the site).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from services.parser.outlet_names import looks_like_outlet
+
+_BY = re.compile(
+    r"^(?:(?:(?:written|reported|words|text|story|reporting|analysis|interview|compiled)"
+    r"(?:\s+and\s+\w+)?\s+)?by|(?:authors?|writers?|reporters?|byline)\s*:)\s*:?\s+(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+_SEGMENT_SPLIT = re.compile(r"\s*(?:\||·|•|\s[-–—]\s)\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*|;\s*)", re.IGNORECASE)
+_FOR_OUTLET = re.compile(r"\s+(?:for|of|at)\s+(?P<site>(?:the\s+)?[A-Z].*)$")
+_IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w.' -]*$")
+_PARTICLES = frozenset(
+    {
+        "de", "da", "das", "do", "dos", "del", "della", "der", "den", "di", "du", "la", "le",
+        "van", "von", "ten", "ter", "bin", "ibn", "al", "el", "y", "e", "st.", "mc", "mac",
+    }
+)  # fmt: skip
+_ROLES = re.compile(
+    r"\b(?:staff|writer|correspondent|editor|reporter|contributor|columnist|bureau|chief|"
+    r"senior|special|freelance|photographer|producer|analyst|team|desk)\b",
+    re.IGNORECASE,
+)
+_NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.-]*|[^\W\d_]\.)$")
+_MAX_NAME_WORDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """Authors named by a byline; ``extra`` holds its other pipe segments (site, dates)."""
+
+    authors: tuple[str, ...]
+    site_name: str | None = None
+    extra: tuple[str, ...] = ()
+
+
+def parse_byline(line: str) -> Byline | None:
+    """Read ``line`` as a byline introduced by "By", "Written by", "Author:" and the like."""
+    match = _BY.match(line.strip())
+    if match is None:
+        return None
+    return _read(match.group("rest"))
+
+
+def parse_bare_names(line: str) -> Byline | None:
+    """Read ``line`` as a list of one to three person names and nothing else ("A & B")."""
+    if len(line) > 80 or _SEGMENT_SPLIT.search(line):
+        return None
+    parts = [p for p in _NAME_SPLIT.split(line.strip()) if p]
+    if not 1 <= len(parts) <= 3:
+        return None
+    names = [_clean_name(p) for p in parts]
+    if any(not is_person_name(n) or len(n.split()) < 2 for n in names):
+        return None
+    return Byline(tuple(names))
+
+
+def is_person_name(name: str) -> bool:
+    """Whether ``name`` is shaped like a person's name: capitalised words, no digits."""
+    words = name.split()
+    if not 1 <= len(words) <= _MAX_NAME_WORDS or looks_like_outlet(name):
+        return False
+    if _ROLES.search(name):
+        return False
+    capitalised = 0
+    for word in words:
+        if word.lower() in _PARTICLES:
+            continue
+        if not _NAME_TOKEN.match(word) or not word[0].isupper():
+            return False
+        capitalised += 1
+    return capitalised >= 1
+
+
+def _read(rest: str) -> Byline | None:
+    segments = [s for s in _SEGMENT_SPLIT.split(rest.strip(" *_")) if s.strip(" *_")]
+    if not segments:
+        return None
+    first, extra = segments[0].strip(" *_"), [s.strip(" *_") for s in segments[1:]]
+    site: str | None = None
+    outlet = _FOR_OUTLET.search(first)
+    if outlet is not None and looks_like_outlet(outlet.group("site")):
+        site, first = outlet.group("site"), first[: outlet.start()]
+    authors: list[str] = []
+    for raw in _NAME_SPLIT.split(first):
+        name = _clean_name(raw)
+        if not name or (_ROLES.search(name) and not authors):
+            continue
+        if is_person_name(name):
+            authors.append(name)
+        elif authors and site is None and not _ROLES.search(name):
+            site = name
+        elif not authors:
+            return None
+    if not authors:
+        return None
+    remaining: list[str] = []
+    for segment in extra:
+        if site is None and not any(ch.isdigit() for ch in segment) and _is_site(segment):
+            site = segment
+        else:
+            remaining.append(segment)
+    return Byline(tuple(dict.fromkeys(authors)), site, tuple(remaining))
+
+
+def _is_site(segment: str) -> bool:
+    return looks_like_outlet(segment) or (
+        len(segment) <= 60 and segment[:1].isupper() and not _ROLES.search(segment)
+    )
+
+
+def _clean_name(raw: str) -> str:
+    name = _IN_PLACE.sub("", raw.strip(" *_,;:.\t"))
+    if name.isupper() and len(name) > 3:
+        name = name.title()
+    return " ".join(name.split())

@@ -1,0 +1,273 @@
+"""Dates and times as articles write them: ISO 8601 and the human forms of datelines.
+
+``parse_datetime`` is the lenient entry point (any string holding one date); ``parse_dateline``
+is the strict one for a line of a document, which must be a dateline and nothing else
+("Published Monday, April 13, 2026, 17:06 EDT | Updated 18:10 EDT" gives both dates).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from services.parser import zones
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11,
+    "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+_MONTH = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
+_ORD = r"(?:st|nd|rd|th)?"
+
+_ISO = re.compile(
+    r"(?<![\d-])(?P<iso>\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?(?:\s?(?:Z|[+-]\d{2}(?::?\d{2})?))?)?)(?![\d:])"
+)
+_DATE_FORMS = (
+    # "March 19, 2025", "Mar.19 - 2025", "Mar 19 2025"
+    re.compile(
+        rf"\b{_MONTH}\.?\s*(?P<day>\d{{1,2}}){_ORD}(?:\s*[,\-–—/]\s*|\s+)(?P<year>\d{{4}})\b",
+        re.IGNORECASE,
+    ),
+    # "19 March 2025", "19th of March, 2025", "19. March 2025"
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}}){_ORD}\.?\s+(?:of\s+)?{_MONTH}\.?,?\s+(?P<year>\d{{4}})\b",
+        re.IGNORECASE,
+    ),
+    # "2025/03/19", "2025.03.19"
+    re.compile(r"\b(?P<year>\d{4})[/.](?P<mnum>\d{1,2})[/.](?P<day>\d{1,2})\b"),
+    # "19.03.2025" (day first), "03/19/2025" (month first unless the first number > 12)
+    re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})\b"),
+)
+_TIME = re.compile(
+    r"(?<![\d:.])(?P<hour>\d{1,2})"
+    r"(?:(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)|[.h](?P<minute2>\d{2})(?=\s*[ap]\.?\s?m\b))?"
+    r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?(?![\d:])",
+    re.IGNORECASE,
+)
+_ZONE_OFFSET = re.compile(
+    r"\(?(?:(?P<base>UTC|GMT)\s*)?(?P<sign>[+\-−])(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?\)?"
+)
+_ZONE_IANA = re.compile(r"\(?(?P<name>[A-Z][A-Za-z_]+/[A-Za-z_]+(?:/[A-Za-z_]+)?)\)?")
+_ZONE_WORDS = re.compile(
+    r"\(?(?P<name>(?:[A-Za-z.]+\s+){0,4}(?:time|standard time|daylight time))\b\)?",
+    re.IGNORECASE,
+)
+_ZONE_ABBR = re.compile(r"\(?(?P<name>[A-Z]{1,5})\)?(?![\w/])")
+_LABEL = re.compile(
+    r"\b(?P<label>(?:first\s+|originally\s+)?(?:published|posted|created|issued)|"
+    r"(?:last\s+)?(?:updated|modified|edited|revised))\b\s*:?",
+    re.IGNORECASE,
+)
+_FILLER = re.compile(
+    r"\b(?:on|at|the|of|date|dated|time|local|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)"
+    r"(?:day)?)\b\.?|[\s,.;:|/()\[\]*_~\-–—·•]+",
+    re.IGNORECASE,
+)
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDate:
+    """A date read from text. ``value`` is aware when a known zone or offset was written."""
+
+    value: datetime
+    zone: str | None = None
+    zone_known: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """The dates a dateline line states."""
+
+    published: ParsedDate | None
+    updated: ParsedDate | None
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """Read the first date (and time and zone) in ``text``: ISO 8601 or a human form.
+
+    Timezone-aware when the text names a known zone or offset; naive when it names none (or an
+    unknown one); None when it holds no date.
+    """
+    found = _find(text)
+    return found[0].value if found else None
+
+
+def parse_date(text: str) -> ParsedDate | None:
+    """Like :func:`parse_datetime`, but also says which zone was written and if it is known."""
+    found = _find(text)
+    return found[0] if found else None
+
+
+def parse_dateline(line: str) -> Dateline | None:
+    """Read ``line`` as a dateline; None unless it is only dates, labels and filler words."""
+    if len(line) > 200 or not any(ch.isdigit() for ch in line):
+        return None
+    published: ParsedDate | None = None
+    updated: ParsedDate | None = None
+    for label, segment in _labelled_segments(line):
+        found = _find(segment)
+        if found is None and published is not None:
+            found = _time_only(published.value, segment)
+        if found is None:
+            if _FILLER.sub("", segment):
+                return None
+            continue
+        parsed, residue = found
+        if _FILLER.sub("", residue):
+            return None
+        if label is not None and _is_update_label(label):
+            updated = updated or parsed
+        elif published is None:
+            published = parsed
+        else:
+            updated = updated or parsed
+    if published is None and updated is None:
+        return None
+    return Dateline(published, updated)
+
+
+def _is_update_label(label: str) -> bool:
+    return re.search(r"updat|modif|edit|revis", label, re.IGNORECASE) is not None
+
+
+def _labelled_segments(line: str) -> list[tuple[str | None, str]]:
+    """Split a line at its labels ("Published", "Updated") into (label, text) segments."""
+    segments: list[tuple[str | None, str]] = []
+    label: str | None = None
+    start = 0
+    for match in _LABEL.finditer(line):
+        if line[start : match.start()].strip(" |·•;,-–—"):
+            segments.append((label, line[start : match.start()]))
+        label, start = match.group("label"), match.end()
+    segments.append((label, line[start:]))
+    return segments
+
+
+def _find(text: str) -> tuple[ParsedDate, str] | None:
+    """The first date in ``text`` and the text left once its parts are removed."""
+    iso = _ISO.search(text)
+    if iso is not None:
+        found = _from_iso(iso.group("iso"))
+        if found is not None:
+            rest = text[: iso.start()] + " " + text[iso.end() :]
+            if found.tzinfo is not None or (found.time() == time(0) and ":" not in iso.group()):
+                return _with_time_and_zone(found.date(), rest, found)
+            return _with_zone(found, text[iso.end() :], text[: iso.start()] + " ")
+    for form in _DATE_FORMS:
+        match = form.search(text)
+        if match is not None:
+            day = _date_of(match)
+            if day is not None:
+                return _with_time_and_zone(day, text[: match.start()] + " " + text[match.end() :])
+    return None
+
+
+def _from_iso(token: str) -> datetime | None:
+    cleaned = token.replace(",", ".").replace(" Z", "Z").replace(" +", "+").replace(" -", "-")
+    try:
+        value = datetime.fromisoformat(cleaned)
+    except ValueError:
+        return None
+    return value if _MIN_YEAR <= value.year <= _MAX_YEAR else None
+
+
+def _date_of(match: re.Match[str]) -> date | None:
+    groups = match.groupdict()
+    year = int(groups["year"])
+    if groups.get("mon"):
+        month = _MONTHS[groups["mon"].lower()]
+        day = int(groups["day"])
+    elif groups.get("mnum"):
+        month, day = int(groups["mnum"]), int(groups["day"])
+    else:
+        first, second = int(groups["a"]), int(groups["b"])
+        day_first = groups["sep"] == "." or first > 12
+        day, month = (first, second) if day_first else (second, first)
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _with_time_and_zone(
+    day: date, rest: str, aware: datetime | None = None
+) -> tuple[ParsedDate, str]:
+    """Combine ``day`` with the time (and zone after it) found in the rest of the text."""
+    if aware is not None and aware.tzinfo is not None:
+        return ParsedDate(aware), rest
+    for match in _TIME.finditer(rest):
+        clock = _time_of(match)
+        if clock is not None:
+            naive = datetime.combine(day, clock)
+            before = rest[: match.start()] + " "
+            return _with_zone(naive, rest[match.end() :], before)
+    return ParsedDate(datetime.combine(day, time(0))), rest
+
+
+def _time_only(reference: datetime, text: str) -> tuple[ParsedDate, str] | None:
+    """A time alone ("Updated 18:10 EDT") on the day of ``reference``."""
+    if not _TIME.search(text):
+        return None
+    found = _with_time_and_zone(reference.date(), text)
+    if found[0].value.tzinfo is None and reference.tzinfo is not None and found[0].zone is None:
+        return ParsedDate(found[0].value.replace(tzinfo=reference.tzinfo)), found[1]
+    return found
+
+
+def _time_of(match: re.Match[str]) -> time | None:
+    minute_text = match.group("minute") or match.group("minute2")
+    ampm = match.group("ampm")
+    if minute_text is None and ampm is None:
+        return None
+    hour, minute = int(match.group("hour")), int(minute_text or 0)
+    second = int(match.group("second") or 0)
+    if ampm is not None:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm.lower() == "p" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return time(hour, minute, second)
+
+
+def _with_zone(naive: datetime, after: str, before: str) -> tuple[ParsedDate, str]:
+    """Attach the zone written right after the time; the residue is the remaining text."""
+    text = after.lstrip(" ,")
+    skipped = len(after) - len(text)
+    offset = _ZONE_OFFSET.match(text)
+    if offset is not None and (offset.group("base") or offset.group("mm")):
+        value = _apply_offset(naive, offset)
+        if value is not None:
+            return ParsedDate(value, offset.group().strip("()")), before + after[
+                skipped + offset.end() :
+            ]
+    for pattern in (_ZONE_IANA, _ZONE_WORDS, _ZONE_ABBR):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        name = match.group("name")
+        residue = before + after[skipped + match.end() :]
+        localized = zones.localize(naive, name)
+        if localized is not None:
+            return ParsedDate(localized, name), residue
+        if pattern is _ZONE_ABBR and len(name) >= 2:
+            return ParsedDate(naive, name, zone_known=False), residue
+    return ParsedDate(naive), before + after
+
+
+def _apply_offset(naive: datetime, match: re.Match[str]) -> datetime | None:
+    sign = "-" if match.group("sign") in "-−" else "+"
+    hours, minutes = int(match.group("hh")), int(match.group("mm") or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    try:
+        return datetime.fromisoformat(f"{naive.isoformat()}{sign}{hours:02d}:{minutes:02d}")
+    except ValueError:
+        return None

@@ -1,0 +1,206 @@
+"""An article's header lines: title, subtitle, byline, dateline, and boilerplate among them.
+
+The header is the title (the first meaningful line), then any run of byline, dateline and
+boilerplate lines, with at most one subtitle: a line right after the title that a byline or
+dateline follows. A line that is none of these ends the header; the body starts there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from services.parser.boilerplate import is_boilerplate
+from services.parser.byline import Byline, parse_bare_names, parse_byline
+from services.parser.dateline import Dateline, ParsedDate, parse_dateline
+
+HEADER_WINDOW = 8
+_MAX_TITLE = 300
+_MAX_SUBTITLE = 400
+_LEAD_LENGTH = 100
+_HEADING_MARK = re.compile(r"^#{1,6}\s+|\s+#+$")
+_TITLE_LABEL = re.compile(r"^(?:title|headline)\s*:\s*", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]?\s+[A-Z\"“‘]")
+_DECORATION = re.compile(r"^[\W_]+$")
+# Where a date may start inside a byline: "By A, March 19, 2025", "By A | 2025-03-19".
+_DATE_START = re.compile(
+    r"(?:\b(?:on|published|updated|posted)\b\s*:?\s*)?"
+    r"(?:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d|\b\d)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """What one header line states: a byline, dates, or nothing but boilerplate."""
+
+    byline: Byline | None = None
+    dateline: Dateline | None = None
+    boilerplate: bool = False
+
+
+@dataclass(slots=True)
+class Header:
+    """The header read so far; ``end`` is the index of the first body line."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    published: ParsedDate | None = None
+    updated: ParsedDate | None = None
+    boilerplate: list[int] = field(default_factory=list)
+    end: int = 0
+
+    def add(self, meta: Meta, index: int) -> None:
+        if meta.boilerplate:
+            self.boilerplate.append(index)
+        if meta.byline is not None:
+            if not self.authors:
+                self.authors.extend(meta.byline.authors)
+            self.site_name = self.site_name or meta.byline.site_name
+        if meta.dateline is not None:
+            self.add_dates(meta.dateline)
+
+    def add_dates(self, dateline: Dateline) -> None:
+        self.published = self.published or dateline.published
+        self.updated = self.updated or dateline.updated
+
+
+def strip_markup(line: str) -> str:
+    """The line without markdown heading marks, emphasis wrappers and quote marks."""
+    text = _HEADING_MARK.sub("", line.strip())
+    while len(text) > 2 and text[0] in "*_" and text[-1] == text[0]:
+        text = text[1:-1].strip()
+    return text.lstrip("> ").strip()
+
+
+def is_decoration(line: str) -> bool:
+    return _DECORATION.match(line) is not None
+
+
+def read_meta(line: str) -> Meta | None:
+    """Classify a header line as boilerplate, dateline or byline; None if it is none of them."""
+    if is_boilerplate(line):
+        return Meta(boilerplate=True)
+    text = strip_markup(line)
+    dateline = parse_dateline(text)
+    if dateline is not None:
+        return Meta(dateline=dateline)
+    head, dates = _split_trailing_date(text)
+    byline = parse_byline(head)
+    if byline is None:
+        return None
+    for segment in byline.extra:
+        found = parse_dateline(segment)
+        if found is not None and dates is None:
+            dates = found
+    return Meta(byline=byline, dateline=dates)
+
+
+def _split_trailing_date(text: str) -> tuple[str, Dateline | None]:
+    """Cut a date off the end of a byline ("By A on March 19, 2025")."""
+    if not any(ch.isdigit() for ch in text):
+        return text, None
+    for match in _DATE_START.finditer(text, 3):
+        dateline = parse_dateline(text[match.start() :])
+        if dateline is not None:
+            return text[: match.start()].rstrip(" ,|·•-–—"), dateline
+    return text, None
+
+
+def title_text(line: str) -> str | None:
+    """The title a line states, or None if the line is too long or reads like body text."""
+    text = _TITLE_LABEL.sub("", strip_markup(line))
+    if not text or len(text) > _MAX_TITLE or is_decoration(text):
+        return None
+    if len(text) > 150 and len(_SENTENCE_END.findall(text)) >= 2:
+        return None
+    return text
+
+
+def _reads_like_lead(text: str) -> bool:
+    """A long first line ending like a sentence is the lead paragraph, not an untitled title.
+
+    Headlines rarely end with a full stop; a line that does, and is long or holds two sentences,
+    is taken as a title only when a byline or dateline follows it.
+    """
+    if not text.rstrip("\"'”’)").endswith((".", "!", "?")) or text.endswith("..."):
+        return False
+    return len(text) >= _LEAD_LENGTH or _SENTENCE_END.search(text) is not None
+
+
+def read_header(lines: list[str]) -> Header:
+    """Read the header at the top of ``lines`` (non-empty, stripped lines)."""
+    header = Header()
+    index = _read_meta_run(lines, 0, header)
+    if index < len(lines):
+        title = title_text(lines[index])
+        if title is not None and not (
+            _reads_like_lead(title) and _next_meta(lines, index + 1) is None
+        ):
+            header.title = title
+            index += 1
+    while index < len(lines) and index < HEADER_WINDOW + 2:
+        after = _read_meta_run(lines, index, header)
+        if after > index:
+            index = after
+            continue
+        if _is_subtitle(lines, index, header):
+            header.subtitle = strip_markup(lines[index])
+            index += 1
+            continue
+        bare = _bare_byline(lines, index, header)
+        if bare is None:
+            break
+        header.add(Meta(byline=bare), index)
+        index += 1
+    header.end = index
+    return header
+
+
+def _read_meta_run(lines: list[str], start: int, header: Header) -> int:
+    index = start
+    while index < len(lines) and index < HEADER_WINDOW + 2:
+        if is_decoration(lines[index]):
+            index += 1
+            continue
+        meta = read_meta(lines[index])
+        if meta is None:
+            break
+        header.add(meta, index)
+        index += 1
+    return index
+
+
+def _next_meta(lines: list[str], start: int) -> Meta | None:
+    """The next non-boilerplate header line's meaning, if it is a byline or dateline."""
+    for line in lines[start : start + 3]:
+        meta = read_meta(line)
+        if meta is None or not meta.boilerplate:
+            return meta
+    return None
+
+
+def _is_subtitle(lines: list[str], index: int, header: Header) -> bool:
+    if header.title is None or header.subtitle is not None or index == 0:
+        return False
+    if header.authors or header.published or header.updated or header.boilerplate:
+        return False
+    if len(lines[index]) > _MAX_SUBTITLE or parse_bare_names(lines[index]) is not None:
+        return False
+    return _next_meta(lines, index + 1) is not None
+
+
+def _bare_byline(lines: list[str], index: int, header: Header) -> Byline | None:
+    """A line of bare names ("A & B") counts as the byline when a dateline is next to it."""
+    if header.authors or header.title is None:
+        return None
+    names = parse_bare_names(strip_markup(lines[index]))
+    if names is None:
+        return None
+    following = _next_meta(lines, index + 1)
+    if (following is not None and following.dateline is not None) or header.published:
+        return names
+    return None

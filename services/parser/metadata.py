@@ -1,0 +1,340 @@
+"""A web page's own metadata: JSON-LD, OpenGraph, meta tags, canonical link and title.
+
+Each source yields raw strings; ``merge`` keeps the first non-empty value per field in order of
+precedence (JSON-LD > OpenGraph > meta tags > trafilatura's metadata), and ``finish`` turns the
+result into clean names and timezone-aware datetimes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from html import unescape
+from typing import Any
+from urllib.parse import urljoin
+
+import orjson
+from htmldate import find_date
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
+from trafilatura.metadata import extract_sitename, extract_title
+from trafilatura.settings import set_date_params
+
+from services.parser.dateline import parse_datetime
+
+_ARTICLE_TYPE = re.compile(r"(?:\w*News)?Article|ReportageNews|(?:LiveBlog|Blog)Posting|Report")
+_META_TITLE = ("parsely-title", "sailthru.title", "twitter:title", "dc.title")
+_META_AUTHOR = ("author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+_META_PUBLISHED: tuple[str, ...] = ("date", "pubdate", "publishdate", "dc.date", "dc.date.issued")
+_META_PUBLISHED += ("parsely-pub-date", "sailthru.date")
+_META_MODIFIED = ("dc.date.modified", "last-modified", "lastmod")
+_MICRODATA_XPATH = "//*[@itemprop][contains(@itemprop, 'date') or contains(@itemprop, 'headline')]"
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•]\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class RawMetadata:
+    """Metadata strings as one source states them, before cleaning."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    modified: str | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+
+    def is_complete(self) -> bool:
+        return bool(self.title and self.authors and self.published and self.site_name)
+
+
+@dataclass(frozen=True, slots=True)
+class PageMetadata:
+    """Clean metadata of one page."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def read_metadata(tree: HtmlElement, url: str | None = None) -> RawMetadata:
+    """The page's own metadata, JSON-LD first, then OpenGraph, then meta tags."""
+    return merge(
+        read_json_ld(tree), read_opengraph(tree), read_meta_tags(tree), read_microdata(tree)
+    )
+
+
+def merge(*sources: RawMetadata) -> RawMetadata:
+    """The first non-empty value of each field, sources in order of precedence."""
+    values: dict[str, Any] = {}
+    for source in reversed(sources):
+        for f in fields(source):
+            value = getattr(source, f.name)
+            if value:
+                values[f.name] = value
+    return RawMetadata(**values)
+
+
+def read_trafilatura(tree: HtmlElement, url: str | None, known: RawMetadata) -> RawMetadata:
+    """trafilatura's own heuristics, the last resort, for a missing title, date or site name.
+
+    Its author search (a deep copy of the page per call) costs more than the whole body
+    extraction's margin, so authors come only from the page's declared metadata.
+    """
+    title = None if known.title else _text(extract_title(tree))
+    site_name = None if known.site_name else _text(extract_sitename(tree))
+    published = None
+    if not known.published:
+        published = _text(find_date(tree, **{**set_date_params(False), "url": url}))
+    return RawMetadata(title=title, published=published, site_name=site_name)
+
+
+def finish(raw: RawMetadata, url: str | None = None) -> PageMetadata:
+    """Clean the raw strings: names, dates, a title without its site-name suffix."""
+    warnings: list[str] = []
+    published = parse_date(raw.published, warnings) if raw.published else None
+    modified = parse_date(raw.modified, warnings) if raw.modified else None
+    canonical = urljoin(url, raw.canonical_url) if url and raw.canonical_url else raw.canonical_url
+    return PageMetadata(
+        title=_strip_site_name(raw.title, raw.site_name),
+        subtitle=raw.subtitle,
+        authors=clean_authors(raw.authors),
+        published_at=published,
+        updated_at=modified,
+        canonical_url=canonical,
+        site_name=raw.site_name,
+        language=_language(raw.language),
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+# --- JSON-LD -------------------------------------------------------------------------------------
+
+
+def read_json_ld(tree: HtmlElement) -> RawMetadata:
+    nodes = [node for block in _json_ld_blocks(tree) for node in _nodes(block)]
+    index = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
+    article = next((node for node in nodes if _is_article(node)), None)
+    if article is None:
+        return RawMetadata()
+    publisher = _resolve(article.get("publisher"), index)
+    return RawMetadata(
+        title=_text(article.get("headline")) or _text(article.get("name")),
+        subtitle=_text(article.get("alternativeHeadline")),
+        authors=tuple(_person_names(article.get("author"), index)),
+        published=_text(article.get("datePublished")) or _text(article.get("dateCreated")),
+        modified=_text(article.get("dateModified")),
+        canonical_url=_entity_url(article.get("mainEntityOfPage")) or _text(article.get("url")),
+        site_name=_text(publisher.get("name")) if isinstance(publisher, dict) else None,
+        language=_text(article.get("inLanguage")),
+    )
+
+
+def _json_ld_blocks(tree: HtmlElement) -> Iterator[Any]:
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        text = (script.text or "").strip()
+        if not text:
+            continue
+        try:
+            yield orjson.loads(text)
+        except orjson.JSONDecodeError:
+            try:  # raw control characters inside strings are common in the wild
+                yield json.loads(text, strict=False)
+            except json.JSONDecodeError:
+                continue
+
+
+def _nodes(value: Any) -> Iterator[dict[str, Any]]:
+    """Every object of a JSON-LD block: top level, lists, ``@graph`` and ``mainEntity``."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _nodes(item)
+    elif isinstance(value, dict):
+        yield value
+        for key in ("@graph", "mainEntity"):
+            if key in value:
+                yield from _nodes(value[key])
+
+
+def _is_article(node: dict[str, Any]) -> bool:
+    kind = node.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(k, str) and _ARTICLE_TYPE.fullmatch(k) for k in kinds)
+
+
+def _resolve(value: Any, index: dict[str, dict[str, Any]]) -> Any:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+        return index.get(value["@id"], value)
+    return value
+
+
+def _person_names(value: Any, index: dict[str, dict[str, Any]]) -> Iterator[str]:
+    for item in value if isinstance(value, list) else [value]:
+        person = _resolve(item, index)
+        if isinstance(person, str):
+            yield person
+        elif isinstance(person, dict) and (name := _text(person.get("name"))):
+            yield name
+
+
+def _entity_url(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return _text(value.get("@id")) or _text(value.get("url"))
+    return _text(value)
+
+
+# --- OpenGraph and meta tags ---------------------------------------------------------------------
+
+
+def read_opengraph(tree: HtmlElement) -> RawMetadata:
+    props = _meta_values(tree, "property")
+    return RawMetadata(
+        title=_first(props, "og:title"),
+        authors=tuple(props.get("article:author", ())),
+        published=_first(props, "article:published_time", "article:published", "og:published_time"),
+        modified=_first(props, "article:modified_time", "article:modified", "og:updated_time"),
+        canonical_url=_first(props, "og:url"),
+        site_name=_first(props, "og:site_name"),
+        language=_first(props, "og:locale"),
+    )
+
+
+def read_microdata(tree: HtmlElement) -> RawMetadata:
+    """schema.org microdata (``itemprop``) on the page: dates and headline."""
+    props: dict[str, list[str]] = {}
+    for element in tree.xpath(_MICRODATA_XPATH):
+        value = element.get("content") or element.get("datetime") or element.text_content()
+        for name in element.get("itemprop").split():
+            if text := _text(value):
+                props.setdefault(name, []).append(text)
+    return RawMetadata(
+        title=_first(props, "headline"),
+        published=_first(props, "datePublished", "dateCreated"),
+        modified=_first(props, "dateModified"),
+    )
+
+
+def read_meta_tags(tree: HtmlElement) -> RawMetadata:
+    names = _meta_values(tree, "name")
+    authors = next((names[key] for key in _META_AUTHOR if key in names), [])
+    canonical = tree.find('.//link[@rel="canonical"]')
+    title = tree.find(".//title")
+    html_lang = tree.get("lang") if tree.tag == "html" else None
+    return RawMetadata(
+        title=_first(names, *_META_TITLE)
+        or _text(title.text_content() if title is not None else None),
+        authors=tuple(authors),
+        published=_first(names, *_META_PUBLISHED),
+        modified=_first(names, *_META_MODIFIED),
+        canonical_url=_text(canonical.get("href")) if canonical is not None else None,
+        site_name=_first(names, "application-name", "apple-mobile-web-app-title"),
+        language=_text(html_lang) or _first(names, "language", "dc.language"),
+    )
+
+
+def _meta_values(tree: HtmlElement, attribute: str) -> dict[str, list[str]]:
+    """``<meta {attribute}=key content=value>`` as lower-cased key → values in page order."""
+    values: dict[str, list[str]] = {}
+    for meta in tree.iterfind(f".//meta[@{attribute}]"):
+        content = _text(meta.get("content"))
+        if content:
+            values.setdefault(meta.get(attribute).strip().lower(), []).append(content)
+    return values
+
+
+def _first(values: dict[str, list[str]], *keys: str) -> str | None:
+    return next((values[key][0] for key in keys if key in values), None)
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, str):
+        return None
+    return " ".join(unescape(value).split()) or None
+
+
+def _strip_site_name(title: str | None, site_name: str | None) -> str | None:
+    """Drop a trailing or leading ``| Site Name`` from a title."""
+    if not title or not site_name:
+        return title
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1 and parts[-1].casefold() == site_name.casefold():
+        return " - ".join(parts[:-1]) if len(parts) > 2 else parts[0]
+    if len(parts) > 1 and parts[0].casefold() == site_name.casefold():
+        return title[len(parts[0]) :].lstrip(" |-–—:·•")
+    return title
+
+
+def _language(tag: str | None) -> str | None:
+    if not tag:
+        return None
+    primary = re.split(r"[-_]", tag.strip(), maxsplit=1)[0].lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
+
+
+# --- authors and dates ---------------------------------------------------------------------------
+
+_BYLINE = re.compile(r"^(?:written\s+|posted\s+|reported\s+)?by\b[:\s]*", re.IGNORECASE)
+_NAME_SEPARATORS = re.compile(r"\s+(?:and|&|und|et|y)\s+|\s*[;|•]\s*|\s+/\s+", re.IGNORECASE)
+_URL_OR_EMAIL = re.compile(r"https?://|www\.|\S@\S|\.(?:com|org|net)\b", re.IGNORECASE)
+_ROLE = re.compile(
+    r"^(?:(?:senior|staff|chief|special|contributing|associate|deputy|political|news)\s+)*"
+    r"(?:writer|reporter|editor|correspondent|contributor|columnist|staff)s?$",
+    re.IGNORECASE,
+)
+MAX_NAME_WORDS = 6
+
+
+def clean_authors(raw: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Author names without "By ", URLs, e-mails or roles; "A and B" split; deduplicated."""
+    names: dict[str, str] = {}
+    for value in raw:
+        if _URL_OR_EMAIL.search(value) and " " not in value.strip():
+            continue
+        for part in _NAME_SEPARATORS.split(_BYLINE.sub("", value.strip())):
+            for name in _comma_names(_BYLINE.sub("", part.strip())):
+                names.setdefault(name.casefold(), name)
+    return tuple(names.values())
+
+
+def _comma_names(part: str) -> list[str]:
+    """Split "A, B" into names unless it reads as "Surname, Given"; drop roles and junk."""
+    pieces = [p.strip(" \t.,:-–—()[]") for p in part.split(",")]
+    pieces = [p for p in pieces if p and not _ROLE.match(p)]
+    if len(pieces) > 1 and any(len(p.split()) < 2 for p in pieces):
+        pieces = [" ".join(pieces)]
+    return [p for p in pieces if _is_name(p)]
+
+
+def _is_name(text: str) -> bool:
+    if _URL_OR_EMAIL.search(text) or text.startswith("@"):
+        return False
+    return any(c.isalpha() for c in text) and len(text.split()) <= MAX_NAME_WORDS
+
+
+def parse_date(text: str, warnings: list[str]) -> datetime | None:
+    """An ISO 8601 or human-form date, timezone-aware; a naive one becomes UTC, with a warning."""
+    value = _iso_date(text.strip()) or parse_datetime(text)
+    if value is None or value.tzinfo is not None:
+        return value
+    warnings.append("naive_datetime_assumed_utc")
+    return value.replace(tzinfo=UTC)
+
+
+def _iso_date(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None

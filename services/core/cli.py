@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import subprocess
 import sys
 from collections.abc import Sequence
-from typing import cast
 
 from services.core import launcher, localkafka
 from services.core.errors import NewsflowError
@@ -24,7 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("services", nargs="*", type=service_name, metavar="SERVICE")
 
     kafka = commands.add_parser("kafka", help="the local Kafka broker")
-    kafka.add_argument("action", choices=["start", "stop", "status"])
+    kafka.add_argument("action", choices=["start", "stop", "status", "exec"])
+    kafka.add_argument(
+        "argv", nargs=argparse.REMAINDER, help="exec: a command to run with the broker up"
+    )
 
     topics = commands.add_parser("topics", help="Kafka topics of the flow")
     topics.add_argument("action", choices=["create"])
@@ -42,19 +45,28 @@ def available_services() -> list[ServiceName]:
     return [name for name in SERVICES if importlib.util.find_spec(f"services.{name}.__main__")]
 
 
-def command_kafka(settings: Settings, action: str) -> int:
+def command_kafka(settings: Settings, action: str, argv: list[str]) -> int:
+    """start, stop, status; exec runs ``argv`` with the broker up and stops what it started."""
+    argv = argv[1:] if argv[:1] == ["--"] else argv
     if action == "status":
         current = localkafka.status(settings)
         print(f"kafka: {current.detail} ({current.bootstrap})")
         return 0 if current.running else 3
     if settings.uses_external_kafka:
-        print(f"kafka: using {settings.bootstrap_servers}; nothing to {action}")
-        return 0
-    if action == "start":
+        print(f"kafka: using {settings.bootstrap_servers}; nothing to {action}", flush=True)
+        return subprocess.run(argv, check=False).returncode if action == "exec" else 0
+    if action in {"start", "exec"}:
         current, took = localkafka.start(settings)
         verb = f"started in {took:.1f}s" if took else "already running"
-        print(f"kafka: {verb}, pid {current.pid}, {current.bootstrap}")
-        return 0
+        print(f"kafka: {verb}, pid {current.pid}, {current.bootstrap}", flush=True)
+        if action == "start":
+            return 0
+        try:
+            return subprocess.run(argv, check=False).returncode
+        finally:
+            if took:
+                localkafka.stop(settings)
+                print("kafka: stopped", flush=True)
     stopped = localkafka.stop(settings)
     print("kafka: stopped" if stopped else "kafka: was not running")
     return 0
@@ -66,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level, settings.log_format, service="newsflow")
     try:
         if args.command == "kafka":
-            return command_kafka(settings, args.action)
+            return command_kafka(settings, args.action, args.argv)
         if args.command == "topics":
             asyncio.run(bootstrap_topics(settings))
             print("topics: ready")

@@ -21,7 +21,11 @@ class Settings(BaseSettings):
     """Everything a newsflow process can be told from outside."""
 
     model_config = SettingsConfigDict(
-        env_prefix="NEWSFLOW_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="NEWSFLOW_",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
     )
 
     # Kafka

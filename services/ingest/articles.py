@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from services.core.models import RawArticle
+from services.core.urls import InvalidUrlError
 from services.ingest.bodies import BodyError
-from services.ingest.identity import InvalidIdError, InvalidUrlError, identify
+from services.ingest.identity import InvalidIdError, identify
 from services.ingest.requests import ArticleIn
 
 

@@ -12,60 +12,18 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from services.core.urls import canonical_url
 
 IdSource = Literal["client", "idempotency_key", "url", "content"]
 
-TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "mtm_", "hsa_", "_hs", "oly_", "vero_")
-TRACKING_PARAMETERS = frozenset(
-    {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
-        "mkt_tok", "ref", "ref_src", "ref_url", "referrer", "cmpid", "cmp", "share", "smid",
-        "ocid", "ito", "taid", "sr_share", "spm", "_ga", "_gl", "s_cid", "rss", "at_medium",
-        "at_campaign", "guccounter", "guce_referrer", "guce_referrer_sig", "cid", "ncid",
-    }
-)  # fmt: skip
-DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_CLIENT_ID = 200
 _CLIENT_ID = re.compile(r"^[\x21-\x7e]{1,200}$")
 _WHITESPACE = re.compile(r"\s+")
 
 
-class InvalidUrlError(ValueError):
-    """The URL is not an absolute http(s) URL."""
-
-
 class InvalidIdError(ValueError):
     """A client-supplied id is empty, too long or not printable ASCII."""
-
-
-def is_tracking_parameter(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PREFIXES)
-
-
-def canonical_url(url: str) -> str:
-    """The URL's canonical form, used to recognise the same article under several addresses."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError as error:
-        raise InvalidUrlError(f"not a valid URL: {url!r}") from error
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower().rstrip(".")
-    if scheme not in DEFAULT_PORTS or not host:
-        raise InvalidUrlError(f"not an absolute http(s) URL: {url!r}")
-    host = host.removeprefix("www.")
-    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = re.sub(r"/{2,}", "/", parts.path) or "/"
-    if len(path) > 1:
-        path = path.rstrip("/")
-    query = sorted(
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not is_tracking_parameter(key)
-    )
-    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
 def normalise_content(content: str) -> str:

@@ -1,0 +1,38 @@
+"""The record a stage emits for the article it consumed: same key, next CloudEvent, same trace."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from services.core.headers import CE_ID, TRACEPARENT, TraceContext, cloudevent_headers
+from services.core.models import Message
+from services.core.records import ConsumedRecord, OutgoingRecord
+
+
+def next_record(
+    incoming: ConsumedRecord,
+    topic: str,
+    message: Message,
+    *,
+    stage: str,
+    event_type: str,
+    extra_headers: Mapping[str, str] | None = None,
+) -> OutgoingRecord:
+    """The output record for ``incoming``.
+
+    The CloudEvent id is derived from the incoming one and the stage, so a retried stage emits
+    the same id (consumers can recognise a redelivery) while every stage's event stays distinct.
+    The trace continues with a new span.
+    """
+    upstream = incoming.header(CE_ID) or f"{incoming.topic}/{incoming.partition}/{incoming.offset}"
+    trace = TraceContext.parse(incoming.header(TRACEPARENT)) or TraceContext.new()
+    headers = cloudevent_headers(
+        event_id=f"{upstream}:{stage}",
+        source=f"/newsflow/{stage}",
+        event_type=event_type,
+        time=datetime.now(UTC),
+        trace=trace.child(),
+        extra=extra_headers,
+    )
+    return OutgoingRecord(topic, incoming.key, message.to_bytes(), headers)

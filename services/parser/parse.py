@@ -1,0 +1,82 @@
+"""One raw article into its parse: pick the extractor, merge client fields, derive the rest.
+
+Pure. Fields the client supplied win over inferred ones; inferred values fill the gaps.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+
+from services import __version__
+from services.core.models import ParsedArticle, RawArticle
+from services.core.urls import InvalidUrlError, canonical_url
+from services.parser.html import extract_html
+from services.parser.language import detect_language
+from services.parser.outlets import find_cited_outlets
+from services.parser.plaintext import extract_plaintext
+from services.parser.result import Extracted
+
+PARSER_VERSION = f"newsflow-parser/{__version__}"
+_HTML_SNIFF = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|article|p|div|h[1-6]|br)\b", re.IGNORECASE
+)
+
+
+def looks_like_html(content: str) -> bool:
+    """Whether ``auto`` content is HTML: it starts with markup or carries block-level tags."""
+    head = content[:4096]
+    return head.lstrip().startswith("<") or len(_HTML_SNIFF.findall(head)) >= 2
+
+
+def extract(raw: RawArticle) -> Extracted:
+    kind = raw.content_type
+    if kind == "text/html" or (kind == "auto" and looks_like_html(raw.content)):
+        return extract_html(raw.content, raw.url)
+    return extract_plaintext(raw.content)
+
+
+def _canonical(raw: RawArticle, extracted: Extracted) -> str | None:
+    if raw.canonical_url:
+        return raw.canonical_url
+    if extracted.canonical_url:
+        try:
+            return canonical_url(extracted.canonical_url)
+        except InvalidUrlError:
+            return None
+    return None
+
+
+def parse_article(raw: RawArticle) -> ParsedArticle:
+    """The parsed article for ``raw``; raises EmptyArticleError when no body is left."""
+    extracted = extract(raw)
+    paragraphs = list(extracted.paragraphs)
+    body = "\n\n".join(paragraphs)
+    published = raw.published_at or extracted.published_at
+    warnings = list(extracted.warnings)
+    language = raw.language or extracted.language or detect_language(body)
+    if language is None:
+        warnings.append("language_undetected")
+    return ParsedArticle(
+        id=raw.id,
+        url=raw.url,
+        canonical_url=_canonical(raw, extracted),
+        source=raw.source,
+        site_name=extracted.site_name,
+        title=raw.title or extracted.title,
+        subtitle=extracted.subtitle,
+        authors=list(raw.authors) if raw.authors else list(extracted.authors),
+        published_at=published,
+        published_at_utc=published.astimezone(UTC) if published else None,
+        updated_at=extracted.updated_at,
+        language=language,
+        paragraphs=paragraphs,
+        lead=paragraphs[0] if paragraphs else None,
+        word_count=sum(len(p.split()) for p in paragraphs),
+        cited_outlets=list(find_cited_outlets(paragraphs)),
+        boilerplate_removed=list(extracted.boilerplate_removed),
+        parser_version=PARSER_VERSION,
+        warnings=warnings,
+        metadata=raw.metadata,
+        received_at=raw.received_at,
+    )

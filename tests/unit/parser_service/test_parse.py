@@ -1,0 +1,124 @@
+"""The parser's orchestration: extractor choice, client fields first, derived fields."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from services.core.errors import InvalidMessageError, PermanentError
+from services.core.models import ParsedArticle, RawArticle
+from services.core.records import ConsumedRecord
+from services.core.settings import Settings
+from services.core.topics import Topics
+from services.parser.errors import EmptyArticleError
+from services.parser.handler import parser_handler
+from services.parser.parse import PARSER_VERSION, looks_like_html, parse_article
+from tests.conftest import DATA
+
+SEED = (DATA / "seed-article.txt").read_text()
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+HTML = (
+    "<html><head><title>Fallback title</title>"
+    '<meta property="og:site_name" content="Daily Example">'
+    '<meta property="og:title" content="Storm hits the coast">'
+    '<link rel="canonical" href="https://www.example.com/news/story?utm_source=x">'
+    "</head><body><article><h1>Storm hits the coast</h1>"
+    + "".join(
+        f"<p>Paragraph {i} says the storm brought heavy rain and wind to the towns.</p>"
+        for i in range(6)
+    )
+    + "</article></body></html>"
+)
+
+
+def raw(**fields: object) -> RawArticle:
+    values: dict[str, object] = {
+        "id": "a1",
+        "id_source": "client",
+        "content": SEED,
+        "received_at": NOW,
+    }
+    values.update(fields)
+    return RawArticle.model_validate(values)
+
+
+def test_plain_text_seed_article() -> None:
+    parsed = parse_article(raw(content_type="text/plain"))
+    assert parsed.title == "Ukraine and Russia Trade Blows After Agreeing to De-Escalation Talks"
+    assert parsed.authors == ["Camilla Jessen"]
+    assert parsed.published_at == datetime(2025, 3, 19, 9, 19, tzinfo=timezone(timedelta(hours=1)))
+    assert parsed.published_at.utcoffset() == timedelta(hours=1)
+    assert parsed.published_at_utc == datetime(2025, 3, 19, 8, 19, tzinfo=UTC)
+    assert parsed.language == "en"
+    assert parsed.cited_outlets == ["Euronews", "Fox News"]
+    assert parsed.boilerplate_removed == ["Trending Now", "TRENDING NOW"]
+    assert len(parsed.paragraphs) == 17
+    assert parsed.lead == parsed.paragraphs[0]
+    assert parsed.word_count == sum(len(p.split()) for p in parsed.paragraphs)
+    assert parsed.parser_version == PARSER_VERSION
+
+
+def test_client_fields_win_and_inferred_fill_gaps() -> None:
+    published = datetime(2025, 3, 20, 10, 0, tzinfo=timezone(timedelta(hours=-5)))
+    parsed = parse_article(
+        raw(title="Client title", authors=["A. Client"], published_at=published, language="de")
+    )
+    assert (parsed.title, parsed.authors, parsed.published_at, parsed.language) == (
+        "Client title", ["A. Client"], published, "de",
+    )  # fmt: skip
+    assert parsed.cited_outlets == ["Euronews", "Fox News"]
+
+
+def test_auto_content_type_sniffs_html() -> None:
+    assert looks_like_html(HTML)
+    assert not looks_like_html(SEED)
+    parsed = parse_article(raw(content=HTML, content_type="auto"))
+    assert parsed.site_name == "Daily Example"
+    assert parsed.canonical_url == "https://example.com/news/story"
+    assert parsed.title == "Storm hits the coast"
+    assert len(parsed.paragraphs) == 6
+    assert all("storm" in p for p in parsed.paragraphs)
+
+
+def test_empty_article_is_permanent() -> None:
+    with pytest.raises(EmptyArticleError):
+        parse_article(raw(content="Advertisement\n\nTrending Now\n"))
+    assert issubclass(EmptyArticleError, PermanentError)
+
+
+def record(value: bytes | None) -> ConsumedRecord:
+    return ConsumedRecord("t.articles.raw.v1", 0, 7, b"a1", value)
+
+
+async def test_handler_emits_the_parsed_record() -> None:
+    handle = parser_handler(Settings(), Topics("t."))
+    [out] = await handle(record(raw().to_bytes()))
+    assert out.topic == "t.articles.parsed.v1"
+    assert out.key == b"a1"
+    assert ParsedArticle.from_bytes(out.value).title is not None
+    headers = dict(out.headers)
+    assert headers["ce_type"] == b"dev.newsflow.article.parsed.v1"
+    assert headers["ce_id"] == b"t.articles.raw.v1/0/7:parser"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (None, "no value"),
+        (b"", "no value"),
+        (b"{not json", "not a valid RawArticle"),
+        (b'{"id": "x"}', "content: Field required"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+        (
+            b'{"id": "a", "id_source": "client", "content": "'
+            + b"x" * 200
+            + b'", "received_at": "2025-01-01T00:00:00Z"}',
+            "at most 100",
+        ),
+    ],
+)
+async def test_handler_rejects_poison_permanently(value: bytes | None, reason: str) -> None:
+    handle = parser_handler(Settings(max_body_bytes=100), Topics("t."))
+    with pytest.raises(InvalidMessageError, match=reason):
+        await handle(record(value))

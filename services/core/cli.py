@@ -9,8 +9,10 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
+import httpx
+
 from services.core import launcher, localkafka
-from services.core.errors import NewsflowError
+from services.core.errors import ConfigurationError, NewsflowError
 from services.core.logs import configure_logging
 from services.core.service import bootstrap_topics
 from services.core.settings import SERVICES, ServiceName, Settings
@@ -22,6 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run services (all by default) with a local broker")
     run.add_argument("services", nargs="*", type=service_name, metavar="SERVICE")
+    run.add_argument("--push", metavar="PATH", action="append", default=[], help="push once up")
+
+    push = commands.add_parser("push", help="push article files (.txt .html .json .ndjson) or -")
+    push.add_argument("paths", nargs="+", metavar="PATH")
+    push.add_argument("--url", default=None, help="ingest base URL (default: local ingest)")
+    push.add_argument("--api-key", default=None, help="API key, when ingest requires one")
 
     kafka = commands.add_parser("kafka", help="the local Kafka broker")
     kafka.add_argument("action", choices=["start", "stop", "status", "exec"])
@@ -31,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     topics = commands.add_parser("topics", help="Kafka topics of the flow")
     topics.add_argument("action", choices=["create"])
+
+    schemas = commands.add_parser("schemas", help="write schemas/ from the message models")
+    schemas.add_argument("--check", action="store_true", help="exit 1 if schemas/ is stale")
     return parser
 
 
@@ -72,6 +83,32 @@ def command_kafka(settings: Settings, action: str, argv: list[str]) -> int:
     return 0
 
 
+def command_push(settings: Settings, paths: list[str], url: str | None, key: str | None) -> int:
+    from services.ingest.push import push
+
+    base = url or settings.ingest_url
+    try:
+        summary = push(paths, base, key)
+    except httpx.TransportError as error:
+        raise ConfigurationError(f"cannot reach the ingest service at {base}: {error}") from error
+    print("\n".join(summary.lines()))
+    return 0 if summary.accepted or not summary.rejected else 1
+
+
+def command_schemas(check: bool) -> int:
+    """Write the JSON Schemas and the AsyncAPI document, or (--check) list the stale ones."""
+    from services.core.contracts import SCHEMAS_DIR, check_schemas, write_schemas
+
+    if check:
+        stale = check_schemas(SCHEMAS_DIR)
+        for name in stale:
+            print(f"schemas: {name} is stale; run `newsflow schemas`", file=sys.stderr)
+        return 1 if stale else 0
+    for path in write_schemas(SCHEMAS_DIR):
+        print(f"schemas: wrote {path}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
@@ -83,8 +120,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(bootstrap_topics(settings))
             print("topics: ready")
             return 0
+        if args.command == "schemas":
+            return command_schemas(args.check)
+        if args.command == "push":
+            return command_push(settings, args.paths, args.url, args.api_key)
         services: list[ServiceName] = args.services or available_services()
-        return asyncio.run(launcher.run(settings, services))
+        after = launcher.push_when_ready(settings, args.push) if args.push else None
+        return asyncio.run(launcher.run(settings, services, after))
     except NewsflowError as error:
         print(f"newsflow: {error}", file=sys.stderr)
         return 2

@@ -9,8 +9,11 @@ import contextlib
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
 
 from services.core import localkafka
 from services.core.logs import get_logger
@@ -19,6 +22,7 @@ from services.core.settings import ServiceName, Settings
 log = get_logger(__name__)
 STOP_GRACE_S = 20.0
 STABLE_AFTER_S = 30.0
+READY_WAIT_S = 90.0
 
 
 @dataclass
@@ -75,10 +79,34 @@ async def terminate(process: asyncio.subprocess.Process, grace_s: float) -> None
     log.info("service_stopped", pid=process.pid, code=process.returncode)
 
 
+def push_when_ready(
+    settings: Settings, paths: list[str]
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    """Once ingest answers ready, push ``paths`` and report; then say where the gateway is."""
+
+    async def after_start() -> None:
+        from services.ingest.push import push
+
+        async with httpx.AsyncClient(base_url=settings.ingest_url, timeout=2) as client:
+            for _ in range(int(READY_WAIT_S / 0.5)):
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get("/readyz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.5)
+            else:
+                log.error("ingest_not_ready", url=settings.ingest_url, waited_s=READY_WAIT_S)
+                return
+        summary = await asyncio.to_thread(push, paths, settings.ingest_url)
+        log.info("seeds_pushed", accepted=summary.accepted, rejected=sum(summary.rejected.values()))
+        log.info("newsflow_running", ingest=settings.ingest_url, gateway=settings.gateway_url)
+
+    return after_start
+
+
 async def run(
     settings: Settings,
     services: Sequence[ServiceName],
-    after_start: Callable[[], Awaitable[None]] | None = None,
+    after_start: Callable[[], Coroutine[Any, Any, None]] | None = None,
 ) -> int:
     """Run ``services`` until interrupted; returns the exit code."""
     started_broker = False
@@ -94,12 +122,15 @@ async def run(
         loop.add_signal_handler(signum, stop.set)
     units = [Supervised(name) for name in services]
     tasks = [asyncio.create_task(supervise(unit, stop, 30.0)) for unit in units]
+    follow_up = asyncio.create_task(after_start()) if after_start is not None else None
     try:
-        if after_start is not None:
-            await after_start()
         await stop.wait()
     finally:
         stop.set()
+        if follow_up is not None:
+            follow_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await follow_up
         await asyncio.gather(*tasks, return_exceptions=True)
         if started_broker:
             localkafka.stop(settings)

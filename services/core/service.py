@@ -8,8 +8,11 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import uvloop
 
 from services.core import kafka
 from services.core.errors import BrokerUnavailableError
@@ -85,4 +88,9 @@ async def run_stage(name: ServiceName, factory: StageFactory, settings: Settings
 def main(name: ServiceName, factory: StageFactory) -> None:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format, service=name)
-    asyncio.run(run_stage(name, factory, settings))
+    run_async(run_stage(name, factory, settings))
+
+
+def run_async(main_coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run a service's main coroutine on uvloop (the event loop uvicorn also prefers)."""
+    uvloop.run(main_coroutine)

@@ -96,6 +96,18 @@ class Settings(BaseSettings):
         return self.health_port_base + CONSUMER_SERVICES.index(service)
 
     @property
+    def ingest_url(self) -> str:
+        return f"http://{self._local(self.host)}:{self.ingest_port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{self._local(self.host)}:{self.gateway_port}"
+
+    @staticmethod
+    def _local(host: str) -> str:
+        return "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+
+    @property
     def database_path(self) -> Path:
         return self.data_dir / "newsflow.db"
 

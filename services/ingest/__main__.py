@@ -1,25 +1,26 @@
-"""``python -m services.ingest``: the ingest HTTP service."""
+"""``python -m services.ingest``: the ingest HTTP service. SIGTERM drains and exits 0."""
 
 from __future__ import annotations
 
-import uvicorn
+import asyncio
 
+from services.core.health import serve_http
 from services.core.logs import configure_logging
+from services.core.service import install_stop_signals, run_async
 from services.core.settings import Settings
 from services.ingest.app import create_app
+
+
+async def serve(settings: Settings) -> None:
+    stop = asyncio.Event()
+    install_stop_signals(stop)
+    await serve_http(create_app(settings), settings.host, settings.ingest_port, stop)
 
 
 def main() -> None:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format, service="ingest")
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.ingest_port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=10,
-    )
+    run_async(serve(settings))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services import __version__
+from services.core.service import topic_specs
 from services.core.settings import Settings
 from services.core.topics import Topics
 from services.ingest.publisher import Publisher
@@ -44,7 +45,8 @@ def document_request_models(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    publisher = Publisher(settings, Topics(settings.topic_prefix).raw)
+    topics = Topics(settings.topic_prefix)
+    publisher = Publisher(settings, topic_specs(settings, topics), topics.raw)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

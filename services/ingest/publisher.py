@@ -22,6 +22,7 @@ from services.core.logs import get_logger
 from services.core.models import RawArticle
 from services.core.records import Delivered, OutgoingRecord
 from services.core.settings import Settings
+from services.core.topics import TopicSpec
 
 log = get_logger(__name__)
 RAW_EVENT_TYPE = "dev.newsflow.article.accepted.v1"
@@ -46,10 +47,11 @@ def raw_record(topic: str, article: RawArticle, trace: TraceContext) -> Outgoing
 class Publisher:
     """The ingest service's one producer, with a readiness flag kept fresh in the background."""
 
-    def __init__(self, settings: Settings, topic: str) -> None:
+    def __init__(self, settings: Settings, topic_specs: list[TopicSpec], topic: str) -> None:
         self._settings = settings
+        self._topic_specs = topic_specs
         self.topic = topic
-        self._producer: Any = kafka.make_producer(settings, linger_ms=2)
+        self._producer: Any = None
         self._in_flight = 0
         self._started = False
         self.ready = False
@@ -75,16 +77,19 @@ class Publisher:
                 log.warning("producer_stop_timed_out")
 
     async def _keep_ready(self) -> None:
-        """Connect (retrying) and then check the broker answers, every couple of seconds."""
+        """Create the topics and connect (retrying), then check the broker answers, every couple
+        of seconds."""
         while True:
             try:
                 if not self._started:
+                    await kafka.ensure_topics(self._settings, self._topic_specs)
+                    self._producer = kafka.make_producer(self._settings, linger_ms=2)
                     await self._producer.start()
                     self._started = True
                 await asyncio.wait_for(self._producer.client.fetch_all_metadata(), READY_CHECK_S)
                 self.ready = True
                 self._connected.set()
-            except (KafkaError, OSError, TimeoutError) as error:
+            except (KafkaError, BrokerUnavailableError, OSError, TimeoutError) as error:
                 if self.ready:
                     log.warning("broker_unreachable", error=repr(error))
                 self.ready = False

@@ -1,0 +1,37 @@
+# newsflow — the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NEWSFLOW := $(BIN)/newsflow
+
+# The test run uses its own broker ports and data directory, so it never meets `make run`.
+TEST_ENV := NEWSFLOW_KAFKA_PORT=$${NEWSFLOW_TEST_KAFKA_PORT:-19092} \
+	NEWSFLOW_KAFKA_CONTROLLER_PORT=$${NEWSFLOW_TEST_KAFKA_CONTROLLER_PORT:-19093} \
+	NEWSFLOW_DATA_DIR=data/test NEWSFLOW_LOG_FORMAT=json
+
+.PHONY: install run test lint typecheck pytest schemas bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --editable '.[test]'
+	touch $@
+
+run: install
+	$(NEWSFLOW) run --push seeds
+
+test: install lint typecheck
+	@$(TEST_ENV) $(NEWSFLOW) kafka exec -- $(BIN)/pytest -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check services tests bench
+	$(BIN)/ruff format --check services tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) data/test .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,94 @@
+"""Files into articles to push: .txt, .html, .json (an article or an array), .ndjson. Pure
+except for reading the given paths."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+SUFFIXES = {".txt": "text/plain", ".text": "text/plain", ".html": "text/html", ".htm": "text/html"}
+JSON_SUFFIXES = {".json", ".ndjson", ".jsonl"}
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One article to push, or why a file could not give one."""
+
+    origin: str
+    article: dict[str, Any] | None = None
+    error: str | None = None
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files under the given paths (directories recursively), in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and is_pushable(p))
+        else:
+            found.append(path)
+    return found
+
+
+def is_pushable(path: Path) -> bool:
+    return path.suffix.lower() in SUFFIXES or path.suffix.lower() in JSON_SUFFIXES
+
+
+def items_from_text(text: str, origin: str, suffix: str) -> Iterator[Item]:
+    suffix = suffix.lower()
+    if suffix in SUFFIXES:
+        yield Item(origin, {"content": text, "content_type": SUFFIXES[suffix], "source": origin})
+        return
+    if suffix == ".json":
+        try:
+            data = orjson.loads(text)
+        except orjson.JSONDecodeError as error:
+            yield Item(origin, error=f"not valid JSON: {error}")
+            return
+        for index, entry in enumerate(data if isinstance(data, list) else [data]):
+            yield _json_item(entry, f"{origin}[{index}]")
+        return
+    if suffix in {".ndjson", ".jsonl"}:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    yield _json_item(orjson.loads(line), f"{origin}:{number}")
+                except orjson.JSONDecodeError as error:
+                    yield Item(f"{origin}:{number}", error=f"not valid JSON: {error}")
+        return
+    yield Item(origin, error=f"unsupported file type {suffix or '(none)'}")
+
+
+def _json_item(entry: object, origin: str) -> Item:
+    if isinstance(entry, dict):
+        return Item(origin, entry)
+    return Item(origin, error="a JSON article must be an object")
+
+
+def sniff_suffix(text: str) -> str:
+    """The kind of stdin input: JSON, NDJSON, HTML or plain text."""
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        return ".json"
+    if stripped.startswith("{"):
+        first = stripped.splitlines()[0].strip()
+        return ".ndjson" if first.endswith("}") and len(stripped.splitlines()) > 1 else ".json"
+    if stripped.startswith("<"):
+        return ".html"
+    return ".txt"
+
+
+def read_items(path: Path) -> Iterator[Item]:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        yield Item(str(path), error=f"cannot read: {error.strerror}")
+        return
+    except UnicodeDecodeError:
+        yield Item(str(path), error="not valid UTF-8")
+        return
+    yield from items_from_text(text, str(path), path.suffix)

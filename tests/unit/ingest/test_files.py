@@ -1,0 +1,66 @@
+"""Files and stdin into articles for `newsflow push`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.ingest.files import expand, items_from_text, read_items, sniff_suffix
+from services.ingest.push import PushSummary, batches
+
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
+
+
+def test_every_seed_file_gives_articles() -> None:
+    files = expand([SEEDS])
+    assert {f.suffix for f in files} >= {".txt", ".html", ".json", ".ndjson"}
+    items = [item for f in files for item in read_items(f)]
+    assert all(item.article is not None for item in items), [i.error for i in items]
+    assert len(items) >= 7
+
+
+def test_kinds_and_errors() -> None:
+    [text] = items_from_text("Title\n\nBody", "a.txt", ".txt")
+    assert text.article == {
+        "content": "Title\n\nBody",
+        "content_type": "text/plain",
+        "source": "a.txt",
+    }
+    [html] = items_from_text("<p>x</p>", "a.html", ".HTML")
+    assert html.article is not None and html.article["content_type"] == "text/html"
+    many = list(items_from_text('[{"content": "a"}, 3]', "b.json", ".json"))
+    assert [i.error for i in many] == [None, "a JSON article must be an object"]
+    lines = list(items_from_text('{"content": "a"}\n\n{bad\n', "c.ndjson", ".ndjson"))
+    assert lines[0].article == {"content": "a"}
+    assert lines[1].origin == "c.ndjson:3" and "not valid JSON" in (lines[1].error or "")
+    [bad] = items_from_text("{", "d.json", ".json")
+    assert "not valid JSON" in (bad.error or "")
+    [other] = items_from_text("x", "e.pdf", ".pdf")
+    assert "unsupported" in (other.error or "")
+
+
+def test_unreadable_files(tmp_path: Path) -> None:
+    binary = tmp_path / "x.txt"
+    binary.write_bytes(b"\xff\xfe")
+    assert [i.error for i in read_items(binary)] == ["not valid UTF-8"]
+    assert "cannot read" in (next(read_items(tmp_path / "missing.txt")).error or "")
+
+
+def test_sniff_stdin() -> None:
+    assert sniff_suffix(' [{"a": 1}]') == ".json"
+    assert sniff_suffix('{"a": 1}\n{"a": 2}') == ".ndjson"
+    assert sniff_suffix('{"a": 1}') == ".json"
+    assert sniff_suffix("<html>") == ".html"
+    assert sniff_suffix("Title\n\nBody") == ".txt"
+
+
+def test_batches_split_by_count_and_skip_errors() -> None:
+    summary = PushSummary()
+    items = list(
+        items_from_text(
+            "\n".join('{"content": "x"}' for _ in range(1201)) + "\n{", "f.ndjson", ".ndjson"
+        )
+    )
+    sizes = [len(b) for b in batches(items, summary)]
+    assert sizes == [500, 500, 201]
+    assert sum(summary.rejected.values()) == 1
+    assert summary.lines()[0] == "accepted: 0"

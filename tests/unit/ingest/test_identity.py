@@ -1,0 +1,63 @@
+"""Stable ids and canonical URLs."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from services.core.urls import InvalidUrlError, canonical_url
+from services.ingest.identity import InvalidIdError, identify, normalise_content
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        (
+            "https://WWW.Example.COM/News/Story/?utm_source=x&b=2&a=1#frag",
+            "https://example.com/News/Story?a=1&b=2",
+        ),
+        ("http://example.com:80/a//b", "http://example.com/a/b"),
+        ("https://example.com:8443/a?fbclid=1&gclid=2", "https://example.com:8443/a"),
+        ("https://example.com", "https://example.com/"),
+        ("https://m.example.com/x?ref=home&id=5", "https://m.example.com/x?id=5"),
+    ],
+)
+def test_canonical_url(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com/x", "example.com/x", "https://", "http://[::1"])
+def test_invalid_urls_raise(url: str) -> None:
+    with pytest.raises(InvalidUrlError):
+        canonical_url(url)
+
+
+def test_id_precedence_and_stability() -> None:
+    assert (
+        identify(content="x", client_id="c-1", idempotency_key="k", url="https://a.com").id == "c-1"
+    )
+    assert identify(content="x", idempotency_key="k-9").source == "idempotency_key"
+    by_url = identify(content="x", url="https://www.a.com/p?utm_source=1")
+    assert by_url == identify(content="other", url="https://a.com/p")
+    assert by_url.id.startswith("u-") and len(by_url.id) == 34
+    by_content = identify(content="  Hello   World\n")
+    assert by_content.id == identify(content="hello world").id
+    assert by_content.source == "content" and by_content.canonical_url is None
+
+
+def test_pinned_ids() -> None:
+    assert identify(content="x", url="https://example.com/a").id == "u-" + _sha(
+        "https://example.com/a"
+    )
+    assert normalise_content("Ｆｕｌｌ\u00a0width  TEXT") == "full width text"
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@pytest.mark.parametrize("bad", ["", "has space", "x" * 201, "tab\tid", "é"])
+def test_invalid_client_ids_raise(bad: str) -> None:
+    with pytest.raises(InvalidIdError):
+        identify(content="x", client_id=bad)

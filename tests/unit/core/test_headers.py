@@ -1,0 +1,73 @@
+"""Trace context and CloudEvents headers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from services.core.events import next_record
+from services.core.headers import TraceContext, cloudevent_headers, header_map
+from services.core.models import RawArticle
+from services.core.records import ConsumedRecord
+
+
+def test_traceparent_round_trip_and_child_keeps_trace() -> None:
+    value = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    trace = TraceContext.parse(value)
+    assert trace is not None and trace.header() == value
+    child = trace.child()
+    assert child.trace_id == trace.trace_id and child.span_id != trace.span_id
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [None, "", "garbage", "01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+     "00-00000000000000000000000000000000-b7ad6b7169203331-01",
+     "00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01"],
+)  # fmt: skip
+def test_invalid_traceparent_is_ignored(bad: str | None) -> None:
+    assert TraceContext.parse(bad) is None
+
+
+def test_cloudevent_headers_binary_mode() -> None:
+    time = datetime(2025, 1, 1, tzinfo=UTC)
+    headers = header_map(
+        cloudevent_headers(
+            event_id="e1", source="/s", event_type="t", time=time, trace=TraceContext.new()
+        )
+    )
+    assert headers["ce_specversion"] == "1.0"
+    assert headers["ce_time"] == "2025-01-01T00:00:00+00:00"
+    assert headers["content-type"] == "application/json"
+    assert set(headers) == {
+        "ce_specversion",
+        "ce_id",
+        "ce_source",
+        "ce_type",
+        "ce_time",
+        "content-type",
+        "traceparent",
+    }
+
+
+def test_next_record_continues_the_trace_with_a_stable_event_id() -> None:
+    trace = TraceContext.new()
+    incoming = ConsumedRecord(
+        "raw", 1, 5, b"id-1", b"{}", [("ce_id", b"abc"), ("traceparent", trace.header().encode())]
+    )
+    message = RawArticle(id="id-1", id_source="client", content="x", received_at=datetime.now(UTC))
+    first = next_record(
+        incoming,
+        "parsed",
+        message,
+        stage="parser",
+        event_type="t",
+        extra_headers={"nf_verdict": "unique"},
+    )
+    again = next_record(incoming, "parsed", message, stage="parser", event_type="t")
+    out = header_map(first.headers)
+    assert out["ce_id"] == header_map(again.headers)["ce_id"] == "abc:parser"
+    assert out["traceparent"].split("-")[1] == trace.trace_id
+    assert out["nf_verdict"] == "unique"
+    assert first.key == b"id-1"

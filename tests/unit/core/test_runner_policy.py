@@ -1,0 +1,50 @@
+"""The runner's error policy and backoff, and dead-letter records."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from aiokafka.errors import KafkaConnectionError
+
+from services.core.deadletters import dead_letter_record
+from services.core.errors import BrokerUnavailableError, InvalidMessageError, PermanentError
+from services.core.headers import header_map
+from services.core.records import ConsumedRecord
+from services.core.runner import Backoff, classify
+
+
+def test_classify() -> None:
+    assert classify(BrokerUnavailableError("down")) == "transient"
+    assert classify(KafkaConnectionError()) == "transient"
+    assert classify(sqlite3.OperationalError("database is locked")) == "transient"
+    assert classify(OSError("disk")) == "transient"
+    assert classify(InvalidMessageError("bad")) == "permanent"
+    assert classify(ValueError("bug on one record")) == "permanent"
+    assert classify(KeyError("x")) == "permanent"
+
+
+def test_backoff_is_bounded_and_resets() -> None:
+    backoff = Backoff(0.1, 1.0)
+    delays = [backoff.next_delay() for _ in range(6)]
+    assert delays == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
+    backoff.reset()
+    assert backoff.next_delay() == 0.1
+
+
+def test_dead_letter_keeps_the_original_and_the_reason() -> None:
+    record = ConsumedRecord("raw", 2, 41, b"k", b"\xff\x00", [("traceparent", b"nonsense")])
+    out = dead_letter_record("dlq", "parser", record, PermanentError("cannot parse"))
+    headers = header_map(out.headers)
+    assert out.topic == "dlq" and out.key == b"k"
+    assert headers["nf_stage"] == "parser"
+    assert headers["nf_error_class"] == "PermanentError"
+    assert headers["nf_error_message"] == "cannot parse"
+    assert (
+        headers["nf_original_topic"],
+        headers["nf_original_partition"],
+        headers["nf_original_offset"],
+    ) == ("raw", "2", "41")
+    body = json.loads(out.value)
+    assert body["original_value"] == "/wA=" and body["original_value_encoding"] == "base64"
+    assert body["original_headers"] == {"traceparent": "nonsense"}

@@ -62,7 +62,6 @@ class Settings(BaseSettings):
     ingest_port: int = 8000
     gateway_port: int = 8080
     health_port_base: int = 9101
-    instance_id: str = Field(default="0", description="Distinguishes replicas of one service.")
 
     # Ingest
     ingest_api_keys: str = Field(default="", repr=False, description="Comma-separated API keys.")

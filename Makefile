@@ -10,7 +10,7 @@ TEST_ENV := NEWSFLOW_KAFKA_PORT=$${NEWSFLOW_TEST_KAFKA_PORT:-19092} \
 	NEWSFLOW_KAFKA_CONTROLLER_PORT=$${NEWSFLOW_TEST_KAFKA_CONTROLLER_PORT:-19093} \
 	NEWSFLOW_DATA_DIR=data/test NEWSFLOW_LOG_FORMAT=json
 
-.PHONY: install run test lint typecheck pytest schemas bench clean
+.PHONY: install run test lint typecheck schemas clean
 
 install: $(STAMP)
 
@@ -32,6 +32,9 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy
+
+schemas: install
+	$(NEWSFLOW) schemas
 
 clean:
 	rm -rf $(VENV) data/test .mypy_cache .ruff_cache .pytest_cache

@@ -1,13 +1,14 @@
-"""The ``newsflow`` command."""
+"""The ``newsflow`` command: run the services, manage the local broker, push, tail, schemas."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib.util
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import httpx
 
@@ -25,6 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run services (all by default) with a local broker")
     run.add_argument("services", nargs="*", type=service_name, metavar="SERVICE")
     run.add_argument("--push", metavar="PATH", action="append", default=[], help="push once up")
+
+    tail = commands.add_parser("tail", help="print processed articles as they arrive")
+    tail.add_argument("--from-beginning", action="store_true", help="start at the oldest record")
+    tail.add_argument("--skip-duplicates", action="store_true", help="hide duplicate verdicts")
+    tail.add_argument("--json", action="store_true", help="print each record's JSON value")
+    tail.add_argument("--limit", type=int, default=None, help="stop after this many")
 
     push = commands.add_parser("push", help="push article files (.txt .html .json .ndjson) or -")
     push.add_argument("paths", nargs="+", metavar="PATH")
@@ -109,24 +116,50 @@ def command_schemas(check: bool) -> int:
     return 0
 
 
+def command_tail(settings: Settings, args: argparse.Namespace) -> int:
+    from services.store.tail import tail
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(
+            tail(
+                settings,
+                from_beginning=args.from_beginning,
+                skip_duplicates=args.skip_duplicates,
+                as_json=args.json,
+                limit=args.limit,
+            )
+        )
+    return 0
+
+
+def command_topics(settings: Settings, _args: argparse.Namespace) -> int:
+    asyncio.run(bootstrap_topics(settings))
+    print("topics: ready")
+    return 0
+
+
+def command_run(settings: Settings, args: argparse.Namespace) -> int:
+    services: list[ServiceName] = args.services or available_services()
+    after = launcher.push_when_ready(settings, args.push) if args.push else None
+    return asyncio.run(launcher.run(settings, services, after))
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "kafka": lambda settings, args: command_kafka(settings, args.action, args.argv),
+    "topics": command_topics,
+    "schemas": lambda _settings, args: command_schemas(args.check),
+    "tail": command_tail,
+    "push": lambda settings, args: command_push(settings, args.paths, args.url, args.api_key),
+    "run": command_run,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format, service="newsflow")
     try:
-        if args.command == "kafka":
-            return command_kafka(settings, args.action, args.argv)
-        if args.command == "topics":
-            asyncio.run(bootstrap_topics(settings))
-            print("topics: ready")
-            return 0
-        if args.command == "schemas":
-            return command_schemas(args.check)
-        if args.command == "push":
-            return command_push(settings, args.paths, args.url, args.api_key)
-        services: list[ServiceName] = args.services or available_services()
-        after = launcher.push_when_ready(settings, args.push) if args.push else None
-        return asyncio.run(launcher.run(settings, services, after))
+        return COMMANDS[args.command](settings, args)
     except NewsflowError as error:
         print(f"newsflow: {error}", file=sys.stderr)
         return 2

@@ -155,6 +155,20 @@ def headers_schema(topic: Topic) -> JsonObject:
     }
 
 
+def _key(topic: Topic) -> JsonObject:
+    if topic is Topic.DLQ:
+        return {
+            "type": ["string", "null"],
+            "description": "The original record's key (an article id as UTF-8 text), if it "
+            "had one.",
+        }
+    return {
+        "type": "string",
+        "description": "The article id as UTF-8 text, so every record of an article goes to "
+        "one partition.",
+    }
+
+
 def _message(topic: Topic) -> JsonObject:
     model = TOPIC_MODELS[topic]
     return {
@@ -167,16 +181,7 @@ def _message(topic: Topic) -> JsonObject:
             "schemaFormat": PAYLOAD_SCHEMA_FORMAT,
             "schema": {"$ref": f"./{schema_file(topic)}"},
         },
-        "bindings": {
-            "kafka": {
-                "key": {
-                    "type": "string",
-                    "description": "The article id as UTF-8 text (DLQ: the original record's "
-                    "key), so every record of an article goes to one partition.",
-                },
-                "bindingVersion": KAFKA_BINDING_VERSION,
-            }
-        },
+        "bindings": {"kafka": {"key": _key(topic), "bindingVersion": KAFKA_BINDING_VERSION}},
     }
 
 

@@ -1,0 +1,250 @@
+"""The dedup decision (pure): probe the index, verify candidates, decide, then apply.
+
+``Deduplicator.check`` runs the whole cycle against a synchronous :class:`RecordStore`. The async
+engine runs the same steps itself — ``probe`` → load the wanted records → ``decide`` → persist
+the :class:`Outcome` → ``apply`` — so the in-memory state only changes once the verdict is durable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from services.dedup.boilerplate import BlockStat, BoilerplateDelta, BoilerplateModel, Promotion
+from services.dedup.errors import EmptyBodyError
+from services.dedup.fingerprint import (
+    Blocks,
+    Fingerprint,
+    TokenStream,
+    anchor_keys,
+    blocks,
+    fingerprint,
+    tokenise,
+)
+from services.dedup.index import DEAD, Candidate, CandidateIndex, IndexBatch
+from services.dedup.normalise import hash64, url_key
+from services.dedup.records import DocRecord, MemoryRecordStore, RecordStore
+from services.dedup.rules import decide_verdict
+from services.dedup.settings import DedupSettings
+from services.dedup.verdict import DedupInput, Method, Verdict
+
+_NO_ANCHORS = np.zeros(0, dtype=np.uint64)
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A fingerprinted article and the indexed documents it must be checked against."""
+
+    article: DedupInput
+    seq: int
+    event_time: int
+    url_key: int | None
+    stream: TokenStream
+    parts: Blocks
+    fingerprint: Fingerprint
+    url_seqs: tuple[int, ...]
+    body_seqs: tuple[int, ...]
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def wanted(self) -> tuple[int, ...]:
+        """Sequence numbers whose records ``decide`` needs."""
+        seqs = set(self.url_seqs[-1:]) | set(self.body_seqs[:1])
+        seqs.update(candidate.seq for candidate in self.candidates)
+        return tuple(sorted(seqs))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Everything one article changes: persist it, then ``apply`` it."""
+
+    verdict: Verdict
+    record: DocRecord
+    boilerplate: BoilerplateDelta
+    watermark: int
+    cutoff: int
+    sweep: bool
+
+
+def to_epoch(moment: datetime) -> int:
+    """Epoch seconds; naive datetimes are taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+class Deduplicator:
+    """In-memory dedup state: candidate index, learned boilerplate, window watermark."""
+
+    def __init__(self, settings: DedupSettings, store: RecordStore | None = None) -> None:
+        self.settings = settings
+        self.store: RecordStore = MemoryRecordStore() if store is None else store
+        self.index = CandidateIndex()
+        self.boilerplate = BoilerplateModel(
+            settings.boilerplate_min_stories,
+            settings.boilerplate_max_blocks,
+            settings.boilerplate_max_shingles,
+        )
+        self.watermark: int | None = None
+        self.next_seq = 0
+        self._since_sweep = 0
+
+    def check(self, article: DedupInput, now: datetime | None = None) -> Verdict:
+        """The verdict for ``article`` (the stored one when its id was seen before)."""
+        known = self.store.verdict(article.article_id)
+        if known is not None:
+            return known
+        probe = self.probe(article, now)
+        outcome = self.decide(probe, self.store.records(probe.wanted))
+        self.store.save(outcome.record, outcome.verdict)
+        self.apply(outcome)
+        if outcome.sweep:
+            self.store.evict(outcome.cutoff)
+        return outcome.verdict
+
+    def event_time(self, article: DedupInput, now: datetime | None) -> int:
+        """Published time (capped at ``now``), else ``now``, else the watermark."""
+        times = [to_epoch(t) for t in (article.published_at, now) if t is not None]
+        if times:
+            return min(times)
+        return 0 if self.watermark is None else self.watermark
+
+    def probe(self, article: DedupInput, now: datetime | None = None) -> Probe:
+        """Fingerprint the article and look up its candidates (no state change)."""
+        stream = tokenise(article.body)
+        if stream.size == 0:
+            raise EmptyBodyError(f"article {article.article_id!r} has an empty body")
+        parts = blocks(stream)
+        settings = self.settings
+        fp = fingerprint(
+            stream,
+            parts=parts,
+            boilerplate_blocks=self.boilerplate.block_mask(parts.hashes),
+            boilerplate_shingles=self.boilerplate.shingles,
+            shingle_size=settings.shingle_size,
+            lede_size=settings.lede_size,
+        )
+        key = url_key(article.canonical_url)
+        found: list[Candidate] = []
+        if fp.size >= settings.min_shingles:
+            found = self.index.candidates(
+                fp.shingles[: settings.probe_limit], settings.max_candidates
+            )
+        return Probe(
+            article=article,
+            seq=self.next_seq,
+            event_time=self.event_time(article, now),
+            url_key=key,
+            stream=stream,
+            parts=parts,
+            fingerprint=fp,
+            url_seqs=tuple(self.index.by_url(key)) if key is not None else (),
+            body_seqs=tuple(self.index.by_body(fp.body_hash)),
+            candidates=tuple(found),
+        )
+
+    def decide(self, probe: Probe, records: Mapping[int, DocRecord]) -> Outcome:
+        """The verdict and state changes for a probe, given the records it wanted (pure)."""
+        settings = self.settings
+        verdict = decide_verdict(probe, records, self.boilerplate.shingles, settings)
+        fp = probe.fingerprint
+        near_or_new = verdict.method in (Method.NEAR_CONTENT, Method.NONE) or (
+            verdict.method is Method.EXACT_URL and not verdict.evidence.body_hash_match
+        )
+        record = DocRecord(
+            seq=probe.seq,
+            article_id=probe.article.article_id,
+            story_id=verdict.story_id,
+            event_time=probe.event_time,
+            body_hash=fp.body_hash,
+            url_key=probe.url_key,
+            shingle_count=fp.size,
+            sample=fp.sample(settings.sample_size),
+            lede=fp.lede,
+            anchors=fp.anchors(settings.anchors_per_doc, settings.head_anchors, settings.head_size)
+            if near_or_new and fp.size >= settings.min_shingles
+            else _NO_ANCHORS,
+            first_body=not probe.body_seqs,
+        )
+        delta = self.boilerplate.observe(
+            probe.stream, probe.parts, hash64(verdict.story_id), probe.seq, settings.shingle_size
+        )
+        watermark = max(probe.event_time, self.watermark or probe.event_time)
+        return Outcome(
+            verdict=verdict,
+            record=record,
+            boilerplate=delta,
+            watermark=watermark,
+            cutoff=watermark - settings.window_seconds,
+            sweep=self._since_sweep + 1 >= settings.sweep_every,
+        )
+
+    def apply(self, outcome: Outcome) -> None:
+        """Make an outcome part of the in-memory state (after it has been persisted)."""
+        self._index_record(outcome.record)
+        self.boilerplate.apply(outcome.boilerplate)
+        self.watermark = outcome.watermark
+        self.index.advance(outcome.cutoff)
+        self._since_sweep += 1
+        if outcome.sweep:
+            self.index.sweep()
+            self._since_sweep = 0
+
+    def _index_record(self, record: DocRecord) -> None:
+        self.index.add(
+            record.seq,
+            record.event_time,
+            anchor_keys(record.anchors),
+            record.body_hash if record.first_body else None,
+            record.url_key,
+        )
+        self.next_seq = max(self.next_seq, record.seq + 1)
+
+    def restore(
+        self,
+        records: Sequence[DocRecord],
+        stats: Iterable[tuple[int, BlockStat]],
+        promotions: Iterable[Promotion],
+        watermark: int | None,
+        next_seq: int,
+    ) -> None:
+        """Rebuild from durable state: records in the window, boilerplate, clock."""
+        self.boilerplate.restore_stats(stats)
+        self.boilerplate.promote(promotions)
+        self.watermark = watermark
+        if watermark is not None:
+            self.index.advance(watermark - self.settings.window_seconds)
+        if records:
+            self.index.add_many(batch_of(sorted(records, key=lambda item: item.seq)))
+        self.next_seq = max(self.next_seq, next_seq)
+
+
+def batch_of(records: Sequence[DocRecord]) -> IndexBatch:
+    """The index batch for records sorted by sequence number."""
+    first = records[0].seq
+    rows = np.array([r.seq - first for r in records], dtype=np.int64)
+    times = np.full(int(rows[-1]) + 1, DEAD, dtype=np.int64)
+    times[rows] = [r.event_time for r in records]
+    anchors = [anchor_keys(r.anchors) for r in records]
+    sizes = np.array([a.size for a in anchors], dtype=np.int64)
+    bodies = [
+        (row, r.body_hash) for row, r in zip(rows.tolist(), records, strict=True) if r.first_body
+    ]
+    urls = [
+        (row, r.url_key)
+        for row, r in zip(rows.tolist(), records, strict=True)
+        if r.url_key is not None
+    ]
+    return IndexBatch(
+        first_seq=first,
+        times=times,
+        anchors=np.concatenate(anchors) if anchors else np.zeros(0, dtype=np.uint32),
+        anchor_rows=np.repeat(rows, sizes),
+        bodies=np.array([k for _, k in bodies], dtype=np.uint64),
+        body_rows=np.array([row for row, _ in bodies], dtype=np.int64),
+        urls=np.array([k for _, k in urls], dtype=np.uint64),
+        url_rows=np.array([row for row, _ in urls], dtype=np.int64),
+    )

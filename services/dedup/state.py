@@ -1,0 +1,222 @@
+"""Durable dedup state in SQLite (aiosqlite, WAL): verdicts, fingerprints, boilerplate, clock.
+
+One transaction per article holds its verdict (with evidence), its fingerprint record, the
+boilerplate statistics it changed and the window clock, so a restart rebuilds exactly the
+in-memory state an uninterrupted run would have.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import numpy as np
+from numpy.typing import NDArray
+
+from services.dedup.boilerplate import BlockStat, Promotion
+from services.dedup.deduplicator import Outcome
+from services.dedup.errors import StateError
+from services.dedup.records import DocRecord
+from services.dedup.settings import DedupSettings
+from services.dedup.verdict import Verdict
+
+SCHEMA_VERSION = "1"
+_SIGN = 1 << 63
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS verdicts (
+    article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, verdict TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS fingerprints (
+    seq INTEGER PRIMARY KEY, article_id TEXT NOT NULL, story_id TEXT NOT NULL,
+    event_time INTEGER NOT NULL, body_hash INTEGER NOT NULL, url_key INTEGER,
+    shingle_count INTEGER NOT NULL, sample BLOB NOT NULL, lede BLOB NOT NULL,
+    anchors BLOB NOT NULL, first_body INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS fingerprints_event_time ON fingerprints (event_time);
+CREATE TABLE IF NOT EXISTS boilerplate_blocks (
+    block INTEGER PRIMARY KEY, stories BLOB NOT NULL, last_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS boilerplate_promoted (
+    block INTEGER PRIMARY KEY, shingles BLOB NOT NULL);
+"""
+_FINGERPRINT_COLUMNS = (
+    "seq, article_id, story_id, event_time, body_hash, url_key, shingle_count, sample, lede, "
+    "anchors, first_body"
+)
+
+
+def to_signed(value: int) -> int:
+    """uint64 → int64 (SQLite integers are signed)."""
+    return value - (1 << 64) if value >= _SIGN else value
+
+
+def to_unsigned(value: int) -> int:
+    return value + (1 << 64) if value < 0 else value
+
+
+def _blob(values: NDArray[np.uint64]) -> bytes:
+    return values.astype("<u8").tobytes()
+
+
+def _array(blob: bytes) -> NDArray[np.uint64]:
+    return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
+
+
+def _record(row: Any) -> DocRecord:
+    return DocRecord(
+        seq=int(row[0]),
+        article_id=str(row[1]),
+        story_id=str(row[2]),
+        event_time=int(row[3]),
+        body_hash=to_unsigned(int(row[4])),
+        url_key=None if row[5] is None else to_unsigned(int(row[5])),
+        shingle_count=int(row[6]),
+        sample=_array(row[7]),
+        lede=_array(row[8]),
+        anchors=_array(row[9]),
+        first_body=bool(row[10]),
+    )
+
+
+def _record_row(record: DocRecord) -> tuple[Any, ...]:
+    return (
+        record.seq,
+        record.article_id,
+        record.story_id,
+        record.event_time,
+        to_signed(record.body_hash),
+        None if record.url_key is None else to_signed(record.url_key),
+        record.shingle_count,
+        _blob(record.sample),
+        _blob(record.lede),
+        _blob(record.anchors),
+        int(record.first_body),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything needed to rebuild the in-memory state."""
+
+    records: list[DocRecord]
+    stats: list[tuple[int, BlockStat]]
+    promotions: list[Promotion]
+    watermark: int | None
+    next_seq: int
+
+
+class DedupState:
+    """The SQLite file behind one dedup engine (single writer)."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    @classmethod
+    async def open(cls, path: Path, settings: DedupSettings) -> DedupState:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute(f"PRAGMA synchronous={settings.sqlite_synchronous}")
+            await db.executescript(_SCHEMA)
+            state = cls(db)
+            await state._check_meta(settings)
+        except BaseException:
+            await db.close()
+            raise
+        return state
+
+    async def _check_meta(self, settings: DedupSettings) -> None:
+        expected = {"schema_version": SCHEMA_VERSION, "shingle_size": str(settings.shingle_size)}
+        meta = await self._meta()
+        for key, value in expected.items():
+            if key in meta and meta[key] != value:
+                raise StateError(f"state has {key}={meta[key]!r}, engine expects {value!r}")
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", expected.items()
+        )
+
+    async def _meta(self) -> dict[str, str]:
+        async with self._db.execute("SELECT key, value FROM meta") as cursor:
+            return {str(key): str(value) async for key, value in cursor}
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def verdict(self, article_id: str) -> Verdict | None:
+        query = "SELECT verdict FROM verdicts WHERE article_id = ?"
+        async with self._db.execute(query, (article_id,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else Verdict.from_dict(json.loads(row[0]))
+
+    async def records(self, seqs: Iterable[int]) -> dict[int, DocRecord]:
+        wanted = list(seqs)
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        query = f"SELECT {_FINGERPRINT_COLUMNS} FROM fingerprints WHERE seq IN ({marks})"
+        async with self._db.execute(query, wanted) as cursor:
+            return {int(row[0]): _record(row) async for row in cursor}
+
+    async def snapshot(self, window_seconds: int) -> Snapshot:
+        """Records inside the window (by stored watermark), boilerplate and clock."""
+        meta = await self._meta()
+        watermark = int(meta["watermark"]) if "watermark" in meta else None
+        cutoff = -(1 << 63) if watermark is None else watermark - window_seconds
+        query = (
+            f"SELECT {_FINGERPRINT_COLUMNS} FROM fingerprints WHERE event_time >= ? ORDER BY seq"
+        )
+        async with self._db.execute(query, (cutoff,)) as cursor:
+            records = [_record(row) async for row in cursor]
+        async with self._db.execute("SELECT block, stories, last_seq FROM boilerplate_blocks") as c:
+            stats = [
+                (to_unsigned(int(b)), BlockStat(tuple(_array(s).tolist()), int(q)))
+                async for b, s, q in c
+            ]
+        async with self._db.execute("SELECT block, shingles FROM boilerplate_promoted") as c:
+            promotions = [Promotion(to_unsigned(int(b)), _array(s)) async for b, s in c]
+        return Snapshot(records, stats, promotions, watermark, int(meta.get("next_seq", "0")))
+
+    async def persist(self, outcome: Outcome) -> None:
+        """Write one article's outcome atomically (verdict, record, boilerplate, clock)."""
+        db = self._db
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            await self._write(outcome)
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+        await db.execute("COMMIT")
+
+    async def _write(self, outcome: Outcome) -> None:
+        db, verdict, record, delta = self._db, outcome.verdict, outcome.record, outcome.boilerplate
+        await db.execute(
+            "INSERT INTO verdicts (article_id, story_id, verdict) VALUES (?, ?, ?)",
+            (verdict.article_id, verdict.story_id, json.dumps(verdict.to_dict())),
+        )
+        marks = ",".join("?" * 11)
+        await db.execute(
+            f"INSERT INTO fingerprints ({_FINGERPRINT_COLUMNS}) VALUES ({marks})",
+            _record_row(record),
+        )
+        await db.executemany(
+            "INSERT OR REPLACE INTO boilerplate_blocks (block, stories, last_seq) VALUES (?, ?, ?)",
+            [
+                (to_signed(b), _blob(np.array(s.stories, dtype=np.uint64)), s.last_seq)
+                for b, s in delta.updates
+            ],
+        )
+        gone = [(to_signed(b),) for b in (*delta.pruned, *(p.block for p in delta.promotions))]
+        await db.executemany("DELETE FROM boilerplate_blocks WHERE block = ?", gone)
+        await db.executemany(
+            "INSERT OR REPLACE INTO boilerplate_promoted (block, shingles) VALUES (?, ?)",
+            [(to_signed(p.block), _blob(p.shingles)) for p in delta.promotions],
+        )
+        clock = {"watermark": str(outcome.watermark), "next_seq": str(record.seq + 1)}
+        await db.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", clock.items()
+        )
+        if outcome.sweep:
+            await db.execute("DELETE FROM fingerprints WHERE event_time < ?", (outcome.cutoff,))

@@ -1,0 +1,123 @@
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from services.dedup.deduplicator import Deduplicator
+from services.dedup.engine import DedupEngine
+from services.dedup.errors import EmptyBodyError, StateError
+from services.dedup.settings import DedupSettings
+from services.dedup.verdict import DedupInput, Verdict, VerdictKind
+from tests.unit.dedup.texts import FOOTER, edit, story, truncate, wrap
+
+T0 = datetime(2025, 3, 19, 9, 0, tzinfo=UTC)
+SETTINGS = DedupSettings(window=timedelta(hours=6), sweep_every=3, boilerplate_min_stories=3)
+
+
+def _articles() -> list[DedupInput]:
+    out: list[DedupInput] = []
+    for n in range(12):
+        when = T0 + timedelta(hours=n)
+        base = story(n, paragraphs=3)
+        out += [
+            DedupInput(f"{n}-a", f"https://a.example/{n}", base, "t", when),
+            DedupInput(f"{n}-b", f"https://b.example/{n}", wrap(base), None, when),
+            DedupInput(f"{n}-c", None, truncate(edit(base, seed=n)), None, when),
+            DedupInput(f"{n}-d", f"https://a.example/{n}", base + "\n\nUPDATE: more.", None, when),
+            DedupInput(f"{n}-e", None, story(500 + n, 1, 20) + "\n\n" + FOOTER, None, when),
+        ]
+    out.append(DedupInput("0-late", None, story(0, paragraphs=3), None, T0))
+    return out
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = T0 + timedelta(days=1)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def test_restart_keeps_state_and_gives_identical_verdicts(tmp_path: Path) -> None:
+    articles = _articles()
+    clock = _Clock()
+    async with await DedupEngine.open(tmp_path / "straight.db", SETTINGS, clock) as engine:
+        straight = [await engine.check(a) for a in articles]
+    restarted: list[Verdict] = []
+    for start in range(0, len(articles), 7):  # a restart every 7 articles
+        async with await DedupEngine.open(tmp_path / "restart.db", SETTINGS, clock) as engine:
+            restarted += [await engine.check(a) for a in articles[start : start + 7]]
+    assert restarted == straight
+    pure = Deduplicator(SETTINGS)
+    assert [pure.check(a, clock()) for a in articles] == straight
+    kinds = {v.kind for v in straight}
+    assert kinds == {VerdictKind.UNIQUE, VerdictKind.DUPLICATE, VerdictKind.UPDATE}
+    assert straight[-1].kind is VerdictKind.UNIQUE  # its original fell out of the window
+
+
+async def test_replay_after_restart_returns_the_stored_verdict(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    articles = _articles()[:10]
+    async with await DedupEngine.open(path, SETTINGS) as engine:
+        first = [await engine.check(a) for a in articles]
+        assert await engine.check(articles[3]) == first[3]
+    async with await DedupEngine.open(path, SETTINGS) as engine:
+        assert [await engine.check(a) for a in articles] == first
+        assert engine.deduplicator.next_seq == len(articles)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("SELECT count(*) FROM verdicts").fetchone()[0] == len(articles)
+        evidence = db.execute("SELECT verdict FROM verdicts WHERE article_id='0-b'").fetchone()
+        assert "containment_match" in evidence[0]
+
+
+async def test_restart_restores_learned_boilerplate(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    async with await DedupEngine.open(path, SETTINGS) as engine:
+        for n in range(4):
+            await engine.check(DedupInput(f"f{n}", None, story(n, 1, 20) + "\n" + FOOTER))
+        learned = engine.deduplicator.boilerplate.promoted_blocks.tolist()
+        shingles = engine.deduplicator.boilerplate.shingles.tolist()
+    assert learned
+    async with await DedupEngine.open(path, SETTINGS) as engine:
+        assert engine.deduplicator.boilerplate.promoted_blocks.tolist() == learned
+        assert engine.deduplicator.boilerplate.shingles.tolist() == shingles
+
+
+async def test_empty_body_is_rejected_and_nothing_is_stored(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    async with await DedupEngine.open(path, SETTINGS) as engine:
+        with pytest.raises(EmptyBodyError):
+            await engine.check(DedupInput("x", None, "  ...  "))
+        verdict = await engine.check(DedupInput("x", None, story(1)))
+        assert verdict.kind is VerdictKind.UNIQUE
+
+
+async def test_failed_write_leaves_memory_and_file_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    async with await DedupEngine.open(path, SETTINGS) as engine:
+        await engine.check(DedupInput("a", None, story(1)))
+        with sqlite3.connect(path) as db:  # a foreign row makes the fingerprint insert fail
+            db.execute(
+                "INSERT INTO fingerprints VALUES (1, 'z', 'z', 0, 0, NULL, 0, x'', x'', x'', 0)"
+            )
+        with pytest.raises(sqlite3.IntegrityError):
+            await engine.check(DedupInput("b", None, story(1)))
+        assert engine.deduplicator.next_seq == 1
+        with sqlite3.connect(path) as db:
+            assert db.execute("SELECT count(*) FROM verdicts").fetchone()[0] == 1
+            db.execute("DELETE FROM fingerprints WHERE seq = 1")
+        retry = await engine.check(DedupInput("b", None, story(1)))
+        assert retry.duplicate_of == "a"
+
+
+async def test_incompatible_state_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    engine = await DedupEngine.open(path, SETTINGS)
+    await engine.close()
+    await engine.close()  # idempotent
+    with pytest.raises(RuntimeError, match="closed"):
+        await engine.check(DedupInput("a", None, story(1)))
+    with pytest.raises(StateError, match="shingle_size"):
+        await DedupEngine.open(path, DedupSettings(shingle_size=4))

@@ -1,0 +1,384 @@
+"""Parser throughput: documents/s through ``parse_article``, beside bare trafilatura.
+
+Single process, one core. Plain text: the 60 dev articles and the seed article. HTML: the 60
+extraction-dev pages (decompressed up front) through ``parse_article`` and ``extract_html``,
+beside ``trafilatura.extract`` with the parser's settings (favor_precision, no comments) and
+with its defaults, on the same pages in the same run, repeats interleaved so drift hits every
+mode alike. Reports best and median of the repeats and the ratios; writes
+``bench/results/parse.json``.
+
+    .venv/bin/python -m bench.parse [--quick] [--repeats N] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gzip
+import io
+import json
+import pstats
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import trafilatura
+
+from bench.common import DATA_DIR, Deadline, Summary, command_line, ratio, table, write_result
+from services.core.models import RawArticle
+from services.parser import html as html_module
+from services.parser.errors import EmptyArticleError
+from services.parser.html import extract_html
+from services.parser.language import detect_language
+from services.parser.metadata import finish, merge, read_metadata, read_trafilatura
+from services.parser.outlets import find_cited_outlets
+from services.parser.parse import parse_article
+from services.parser.plaintext import extract_plaintext
+
+GOAL_PLAIN_DOCS_S = 2000.0
+GOAL_HTML_RATIO = 0.9
+RUN_BOUND_S = 170.0
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    key: str
+    url: str
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    name: str
+    docs: int  # documents per pass
+    run: Callable[[], int]  # one pass; returns the number of documents that failed
+
+
+def load_plaintext() -> list[str]:
+    lines = (DATA_DIR / "plaintext" / "plaintext-dev.jsonl").read_text().splitlines()
+    texts = [json.loads(line)["text"] for line in lines if line.strip()]
+    return [*texts, (DATA_DIR / "seed-article.txt").read_text()]
+
+
+def load_pages() -> list[Page]:
+    root = DATA_DIR / "extraction-dev"
+    truth = json.loads((root / "ground-truth.json").read_text())
+    pages = []
+    for path in sorted((root / "html").glob("*.html.gz")):
+        key = path.name.removesuffix(".html.gz")
+        html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+        pages.append(Page(key, truth.get(key, {}).get("url") or "", html))
+    return pages
+
+
+def raw_article(index: int, content: str, kind: str, url: str | None) -> RawArticle:
+    return RawArticle.model_validate(
+        {
+            "id": f"bench-{index}",
+            "id_source": "client",
+            "content": content,
+            "content_type": kind,
+            "url": url or None,
+            "received_at": datetime.now(UTC),
+        }
+    )
+
+
+def count_failures(items: Sequence[Any], one: Callable[[Any], object]) -> int:
+    failed = 0
+    for item in items:
+        try:
+            if one(item) is None:
+                failed += 1
+        except EmptyArticleError:
+            failed += 1
+    return failed
+
+
+def build_modes(texts: list[str], pages: list[Page]) -> list[Mode]:
+    plain = [raw_article(i, text, "text/plain", None) for i, text in enumerate(texts)]
+    html = [raw_article(i, page.html, "text/html", page.url) for i, page in enumerate(pages)]
+    return [
+        Mode("plain: parse_article", len(plain), lambda: count_failures(plain, parse_article)),
+        Mode("html: parse_article", len(html), lambda: count_failures(html, parse_article)),
+        Mode(
+            "html: extract_html only",
+            len(pages),
+            lambda: count_failures(pages, lambda p: extract_html(p.html, p.url or None)),
+        ),
+        Mode(
+            "html: trafilatura.extract precision",
+            len(pages),
+            lambda: count_failures(
+                pages,
+                lambda p: trafilatura.extract(
+                    p.html, url=p.url or None, favor_precision=True, include_comments=False
+                ),
+            ),
+        ),
+        Mode(
+            "html: trafilatura.extract default",
+            len(pages),
+            lambda: count_failures(pages, lambda p: trafilatura.extract(p.html, url=p.url or None)),
+        ),
+    ]
+
+
+def measure(mode: Mode, passes: int) -> tuple[float, int]:
+    """Documents/s over ``passes`` passes, and the failures seen."""
+    failed = 0
+    begun = time.perf_counter()
+    for _ in range(passes):
+        failed += mode.run()
+    elapsed = time.perf_counter() - begun
+    return mode.docs * passes / elapsed, failed
+
+
+def html_phases(pages: list[Page]) -> dict[str, float]:
+    """Seconds per phase of ``extract_html`` (and ``parse_article``'s own part) over all pages,
+    by replaying its steps with a timer between them."""
+    spent: dict[str, float] = {}
+
+    def add(name: str, since: float) -> float:
+        now = time.perf_counter()
+        spent[name] = spent.get(name, 0.0) + now - since
+        return now
+
+    for page in pages:
+        url = page.url or None
+        t = time.perf_counter()
+        try:
+            tree = html_module._parse(page.html)
+        except EmptyArticleError:
+            continue
+        t = add("load_html (parse the page)", t)
+        raw = read_metadata(tree, url)
+        t = add("read_metadata (JSON-LD, OG, meta, microdata)", t)
+        document: Any = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            include_formatting=False,
+        )
+        t = add("trafilatura.bare_extraction (body)", t)
+        body = document.body if document is not None else None
+        paragraphs = list(html_module._blocks(body)) if body is not None else []
+        t = add("_blocks (tree to paragraphs)", t)
+        paragraphs += html_module._continuation(tree, paragraphs)
+        t = add("_continuation (ad-split chunks)", t)
+        if not (raw.title and raw.published and raw.site_name):
+            raw = merge(raw, read_trafilatura(tree, url, raw))
+        t = add("read_trafilatura (title/site/find_date)", t)
+        meta = finish(raw, url)
+        paragraphs = html_module.clean_paragraphs(paragraphs, meta.title)
+        t = add("finish + clean_paragraphs", t)
+        if not meta.language:
+            detect_language("\n\n".join(paragraphs))
+        find_cited_outlets(paragraphs)
+        add("parse_article: language + cited outlets", t)
+    return spent
+
+
+def plain_phases(texts: list[str]) -> dict[str, float]:
+    """Seconds per phase of ``parse_article`` on plain text over all texts (timed phases)."""
+    spent: dict[str, float] = {}
+    for text in texts:
+        t0 = time.perf_counter()
+        extracted = extract_plaintext(text)
+        t1 = time.perf_counter()
+        paragraphs = list(extracted.paragraphs)
+        if not extracted.language:
+            detect_language("\n\n".join(paragraphs))
+        t2 = time.perf_counter()
+        find_cited_outlets(paragraphs)
+        t3 = time.perf_counter()
+        for name, seconds in (
+            ("extract_plaintext", t1 - t0),
+            ("detect_language (up to 20,000 chars)", t2 - t1),
+            ("find_cited_outlets", t3 - t2),
+        ):
+            spent[name] = spent.get(name, 0.0) + seconds
+    return spent
+
+
+def language_sample_levers(texts: list[str]) -> list[list[object]]:
+    """What capping detect_language's sample would cost and change, on the plain-text bodies."""
+    bodies = ["\n\n".join(extract_plaintext(text).paragraphs) for text in texts]
+    full = [detect_language(body) for body in bodies]
+    rows: list[list[object]] = []
+    for cap in (None, 2000, 1000, 500):
+        sample = [body[:cap] if cap else body for body in bodies]
+        begun = time.perf_counter()
+        answers = [detect_language(text) for text in sample]
+        elapsed = time.perf_counter() - begun
+        same = sum(a == b for a, b in zip(answers, full, strict=True))
+        label = f"first {cap:,} chars" if cap else "as now (<= 20,000 chars)"
+        rows.append([label, 1000 * elapsed / len(bodies), f"{same}/{len(bodies)}"])
+    return rows
+
+
+def print_phases(title: str, phases: dict[str, float], count: int) -> None:
+    total = sum(phases.values()) or 1.0
+    print(f"\n{title}")
+    print(
+        table(
+            ["phase", "ms/doc", "share"],
+            [
+                [name, 1000 * s / count, f"{100 * s / total:.0f}%"]
+                for name, s in sorted(phases.items(), key=lambda kv: -kv[1])
+            ],
+        )
+    )
+
+
+def profile_extract_html(pages: list[Page], top: int = 25) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    count_failures(pages, lambda p: extract_html(p.html, p.url or None))
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def diagnose(
+    goals: dict[str, dict[str, Any]], texts: list[str], pages: list[Page], *, always: bool
+) -> dict[str, Any]:
+    """Where the time goes, for each goal not met (or always): timed phases and levers."""
+    phases: dict[str, float] = {}
+    plain_spent: dict[str, float] = {}
+    levers: list[list[object]] = []
+    if not goals["plain_docs_s"]["met"] or always:
+        plain_spent = plain_phases(texts * 2)
+        print_phases(
+            "where parse_article's plain-text time goes (two passes, timed phases):",
+            plain_spent,
+            2 * len(texts),
+        )
+        levers = language_sample_levers(texts)
+        print("\ndetect_language sample size (cost per doc; same answer as now):")
+        print(table(["sample", "ms/doc", "same answer"], levers))
+    if not goals["html_vs_bare_precision"]["met"] or always:
+        phases = html_phases(pages)
+        print_phases(
+            "where parse_article's HTML time goes (one pass over the pages, timed phases):",
+            phases,
+            len(pages),
+        )
+    if always:
+        print("\ncProfile of extract_html, one pass, by own time:")
+        print(profile_extract_html(pages))
+    return {
+        "html_phases_s": phases,
+        "plain_phases_s": plain_spent,
+        "language_sample_levers": levers,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and passes (~20 s)")
+    parser.add_argument("--repeats", type=int, help="measurements per mode (default 5; quick 3)")
+    parser.add_argument(
+        "--profile", action="store_true", help="always print the extract_html profile"
+    )
+    args = parser.parse_args(argv)
+    repeats = max(1, min(args.repeats or (3 if args.quick else 5), 20))
+    plain_passes = 4 if args.quick else 12
+    deadline = Deadline(RUN_BOUND_S)
+
+    texts, pages = load_plaintext(), load_pages()
+    modes = build_modes(texts, pages)
+    passes = {mode.name: plain_passes if mode.name.startswith("plain") else 1 for mode in modes}
+    print(f"command: {command_line()}")
+    print(
+        f"corpus: {len(texts)} plain-text docs ({sum(map(len, texts)) // len(texts):,} chars avg),"
+        f" {len(pages)} HTML pages ({sum(len(p.html) for p in pages) // len(pages):,} chars avg)"
+    )
+    print(f"{repeats} repeats per mode, interleaved; one process, one core\n")
+
+    for mode in modes:  # warm-up: imports, caches, the language model
+        mode.run()
+    rates: dict[str, list[float]] = {mode.name: [] for mode in modes}
+    failures: dict[str, int] = {mode.name: 0 for mode in modes}
+    for _ in range(repeats):
+        if deadline.passed():
+            print("run bound reached: fewer repeats than asked")
+            break
+        for mode in modes:
+            rate, failed = measure(mode, passes[mode.name])
+            rates[mode.name].append(rate)
+            failures[mode.name] = failed
+
+    summary = {name: Summary(tuple(values)) for name, values in rates.items()}
+    base = summary["html: trafilatura.extract precision"]
+    rows = []
+    for mode in modes:
+        s = summary[mode.name]
+        is_html = mode.name.startswith("html")
+        rows.append(
+            [
+                mode.name,
+                s.best,
+                s.median,
+                f"{1000 / s.best:.2f}" if s.best else "-",
+                f"{ratio(s.best, base.best):.2f}x" if is_html else "-",
+                f"{ratio(s.median, base.median):.2f}x" if is_html else "-",
+                f"{failures[mode.name]}/{mode.docs}",
+            ]
+        )
+    headers = ["mode", "docs/s best", "docs/s median", "ms/doc", "vs bare best", "vs bare med"]
+    print(table([*headers, "failed"], rows))
+
+    plain = summary["plain: parse_article"]
+    html_ratio = ratio(summary["html: parse_article"].median, base.median)
+    goals = {
+        "plain_docs_s": {
+            "goal": GOAL_PLAIN_DOCS_S,
+            "best": plain.best,
+            "median": plain.median,
+            "met": plain.median >= GOAL_PLAIN_DOCS_S,
+        },
+        "html_vs_bare_precision": {
+            "goal": GOAL_HTML_RATIO,
+            "ratio_best": ratio(summary["html: parse_article"].best, base.best),
+            "ratio_median": html_ratio,
+            "met": html_ratio >= GOAL_HTML_RATIO,
+        },
+    }
+    print()
+    print(
+        f"goal plain text >= {GOAL_PLAIN_DOCS_S:,.0f} docs/s: median {plain.median:,.0f}"
+        f" -> {'MET' if goals['plain_docs_s']['met'] else 'NOT MET'}"
+    )
+    print(
+        f"goal HTML >= {GOAL_HTML_RATIO}x bare trafilatura (precision): median {html_ratio:.2f}x"
+        f" -> {'MET' if goals['html_vs_bare_precision']['met'] else 'NOT MET'}"
+    )
+
+    diagnostics = diagnose(goals, texts, pages, always=args.profile)
+
+    path = write_result(
+        "parse",
+        {
+            "repeats": repeats,
+            "plain_passes_per_measurement": plain_passes,
+            "corpus": {"plain_docs": len(texts), "html_pages": len(pages)},
+            "docs_per_s": {name: s.as_dict() for name, s in summary.items()},
+            "failures_per_pass": failures,
+            "goals": goals,
+            **diagnostics,
+        },
+    )
+    print(f"\nresult: {path.relative_to(path.parents[2])}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

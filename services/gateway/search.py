@@ -1,0 +1,272 @@
+"""The ``/v1/articles`` search, as data: :class:`SearchQuery` → SQL text and parameters.
+
+Pure: no I/O, no database driver. Results are always ordered by publication instant, newest
+first, undated articles last, ties by id (descending) — stable under inserts, so keyset
+pagination with an opaque cursor visits every row exactly once.
+
+Full-text syntax accepted in ``q`` (``unicode61``, case- and accent-insensitive):
+words (all must match), ``"exact phrases"``, ``word*`` prefixes, ``a OR b``, ``-word`` or
+``NOT word`` to exclude. Every word is quoted before it reaches FTS5, so user text can never
+be an FTS5 syntax error; what cannot be understood raises :class:`InvalidQueryError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import orjson
+
+from services.gateway.errors import InvalidQueryError
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_TEXT = 200
+MAX_QUERY = 500
+MAX_TERMS = 32
+# A MATCH with at least this many hits is "dense": walking the date index and checking each row
+# against the hits finds a page sooner than looking up and sorting every hit (measured crossover
+# at 100k articles: ~250 hits). See :func:`search_statement` and ``bench/query.py``.
+DENSE_MATCHES = 250
+# Sort key of undated articles; the same constant as ``services.store.database.NO_DATE``.
+NO_DATE = -(2**63)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_ITEM = re.compile(r'"([^"]*)"(\*?)|([^\s"]+)')
+_WORD = re.compile(r"\w")
+Param = str | int
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    """Where a row sits in the listing order: ``(sort_ts, id)``, compared descending."""
+
+    ts: int
+    id: str
+
+
+def encode_cursor(key: SortKey) -> str:
+    """An opaque, URL-safe cursor pointing just after ``key``."""
+    raw = orjson.dumps([key.ts, key.id])
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def decode_cursor(cursor: str) -> SortKey:
+    """The sort key inside a cursor made by :func:`encode_cursor`."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value = orjson.loads(raw)
+    except (binascii.Error, ValueError) as error:
+        raise InvalidQueryError("cursor is not one this API returned") from error
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or type(value[0]) is not int
+        or not isinstance(value[1], str)
+        or not NO_DATE <= value[0] < 2**63
+    ):
+        raise InvalidQueryError("cursor is not one this API returned")
+    return SortKey(value[0], value[1])
+
+
+def _quoted(text: str, prefix: bool) -> str | None:
+    if not _WORD.search(text):
+        return None  # punctuation only: no token to look for
+    return '"' + text.strip() + '"' + ("*" if prefix else "")
+
+
+def _items(q: str) -> list[tuple[str, str | None]]:
+    """``(kind, fts_term)`` per item: kind is ``term``, ``not``, ``or`` or ``and``."""
+    if q.count('"') % 2:
+        raise InvalidQueryError('q has an unbalanced double quote (")')
+    items: list[tuple[str, str | None]] = []
+    for match in _ITEM.finditer(q):
+        phrase, star, word = match.groups()
+        if word in {"OR", "AND", "NOT"}:
+            items.append((word.lower(), None))
+        elif word is not None and word.startswith("-") and len(word) > 1:
+            items.append(("not", None))
+            items.append(("term", _quoted(word[1:].rstrip("*"), word.endswith("*"))))
+        elif word is not None:
+            items.append(("term", _quoted(word.rstrip("*"), word.endswith("*"))))
+        else:
+            items.append(("term", _quoted(phrase, bool(star))))
+    return items
+
+
+def _group(items: list[tuple[str, str | None]]) -> tuple[list[list[str]], list[str]]:
+    """OR-groups of wanted terms (all groups must match) and the excluded terms."""
+    groups: list[list[str]] = []
+    excluded: list[str] = []
+    pending = "and"
+    for kind, term in items:
+        if kind in {"or", "not"}:
+            if pending != "and" or (kind == "or" and not groups):
+                raise InvalidQueryError(f"{kind.upper()} must sit between two words in q")
+            pending = kind
+            continue
+        if kind == "and" or term is None:
+            continue
+        if pending == "not":
+            excluded.append(term)
+        elif pending == "or":
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        pending = "and"
+    if pending != "and":
+        raise InvalidQueryError(f"q ends with {pending.upper()}")
+    return groups, excluded
+
+
+def fts_expression(q: str) -> str:
+    """Translate user search syntax into a safe FTS5 MATCH expression."""
+    if len(q) > MAX_QUERY:
+        raise InvalidQueryError(f"q is longer than {MAX_QUERY} characters")
+    items = _items(q)
+    if sum(kind == "term" for kind, _ in items) > MAX_TERMS:
+        raise InvalidQueryError(f"q has more than {MAX_TERMS} terms")
+    groups, excluded = _group(items)
+    if not groups:
+        raise InvalidQueryError("q needs at least one word to look for")
+    wanted = " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups)
+    if not excluded:
+        return wanted
+    return f"({wanted})" + "".join(f" NOT {term}" for term in excluded)
+
+
+def _text(
+    name: str, value: str | None, *, lower: bool = False, longest: int = MAX_TEXT
+) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidQueryError(f"{name} must be text")
+    value = value.strip()
+    if not value:
+        raise InvalidQueryError(f"{name} must not be blank")
+    if len(value) > longest:
+        raise InvalidQueryError(f"{name} is longer than {longest} characters")
+    return value.lower() if lower else value
+
+
+def _instant(name: str, value: datetime | None) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise InvalidQueryError(f"{name} must be a datetime with a UTC offset")
+    return (value - _EPOCH) // _MICROSECOND
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """A validated search. Invalid values raise :class:`InvalidQueryError` on construction."""
+
+    q: str | None = None
+    source: str | None = None
+    author: str | None = None
+    language: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    story: str | None = None
+    include_duplicates: bool = False
+    limit: int = DEFAULT_LIMIT
+    cursor: str | None = None
+    match: str | None = field(init=False, repr=False)
+    after: SortKey | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        q = _text("q", self.q, longest=MAX_QUERY)
+        for name in ("source", "author", "story"):
+            object.__setattr__(self, name, _text(name, getattr(self, name)))
+        object.__setattr__(self, "language", _text("language", self.language, lower=True))
+        since, until = _instant("since", self.since), _instant("until", self.until)
+        if since is not None and until is not None and since >= until:
+            raise InvalidQueryError("since must be before until")
+        if type(self.include_duplicates) is not bool:
+            raise InvalidQueryError("include_duplicates must be true or false")
+        if type(self.limit) is not int or not 1 <= self.limit <= MAX_LIMIT:
+            raise InvalidQueryError(f"limit must be an integer from 1 to {MAX_LIMIT}")
+        cursor = _text("cursor", self.cursor)
+        object.__setattr__(self, "match", fts_expression(q) if q is not None else None)
+        object.__setattr__(self, "after", decode_cursor(cursor) if cursor else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """SQL text with named parameters."""
+
+    sql: str
+    params: dict[str, Param]
+
+
+def _filters(query: SearchQuery) -> tuple[list[str], dict[str, Param]]:
+    clauses: list[str] = []
+    params: dict[str, Param] = {}
+    if not query.include_duplicates:
+        # Unary + : never drive the scan from the (unselective) verdict index.
+        clauses.append("+a.verdict IN ('unique', 'update')")
+    for name, column in (("source", "source"), ("language", "language"), ("story", "story_id")):
+        value = getattr(query, name)
+        if value is not None:
+            clauses.append(f"a.{column} = :{name}")
+            params[name] = value
+    if query.author is not None:
+        clauses.append("a.id IN (SELECT article_id FROM article_authors WHERE author = :author)")
+        params["author"] = query.author
+    since, until = _instant("since", query.since), _instant("until", query.until)
+    if since is not None:
+        clauses.append("a.sort_ts >= :since")
+        params["since"] = since
+    if until is not None:
+        clauses.append("a.sort_ts < :until AND a.sort_ts > :no_date")
+        params.update(until=until, no_date=NO_DATE)
+    if query.after is not None:
+        clauses.append("(a.sort_ts, a.id) < (:after_ts, :after_id)")
+        params.update(after_ts=query.after.ts, after_id=query.after.id)
+    return clauses, params
+
+
+def search_statement(query: SearchQuery, hits: Sequence[int] | None = None) -> Statement:
+    """One page (``limit + 1`` rows, to tell whether another follows) of ``seq, sort_ts, id, doc``.
+
+    With ``q``, two plans give the same rows. ``hits`` is every full-text match, when
+    :func:`match_probe_statement` found fewer than :data:`DENSE_MATCHES`: those rows are looked
+    up and sorted (the MATCH is not run again). Without ``hits`` the match is dense: each row
+    met while walking the date index is checked against it, which stops after one page.
+    """
+    clauses, params = _filters(query)
+    source = "articles AS a"
+    if query.match is not None and hits is not None:
+        source = "json_each(:hits) AS hit CROSS JOIN articles AS a ON a.seq = hit.value"
+        params["hits"] = orjson.dumps(list(hits)).decode()
+    elif query.match is not None:
+        clauses.append("+a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match)")
+        params["match"] = query.match
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    params["limit"] = query.limit + 1
+    sql = (
+        "WITH page AS MATERIALIZED ("
+        f"SELECT a.seq, a.sort_ts, a.id FROM {source} {where} "
+        "ORDER BY a.sort_ts DESC, a.id DESC LIMIT :limit) "
+        "SELECT page.seq, page.sort_ts, page.id, a.doc "
+        "FROM page JOIN articles AS a ON a.seq = page.seq "
+        "ORDER BY page.sort_ts DESC, page.id DESC"
+    )
+    return Statement(sql, params)
+
+
+def match_probe_statement(query: SearchQuery, cap: int = DENSE_MATCHES) -> Statement | None:
+    """The rowids ``q`` matches, at most ``cap`` of them; ``None`` without q.
+
+    Fewer than ``cap`` rows is the complete match: pass them to :func:`search_statement`.
+    """
+    if query.match is None:
+        return None
+    sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match LIMIT :cap"
+    return Statement(sql, {"match": query.match, "cap": cap})

@@ -1,0 +1,257 @@
+"""Opening the store's SQLite database: pragmas, the versioned schema and its migrations.
+
+The schema version is ``PRAGMA user_version``. :data:`MIGRATIONS` is the ordered list of steps;
+step ``n`` brings the database from version ``n - 1`` to ``n`` and is applied in one
+``BEGIN IMMEDIATE`` transaction together with the new ``user_version``, so a crash leaves either
+the old or the new version, and re-opening an up-to-date database changes nothing.
+
+Writers (the store) open with :func:`open_database`; readers (the gateway) with
+:func:`open_readonly`, which never creates the file and never migrates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import aiosqlite
+
+from services.store.errors import (
+    DatabaseNotReadyError,
+    SchemaVersionError,
+    translated,
+)
+
+DEFAULT_BUSY_TIMEOUT_MS = 5_000
+_CACHE_KIB = 64 * 1024
+_MMAP_BYTES = 256 * 1024 * 1024
+_JOURNAL_LIMIT_BYTES = 64 * 1024 * 1024
+
+# The sort key of every listing: publication instant in epoch microseconds, unknown dates last.
+NO_DATE = -(2**63)
+
+_SCHEMA_V1 = (
+    f"""
+    CREATE TABLE articles (
+        seq INTEGER PRIMARY KEY,            -- stable rowid: FTS content rowid, stream position
+        id TEXT NOT NULL UNIQUE,            -- the article id: one row per id, first version kept
+        canonical_url TEXT,
+        url TEXT,
+        source TEXT,
+        site_name TEXT,
+        title TEXT,
+        subtitle TEXT,
+        authors TEXT NOT NULL,              -- JSON array
+        published_at TEXT,                  -- ISO 8601 with the source's offset
+        published_at_utc INTEGER,           -- epoch microseconds, NULL when unknown
+        sort_ts INTEGER NOT NULL
+            GENERATED ALWAYS AS (coalesce(published_at_utc, {NO_DATE})) VIRTUAL,
+        updated_at TEXT,
+        language TEXT,
+        lead TEXT,
+        word_count INTEGER NOT NULL,
+        cited_outlets TEXT NOT NULL,        -- JSON array
+        story_id TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('unique', 'duplicate', 'update')),
+        duplicate_of TEXT,
+        similarity REAL NOT NULL,
+        dedup_method TEXT NOT NULL,
+        dedup_evidence TEXT NOT NULL,       -- JSON object
+        received_at TEXT NOT NULL,          -- ISO 8601 UTC, fixed width
+        stored_at TEXT NOT NULL,            -- ISO 8601 UTC, fixed width
+        body TEXT NOT NULL,                 -- paragraphs joined by blank lines
+        doc TEXT NOT NULL                   -- the whole ProcessedArticle as JSON
+    )
+    """,
+    """
+    CREATE TABLE article_authors (
+        author TEXT NOT NULL COLLATE NOCASE,
+        article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        PRIMARY KEY (author, article_id)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX ix_article_authors_article ON article_authors (article_id)",
+    "CREATE INDEX ix_articles_published ON articles (sort_ts, id, verdict)",
+    "CREATE INDEX ix_articles_source ON articles (source, sort_ts, id)",
+    "CREATE INDEX ix_articles_language ON articles (language, sort_ts, id)",
+    "CREATE INDEX ix_articles_story ON articles (story_id, sort_ts, id)",
+    "CREATE INDEX ix_articles_verdict ON articles (verdict)",
+    "CREATE INDEX ix_articles_stored ON articles (stored_at)",
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, body,
+        content = 'articles', content_rowid = 'seq',
+        tokenize = 'unicode61 remove_diacritics 2'
+    )
+    """,
+    """
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, body) VALUES (new.seq, new.title, new.body);
+        INSERT OR IGNORE INTO article_authors (author, article_id)
+            SELECT value, new.id FROM json_each(new.authors) WHERE trim(value) <> '';
+    END
+    """,
+    """
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, body)
+            VALUES ('delete', old.seq, old.title, old.body);
+    END
+    """,
+    """
+    CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, body)
+            VALUES ('delete', old.seq, old.title, old.body);
+        INSERT INTO articles_fts (rowid, title, body) VALUES (new.seq, new.title, new.body);
+    END
+    """,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema step: the statements that bring the database to ``version``."""
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "articles, authors, full-text index", _SCHEMA_V1),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def _shared_pragmas(busy_timeout_ms: int) -> tuple[str, ...]:
+    return (
+        f"PRAGMA busy_timeout = {int(busy_timeout_ms)}",
+        f"PRAGMA cache_size = -{_CACHE_KIB}",
+        f"PRAGMA mmap_size = {_MMAP_BYTES}",
+        "PRAGMA temp_store = MEMORY",
+        "PRAGMA foreign_keys = ON",
+    )
+
+
+def _writer_pragmas() -> tuple[str, ...]:
+    return (
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = NORMAL",
+        f"PRAGMA journal_size_limit = {_JOURNAL_LIMIT_BYTES}",
+    )
+
+
+async def _connect(target: str, *, uri: bool) -> aiosqlite.Connection:
+    # isolation_level=None: no implicit transactions; ``transaction()`` issues BEGIN itself.
+    return await aiosqlite.connect(target, uri=uri, isolation_level=None)
+
+
+async def open_database(
+    path: Path,
+    *,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    migrations: Sequence[Migration] = MIGRATIONS,
+) -> aiosqlite.Connection:
+    """Open (creating if needed) the database for writing, and migrate it to the latest version."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with translated(f"opening {path}"):
+        conn = await _connect(str(path), uri=False)
+        try:
+            for pragma in (*_shared_pragmas(busy_timeout_ms), *_writer_pragmas()):
+                await conn.execute(pragma)
+            await migrate(conn, migrations)
+        except BaseException:
+            await conn.close()
+            raise
+    return conn
+
+
+async def open_readonly(
+    path: Path, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+) -> aiosqlite.Connection:
+    """Open an existing, migrated database read-only (``mode=ro``); never creates or migrates.
+
+    Raises :class:`DatabaseNotReadyError` when the file is missing or its schema is older than
+    :data:`SCHEMA_VERSION`, and :class:`SchemaVersionError` when it is newer.
+    """
+    with translated(f"opening {path} read-only"):
+        conn = await _connect(_readonly_uri(path), uri=True)
+        try:
+            for pragma in (*_shared_pragmas(busy_timeout_ms), "PRAGMA query_only = ON"):
+                await conn.execute(pragma)
+            _check_version(path, await user_version(conn), SCHEMA_VERSION)
+        except BaseException:
+            await conn.close()
+            raise
+    return conn
+
+
+def _readonly_uri(path: Path) -> str:
+    if not path.is_file():
+        raise DatabaseNotReadyError(
+            f"database {path} does not exist: start the store once to create it"
+        )
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
+
+
+def _check_version(path: Path, found: int, latest: int) -> None:
+    if found > latest:
+        raise SchemaVersionError(
+            f"database {path} has schema version {found}; this newsflow knows up to {latest}"
+        )
+    if found < latest:
+        raise DatabaseNotReadyError(
+            f"database {path} has schema version {found}, needs {latest}: "
+            "start the store to migrate it"
+        )
+
+
+async def user_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+def _check_order(migrations: Sequence[Migration]) -> None:
+    versions = [m.version for m in migrations]
+    if versions != list(range(1, len(versions) + 1)):
+        raise ValueError(f"migrations must be numbered 1, 2, 3… in order, got {versions}")
+
+
+async def migrate(conn: aiosqlite.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Apply every pending migration, each in its own transaction; returns the final version."""
+    _check_order(migrations)
+    latest = migrations[-1].version if migrations else 0
+    found = await user_version(conn)
+    if found > latest:
+        raise SchemaVersionError(
+            f"database has schema version {found}; this newsflow knows up to {latest}"
+        )
+    for step in migrations[found:]:
+        async with transaction(conn):
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            if await user_version(conn) >= step.version:
+                continue
+            for statement in step.statements:
+                await conn.execute(statement)
+            await conn.execute(f"PRAGMA user_version = {int(step.version)}")
+    return await user_version(conn)
+
+
+@asynccontextmanager
+async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error or cancellation (COMMIT's too).
+
+    IMMEDIATE takes the write lock up front, so a busy database fails here (after
+    ``busy_timeout``) rather than half-way through the work.
+    """
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        await conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:  # a failed COMMIT can leave it open: never leak it
+            await conn.rollback()
+        raise

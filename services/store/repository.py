@@ -1,0 +1,204 @@
+"""``ArticleRepository``: the store's writes into SQLite, one row per article id.
+
+Redeliveries are expected (the consumer runner retries whole batches), so a save is idempotent:
+the first stored version of an article id wins, later ones are reported as already stored. The
+full-text index and the author table are filled by triggers in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import aiosqlite
+import orjson
+
+from services.core.models import ProcessedArticle
+from services.store.database import DEFAULT_BUSY_TIMEOUT_MS, open_database, transaction
+from services.store.errors import translated
+
+ARTICLE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "canonical_url",
+    "url",
+    "source",
+    "site_name",
+    "title",
+    "subtitle",
+    "authors",
+    "published_at",
+    "published_at_utc",
+    "updated_at",
+    "language",
+    "lead",
+    "word_count",
+    "cited_outlets",
+    "story_id",
+    "verdict",
+    "duplicate_of",
+    "similarity",
+    "dedup_method",
+    "dedup_evidence",
+    "received_at",
+    "stored_at",
+    "body",
+    "doc",
+)
+INSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in ARTICLE_COLUMNS)}) ON CONFLICT (id) DO NOTHING"
+)
+Row = tuple[str | int | float | None, ...]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_ID_CHUNK = 500  # well under SQLITE_MAX_VARIABLE_NUMBER everywhere
+
+
+def epoch_us(moment: datetime) -> int:
+    """An aware datetime as integer microseconds since the epoch (exact, no float rounding)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def utc_text(moment: datetime) -> str:
+    """Fixed-width ISO 8601 in UTC (``2025-01-02T03:04:05.000006Z``): sorts as it reads."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def article_row(article: ProcessedArticle) -> Row:
+    """The ``articles`` row of an article, in :data:`ARTICLE_COLUMNS` order."""
+    dedup = article.dedup
+    published_utc = article.published_at_utc or article.published_at
+    return (
+        article.id,
+        article.canonical_url,
+        article.url,
+        article.source,
+        article.site_name,
+        article.title,
+        article.subtitle,
+        orjson.dumps(article.authors).decode(),
+        _iso(article.published_at),
+        epoch_us(published_utc) if published_utc is not None else None,
+        _iso(article.updated_at),
+        article.language,
+        article.lead,
+        article.word_count,
+        orjson.dumps(article.cited_outlets).decode(),
+        dedup.story_id,
+        dedup.verdict,
+        dedup.duplicate_of,
+        dedup.similarity,
+        dedup.method,
+        orjson.dumps(dedup.evidence).decode(),
+        utc_text(article.received_at),
+        utc_text(article.stored_at),
+        article.body,
+        article.model_dump_json(),
+    )
+
+
+class ArticleRepository:
+    """Writes processed articles; owns its connection (see :meth:`open`)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    @classmethod
+    async def open(
+        cls, path: Path, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+    ) -> ArticleRepository:
+        """Open (create and migrate if needed) the database at ``path`` for writing."""
+        return cls(await open_database(path, busy_timeout_ms=busy_timeout_ms))
+
+    async def close(self) -> None:
+        """Let SQLite refresh its planner statistics, then close the connection."""
+        try:
+            with translated("optimizing the database"):
+                await self._conn.execute("PRAGMA optimize")
+        finally:
+            await self._conn.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def save(self, article: ProcessedArticle) -> bool:
+        """Store an article; ``False`` if its id was already stored (the stored row is kept).
+
+        One transaction per call: batch with :meth:`save_many` for throughput.
+        """
+        row = article_row(article)
+        with translated("saving an article"):
+            async with transaction(self._conn), self._conn.execute(INSERT_ARTICLE, row) as cursor:
+                return cursor.rowcount == 1
+
+    async def save_many(self, articles: Sequence[ProcessedArticle]) -> list[bool]:
+        """Store a batch in one transaction; per article, whether it was newly stored.
+
+        An id repeated within the batch is stored once, from its first occurrence.
+        """
+        if not articles:
+            return []
+        first: dict[str, Row] = {}
+        for article in articles:
+            if article.id not in first:
+                first[article.id] = article_row(article)
+        with translated(f"saving {len(articles)} articles"):
+            async with transaction(self._conn):
+                stored = await self._existing(first)
+                fresh = [row for article_id, row in first.items() if article_id not in stored]
+                if fresh:
+                    await self._conn.executemany(INSERT_ARTICLE, fresh)
+        claimed: set[str] = set(stored)
+        results: list[bool] = []
+        for article in articles:
+            results.append(article.id not in claimed)
+            claimed.add(article.id)
+        return results
+
+    async def _existing(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(ids)
+        found: set[str] = set()
+        for start in range(0, len(wanted), _ID_CHUNK):
+            chunk = wanted[start : start + _ID_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows = await self._conn.execute_fetchall(
+                f"SELECT id FROM articles WHERE id IN ({marks})", chunk
+            )
+            found.update(str(row[0]) for row in rows)
+        return found
+
+    async def get(self, article_id: str) -> ProcessedArticle | None:
+        """The stored (first) version of an article, or ``None``."""
+        with translated("reading an article"):
+            rows = list(
+                await self._conn.execute_fetchall(
+                    "SELECT doc FROM articles WHERE id = ?", (article_id,)
+                )
+            )
+        return ProcessedArticle.model_validate_json(rows[0][0]) if rows else None
+
+    async def stored_at(self, article_id: str) -> datetime | None:
+        """When an article id was first stored, or ``None`` if it never was."""
+        with translated("reading stored_at"):
+            rows = list(
+                await self._conn.execute_fetchall(
+                    "SELECT stored_at FROM articles WHERE id = ?", (article_id,)
+                )
+            )
+        return datetime.fromisoformat(rows[0][0]) if rows else None

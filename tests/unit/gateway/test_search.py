@@ -1,0 +1,244 @@
+"""The pure search builder: validation, full-text syntax, cursors, SQL shape."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from services.gateway import search
+from services.gateway.errors import InvalidQueryError
+from services.gateway.search import (
+    DENSE_MATCHES,
+    NO_DATE,
+    SearchQuery,
+    SortKey,
+    Statement,
+    decode_cursor,
+    encode_cursor,
+    fts_expression,
+    match_probe_statement,
+    search_statement,
+)
+from services.store import database
+
+T0 = datetime(2025, 3, 1, tzinfo=UTC)
+T0_US = 1_740_787_200_000_000
+
+
+def test_default_query_lists_unique_and_update_only() -> None:
+    query = SearchQuery()
+    statement = search_statement(query)
+    assert "+a.verdict IN ('unique', 'update')" in statement.sql
+    assert "ORDER BY a.sort_ts DESC, a.id DESC LIMIT :limit" in statement.sql
+    assert "MATCH" not in statement.sql
+    assert statement.params == {"limit": 21}
+    assert match_probe_statement(query) is None
+
+
+def test_every_filter_becomes_a_clause_and_parameter() -> None:
+    query = SearchQuery(
+        source=" example.com ",
+        author="Jane Doe",
+        language="EN",
+        since=T0,
+        until=T0 + timedelta(days=1),
+        story="story-1",
+        include_duplicates=True,
+        limit=5,
+    )
+    statement = search_statement(query)
+    assert "verdict" not in statement.sql
+    for clause in (
+        "a.source = :source",
+        "a.language = :language",
+        "a.story_id = :story",
+        "author = :author",
+        "a.sort_ts >= :since",
+        "a.sort_ts < :until AND a.sort_ts > :no_date",
+    ):
+        assert clause in statement.sql
+    assert statement.params == {
+        "source": "example.com",
+        "language": "en",
+        "story": "story-1",
+        "author": "Jane Doe",
+        "since": T0_US,
+        "until": T0_US + 86_400_000_000,
+        "no_date": NO_DATE,
+        "limit": 6,
+    }
+
+
+def test_since_is_the_instant_whatever_the_offset() -> None:
+    paris = T0.astimezone(timezone(timedelta(hours=1)))
+    assert search_statement(SearchQuery(since=paris)).params["since"] == T0_US
+
+
+def test_full_text_plans_give_the_same_filters() -> None:
+    query = SearchQuery(q="climate", source="a.example")
+    sparse, dense = search_statement(query, [3, 1, 2]), search_statement(query)
+    assert "json_each(:hits) AS hit CROSS JOIN articles AS a" in sparse.sql
+    assert "MATCH" not in sparse.sql
+    assert sparse.params == {"source": "a.example", "hits": "[3,1,2]", "limit": 21}
+    assert "+a.seq IN (SELECT rowid FROM articles_fts" in dense.sql
+    assert dense.params == {"source": "a.example", "match": '"climate"', "limit": 21}
+    probe = match_probe_statement(query)
+    assert probe is not None
+    assert "LIMIT :cap" in probe.sql
+    assert probe.params == {"match": '"climate"', "cap": DENSE_MATCHES}
+    assert match_probe_statement(query, cap=7) == Statement(probe.sql, {**probe.params, "cap": 7})
+
+
+@pytest.mark.parametrize(
+    ("q", "expression"),
+    [
+        ("climate", '"climate"'),
+        ("Climate  summit", '"Climate" AND "summit"'),
+        ('"climate summit" paris', '"climate summit" AND "paris"'),
+        ("clim*", '"clim"*'),
+        ('"climate sum"*', '"climate sum"*'),
+        ("paris OR london", '("paris" OR "london")'),
+        ("a OR b OR c d", '("a" OR "b" OR "c") AND "d"'),
+        ("paris -london", '("paris") NOT "london"'),
+        ("paris NOT london -rome*", '("paris") NOT "london" NOT "rome"*'),
+        ("paris AND london", '"paris" AND "london"'),
+        ("covid-19", '"covid-19"'),
+        ("title:paris", '"title:paris"'),
+        ("NEAR(a b) ^x", '"NEAR(a" AND "b)" AND "^x"'),
+        ("paris !!! ...", '"paris"'),
+        ('paris ""', '"paris"'),
+        ("or and not", '"or" AND "and" AND "not"'),
+        ("Élysée", '"Élysée"'),
+    ],
+)
+def test_user_syntax_becomes_a_safe_fts5_expression(q: str, expression: str) -> None:
+    assert fts_expression(q) == expression
+    assert SearchQuery(q=q).match == expression
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ('"unbalanced', "unbalanced"),
+        ('a "b" "c', "unbalanced"),
+        ("-paris", "at least one word"),
+        ("NOT paris", "at least one word"),
+        ("!!! ???", "at least one word"),
+        ("OR paris", "between two words"),
+        ("paris OR", "ends with OR"),
+        ("paris NOT", "ends with NOT"),
+        ("paris OR OR london", "between two words"),
+        ("paris OR NOT london", "between two words"),
+        ("x" * 501, "longer than 500"),
+        (" ".join(["w"] * 33), "more than 32 terms"),
+        ("   ", "blank"),
+    ],
+)
+def test_unusable_full_text_is_an_invalid_query(q: str, message: str) -> None:
+    with pytest.raises(InvalidQueryError, match=message):
+        SearchQuery(q=q)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 101}, "limit"),
+        ({"limit": "20"}, "limit"),
+        ({"limit": True}, "limit"),
+        ({"limit": 2.0}, "limit"),
+        ({"since": datetime(2025, 1, 1)}, "since must be a datetime with a UTC offset"),
+        ({"until": "2025-01-01"}, "until must be a datetime"),
+        ({"since": T0, "until": T0}, "since must be before until"),
+        ({"since": T0 + timedelta(seconds=1), "until": T0}, "since must be before until"),
+        ({"source": ""}, "source must not be blank"),
+        ({"author": "  "}, "author must not be blank"),
+        ({"language": "x" * 201}, "language is longer"),
+        ({"story": 42}, "story must be text"),
+        ({"include_duplicates": "yes"}, "include_duplicates"),
+        ({"include_duplicates": 1}, "include_duplicates"),
+        ({"cursor": "not a cursor!"}, "cursor"),
+        ({"cursor": ""}, "cursor must not be blank"),
+    ],
+)
+def test_bad_parameters_are_invalid_queries(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidQueryError, match=message):
+        SearchQuery(**kwargs)  # type: ignore[arg-type]
+
+
+def test_invalid_query_is_a_value_error() -> None:
+    assert issubclass(InvalidQueryError, ValueError)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        SortKey(T0_US, "article-1"),
+        SortKey(NO_DATE, "undated"),
+        SortKey(-5, "before 1970"),
+        SortKey(2**63 - 1, "ïd/with?odd&chars=é"),
+    ],
+)
+def test_cursor_round_trip(key: SortKey) -> None:
+    cursor = encode_cursor(key)
+    assert cursor.replace("-", "").replace("_", "").isalnum()
+    assert decode_cursor(cursor) == key
+    query = SearchQuery(cursor=cursor)
+    assert query.after == key
+    statement = search_statement(query)
+    assert "(a.sort_ts, a.id) < (:after_ts, :after_id)" in statement.sql
+    assert statement.params["after_ts"] == key.ts
+    assert statement.params["after_id"] == key.id
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "%%%",
+        "a",
+        _b64(b"\xff\xfe"),
+        _b64(b"not json"),
+        _b64(b'{"ts": 1, "id": "x"}'),
+        _b64(b"[1]"),
+        _b64(b'[1, "x", 2]'),
+        _b64(b'["1", "x"]'),
+        _b64(b'[true, "x"]'),
+        _b64(b'[1.5, "x"]'),
+        _b64(b"[1, 2]"),
+        _b64(b'[99999999999999999999, "x"]'),
+    ],
+)
+def test_bad_cursor_is_an_invalid_query(cursor: str) -> None:
+    with pytest.raises(InvalidQueryError, match="cursor"):
+        decode_cursor(cursor)
+    with pytest.raises(InvalidQueryError, match="cursor"):
+        SearchQuery(cursor=cursor)
+
+
+def test_query_is_frozen() -> None:
+    query = SearchQuery(q="paris")
+    with pytest.raises(AttributeError):
+        query.q = "london"  # type: ignore[misc]
+
+
+def test_undated_sort_key_matches_the_schema() -> None:
+    assert NO_DATE == database.NO_DATE
+
+
+def test_builder_is_pure() -> None:
+    code = (
+        "import sys, services.gateway.search, services.gateway.errors; "
+        "banned = {'aiosqlite', 'sqlite3', '_sqlite3', 'fastapi', 'starlette', 'httpx'}; "
+        "print(sorted(banned & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert search.__name__ == "services.gateway.search"

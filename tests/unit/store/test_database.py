@@ -1,0 +1,187 @@
+"""Opening the store's database: pragmas, versioned migrations, read-only opening."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from services.store.database import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Migration,
+    migrate,
+    open_database,
+    open_readonly,
+    transaction,
+    user_version,
+)
+from services.store.errors import (
+    DatabaseNotReadyError,
+    DatabaseUnavailableError,
+    SchemaVersionError,
+    is_transient,
+    translated,
+)
+
+V2 = Migration(2, "a column", ("ALTER TABLE articles ADD COLUMN extra TEXT",))
+
+
+async def _scalar(conn: object, sql: str) -> object:
+    rows = list(await conn.execute_fetchall(sql))  # type: ignore[attr-defined]
+    return rows[0][0]
+
+
+async def test_new_database_is_migrated_with_throughput_pragmas(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "newsflow.db"
+    conn = await open_database(path, busy_timeout_ms=1234)
+    try:
+        assert await user_version(conn) == SCHEMA_VERSION == MIGRATIONS[-1].version
+        assert await _scalar(conn, "PRAGMA journal_mode") == "wal"
+        assert await _scalar(conn, "PRAGMA synchronous") == 1  # NORMAL
+        assert await _scalar(conn, "PRAGMA foreign_keys") == 1
+        assert await _scalar(conn, "PRAGMA busy_timeout") == 1234
+        assert await _scalar(conn, "PRAGMA temp_store") == 2  # MEMORY
+        names = {row[0] for row in await conn.execute_fetchall("SELECT name FROM sqlite_master")}
+    finally:
+        await conn.close()
+    assert {"articles", "article_authors", "articles_fts"} <= names
+    assert {
+        "ix_articles_published",
+        "ix_articles_source",
+        "ix_articles_language",
+        "ix_articles_story",
+        "ix_articles_verdict",
+        "ix_articles_stored",
+        "ix_article_authors_article",
+    } <= names
+
+
+async def test_reopening_is_idempotent_and_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "newsflow.db"
+    conn = await open_database(path)
+    await conn.execute("CREATE TABLE marker (x)")
+    await conn.close()
+    conn = await open_database(path)
+    try:
+        assert await user_version(conn) == SCHEMA_VERSION
+        assert await _scalar(conn, "SELECT count(*) FROM sqlite_master WHERE name = 'marker'") == 1
+    finally:
+        await conn.close()
+
+
+async def test_pending_migrations_apply_once_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "newsflow.db"
+    await (await open_database(path)).close()
+    for _ in range(2):  # the second open must not re-run ALTER TABLE (it would fail)
+        conn = await open_database(path, migrations=(*MIGRATIONS, V2))
+        assert await user_version(conn) == 2
+        await conn.execute("SELECT extra FROM articles")
+        await conn.close()
+
+
+async def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -> None:
+    path = tmp_path / "newsflow.db"
+    broken = Migration(2, "broken", ("CREATE TABLE half (x)", "THIS IS NOT SQL"))
+    with pytest.raises(sqlite3.OperationalError):
+        await open_database(path, migrations=(*MIGRATIONS, broken))
+    conn = await open_database(path)
+    try:
+        assert await user_version(conn) == 1
+        assert await _scalar(conn, "SELECT count(*) FROM sqlite_master WHERE name = 'half'") == 0
+    finally:
+        await conn.close()
+
+
+async def test_migrations_must_be_numbered_in_order(tmp_path: Path) -> None:
+    conn = await open_database(tmp_path / "newsflow.db")
+    try:
+        with pytest.raises(ValueError, match="in order"):
+            await migrate(conn, (V2, *MIGRATIONS))
+    finally:
+        await conn.close()
+
+
+async def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "newsflow.db"
+    await (await open_database(path, migrations=(*MIGRATIONS, V2))).close()
+    with pytest.raises(SchemaVersionError, match="version 2"):
+        await open_database(path)
+    with pytest.raises(SchemaVersionError):
+        await open_readonly(path)
+
+
+async def test_readonly_missing_file_fails_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "absent.db"
+    with pytest.raises(DatabaseNotReadyError, match="does not exist"):
+        await open_readonly(path)
+    assert not path.exists()
+    assert issubclass(DatabaseNotReadyError, DatabaseUnavailableError)
+
+
+async def test_readonly_unmigrated_file_fails_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    sqlite3.connect(path).close()
+    with pytest.raises(DatabaseNotReadyError, match="schema version 0"):
+        await open_readonly(path)
+
+
+async def test_readonly_connection_cannot_write(tmp_path: Path) -> None:
+    path = tmp_path / "newsflow.db"
+    await (await open_database(path)).close()
+    conn = await open_readonly(path)
+    try:
+        assert await _scalar(conn, "SELECT count(*) FROM articles") == 0
+        with pytest.raises(sqlite3.OperationalError, match=r"readonly|read-only|query_only"):
+            await conn.execute("CREATE TABLE nope (x)")
+    finally:
+        await conn.close()
+
+
+def _operational(message: str, code: int | None) -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError(message)
+    if code is not None:
+        error.sqlite_errorcode = code
+    return error
+
+
+@pytest.mark.parametrize(
+    ("message", "code", "transient"),
+    [
+        ("database is locked", 5, True),
+        ("database is locked", None, True),
+        ("database table is locked", 6, True),
+        ("disk I/O error", 10, True),
+        ("disk I/O error", 266, True),  # SQLITE_IOERR_READ: extended codes count too
+        ("database or disk is full", 13, True),
+        ("no such table: nope", 1, False),
+        ('near "x": syntax error', 1, False),
+    ],
+)
+def test_transient_errors_are_recognised(message: str, code: int | None, transient: bool) -> None:
+    assert is_transient(_operational(message, code)) is transient
+
+
+def test_translated_raises_database_unavailable_only_for_transient_errors() -> None:
+    locked = pytest.raises(DatabaseUnavailableError, match="saving: database is locked")
+    with locked, translated("saving"):
+        raise _operational("database is locked", 5)
+    with pytest.raises(sqlite3.OperationalError, match="no such table"), translated("saving"):
+        raise _operational("no such table: x", 1)
+
+
+async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
+    conn = await open_database(tmp_path / "newsflow.db")
+    try:
+        with pytest.raises(RuntimeError):
+            async with transaction(conn):
+                await conn.execute("CREATE TABLE half (x)")
+                raise RuntimeError
+        assert not conn.in_transaction
+        assert await _scalar(conn, "SELECT count(*) FROM sqlite_master WHERE name = 'half'") == 0
+        async with transaction(conn):
+            await conn.execute("CREATE TABLE whole (x)")
+        assert await _scalar(conn, "SELECT count(*) FROM sqlite_master WHERE name = 'whole'") == 1
+    finally:
+        await conn.close()

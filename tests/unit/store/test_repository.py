@@ -1,0 +1,135 @@
+"""``ArticleRepository``: one row per article id whatever the redeliveries; busy → transient."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from services.core.errors import TransientError
+from services.store.errors import DatabaseUnavailableError
+from services.store.repository import ArticleRepository, epoch_us
+from tests.unit.store.factory import BASE_TIME, make_article
+
+
+@pytest.fixture
+async def repo(tmp_path: Path) -> AsyncIterator[ArticleRepository]:
+    async with await ArticleRepository.open(tmp_path / "newsflow.db") as repository:
+        yield repository
+
+
+def _rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        return list(conn.execute(sql, params))
+
+
+async def test_save_is_idempotent_and_keeps_the_first_version(
+    repo: ArticleRepository, tmp_path: Path
+) -> None:
+    first = make_article(1, title="First title")
+    assert await repo.save(first) is True
+    for attempt in range(3):
+        redelivered = make_article(1, title=f"Redelivery {attempt}")
+        assert await repo.save(redelivered) is False
+    assert _rows(tmp_path / "newsflow.db", "SELECT count(*) FROM articles") == [(1,)]
+    stored = await repo.get(first.id)
+    assert stored == first
+    assert await repo.stored_at(first.id) == first.stored_at
+
+
+async def test_save_many_reports_each_article(repo: ArticleRepository, tmp_path: Path) -> None:
+    assert await repo.save(make_article(2)) is True
+    batch = [make_article(1), make_article(2), make_article(3), make_article(1, title="again")]
+    assert await repo.save_many(batch) == [True, False, True, False]
+    assert await repo.save_many(batch) == [False, False, False, False]
+    assert await repo.save_many([]) == []
+    ids = _rows(tmp_path / "newsflow.db", "SELECT id FROM articles ORDER BY seq")
+    assert ids == [("article-0002",), ("article-0001",), ("article-0003",)]
+    kept = await repo.get("article-0001")
+    assert kept is not None
+    assert kept.title == "Headline number 1"
+
+
+async def test_large_batch_in_one_call(repo: ArticleRepository, tmp_path: Path) -> None:
+    batch = [make_article(n) for n in range(1_200)]  # more ids than one IN (...) chunk
+    assert await repo.save_many(batch[:700]) == [True] * 700
+    assert await repo.save_many(batch) == [False] * 700 + [True] * 500
+    assert _rows(tmp_path / "newsflow.db", "SELECT count(*) FROM articles") == [(1_200,)]
+
+
+async def test_columns_authors_and_full_text_are_filled(
+    repo: ArticleRepository, tmp_path: Path
+) -> None:
+    article = make_article(
+        4,
+        title="Élection présidentielle",
+        paragraphs=["Un scrutin serré.", "Résultats attendus ce soir."],
+        authors=["Ann Smith", "Bob Jones", "Ann Smith"],
+    )
+    await repo.save(article)
+    path = tmp_path / "newsflow.db"
+    row = _rows(
+        path,
+        "SELECT published_at, published_at_utc, body, authors, verdict, stored_at "
+        "FROM articles WHERE id = ?",
+        article.id,
+    )[0]
+    assert row[0] == "2025-03-01T17:00:00+01:00"
+    assert row[1] == epoch_us(BASE_TIME) + 4 * 3_600 * 1_000_000
+    assert row[2] == "Un scrutin serré.\n\nRésultats attendus ce soir."
+    assert row[3] == '["Ann Smith","Bob Jones","Ann Smith"]'
+    assert row[4] == "unique"
+    assert row[5] == "2025-03-01T16:10:00.000000Z"
+    authors = _rows(path, "SELECT author FROM article_authors ORDER BY author")
+    assert authors == [("Ann Smith",), ("Bob Jones",)]
+    match = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+    assert len(_rows(path, match, "election")) == 1  # diacritics removed
+    assert len(_rows(path, match, "resultats")) == 1
+
+
+async def test_undated_article_is_stored_without_instant(
+    repo: ArticleRepository, tmp_path: Path
+) -> None:
+    await repo.save(make_article(5, undated=True))
+    rows = _rows(tmp_path / "newsflow.db", "SELECT published_at, published_at_utc FROM articles")
+    assert rows == [(None, None)]
+
+
+async def test_missing_article(repo: ArticleRepository) -> None:
+    assert await repo.get("nope") is None
+    assert await repo.stored_at("nope") is None
+
+
+async def test_locked_database_is_transient(tmp_path: Path) -> None:
+    path = tmp_path / "newsflow.db"
+    repo = await ArticleRepository.open(path, busy_timeout_ms=50)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    try:
+        blocker.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(DatabaseUnavailableError, match="database is locked") as caught:
+            await repo.save(make_article(1))
+        assert isinstance(caught.value, TransientError)
+        assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
+        blocker.execute("ROLLBACK")
+        assert await repo.save(make_article(1)) is True  # the retry succeeds
+    finally:
+        blocker.close()
+        await repo.close()
+
+
+async def test_a_failing_batch_stores_nothing(repo: ArticleRepository, tmp_path: Path) -> None:
+    path = tmp_path / "newsflow.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TRIGGER boom BEFORE INSERT ON articles WHEN new.id = 'article-0002' "
+            "BEGIN SELECT RAISE(ABORT, 'boom'); END"
+        )
+    batch = [make_article(1), make_article(2), make_article(3)]
+    with pytest.raises(sqlite3.IntegrityError, match="boom"):
+        await repo.save_many(batch)
+    assert _rows(path, "SELECT count(*) FROM articles") == [(0,)]
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TRIGGER boom")
+    assert await repo.save_many(batch) == [True, True, True]  # no transaction was left open

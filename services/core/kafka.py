@@ -20,6 +20,7 @@ from services.core.settings import Settings
 from services.core.topics import TopicSpec
 
 MAX_REQUEST_BYTES = 33_554_432
+PRODUCER_BATCH_BYTES = 1_048_576  # aiokafka's 16 KiB default holds only a few articles
 
 
 def make_producer(settings: Settings, *, transactional_id: str | None = None, **extra: Any) -> Any:
@@ -30,6 +31,7 @@ def make_producer(settings: Settings, *, transactional_id: str | None = None, **
         enable_idempotence=True,
         transactional_id=transactional_id,
         max_request_size=MAX_REQUEST_BYTES,
+        max_batch_size=PRODUCER_BATCH_BYTES,
         compression_type=None,
         request_timeout_ms=int(settings.ingest_send_timeout_s * 1000),
         **extra,

@@ -36,6 +36,7 @@ def configure_logging(
     )
     structlog.configure(
         processors=[
+            structlog.stdlib.filter_by_level,
             *_SHARED,
             structlog.processors.format_exc_info if use_json else _noop,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,

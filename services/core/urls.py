@@ -15,6 +15,7 @@ TRACKING_PARAMETERS = frozenset(
     }
 )  # fmt: skip
 DEFAULT_PORTS = {"http": 80, "https": 443}
+_SLASHES = re.compile(r"/{2,}")
 
 
 class InvalidUrlError(ValueError):
@@ -40,12 +41,16 @@ def canonical_url(url: str) -> str:
         raise InvalidUrlError(f"not an absolute http(s) URL: {url!r}")
     host = host.removeprefix("www.")
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = re.sub(r"/{2,}", "/", parts.path) or "/"
+    path = _SLASHES.sub("/", parts.path) or "/"
     if len(path) > 1:
         path = path.rstrip("/")
-    query = sorted(
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not is_tracking_parameter(key)
-    )
-    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+    query = ""
+    if parts.query:
+        query = urlencode(
+            sorted(
+                (key, value)
+                for key, value in parse_qsl(parts.query, keep_blank_values=True)
+                if not is_tracking_parameter(key)
+            )
+        )
+    return urlunsplit((scheme, netloc, path, query, ""))

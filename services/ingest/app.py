@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -15,17 +14,10 @@ from services import __version__
 from services.core.service import topic_specs
 from services.core.settings import Settings
 from services.core.topics import Topics
+from services.ingest.auth import ApiKeyMiddleware
 from services.ingest.publisher import Publisher
 from services.ingest.requests import ArticleIn
-from services.ingest.routes import REJECTED, Ingest, router
-
-Next = Callable[[Request], Awaitable[Response]]
-
-
-def api_key_of(request: Request) -> str:
-    return request.headers.get("x-api-key") or request.headers.get(
-        "authorization", ""
-    ).removeprefix("Bearer ")
+from services.ingest.routes import Ingest, router
 
 
 def document_request_models(app: FastAPI) -> None:
@@ -64,19 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     document_request_models(app)
 
-    @app.middleware("http")
-    async def require_api_key(request: Request, call_next: Next) -> Response:
-        keys = settings.api_keys
-        if keys and request.url.path.startswith("/v1/"):
-            given = api_key_of(request)
-            if not any(hmac.compare_digest(given.encode(), key.encode()) for key in keys):
-                REJECTED.labels("unauthorized").inc()
-                return JSONResponse(
-                    {"error": "unauthorized", "message": "a valid API key is required"},
-                    status_code=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-        return await call_next(request)
+    if settings.api_keys:
+        app.add_middleware(ApiKeyMiddleware, keys=settings.api_keys)
 
     @app.get("/healthz", summary="The process is alive")
     async def healthz() -> dict[str, str]:

@@ -27,7 +27,8 @@ def to_raw_article(
         raise BodyError(
             422, "invalid_article", str(error), [{"field": field, "message": str(error)}]
         ) from error
-    return RawArticle(
+    # Every field was validated as ArticleIn already: build without validating twice.
+    return RawArticle.model_construct(
         id=identity.id,
         id_source=identity.source,
         content=article.content,

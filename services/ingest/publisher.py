@@ -96,32 +96,59 @@ class Publisher:
             await asyncio.sleep(READY_CHECK_S)
 
     async def publish(self, records: Sequence[OutgoingRecord]) -> list[Delivered | BaseException]:
-        """Send every record; one result per record, in order, each acknowledged or failed."""
+        """Send every record; one result per record, in order, each acknowledged or failed.
+
+        Records are appended to the producer in order first and their acknowledgements awaited
+        together, so a batch fills the producer's batches instead of racing for them.
+        """
         if not self.ready:
             raise BrokerUnavailableError("the broker is not reachable")
         if self._in_flight + len(records) > self._settings.ingest_max_in_flight:
             raise SaturatedError(f"{self._in_flight} records already in flight")
         self._in_flight += len(records)
         try:
-            sends = [self._send(record) for record in records]
-            return list(await asyncio.gather(*sends, return_exceptions=True))
+            return await self._send_all(records)
         finally:
             self._in_flight -= len(records)
 
-    async def _send(self, record: OutgoingRecord) -> Delivered:
-        try:
-            meta = await asyncio.wait_for(
-                self._deliver(record), self._settings.ingest_send_timeout_s
-            )
-        except (KafkaError, TimeoutError) as error:
-            raise BrokerUnavailableError(f"broker did not acknowledge: {error!r}") from error
-        return Delivered(meta.topic, meta.partition, meta.offset)
+    async def _send_all(self, records: Sequence[OutgoingRecord]) -> list[Delivered | BaseException]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._settings.ingest_send_timeout_s
+        queued: list[asyncio.Future[Any] | BaseException] = []
+        for record in records:
+            try:
+                queued.append(
+                    await asyncio.wait_for(
+                        self._producer.send(
+                            record.topic, record.value, key=record.key, headers=record.headers
+                        ),
+                        max(deadline - loop.time(), 0.001),
+                    )
+                )
+            except (KafkaError, TimeoutError) as error:
+                queued.append(BrokerUnavailableError(f"broker did not take the record: {error!r}"))
+        pending = [item for item in queued if isinstance(item, asyncio.Future)]
+        if pending:
+            await asyncio.wait(pending, timeout=max(deadline - loop.time(), 0.001))
+        return [_outcome(item) for item in queued]
 
-    async def _deliver(self, record: OutgoingRecord) -> Any:
-        future = await self._producer.send(
-            record.topic, record.value, key=record.key, headers=record.headers
-        )
-        return await future
+
+def _outcome(item: asyncio.Future[Any] | BaseException) -> Delivered | BaseException:
+    if isinstance(item, BaseException):
+        return item
+    if not item.done():
+        item.add_done_callback(_retrieve)  # a late outcome is not an unhandled error
+        return BrokerUnavailableError("broker did not acknowledge in time")
+    error = item.exception()
+    if error is not None:
+        return BrokerUnavailableError(f"broker did not acknowledge: {error!r}")
+    meta = item.result()
+    return Delivered(meta.topic, meta.partition, meta.offset)
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 def received_now() -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import Counter
@@ -18,7 +19,7 @@ from services.core.settings import Settings
 from services.ingest.articles import to_raw_article
 from services.ingest.bodies import BodyError, parse_batch, parse_single
 from services.ingest.publisher import Publisher, SaturatedError, raw_record, received_now
-from services.ingest.requests import AcceptedOut, ArticleIn, BatchOut, ErrorOut, ItemResult
+from services.ingest.requests import AcceptedOut, ArticleIn, BatchOut, ErrorOut
 
 log = get_logger(__name__)
 ACCEPTED = Counter("newsflow_ingest_accepted", "Articles acknowledged by the broker")
@@ -71,10 +72,12 @@ def retry_response(status: int, code: str, message: str) -> JSONResponse:
 
 
 async def read_bounded(request: Request, limit: int) -> bytes:
-    """The body, refusing anything over ``limit`` bytes without reading it all."""
+    """The body, refusing anything over ``limit`` bytes without reading more than that."""
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise BodyError(413, "body_too_large", f"{declared} bytes; at most {limit}")
+    if declared and declared.isdigit():
+        if int(declared) > limit:
+            raise BodyError(413, "body_too_large", f"{declared} bytes; at most {limit}")
+        return await request.body()
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -171,49 +174,59 @@ async def push_batch(request: Request) -> Response:
         return retry_response(503, "broker_unavailable", str(error))
     for (index, raw), outcome in zip(valid, delivered, strict=True):
         results[index] = item_result(index, raw, outcome)
-    accepted = sum(1 for result in results if result.status == 202)
+    accepted = sum(1 for result in results if result["status"] == 202)
     ACCEPTED.inc(accepted)
     log.info("batch_accepted", accepted=accepted, rejected=len(results) - accepted)
-    out = BatchOut(accepted=accepted, rejected=len(results) - accepted, results=results)
-    return JSONResponse(out.model_dump(exclude_none=True), status_code=207)
+    summary = {"accepted": accepted, "rejected": len(results) - accepted, "results": results}
+    return Response(orjson.dumps(summary), status_code=207, media_type="application/json")
+
+
+ItemDict = dict[str, Any]
 
 
 def sort_items(
     items: list[ArticleIn | BodyError],
-) -> tuple[list[ItemResult], list[tuple[int, RawArticle]]]:
-    """Results for refused items (placeholders for the rest) and the valid items to publish."""
+) -> tuple[list[ItemDict], list[tuple[int, RawArticle]]]:
+    """Results for refused items (placeholders for the rest) and the valid items to publish.
+
+    Results are plain dicts shaped as ``ItemResult`` (the documented response model): a batch of
+    1,000 answers faster without a model per item.
+    """
     received = received_now()
-    results: list[ItemResult] = []
+    results: list[ItemDict] = []
     valid: list[tuple[int, RawArticle]] = []
     for index, item in enumerate(items):
         try:
             if isinstance(item, BodyError):
                 raise item
             valid.append((index, to_raw_article(item, received)))
-            results.append(ItemResult(index=index, status=0))
+            results.append({"index": index, "status": 0})
         except BodyError as error:
             REJECTED.labels(error.code).inc()
-            results.append(
-                ItemResult(
-                    index=index,
-                    status=error.status,
-                    error=f"{error.code}: {error.message}",
-                    detail=error.detail,
-                )
-            )
+            refused: ItemDict = {
+                "index": index,
+                "status": error.status,
+                "error": f"{error.code}: {error.message}",
+            }
+            if error.detail:
+                refused["detail"] = error.detail
+            results.append(refused)
     return results, valid
 
 
-def item_result(index: int, raw: RawArticle, outcome: Delivered | BaseException) -> ItemResult:
+def item_result(index: int, raw: RawArticle, outcome: Delivered | BaseException) -> ItemDict:
     if isinstance(outcome, BaseException):
-        return ItemResult(
-            index=index, status=503, id=raw.id, error=f"broker_unavailable: {outcome}"
-        )
-    return ItemResult(
-        index=index,
-        status=202,
-        id=raw.id,
-        topic=outcome.topic,
-        partition=outcome.partition,
-        offset=outcome.offset,
-    )
+        return {
+            "index": index,
+            "status": 503,
+            "id": raw.id,
+            "error": f"broker_unavailable: {outcome}",
+        }
+    return {
+        "index": index,
+        "status": 202,
+        "id": raw.id,
+        "topic": outcome.topic,
+        "partition": outcome.partition,
+        "offset": outcome.offset,
+    }

@@ -17,23 +17,21 @@ Error policy, the one catch-all of the project:
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from aiokafka.errors import KafkaError
 
 from services.core import kafka, metrics
 from services.core.deadletters import dead_letter_record
-from services.core.errors import TransientError
+from services.core.handlers import BatchHandler, run_isolating
 from services.core.logs import get_logger
+from services.core.policy import Backoff, classify
 from services.core.records import ConsumedRecord, OutgoingRecord
 from services.core.settings import Settings
 
-Handler = Callable[[ConsumedRecord], Awaitable[Sequence[OutgoingRecord]]]
-Policy = Literal["permanent", "transient"]
 TopicPartition = tuple[str, int]
 
 log = get_logger(__name__)
@@ -47,29 +45,7 @@ class Stage:
     input_topic: str
     group_id: str
     dlq_topic: str
-    handler: Handler
-
-
-def classify(error: BaseException) -> Policy:
-    """The error policy: dependency failures are transient, everything else permanent."""
-    if isinstance(error, TransientError | KafkaError | OSError | sqlite3.OperationalError):
-        return "transient"
-    return "permanent"
-
-
-class Backoff:
-    """Exponential backoff with a ceiling; reset after a success."""
-
-    def __init__(self, initial_s: float, max_s: float) -> None:
-        self._initial, self._max, self._attempt = initial_s, max_s, 0
-
-    def next_delay(self) -> float:
-        delay: float = min(self._initial * 2.0**self._attempt, self._max)
-        self._attempt += 1
-        return delay
-
-    def reset(self) -> None:
-        self._attempt = 0
+    handler: BatchHandler
 
 
 class StageRunner:
@@ -147,14 +123,10 @@ class StageRunner:
         try:
             producer = await self._producer_for(tp)
             async with producer.transaction():
-                sends = []
-                for message in messages:
-                    for out in await self._handle(kafka.to_consumed(message)):
-                        sends.append(
-                            await producer.send(
-                                out.topic, out.value, key=out.key, headers=out.headers
-                            )
-                        )
+                sends = [
+                    await producer.send(out.topic, out.value, key=out.key, headers=out.headers)
+                    for out in await self._handle([kafka.to_consumed(m) for m in messages])
+                ]
                 await asyncio.gather(*sends)
                 offsets = {kafka.partition(*tp): messages[-1].offset + 1}
                 await producer.send_offsets_to_transaction(offsets, self._stage.group_id)
@@ -167,41 +139,38 @@ class StageRunner:
         self.healthy = True
         metrics.TRANSACTION_SECONDS.labels(self._stage.name).observe(time.perf_counter() - started)
 
-    async def _handle(self, record: ConsumedRecord) -> Sequence[OutgoingRecord]:
+    async def _handle(self, records: Sequence[ConsumedRecord]) -> list[OutgoingRecord]:
+        """Every output of the batch, dead letters included; one summary log line per record."""
         stage = self._stage.name
         started = time.perf_counter()
-        metrics.RECORDS_IN.labels(stage).inc()
-        bound = log.bind(
-            stage=stage,
-            article_id=record.key_text,
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-        )
-        try:
-            outputs = await self._stage.handler(record)
-        except Exception as error:
-            if classify(error) == "transient":
-                raise
-            outputs = [dead_letter_record(self._stage.dlq_topic, stage, record, error)]
-            metrics.RECORDS_FAILED.labels(stage, "permanent").inc()
-            bound.warning(
-                "record_dead_lettered",
-                error_class=type(error).__name__,
-                error=str(error)[:500],
-                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        metrics.RECORDS_IN.labels(stage).inc(len(records))
+        outcomes = await run_isolating(self._stage.handler, records)
+        each_ms = round((time.perf_counter() - started) * 1000 / len(records), 3)
+        outputs: list[OutgoingRecord] = []
+        for record, outcome in zip(records, outcomes, strict=True):
+            bound = log.bind(
+                stage=stage,
+                article_id=record.key_text,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                duration_ms=each_ms,
             )
-            return outputs
-        elapsed = time.perf_counter() - started
-        metrics.PROCESSING_SECONDS.labels(stage).observe(elapsed)
-        for out in outputs:
-            metrics.RECORDS_OUT.labels(stage, out.topic).inc()
-        bound.info(
-            "record_processed",
-            outcome="ok",
-            outputs=len(outputs),
-            duration_ms=round(elapsed * 1000, 3),
-        )
+            if isinstance(outcome, Exception):
+                outputs.append(dead_letter_record(self._stage.dlq_topic, stage, record, outcome))
+                metrics.RECORDS_FAILED.labels(stage, "permanent").inc()
+                bound.warning(
+                    "record_dead_lettered",
+                    outcome="dead_lettered",
+                    error_class=type(outcome).__name__,
+                    error=str(outcome)[:500],
+                )
+                continue
+            metrics.PROCESSING_SECONDS.labels(stage).observe(each_ms / 1000)
+            for out in outcome:
+                metrics.RECORDS_OUT.labels(stage, out.topic).inc()
+            outputs.extend(outcome)
+            bound.info("record_processed", outcome="ok", outputs=len(outcome))
         return outputs
 
     async def _recover(self, tp: TopicPartition, error: BaseException) -> None:

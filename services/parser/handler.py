@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 
 from services.core.decoding import decode
 from services.core.events import next_record
+from services.core.handlers import Handler, per_record
 from services.core.models import RawArticle
 from services.core.records import ConsumedRecord, OutgoingRecord
-from services.core.runner import Handler, Stage
+from services.core.runner import Stage
 from services.core.settings import Settings
 from services.core.topics import Topics
 from services.parser.parse import parse_article
@@ -34,5 +35,5 @@ async def parser_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stag
         input_topic=topics.raw,
         group_id=topics.group_of("parser"),
         dlq_topic=topics.dlq,
-        handler=parser_handler(settings, topics),
+        handler=per_record(parser_handler(settings, topics)),
     )

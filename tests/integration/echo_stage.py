@@ -14,8 +14,9 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from services.core.errors import PermanentError, TransientError
+from services.core.handlers import Handler, per_record
 from services.core.records import ConsumedRecord, OutgoingRecord
-from services.core.runner import Handler, Stage
+from services.core.runner import Stage
 from services.core.service import main
 from services.core.settings import Settings
 from services.core.topics import Topics
@@ -45,7 +46,7 @@ def echo_stage(topics: Topics, delay_s: float = 0.0) -> Stage:
         input_topic=topics.raw,
         group_id=topics.group_of("echo"),
         dlq_topic=topics.dlq,
-        handler=echo_handler(topics.parsed, delay_s),
+        handler=per_record(echo_handler(topics.parsed, delay_s)),
     )
 
 

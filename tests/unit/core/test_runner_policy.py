@@ -10,8 +10,8 @@ from aiokafka.errors import KafkaConnectionError
 from services.core.deadletters import dead_letter_record
 from services.core.errors import BrokerUnavailableError, InvalidMessageError, PermanentError
 from services.core.headers import header_map
+from services.core.policy import Backoff, classify
 from services.core.records import ConsumedRecord
-from services.core.runner import Backoff, classify
 
 
 def test_classify() -> None:

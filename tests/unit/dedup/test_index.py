@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from services.dedup.fingerprint import anchor_keys
 from services.dedup.index import DEAD, CandidateIndex, SlotTable
 from services.dedup.multimap import MultiMap
 
@@ -60,9 +61,10 @@ def test_slot_table_times_gaps_and_eviction() -> None:
 def test_candidate_index_ranks_by_hits_then_age_and_honours_the_window() -> None:
     index = CandidateIndex()
     shingles = (np.arange(1, 7, dtype=np.uint64) << np.uint64(32)) + np.uint64(5)
-    index.add(0, 100, shingles[:2], body_hash=11, url=21)
-    index.add(1, 200, shingles[:4], body_hash=12, url=21)
-    index.add(2, 300, shingles[4:], body_hash=None, url=None)
+    keys = anchor_keys(shingles)
+    index.add(0, 100, keys[:2], body_hash=11, url=21)
+    index.add(1, 200, keys[:4], body_hash=12, url=21)
+    index.add(2, 300, keys[4:], body_hash=None, url=None)
     found = index.candidates(shingles, limit=10)
     assert [(c.seq, c.hits) for c in found] == [(1, 4), (0, 2), (2, 2)]
     assert index.candidates(shingles, limit=1)[0].seq == 1

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     retry_backoff_max_s: float = Field(default=10.0, gt=0)
     session_timeout_ms: int = Field(default=10_000, ge=1000)
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
+    dedup_window_hours: int = Field(default=7 * 24, ge=1)
 
     # Paths and ports
     data_dir: Path = Path("data")

@@ -22,7 +22,7 @@ class DedupVerdict(BaseModel):
     duplicate_of: str | None = None
     similarity: float = Field(ge=0.0, le=1.0)
     method: DedupMethod
-    evidence: dict[str, float | int | str] = Field(default_factory=dict)
+    evidence: dict[str, bool | int | float | str] = Field(default_factory=dict)
 
 
 class DeduplicatedArticle(ParsedArticle):

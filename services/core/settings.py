@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     ingest_send_timeout_s: float = 10.0
     ingest_max_in_flight: int = 20_000
 
+    # Fault tests
+    fault_crash_at: str | None = Field(
+        default=None, description="Crash (SIGKILL) at this named point; for fault tests only."
+    )
+
     # Logging
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"

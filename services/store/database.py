@@ -119,8 +119,22 @@ class Migration:
     statements: tuple[str, ...]
 
 
+# Which consumed record first claimed each article id: the store publishes an article only for
+# that record, so redeliveries and re-pushes of one id publish it exactly once.
+_SCHEMA_V2 = (
+    """
+    CREATE TABLE claims (
+        article_id TEXT PRIMARY KEY,
+        source_topic TEXT NOT NULL,
+        source_partition INTEGER NOT NULL,
+        source_offset INTEGER NOT NULL
+    ) WITHOUT ROWID
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, authors, full-text index", _SCHEMA_V1),
+    Migration(2, "claims: the record that first stored each article", _SCHEMA_V2),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

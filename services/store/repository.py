@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import NamedTuple, Self
 
 import aiosqlite
 import orjson
@@ -51,7 +51,20 @@ INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in ARTICLE_COLUMNS)}) ON CONFLICT (id) DO NOTHING"
 )
+INSERT_CLAIM = (
+    "INSERT INTO claims (article_id, source_topic, source_partition, source_offset) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING"
+)
 Row = tuple[str | int | float | None, ...]
+
+
+class Position(NamedTuple):
+    """Where a consumed record was: the claim that decides who publishes an article."""
+
+    topic: str
+    partition: int
+    offset: int
+
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -170,6 +183,49 @@ class ArticleRepository:
             results.append(article.id not in claimed)
             claimed.add(article.id)
         return results
+
+    async def store_claimed(
+        self, items: Sequence[tuple[ProcessedArticle, Position]]
+    ) -> list[ProcessedArticle | None]:
+        """Store a batch and claim each article id for the record it came from (one
+        transaction). Per item: the stored article to publish, if this record holds the claim
+        (its first storage, or a redelivery of that same record); ``None`` if another record
+        claimed the id first (a re-push: its article was or will be published for that one).
+        """
+        if not items:
+            return []
+        first: dict[str, Row] = {}
+        claims: list[tuple[str, str, int, int]] = []
+        for article, position in items:
+            if article.id not in first:
+                first[article.id] = article_row(article)
+                claims.append((article.id, *position))
+        with translated(f"storing {len(items)} articles"):
+            async with transaction(self._conn):
+                await self._conn.executemany(INSERT_ARTICLE, list(first.values()))
+                await self._conn.executemany(INSERT_CLAIM, claims)
+                held = await self._claims(first)
+        return [
+            held[article.id][1] if held[article.id][0] == position else None
+            for article, position in items
+        ]
+
+    async def _claims(self, ids: Iterable[str]) -> dict[str, tuple[Position, ProcessedArticle]]:
+        wanted = list(ids)
+        found: dict[str, tuple[Position, ProcessedArticle]] = {}
+        for start in range(0, len(wanted), _ID_CHUNK):
+            chunk = wanted[start : start + _ID_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows = await self._conn.execute_fetchall(
+                "SELECT c.article_id, c.source_topic, c.source_partition, c.source_offset, a.doc "
+                f"FROM claims c JOIN articles a ON a.id = c.article_id "
+                f"WHERE c.article_id IN ({marks})",
+                chunk,
+            )
+            for article_id, topic, partition, offset, doc in rows:
+                position = Position(str(topic), int(partition), int(offset))
+                found[str(article_id)] = (position, ProcessedArticle.model_validate_json(doc))
+        return found
 
     async def _existing(self, ids: Iterable[str]) -> set[str]:
         wanted = list(ids)

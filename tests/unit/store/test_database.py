@@ -25,7 +25,7 @@ from services.store.errors import (
     translated,
 )
 
-V2 = Migration(2, "a column", ("ALTER TABLE articles ADD COLUMN extra TEXT",))
+V2 = Migration(SCHEMA_VERSION + 1, "a column", ("ALTER TABLE articles ADD COLUMN extra TEXT",))
 
 
 async def _scalar(conn: object, sql: str) -> object:
@@ -76,19 +76,19 @@ async def test_pending_migrations_apply_once_in_order(tmp_path: Path) -> None:
     await (await open_database(path)).close()
     for _ in range(2):  # the second open must not re-run ALTER TABLE (it would fail)
         conn = await open_database(path, migrations=(*MIGRATIONS, V2))
-        assert await user_version(conn) == 2
+        assert await user_version(conn) == SCHEMA_VERSION + 1
         await conn.execute("SELECT extra FROM articles")
         await conn.close()
 
 
 async def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -> None:
     path = tmp_path / "newsflow.db"
-    broken = Migration(2, "broken", ("CREATE TABLE half (x)", "THIS IS NOT SQL"))
+    broken = Migration(SCHEMA_VERSION + 1, "broken", ("CREATE TABLE half (x)", "THIS IS NOT SQL"))
     with pytest.raises(sqlite3.OperationalError):
         await open_database(path, migrations=(*MIGRATIONS, broken))
     conn = await open_database(path)
     try:
-        assert await user_version(conn) == 1
+        assert await user_version(conn) == SCHEMA_VERSION
         assert await _scalar(conn, "SELECT count(*) FROM sqlite_master WHERE name = 'half'") == 0
     finally:
         await conn.close()
@@ -106,7 +106,7 @@ async def test_migrations_must_be_numbered_in_order(tmp_path: Path) -> None:
 async def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "newsflow.db"
     await (await open_database(path, migrations=(*MIGRATIONS, V2))).close()
-    with pytest.raises(SchemaVersionError, match="version 2"):
+    with pytest.raises(SchemaVersionError, match=f"version {SCHEMA_VERSION + 1}"):
         await open_database(path)
     with pytest.raises(SchemaVersionError):
         await open_readonly(path)

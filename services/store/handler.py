@@ -1,0 +1,80 @@
+"""The store stage: deduplicated article in; stored once; processed article out exactly once per
+article id.
+
+The database write is idempotent and claims each article id for the record that first stored
+it; the processed record is emitted only for that record (again on its redelivery, since its
+previous transaction did not commit), never for a later re-push of the same id. The emit and the
+offset commit are one Kafka transaction (the runner's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from services.core.decoding import decode
+from services.core.errors import InvalidMessageError
+from services.core.events import next_record
+from services.core.faults import crash_point
+from services.core.handlers import BatchHandler, Outcome
+from services.core.headers import NF_VERDICT
+from services.core.models import DeduplicatedArticle, ProcessedArticle
+from services.core.records import ConsumedRecord
+from services.core.runner import Stage
+from services.core.settings import Settings
+from services.core.topics import Topics
+from services.store.repository import ArticleRepository, Position
+
+PROCESSED_EVENT = "dev.newsflow.article.processed.v1"
+
+
+def processed(article: DeduplicatedArticle, stored_at: datetime) -> ProcessedArticle:
+    return ProcessedArticle.model_validate({**article.model_dump(), "stored_at": stored_at})
+
+
+def store_handler(
+    settings: Settings, topics: Topics, repository: ArticleRepository
+) -> BatchHandler:
+    async def handle(records: Sequence[ConsumedRecord]) -> list[Outcome]:
+        outcomes: list[Outcome] = [[] for _ in records]
+        pending: list[tuple[int, ProcessedArticle, Position]] = []
+        now = datetime.now(UTC)
+        for index, record in enumerate(records):
+            try:
+                article = decode(record, DeduplicatedArticle, settings.max_body_bytes)
+            except InvalidMessageError as error:
+                outcomes[index] = error
+                continue
+            position = Position(record.topic, record.partition, record.offset)
+            pending.append((index, processed(article, now), position))
+        stored = await repository.store_claimed([(a, p) for _, a, p in pending])
+        crash_point("store.after_write", settings.fault_crash_at)
+        for (index, _, _), publish in zip(pending, stored, strict=True):
+            if publish is not None:
+                outcomes[index] = [
+                    next_record(
+                        records[index],
+                        topics.processed,
+                        publish,
+                        stage="store",
+                        event_type=PROCESSED_EVENT,
+                        extra_headers={NF_VERDICT: publish.dedup.verdict},
+                    )
+                ]
+        return outcomes
+
+    return handle
+
+
+@asynccontextmanager
+async def store_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    async with await ArticleRepository.open(settings.database_path) as repository:
+        yield Stage(
+            name="store",
+            input_topic=topics.deduplicated,
+            group_id=topics.group_of("store"),
+            dlq_topic=topics.dlq,
+            handler=store_handler(settings, topics, repository),
+        )

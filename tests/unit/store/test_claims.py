@@ -1,0 +1,46 @@
+"""Claims: one processed publication per article id, whatever the redeliveries and re-pushes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from services.store.repository import ArticleRepository, Position
+from tests.unit.store.factory import make_article
+
+FIRST = Position("dedup", 0, 10)
+LATER = Position("dedup", 0, 11)
+
+
+async def test_first_record_claims_and_a_repush_does_not(tmp_path: Path) -> None:
+    async with await ArticleRepository.open(tmp_path / "db") as repo:
+        article = make_article(1)
+        [published] = await repo.store_claimed([(article, FIRST)])
+        assert published == article
+        repushed = article.model_copy(update={"stored_at": datetime.now(UTC), "title": "changed"})
+        assert await repo.store_claimed([(repushed, LATER)]) == [None]
+        assert (await repo.get(article.id)) == article
+
+
+async def test_redelivery_of_the_claiming_record_publishes_the_stored_version_again(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "db"
+    article = make_article(2)
+    async with await ArticleRepository.open(path) as repo:
+        await repo.store_claimed([(article, FIRST)])
+    async with await ArticleRepository.open(path) as repo:  # after a crash and restart
+        retried = article.model_copy(update={"stored_at": datetime.now(UTC)})
+        [published] = await repo.store_claimed([(retried, FIRST)])
+    assert published == article, "the stored (first) version, so a retry publishes identical bytes"
+
+
+async def test_an_id_twice_in_one_batch_is_published_once(tmp_path: Path) -> None:
+    async with await ArticleRepository.open(tmp_path / "db") as repo:
+        article = make_article(3)
+        other = make_article(4)
+        results = await repo.store_claimed(
+            [(article, FIRST), (other, Position("dedup", 1, 0)), (article, LATER)]
+        )
+        assert results == [article, other, None]
+        assert await repo.store_claimed([]) == []

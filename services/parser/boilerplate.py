@@ -78,6 +78,8 @@ def is_boilerplate(line: str) -> bool:
 
 
 def _is_menu(text: str) -> bool:
+    if "|" not in text and "•" not in text and "·" not in text:
+        return False  # one item
     items = [item for item in _MENU_SPLIT.split(text.strip(_EDGES)) if item]
     return len(items) >= _MENU_ITEMS and all(
         _MENU_ITEM.match(item) and item[0].isupper() and len(item.split()) <= 3 for item in items

@@ -53,6 +53,12 @@ def parse_byline(line: str) -> Byline | None:
     return _read(match.group("rest"))
 
 
+def starts_like_byline(line: str) -> bool:
+    """Whether ``line`` opens as a byline does; every line ``parse_byline`` reads does, and so
+    does the whole line whenever a prefix of it does."""
+    return _BY.match(line.strip()) is not None
+
+
 def parse_bare_names(line: str) -> Byline | None:
     """Read ``line`` as a list of one to three person names and nothing else ("A & B")."""
     if len(line) > 80 or _SEGMENT_SPLIT.search(line):

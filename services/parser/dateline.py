@@ -105,7 +105,7 @@ def parse_date(text: str) -> ParsedDate | None:
 
 def parse_dateline(line: str) -> Dateline | None:
     """Read ``line`` as a dateline; None unless it is only dates, labels and filler words."""
-    if len(line) > 200 or not any(ch.isdigit() for ch in line):
+    if len(line) > 200 or not any(map(str.isdigit, line)):
         return None
     published: ParsedDate | None = None
     updated: ParsedDate | None = None

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from services.parser.boilerplate import is_boilerplate
-from services.parser.byline import Byline, parse_bare_names, parse_byline
+from services.parser.byline import Byline, parse_bare_names, parse_byline, starts_like_byline
 from services.parser.dateline import Dateline, ParsedDate, parse_dateline
 
 HEADER_WINDOW = 8
@@ -88,6 +88,8 @@ def read_meta(line: str) -> Meta | None:
     dateline = parse_dateline(text)
     if dateline is not None:
         return Meta(dateline=dateline)
+    if not starts_like_byline(text):  # then no head of it is a byline either
+        return None
     head, dates = _split_trailing_date(text)
     byline = parse_byline(head)
     if byline is None:
@@ -101,7 +103,7 @@ def read_meta(line: str) -> Meta | None:
 
 def _split_trailing_date(text: str) -> tuple[str, Dateline | None]:
     """Cut a date off the end of a byline ("By A on March 19, 2025")."""
-    if not any(ch.isdigit() for ch in text):
+    if not any(map(str.isdigit, text)):
         return text, None
     for match in _DATE_START.finditer(text, 3):
         dateline = parse_dateline(text[match.start() :])

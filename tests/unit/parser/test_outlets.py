@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.parser.outlets import find_cited_outlets
+from services.parser.outlets import cue_offsets, find_cited_outlets
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,24 @@ def test_order_of_first_appearance_without_repeats() -> None:
 
 def test_outlet_mentioned_without_a_cue_is_not_cited() -> None:
     assert find_cited_outlets(["He watched Fox News and read the Guardian every morning."]) == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Reuters REPORTED the deal.",
+        "Reuters SAİD on Monday that oil rose.",  # re.IGNORECASE matches "İ" to "i"
+        "Reuters ſaid on Monday that oil rose.",  # and "ſ" to "s"
+        "Shares fell, “Reuters has reported,” he added.",
+        "Oil rose; according  to Reuters, demand grew.",
+        "Prices, the statement said, rose 5% (per Reuters) - but cited by Reuters later.",
+        "An earlier line, then: in an exclusive interview with Reuters, he spoke.",
+    ],
+)
+def test_cue_gate_does_not_miss_a_cue(sentence: str) -> None:
+    assert find_cited_outlets([sentence]) == ("Reuters",)
+
+
+def test_cue_offsets_find_cue_words_in_each_paragraph() -> None:
+    offsets = cue_offsets(["No cue here.", "Reuters SAİD so.", "via"])
+    assert offsets == [[], [8], [0]]

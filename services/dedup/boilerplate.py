@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from services.dedup.fingerprint import Blocks, TokenStream, member, shingles
+from services.dedup.fingerprint import Blocks, TokenStream, member, shingles, sorted_unique
 
 U64 = np.uint64
 
@@ -89,21 +89,31 @@ class BoilerplateModel:
         shingle_size: int,
     ) -> BoilerplateDelta:
         """The delta from seeing this article's blocks as part of story ``story_key`` (pure)."""
-        unique, first = np.unique(parts.hashes, return_index=True)
-        fresh = ~member(self._blocks, unique)
+        first: dict[int, int] = {}
+        for index, block in enumerate(parts.hashes.tolist()):
+            first.setdefault(block, index)
+        promoted = self._blocks
+        fresh = sorted(first) if promoted.size == 0 else self._fresh(first)
         updates: list[tuple[int, BlockStat]] = []
         promotions: list[Promotion] = []
         room = self._max_shingles - int(self._shingles.size)
-        for block, index in zip(unique[fresh].tolist(), first[fresh].tolist(), strict=True):
+        for block in fresh:
+            index = first[block]
             stat = self._next_stat(block, story_key, seq)
             updates.append((block, stat))
             if stat.count >= self._min_stories:
                 start, end = int(parts.starts[index]), int(parts.ends[index])
-                found = np.unique(shingles(stream.hashes[start:end], shingle_size))
+                found = sorted_unique(shingles(stream.hashes[start:end], shingle_size))
                 if found.size <= room:
                     promotions.append(Promotion(block, found))
                     room -= int(found.size)
         return BoilerplateDelta(tuple(updates), tuple(promotions), self._prune_plan(updates))
+
+    def _fresh(self, first: dict[int, int]) -> list[int]:
+        """The blocks (sorted) that are not boilerplate yet."""
+        unique = np.array(sorted(first), dtype=U64)
+        fresh: list[int] = unique[~member(self._blocks, unique)].tolist()
+        return fresh
 
     def _next_stat(self, block: int, story_key: int, seq: int) -> BlockStat:
         old = self._stats.get(block)

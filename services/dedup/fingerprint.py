@@ -11,47 +11,15 @@ All arithmetic is modulo 2**64 on ``uint64`` arrays, so results are platform-ind
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import NDArray
 
+from services.dedup.hashing import Q_INV, U64, Q, mix64, powers, word_hashes
 from services.dedup.normalise import NEWLINE, prepare, token_bounds
 
-U64 = np.uint64
-_P = 0x100000001B3
-_P_INV = pow(_P, -1, 1 << 64)
-_Q = 0x9E3779B97F4A7C15
-_M1 = U64(0xBF58476D1CE4E5B9)
-_M2 = U64(0x94D049BB133111EB)
 _EMPTY = np.zeros(0, dtype=U64)
-
-
-def mix64(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """splitmix64 finaliser, element-wise."""
-    x: NDArray[np.uint64] = values ^ (values >> U64(30))
-    x = x * _M1
-    x = x ^ (x >> U64(27))
-    x = x * _M2
-    out: NDArray[np.uint64] = x ^ (x >> U64(31))
-    return out
-
-
-def _power_table(base: int, count: int) -> NDArray[np.uint64]:
-    table: NDArray[np.uint64] = np.cumprod(np.full(count, base, dtype=U64), dtype=U64)
-    table.setflags(write=False)
-    return table
-
-
-_TABLE_SIZE = 1 << 16
-_POWER_TABLES = MappingProxyType({b: _power_table(b, _TABLE_SIZE) for b in (_P, _P_INV, _Q)})
-
-
-def _powers(base: int, count: int) -> NDArray[np.uint64]:
-    """``base**1 .. base**count`` modulo 2**64 (read-only precomputed prefix when short)."""
-    if count <= _TABLE_SIZE and base in _POWER_TABLES:
-        return _POWER_TABLES[base][:count]
-    return _power_table(base, count)
+_NO_ROWS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,22 +36,23 @@ class TokenStream:
 
 def tokenise(text: str) -> TokenStream:
     """Hash every normalised token of ``text`` (see :mod:`services.dedup.normalise`)."""
-    codes = np.frombuffer(prepare(text), dtype=np.uint8)
-    starts, ends = token_bounds(codes)
+    data = prepare(text)
+    starts, ends = token_bounds(data)
     if starts.size == 0:
-        return TokenStream(_EMPTY, np.zeros(0, dtype=np.int64))
-    weighted = (codes.astype(U64) + U64(1)) * _powers(_P, codes.size)
-    prefix = np.zeros(codes.size + 1, dtype=U64)
-    np.cumsum(weighted, out=prefix[1:])
-    raw = (prefix[ends] - prefix[starts]) * _powers(_P_INV, codes.size)[starts]
-    lines = np.searchsorted(np.flatnonzero(codes == NEWLINE), starts).astype(np.int64)
-    return TokenStream(mix64(raw), lines)
+        return TokenStream(_EMPTY, _NO_ROWS)
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == NEWLINE)
+    lines = np.searchsorted(newlines, starts).astype(np.int64)
+    return TokenStream(word_hashes(data, starts, ends), lines)
+
+
+def _finish(sums: NDArray[np.uint64], lengths: NDArray[np.int64]) -> NDArray[np.uint64]:
+    return mix64(sums ^ lengths.astype(U64))
 
 
 def sequence_hash(hashes: NDArray[np.uint64]) -> int:
     """Order-sensitive hash of a token-hash sequence (the normalised-body hash)."""
-    total = np.sum(hashes * _powers(_Q, hashes.size), dtype=U64)
-    return int(mix64(np.array([total ^ U64(hashes.size)], dtype=U64))[0])
+    total = np.sum(hashes * powers(Q, hashes.size), dtype=U64)
+    return int(_finish(np.array([total], dtype=U64), np.array([hashes.size]))[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,18 +66,24 @@ class Blocks:
 
 def blocks(stream: TokenStream) -> Blocks:
     """Split the token stream into per-line blocks and hash each block."""
-    if stream.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return Blocks(_EMPTY, empty, empty)
-    change = np.flatnonzero(np.diff(stream.lines)) + 1
-    starts = np.concatenate(([0], change)).astype(np.int64)
-    ends = np.concatenate((change, [stream.size])).astype(np.int64)
-    lengths = ends - starts
-    relative = np.arange(stream.size) - np.repeat(starts, lengths)
-    weights = _powers(_Q, int(lengths.max()))[relative]
-    sums: NDArray[np.uint64] = np.add.reduceat(stream.hashes * weights, starts, dtype=U64)
-    summed: NDArray[np.uint64] = np.bitwise_xor(sums, lengths.astype(U64))
-    return Blocks(mix64(summed), starts, ends)
+    size = stream.size
+    if size == 0:
+        return Blocks(_EMPTY, _NO_ROWS, _NO_ROWS)
+    lines = stream.lines
+    change = np.flatnonzero(lines[1:] != lines[:-1]) + 1
+    starts = np.empty(change.size + 1, dtype=np.int64)
+    starts[0] = 0
+    starts[1:] = change
+    ends = np.empty_like(starts)
+    ends[:-1] = change
+    ends[-1] = size
+    # block sum of h[i] * Q**(i - start + 1) from a prefix sum of h[i] * Q**(i + 1)
+    prefix = np.zeros(size + 1, dtype=U64)
+    np.cumsum(stream.hashes * powers(Q, size), out=prefix[1:])
+    unshift = np.ones(size, dtype=U64)
+    unshift[1:] = powers(Q_INV, size - 1)
+    sums = (prefix[ends] - prefix[starts]) * unshift[starts]
+    return Blocks(_finish(sums, ends - starts), starts, ends)
 
 
 def shingle_weights(size: int) -> NDArray[np.uint64]:
@@ -141,9 +116,19 @@ def member(haystack: NDArray[np.uint64], needles: NDArray[np.uint64]) -> NDArray
 
 def first_distinct(sequence: NDArray[np.uint64], count: int) -> NDArray[np.uint64]:
     """The first ``count`` distinct values of ``sequence``, in order of first appearance."""
-    head = sequence[: count * 4]
-    _, first = np.unique(head, return_index=True)
-    return head[np.sort(first)[:count]]
+    distinct = list(dict.fromkeys(sequence[: count * 4].tolist()))[:count]
+    return np.array(distinct, dtype=U64)
+
+
+def sorted_unique(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """The distinct values, sorted (cheaper than ``np.unique`` on short arrays)."""
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +158,12 @@ class Fingerprint:
         """Shingles to index: the bottom-``count - head`` of the whole text plus the bottom-``head``
         of its first ``head_size`` shingles (so truncated copies, which keep the opening, find it).
         """
-        opening = np.unique(self.sequence[:head_size])[:head]
-        return np.union1d(self.shingles[: count - head], opening)
+        opening = sorted_unique(self.sequence[:head_size])[:head]
+        return sorted_unique(np.concatenate((self.shingles[: count - head], opening)))
 
     def probes(self, limit: int, head_size: int) -> NDArray[np.uint64]:
         """Shingles to look up: the bottom-``limit`` of the whole text and the opening."""
-        return np.union1d(self.shingles[:limit], self.sequence[:head_size])
+        return sorted_unique(np.concatenate((self.shingles[:limit], self.sequence[:head_size])))
 
 
 def anchor_keys(values: NDArray[np.uint64]) -> NDArray[np.uint32]:
@@ -205,7 +190,7 @@ def fingerprint(
         sequence = sequence[~known]
     return Fingerprint(
         body_hash=sequence_hash(stream.hashes),
-        shingles=np.unique(sequence),
+        shingles=sorted_unique(sequence),
         sequence=sequence,
         lede=first_distinct(sequence, lede_size),
         boilerplate_tokens=int(stream.size - int(keep_tokens.sum())),

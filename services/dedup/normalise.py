@@ -23,13 +23,11 @@ _UNICODE_PUNCT = re.compile(
 )
 
 
-def _word_byte_table() -> NDArray[np.bool_]:
-    table = np.zeros(256, dtype=np.bool_)
-    for char in b"abcdefghijklmnopqrstuvwxyz0123456789":
-        table[char] = True
-    table[0x80:] = True  # bytes of non-ASCII characters left after punctuation removal
-    table.setflags(write=False)
-    return table
+def _word_byte_table() -> bytes:
+    """``bytes.translate`` table: 1 for bytes that belong to tokens, 0 for separators."""
+    word = set(b"abcdefghijklmnopqrstuvwxyz0123456789") | set(range(0x80, 0x100))
+    # bytes of non-ASCII characters left after punctuation removal are word bytes
+    return bytes(1 if code in word else 0 for code in range(256))
 
 
 WORD_BYTES = _word_byte_table()
@@ -38,6 +36,8 @@ NEWLINE = 0x0A
 
 def prepare(text: str) -> bytes:
     """Case-folded, NFKC-normalised UTF-8 of ``text`` with Unicode punctuation turned to spaces."""
+    if text.isascii():
+        return text.lower().encode("ascii")
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return _UNICODE_PUNCT.sub(" ", text.casefold()).encode("utf-8")
@@ -46,8 +46,7 @@ def prepare(text: str) -> bytes:
 def tokens(text: str) -> list[str]:
     """The normalised word tokens of ``text`` (the slow, readable twin of the fingerprint path)."""
     data = prepare(text)
-    codes = np.frombuffer(data, dtype=np.uint8)
-    starts, ends = token_bounds(codes)
+    starts, ends = token_bounds(data)
     return [data[s:e].decode("utf-8") for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
 
 
@@ -56,14 +55,11 @@ def normalise_text(text: str) -> str:
     return " ".join(tokens(text))
 
 
-def token_bounds(codes: NDArray[np.uint8]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Start (inclusive) and end (exclusive) byte offsets of every token in ``codes``."""
-    word = np.empty(codes.size + 2, dtype=np.int8)
-    word[0] = 0
-    word[-1] = 0
-    word[1:-1] = WORD_BYTES[codes]
-    edges = np.diff(word)
-    return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
+def token_bounds(data: bytes) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Start (inclusive) and end (exclusive) byte offsets of every token in ``data``."""
+    word = np.frombuffer(b"\0" + data.translate(WORD_BYTES) + b"\0", dtype=np.int8)
+    edges = np.flatnonzero(word[1:] != word[:-1]).astype(np.int64)
+    return edges[0::2], edges[1::2]
 
 
 def hash64(text: str) -> int:

@@ -24,7 +24,8 @@ from services.dedup.records import DocRecord
 from services.dedup.settings import DedupSettings
 from services.dedup.verdict import Verdict
 
-SCHEMA_VERSION = "1"
+# 2: token hashes read tokens eight bytes at a time (fingerprints of version 1 differ)
+SCHEMA_VERSION = "2"
 _SIGN = 1 << 63
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -121,3 +121,13 @@ async def test_incompatible_state_is_refused(tmp_path: Path) -> None:
         await engine.check(DedupInput("a", None, story(1)))
     with pytest.raises(StateError, match="shingle_size"):
         await DedupEngine.open(path, DedupSettings(shingle_size=4))
+
+
+async def test_state_of_an_older_fingerprint_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    engine = await DedupEngine.open(path, SETTINGS)
+    await engine.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with pytest.raises(StateError, match="schema_version"):
+        await DedupEngine.open(path, SETTINGS)

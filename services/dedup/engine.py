@@ -1,14 +1,15 @@
 """The async dedup engine: pure :class:`Deduplicator` + durable :class:`DedupState`.
 
-``verdict = await engine.check(DedupInput(...))`` returns only once the verdict (and the state
-change behind it) is committed to SQLite, so the caller may commit its Kafka offset afterwards.
+``verdict = await engine.check(DedupInput(...))`` (or ``check_many`` for a batch, one SQLite
+transaction) returns only once the verdict (and the state change behind it) is committed to
+SQLite, so the caller may commit its Kafka offset afterwards.
 A replayed article id returns the stored verdict. Checks are serialised (single writer).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -25,12 +26,29 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+async def _restored(state: DedupState, settings: DedupSettings) -> Deduplicator:
+    """A deduplicator holding the committed state within the window."""
+    snapshot = await state.snapshot(settings.window_seconds)
+    dedup = Deduplicator(settings)
+    dedup.restore(
+        snapshot.records,
+        snapshot.stats,
+        snapshot.promotions,
+        snapshot.watermark,
+        snapshot.next_seq,
+    )
+    return dedup
+
+
 class DedupEngine:
     """Open with :meth:`open`, call :meth:`check` per article, :meth:`close` at shutdown."""
 
-    def __init__(self, state: DedupState, dedup: Deduplicator, clock: Clock) -> None:
+    def __init__(
+        self, state: DedupState, dedup: Deduplicator, settings: DedupSettings, clock: Clock
+    ) -> None:
         self._state = state
         self._dedup = dedup
+        self._settings = settings
         self._clock = clock
         self._lock = asyncio.Lock()
         self._closed = False
@@ -42,19 +60,11 @@ class DedupEngine:
         """Open (or create) the state file and rebuild the in-memory index within the window."""
         state = await DedupState.open(path, settings)
         try:
-            snapshot = await state.snapshot(settings.window_seconds)
+            dedup = await _restored(state, settings)
         except BaseException:
             await state.close()
             raise
-        dedup = Deduplicator(settings)
-        dedup.restore(
-            snapshot.records,
-            snapshot.stats,
-            snapshot.promotions,
-            snapshot.watermark,
-            snapshot.next_seq,
-        )
-        return cls(state, dedup, clock or utc_now)
+        return cls(state, dedup, settings, clock or utc_now)
 
     @property
     def deduplicator(self) -> Deduplicator:
@@ -65,18 +75,44 @@ class DedupEngine:
 
         Raises :class:`~services.dedup.errors.EmptyBodyError` for a body without words.
         """
+        [result] = await self.check_many([article])
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    async def check_many(self, articles: Sequence[DedupInput]) -> list[Verdict | Exception]:
+        """Verdicts for ``articles`` in order, all persisted in one SQLite transaction before
+        this returns. An article that can never be checked (no words) gets its error instead of
+        a verdict; a failing write rolls the whole batch back (and the in-memory index with it)
+        and raises.
+        """
         async with self._lock:
             if self._closed:
                 raise RuntimeError("dedup engine is closed")
-            known = await self._state.verdict(article.article_id)
-            if known is not None:
-                return known
+            try:
+                async with self._state.transaction():
+                    return [await self._check_one(article) for article in articles]
+            except BaseException:
+                await self._rebuild()
+                raise
+
+    async def _check_one(self, article: DedupInput) -> Verdict | Exception:
+        known = await self._state.verdict(article.article_id)
+        if known is not None:
+            return known
+        try:
             probe = self._dedup.probe(article, self._clock())
-            records = await self._state.records(probe.wanted)
-            outcome = self._dedup.decide(probe, records)
-            await self._state.persist(outcome)
-            self._dedup.apply(outcome)
-            return outcome.verdict
+        except ValueError as error:  # EmptyBodyError and other input the engine cannot read
+            return error
+        records = await self._state.records(probe.wanted)
+        outcome = self._dedup.decide(probe, records)
+        await self._state.write(outcome)
+        self._dedup.apply(outcome)
+        return outcome.verdict
+
+    async def _rebuild(self) -> None:
+        """Reload the in-memory index from the committed state (after a rolled-back batch)."""
+        self._dedup = await _restored(self._state, self._settings)
 
     async def close(self) -> None:
         async with self._lock:

@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from services.core.decoding import decode
+from services.core.errors import InvalidMessageError
 from services.core.events import next_record
-from services.core.handlers import Handler, per_record
+from services.core.handlers import BatchHandler, Outcome
 from services.core.models import DeduplicatedArticle, DedupVerdict, ParsedArticle
-from services.core.records import ConsumedRecord, OutgoingRecord
+from services.core.records import ConsumedRecord
 from services.core.runner import Stage
 from services.core.settings import Settings
 from services.core.topics import Topics
@@ -48,16 +49,33 @@ def with_verdict(article: ParsedArticle, verdict: Verdict) -> DeduplicatedArticl
     )
 
 
-def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> Handler:
-    async def handle(record: ConsumedRecord) -> Sequence[OutgoingRecord]:
-        article = decode(record, ParsedArticle, settings.max_body_bytes)
-        verdict = await engine.check(dedup_input(article))  # persisted before it returns
-        out = with_verdict(article, verdict)
-        return [
-            next_record(
-                record, topics.deduplicated, out, stage="dedup", event_type=DEDUPLICATED_EVENT
-            )
-        ]
+def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> BatchHandler:
+    """Check a whole batch in one engine call (one SQLite transaction), in record order."""
+
+    async def handle(records: Sequence[ConsumedRecord]) -> list[Outcome]:
+        outcomes: list[Outcome] = [[] for _ in records]
+        readable: list[tuple[int, ParsedArticle]] = []
+        for index, record in enumerate(records):
+            try:
+                readable.append((index, decode(record, ParsedArticle, settings.max_body_bytes)))
+            except InvalidMessageError as error:
+                outcomes[index] = error
+        verdicts = await engine.check_many([dedup_input(article) for _, article in readable])
+        for (index, article), verdict in zip(readable, verdicts, strict=True):
+            if isinstance(verdict, Exception):
+                outcomes[index] = verdict
+                continue
+            out = with_verdict(article, verdict)
+            outcomes[index] = [
+                next_record(
+                    records[index],
+                    topics.deduplicated,
+                    out,
+                    stage="dedup",
+                    event_type=DEDUPLICATED_EVENT,
+                )
+            ]
+        return outcomes
 
     return handle
 
@@ -77,5 +95,5 @@ async def dedup_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage
             input_topic=topics.parsed,
             group_id=topics.group_of("dedup"),
             dlq_topic=topics.dlq,
-            handler=per_record(dedup_handler(settings, topics, engine)),
+            handler=dedup_handler(settings, topics, engine),
         )

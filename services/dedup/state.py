@@ -7,8 +7,9 @@ in-memory state an uninterrupted run would have.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -182,16 +183,23 @@ class DedupState:
 
     async def persist(self, outcome: Outcome) -> None:
         """Write one article's outcome atomically (verdict, record, boilerplate, clock)."""
+        async with self.transaction():
+            await self.write(outcome)
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """One write transaction; reads inside it see its own uncommitted writes."""
         db = self._db
         await db.execute("BEGIN IMMEDIATE")
         try:
-            await self._write(outcome)
+            yield
         except BaseException:
             await db.execute("ROLLBACK")
             raise
         await db.execute("COMMIT")
 
-    async def _write(self, outcome: Outcome) -> None:
+    async def write(self, outcome: Outcome) -> None:
+        """Write one article's outcome inside the caller's transaction."""
         db, verdict, record, delta = self._db, outcome.verdict, outcome.record, outcome.boilerplate
         await db.execute(
             "INSERT INTO verdicts (article_id, story_id, verdict) VALUES (?, ?, ?)",

@@ -6,13 +6,16 @@ and consumer isolation (``read_committed``, manual commits) are set once.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.partitioner import DefaultPartitioner
 
 from services.core.errors import BrokerUnavailableError
 from services.core.records import ConsumedRecord, Delivered, OutgoingRecord
@@ -20,7 +23,8 @@ from services.core.settings import Settings
 from services.core.topics import TopicSpec
 
 MAX_REQUEST_BYTES = 33_554_432
-PRODUCER_BATCH_BYTES = 1_048_576  # aiokafka's 16 KiB default holds only a few articles
+PRODUCER_BATCH_BYTES = 1_048_576
+_PARTITIONER = DefaultPartitioner()  # aiokafka's 16 KiB default holds only a few articles
 
 
 def make_producer(settings: Settings, *, transactional_id: str | None = None, **extra: Any) -> Any:
@@ -76,6 +80,58 @@ async def send(producer: Any, record: OutgoingRecord) -> Delivered:
     except KafkaError as error:
         raise BrokerUnavailableError(f"broker did not acknowledge: {error!r}") from error
     return Delivered(meta.topic, meta.partition, meta.offset)
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A record appended to a producer batch: its partition, its place in the batch, and the
+    future of the batch's acknowledgement (whose offset is the batch's base offset)."""
+
+    partition: int
+    relative_offset: int
+    batch: asyncio.Future[Any]
+
+    def delivered(self, topic: str) -> Delivered:
+        return Delivered(topic, self.partition, self.batch.result().offset + self.relative_offset)
+
+
+async def queue_batches(
+    producer: Any, topic: str, records: Sequence[OutgoingRecord]
+) -> list[Queued]:
+    """Append many records to one topic as whole producer batches, one partition at a time.
+
+    The records go to the partitions ``send`` would choose (the default murmur2 partitioner on
+    the key), in order within each partition; far cheaper per record than ``send``.
+    """
+    partitions = sorted(await producer.partitions_for(topic))
+    by_partition: dict[int, list[int]] = {}
+    for index, record in enumerate(records):
+        by_partition.setdefault(_PARTITIONER(record.key, partitions, partitions), []).append(index)
+    queued: dict[int, Queued] = {}
+    for number, indexes in by_partition.items():
+        builder, members = producer.create_batch(), list[tuple[int, int]]()
+        for index in indexes:
+            meta = _append(builder, records[index])
+            if meta is None:  # the batch is full: send it and start the next one
+                queued.update(await _submit(producer, builder, topic, number, members))
+                builder, members = producer.create_batch(), []
+                meta = _append(builder, records[index])
+            members.append((index, meta.offset))
+        queued.update(await _submit(producer, builder, topic, number, members))
+    return [queued[index] for index in range(len(records))]
+
+
+def _append(builder: Any, record: OutgoingRecord) -> Any:
+    return builder.append(
+        key=record.key, value=record.value, timestamp=None, headers=record.headers
+    )
+
+
+async def _submit(
+    producer: Any, builder: Any, topic: str, number: int, members: list[tuple[int, int]]
+) -> dict[int, Queued]:
+    future = await producer.send_batch(builder, topic, partition=number)
+    return {index: Queued(number, relative, future) for index, relative in members}
 
 
 @contextlib.asynccontextmanager

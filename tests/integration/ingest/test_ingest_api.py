@@ -134,8 +134,11 @@ async def test_ndjson_batch(ingest: httpx.AsyncClient, settings: Settings) -> No
         content="\n".join(lines),
         headers={"content-type": "application/x-ndjson"},
     )
-    assert [r["status"] for r in response.json()["results"]] == [202, 202, 202, 400]
-    assert len(await raw_records(settings, 3)) == 3
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [202, 202, 202, 400]
+    records = await read_committed(settings, Topics(settings.topic_prefix).raw, 3)
+    placed = {(r.partition, r.offset): r.key_text for r in records}
+    assert {(r["partition"], r["offset"]): r["id"] for r in results[:3]} == placed
 
 
 @pytest.mark.parametrize(

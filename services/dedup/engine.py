@@ -12,8 +12,8 @@ import asyncio
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
 
+from services.core.lifecycle import AsyncClosing
 from services.dedup.deduplicator import Deduplicator
 from services.dedup.settings import DedupSettings
 from services.dedup.state import DedupState
@@ -40,7 +40,7 @@ async def _restored(state: DedupState, settings: DedupSettings) -> Deduplicator:
     return dedup
 
 
-class DedupEngine:
+class DedupEngine(AsyncClosing):
     """Open with :meth:`open`, call :meth:`check` per article, :meth:`close` at shutdown."""
 
     def __init__(
@@ -119,14 +119,3 @@ class DedupEngine:
             if not self._closed:
                 self._closed = True
                 await self._state.close()
-
-    async def __aenter__(self) -> DedupEngine:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from statistics import median
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import aiosqlite
 
+from services.core.lifecycle import AsyncClosing
 from services.core.models import ProcessedArticle
 from services.gateway.errors import InvalidQueryError
 from services.gateway.search import (
@@ -88,7 +88,7 @@ def _reading(action: str, *, full_text: bool = False) -> Iterator[None]:
         raise
 
 
-class ArticleReader:
+class ArticleReader(AsyncClosing):
     """Queries for the gateway. Owns one read-only connection (see :meth:`open`)."""
 
     def __init__(self, conn: aiosqlite.Connection, *, dense_matches: int = DENSE_MATCHES) -> None:
@@ -109,17 +109,6 @@ class ArticleReader:
 
     async def close(self) -> None:
         await self._conn.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def _rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
         return list(await self._conn.execute_fetchall(sql, params))

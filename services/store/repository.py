@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import TracebackType
-from typing import NamedTuple, Self
+from typing import NamedTuple
 
 import aiosqlite
 import orjson
 
+from services.core.lifecycle import AsyncClosing
 from services.core.models import ProcessedArticle
 from services.store.database import DEFAULT_BUSY_TIMEOUT_MS, open_database, transaction
 from services.store.errors import translated
@@ -118,7 +118,7 @@ def article_row(article: ProcessedArticle) -> Row:
     )
 
 
-class ArticleRepository:
+class ArticleRepository(AsyncClosing):
     """Writes processed articles; owns its connection (see :meth:`open`)."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -138,17 +138,6 @@ class ArticleRepository:
                 await self._conn.execute("PRAGMA optimize")
         finally:
             await self._conn.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def save(self, article: ProcessedArticle) -> bool:
         """Store an article; ``False`` if its id was already stored (the stored row is kept).

@@ -1,4 +1,4 @@
-"""The parser stage: raw article in, parsed article out (through the core runner)."""
+"""The parser stage: raw articles in, parsed articles out (through the core runner)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 
 from services.core.decoding import decode
 from services.core.events import next_record
-from services.core.handlers import Handler, per_record
-from services.core.models import RawArticle
-from services.core.records import ConsumedRecord, OutgoingRecord
+from services.core.handlers import BatchHandler, Outcome
+from services.core.models import ParsedArticle, RawArticle
+from services.core.policy import classify
+from services.core.records import ConsumedRecord
 from services.core.runner import Stage
 from services.core.settings import Settings
 from services.core.topics import Topics
@@ -19,11 +20,31 @@ from services.parser.parse import parse_article
 PARSED_EVENT = "dev.newsflow.article.parsed.v1"
 
 
-def parser_handler(settings: Settings, topics: Topics) -> Handler:
-    async def handle(record: ConsumedRecord) -> Sequence[OutgoingRecord]:
-        raw = decode(record, RawArticle, settings.max_body_bytes)
-        parsed = await asyncio.to_thread(parse_article, raw)  # keeps heartbeats flowing
-        return [next_record(record, topics.parsed, parsed, stage="parser", event_type=PARSED_EVENT)]
+def parse_all(records: Sequence[ConsumedRecord], max_bytes: int) -> list[ParsedArticle | Exception]:
+    """Decode and parse every record; a record that cannot be read or parsed gets its error."""
+    results: list[ParsedArticle | Exception] = []
+    for record in records:
+        try:
+            results.append(parse_article(decode(record, RawArticle, max_bytes)))
+        except Exception as error:
+            if classify(error) == "transient":
+                raise
+            results.append(error)
+    return results
+
+
+def parser_handler(settings: Settings, topics: Topics) -> BatchHandler:
+    async def handle(records: Sequence[ConsumedRecord]) -> list[Outcome]:
+        # One worker-thread hop per batch: the event loop keeps heartbeating meanwhile.
+        parsed = await asyncio.to_thread(parse_all, records, settings.max_body_bytes)
+        return [
+            result
+            if isinstance(result, Exception)
+            else [
+                next_record(record, topics.parsed, result, stage="parser", event_type=PARSED_EVENT)
+            ]
+            for record, result in zip(records, parsed, strict=True)
+        ]
 
     return handle
 
@@ -35,5 +56,5 @@ async def parser_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stag
         input_topic=topics.raw,
         group_id=topics.group_of("parser"),
         dlq_topic=topics.dlq,
-        handler=per_record(parser_handler(settings, topics)),
+        handler=parser_handler(settings, topics),
     )

@@ -30,7 +30,8 @@ PROCESSED_EVENT = "dev.newsflow.article.processed.v1"
 
 
 def processed(article: DeduplicatedArticle, stored_at: datetime) -> ProcessedArticle:
-    return ProcessedArticle.model_validate({**article.model_dump(), "stored_at": stored_at})
+    """The processed article: every field of the validated input, plus when it was stored."""
+    return ProcessedArticle.model_construct(**dict(article), stored_at=stored_at)
 
 
 def store_handler(

@@ -183,19 +183,21 @@ class ArticleRepository(AsyncClosing):
         """
         if not items:
             return []
-        first: dict[str, Row] = {}
-        claims: list[tuple[str, str, int, int]] = []
+        first: dict[str, tuple[ProcessedArticle, Position]] = {}
         for article, position in items:
-            if article.id not in first:
-                first[article.id] = article_row(article)
-                claims.append((article.id, *position))
+            first.setdefault(article.id, (article, position))
         with translated(f"storing {len(items)} articles"):
             async with transaction(self._conn):
-                await self._conn.executemany(INSERT_ARTICLE, list(first.values()))
-                await self._conn.executemany(INSERT_CLAIM, claims)
-                held = await self._claims(first)
+                stored = await self._existing(first)
+                fresh = [pair for article_id, pair in first.items() if article_id not in stored]
+                await self._conn.executemany(INSERT_ARTICLE, [article_row(a) for a, _ in fresh])
+                await self._conn.executemany(
+                    INSERT_CLAIM, [(a.id, *position) for a, position in fresh]
+                )
+                held = await self._claims(stored)
+        held.update((a.id, (position, a)) for a, position in fresh)
         return [
-            held[article.id][1] if held[article.id][0] == position else None
+            claim[1] if (claim := held.get(article.id)) and claim[0] == position else None
             for article, position in items
         ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -93,7 +94,9 @@ def record(value: bytes | None) -> ConsumedRecord:
 
 async def test_handler_emits_the_parsed_record() -> None:
     handle = parser_handler(Settings(), Topics("t."))
-    [out] = await handle(record(raw().to_bytes()))
+    [outcome] = await handle([record(raw().to_bytes())])
+    assert not isinstance(outcome, Exception)
+    [out] = outcome
     assert out.topic == "t.articles.parsed.v1"
     assert out.key == b"a1"
     assert ParsedArticle.from_bytes(out.value).title is not None
@@ -112,13 +115,19 @@ async def test_handler_emits_the_parsed_record() -> None:
         (b"\xff\xfe\x00", "not UTF-8"),
         (
             b'{"id": "a", "id_source": "client", "content": "'
-            + b"x" * 200
+            + b"x" * 400
             + b'", "received_at": "2025-01-01T00:00:00Z"}',
-            "at most 100",
+            "at most 300",
         ),
     ],
 )
 async def test_handler_rejects_poison_permanently(value: bytes | None, reason: str) -> None:
-    handle = parser_handler(Settings(max_body_bytes=100), Topics("t."))
-    with pytest.raises(InvalidMessageError, match=reason):
-        await handle(record(value))
+    handle = parser_handler(Settings(max_body_bytes=300), Topics("t."))
+    good = raw(id="g", content="T\n\nBody.", received_at=datetime(2025, 1, 1, tzinfo=UTC)).to_bytes()
+    assert len(good) <= 300, len(good)
+    [error, fine] = await handle(
+        [record(value), ConsumedRecord("t.articles.raw.v1", 0, 8, b"a1", good)]
+    )
+    assert isinstance(error, InvalidMessageError)
+    assert re.search(reason, str(error))
+    assert not isinstance(fine, Exception) and len(fine) == 1, "the batch goes on past poison"

@@ -1,0 +1,511 @@
+"""End-to-end throughput and latency of the whole pipeline, beside a bare Kafka baseline.
+
+Starts a private broker (unless ``KAFKA_BOOTSTRAP_SERVERS`` is set) and every service as its own
+process, then:
+
+1. **throughput** — pushes N plain-text articles through ``/v1/articles:batch`` as fast as the
+   pipeline takes them; sustained articles/s from the first 202 to the last processed record;
+2. **mix** — a smaller run of plain text, HTML and structured JSON articles, same measure;
+3. **latency** — a fixed offered load (default 200 articles/s, single POSTs) for a while;
+   latency from each 202 to its processed record (p50/p95/p99);
+4. **baseline** — the same throughput records produced by a bare aiokafka producer and consumed
+   straight off a topic with ``read_committed``: the ratio shows the pipeline's own cost.
+
+Per stage it reports CPU seconds per 1,000 articles (from /proc, the profile of where time goes)
+and peak RSS. ``--profile STAGE`` also runs that stage under cProfile and prints its top
+functions. Run: ``.venv/bin/python -m bench.e2e [--quick] [--articles N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import pstats
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from bench.common import (
+    DATA_DIR,
+    ROOT,
+    Deadline,
+    command_line,
+    free_port,
+    process_cpu_s,
+    ratio,
+    table,
+    write_result,
+)
+from services.core import kafka, localkafka
+from services.core.service import topic_specs
+from services.core.settings import Settings
+from services.core.topics import Topics, TopicSpec
+
+STAGES = ("parser", "dedup", "store")
+SERVICES = ("ingest", *STAGES)
+BATCH = 500
+PUSHERS = 4
+
+
+@dataclass
+class Service:
+    name: str
+    process: subprocess.Popen[bytes]
+    health_url: str
+    cpu_start: float = 0.0
+
+    def cpu(self) -> float:
+        return process_cpu_s(self.process.pid)
+
+    def peak_rss_mb(self) -> float:
+        try:
+            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+
+@dataclass
+class Config:
+    articles: int
+    mix: int
+    latency_rate: float
+    latency_s: float
+    profile: str | None
+    deadline_s: float
+
+
+@dataclass
+class Phase:
+    name: str
+    articles: int = 0
+    seconds: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.seconds if self.seconds else 0.0
+
+
+# ---------------------------------------------------------------- articles
+
+
+def plain_texts() -> list[str]:
+    lines = (DATA_DIR / "plaintext" / "plaintext-dev.jsonl").read_text().splitlines()
+    return [json.loads(line)["text"] for line in lines]
+
+
+def plain_article(n: int, texts: Sequence[str]) -> dict[str, Any]:
+    """A distinct plain-text article: a dev-set text with its own headline number and url."""
+    text = texts[n % len(texts)]
+    title, _, rest = text.partition("\n")
+    return {
+        "content": f"{title} ({n})\n{rest}",
+        "content_type": "text/plain",
+        "source": f"feed-{n % 7}",
+        "url": f"https://news{n % 13}.example/story/{n}",
+    }
+
+
+def mixed_article(n: int, texts: Sequence[str], html: Sequence[str]) -> dict[str, Any]:
+    kind = n % 3
+    if kind == 0:
+        return plain_article(n, texts)
+    if kind == 1:
+        return {
+            "content": html[n % len(html)],
+            "content_type": "text/html",
+            "url": f"https://pages.example/{n}",
+            "source": "web",
+        }
+    body = texts[n % len(texts)].split("\n\n", 3)[-1]
+    return {
+        "id": f"json-{n}",
+        "title": f"Structured article {n}",
+        "authors": ["Desk Editor"],
+        "published_at": "2025-06-01T12:00:00+02:00",
+        "content": body,
+        "content_type": "text/plain",
+        "source": "api",
+    }
+
+
+def html_pages(limit: int = 20) -> list[str]:
+    import gzip
+
+    pages = sorted((DATA_DIR / "extraction-dev" / "html").glob("*.html.gz"))[:limit]
+    return [gzip.decompress(p.read_bytes()).decode("utf-8", "replace") for p in pages]
+
+
+# ---------------------------------------------------------------- processes
+
+
+def start_service(name: str, env: dict[str, str], workdir: Path, profile: bool) -> Service:
+    health_port = (
+        int(env["NEWSFLOW_HEALTH_PORT_BASE"]) + STAGES.index(name) if name in STAGES else 0
+    )
+    port = int(env["NEWSFLOW_INGEST_PORT"]) if name == "ingest" else health_port
+    command = [sys.executable]
+    if profile:
+        command += ["-m", "cProfile", "-o", str(workdir / f"{name}.prof")]
+    command += ["-m", f"services.{name}"]
+    log = (workdir / f"{name}.log").open("wb")
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+    )
+    return Service(name, process, f"http://127.0.0.1:{port}/readyz")
+
+
+async def wait_ready(services: Sequence[Service], deadline: Deadline) -> None:
+    async with httpx.AsyncClient(timeout=2) as client:
+        for service in services:
+            while True:
+                if service.process.poll() is not None:
+                    raise RuntimeError(f"{service.name} exited early; see its log")
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get(service.health_url)).status_code == 200:
+                        break
+                if deadline.passed():
+                    raise RuntimeError(f"{service.name} not ready in time")
+                await asyncio.sleep(0.2)
+
+
+def stop(service: Service) -> None:
+    """End exactly this process: SIGTERM, then SIGKILL if it lingers."""
+    if service.process.poll() is None:
+        service.process.send_signal(signal.SIGTERM)
+        try:
+            service.process.wait(30)
+        except subprocess.TimeoutExpired:
+            service.process.kill()
+            service.process.wait(5)
+
+
+# ---------------------------------------------------------------- measuring
+
+
+class Processed:
+    """Follows the processed topic (read_committed), noting when each article id arrives."""
+
+    def __init__(self, settings: Settings, topic: str) -> None:
+        self.settings, self.topic = settings, topic
+        self.arrived: dict[str, float] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+
+    async def __aenter__(self) -> Processed:
+        consumer = kafka.make_consumer(self.settings, None, self.topic, auto_offset_reset="latest")
+        await consumer.start()
+        await consumer.seek_to_end()
+        self._task = asyncio.create_task(self._follow(consumer))
+        return self
+
+    async def _follow(self, consumer: Any) -> None:
+        try:
+            while not self._stop.is_set():
+                batch = await consumer.getmany(timeout_ms=100, max_records=5000)
+                now = time.perf_counter()
+                for messages in batch.values():
+                    for message in messages:
+                        self.arrived.setdefault(message.key.decode(), now)
+        finally:
+            await consumer.stop()
+
+    async def until(self, ids: set[str], deadline: Deadline) -> float:
+        """When the last of ``ids`` arrived."""
+        while not ids <= self.arrived.keys():
+            if deadline.passed():
+                missing = len(ids - self.arrived.keys())
+                raise RuntimeError(f"{missing} articles never reached the processed topic")
+            await asyncio.sleep(0.05)
+        return max(self.arrived[i] for i in ids)
+
+    async def __aexit__(self, *_: object) -> None:
+        self._stop.set()
+        if self._task:
+            await self._task
+
+
+async def push_batches(base: str, articles: list[dict[str, Any]]) -> tuple[set[str], float]:
+    """Push everything in batches over a few connections; accepted ids and the first 202 time."""
+    bodies = [orjson.dumps(articles[i : i + BATCH]) for i in range(0, len(articles), BATCH)]
+    queue: asyncio.Queue[bytes] = asyncio.Queue()
+    for body in bodies:
+        queue.put_nowait(body)
+    accepted: set[str] = set()
+    first: list[float] = []
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            body = queue.get_nowait()
+            for _attempt in range(20):
+                response = await client.post(
+                    "/v1/articles:batch", content=body, headers={"content-type": "application/json"}
+                )
+                if response.status_code == 207:
+                    break
+                await asyncio.sleep(float(response.headers.get("retry-after", "1")))
+            first.append(time.perf_counter())
+            accepted.update(r["id"] for r in response.json()["results"] if r["status"] == 202)
+
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        await asyncio.gather(*(worker(client) for _ in range(PUSHERS)))
+    return accepted, min(first)
+
+
+async def throughput(  # noqa: PLR0917
+    name: str, base: str, articles: list[dict[str, Any]], processed: Processed,
+    services: Sequence[Service], deadline: Deadline,
+) -> Phase:  # fmt: skip
+    cpu = {s.name: s.cpu() for s in services}
+    start = time.perf_counter()
+    accepted, _first_202 = await push_batches(base, articles)
+    last = await processed.until(accepted, deadline)
+    return Phase(
+        name,
+        len(accepted),
+        last - start,
+        {s.name: s.cpu() - cpu[s.name] for s in services},
+    )
+
+
+async def latency(  # noqa: PLR0917
+    base: str, texts: Sequence[str], rate: float, seconds: float, processed: Processed,
+    deadline: Deadline,
+) -> dict[str, float]:  # fmt: skip
+    """Single POSTs at a fixed offered load; latency from each 202 to its processed record."""
+    sent: dict[str, float] = {}
+    interval = 1.0 / rate
+    count = int(rate * seconds)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+
+        async def one(n: int) -> None:
+            response = await client.post("/v1/articles", json=plain_article(10_000_000 + n, texts))
+            if response.status_code == 202:
+                sent[response.json()["id"]] = time.perf_counter()
+
+        start = time.perf_counter()
+        tasks = []
+        for n in range(count):
+            await asyncio.sleep(max(start + n * interval - time.perf_counter(), 0))
+            tasks.append(asyncio.create_task(one(n)))
+        await asyncio.gather(*tasks)
+    await processed.until(set(sent), deadline)
+    delays = sorted((processed.arrived[i] - t) * 1000 for i, t in sent.items())
+    cuts = statistics.quantiles(delays, n=100)
+    return {
+        "offered_per_s": rate,
+        "articles": len(delays),
+        "p50_ms": cuts[49],
+        "p95_ms": cuts[94],
+        "p99_ms": cuts[98],
+        "max_ms": delays[-1],
+    }
+
+
+async def bare_baseline(
+    settings: Settings, articles: list[dict[str, Any]], deadline: Deadline
+) -> Phase:
+    """The same records straight through Kafka: a bare producer, a read_committed consumer."""
+    from services.core.headers import TraceContext
+    from services.ingest.articles import to_raw_article
+    from services.ingest.publisher import raw_record, received_now
+    from services.ingest.requests import ArticleIn
+
+    topic = f"bare-{uuid.uuid4().hex[:8]}"
+    await kafka.ensure_topics(settings, [TopicSpec(topic, 3, {})])
+    now, trace = received_now(), TraceContext.new()
+    records = [raw_record(topic, to_raw_article(ArticleIn(**a), now), trace) for a in articles]
+    consumer = kafka.make_consumer(settings, None, topic)
+    await consumer.start()
+    producer = kafka.make_producer(settings, linger_ms=2)
+    await producer.start()
+    try:
+        start = time.perf_counter()
+        for i in range(0, len(records), BATCH):
+            queued = await kafka.queue_batches(producer, topic, records[i : i + BATCH])
+            await asyncio.gather(*{id(q.batch): q.batch for q in queued}.values())
+        seen = 0
+        while seen < len(records) and not deadline.passed():
+            batch = await consumer.getmany(timeout_ms=200, max_records=10_000)
+            seen += sum(len(m) for m in batch.values())
+        return Phase("bare Kafka (produce + consume)", seen, time.perf_counter() - start)
+    finally:
+        await producer.stop()
+        await consumer.stop()
+
+
+# ---------------------------------------------------------------- the run
+
+
+async def run(config: Config, workdir: Path) -> dict[str, Any]:
+    deadline = Deadline(config.deadline_s)
+    settings, own_broker = broker(workdir)
+    if own_broker:
+        localkafka.start(settings)
+    services: list[Service] = []
+    try:
+        prefix = f"e2e-{uuid.uuid4().hex[:8]}."
+        settings = settings.model_copy(update={"topic_prefix": prefix})
+        topics = Topics(prefix)
+        await kafka.ensure_topics(settings, topic_specs(settings, topics))
+        env = service_env(settings, workdir)
+        services = [start_service(n, env, workdir, config.profile == n) for n in SERVICES]
+        await wait_ready(services, deadline)
+        base = f"http://127.0.0.1:{env['NEWSFLOW_INGEST_PORT']}"
+        texts, html = plain_texts(), html_pages()
+        plain = [plain_article(n, texts) for n in range(config.articles)]
+        mixed = [
+            mixed_article(n, texts, html)
+            for n in range(config.articles, config.articles + config.mix)
+        ]
+        async with Processed(settings, topics.processed) as processed:
+            warm = [plain_article(n, texts) for n in range(20_000_000, 20_000_000 + 1000)]
+            await throughput("warm-up", base, warm, processed, services, deadline)
+            main = await throughput("plain text", base, plain, processed, services, deadline)
+            mix = await throughput(
+                "mix (text/HTML/JSON)", base, mixed, processed, services, deadline
+            )
+            lat = await latency(
+                base, texts, config.latency_rate, config.latency_s, processed, deadline
+            )
+        rss = {s.name: s.peak_rss_mb() for s in services}
+        bare = await bare_baseline(settings, plain, deadline)
+    finally:
+        for service in services:
+            stop(service)
+        if own_broker:
+            localkafka.stop(settings)
+    return {"phases": [main, mix, bare], "latency": lat, "rss_mb": rss, "workdir": str(workdir)}
+
+
+def broker(workdir: Path) -> tuple[Settings, bool]:
+    configured = Settings()
+    if configured.uses_external_kafka:
+        return configured, False
+    return (
+        Settings(
+            kafka_bootstrap_servers=None,
+            kafka_port=free_port(),
+            kafka_controller_port=free_port(),
+            data_dir=workdir / "broker",
+        ),
+        True,
+    )
+
+
+def service_env(settings: Settings, workdir: Path) -> dict[str, str]:
+    base = free_port()
+    while any(localkafka.port_in_use(base + i) for i in range(3)):
+        base = free_port()
+    return {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
+        "NEWSFLOW_TOPIC_PREFIX": settings.topic_prefix,
+        "NEWSFLOW_DATA_DIR": str(workdir / "data"),
+        "NEWSFLOW_INGEST_PORT": str(free_port()),
+        "NEWSFLOW_HEALTH_PORT_BASE": str(base),
+        "NEWSFLOW_LOG_LEVEL": "INFO",  # the default: one summary line per record, to a file
+        "NEWSFLOW_LOG_FORMAT": "json",
+    }
+
+
+def report(config: Config, result: dict[str, Any]) -> dict[str, Any]:
+    main, mix, bare = result["phases"]
+    rows = [
+        [p.name, p.articles, round(p.seconds, 1), p.rate, ratio(p.rate, bare.rate)]
+        for p in (main, mix, bare)
+    ]
+    print(f"\ncommand: {command_line()}")
+    print(table(["phase", "articles", "seconds", "articles/s", "x bare"], rows))
+    cpu_rows = [
+        [
+            name,
+            main.cpu.get(name, 0.0) * 1000 / max(main.articles, 1),
+            mix.cpu.get(name, 0.0) * 1000 / max(mix.articles, 1),
+            result["rss_mb"].get(name, 0.0),
+        ]
+        for name in SERVICES
+    ]
+    print("\nwhere the time goes (CPU seconds per 1,000 articles; peak RSS)")
+    print(table(["process", "plain cpu s/1k", "mix cpu s/1k", "peak RSS MB"], cpu_rows))
+    lat = result["latency"]
+    print(
+        f"\nlatency 202 -> processed at {lat['offered_per_s']:.0f}/s offered "
+        f"({lat['articles']} articles): p50 {lat['p50_ms']:.0f} ms, p95 {lat['p95_ms']:.0f} ms, "
+        f"p99 {lat['p99_ms']:.0f} ms, max {lat['max_ms']:.0f} ms"
+    )
+    p99 = lat["p99_ms"]
+    rate = main.rate
+    print(f"goal >= 1,000 plain-text articles/s end to end: {rate:,.0f} -> {met(rate >= 1000)}")
+    print(f"goal p99 <= 250 ms at 200/s offered: {p99:.0f} ms -> {met(p99 <= 250)}")
+    data = {
+        "config": config.__dict__,
+        "phases": [phase_dict(p) for p in (main, mix, bare)],
+        "latency": lat,
+        "peak_rss_mb": result["rss_mb"],
+    }
+    print(f"result: {write_result('e2e', data)}")
+    return data
+
+
+def met(ok: bool) -> str:
+    return "MET" if ok else "NOT MET"
+
+
+def phase_dict(phase: Phase) -> dict[str, Any]:
+    return {
+        "name": phase.name,
+        "articles": phase.articles,
+        "seconds": phase.seconds,
+        "per_s": phase.rate,
+        "cpu_s": phase.cpu,
+    }
+
+
+def print_profile(workdir: Path, stage: str, top: int = 25) -> None:
+    path = workdir / f"{stage}.prof"
+    if path.exists():
+        print(f"\nprofile of {stage} (cumulative, top {top}):")
+        pstats.Stats(str(path)).sort_stats("tottime").print_stats(top)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--mix", type=int, default=3_000)
+    parser.add_argument("--rate", type=float, default=200.0, help="offered load for latency")
+    parser.add_argument("--latency-seconds", type=float, default=20.0)
+    parser.add_argument("--quick", action="store_true", help="10k articles, 1k mix, 10 s latency")
+    parser.add_argument("--profile", choices=SERVICES, default=None)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.articles, args.mix, args.latency_seconds = 10_000, 1_000, 10.0
+    config = Config(args.articles, args.mix, args.rate, args.latency_seconds, args.profile, 1500.0)
+    with tempfile.TemporaryDirectory(prefix="newsflow-e2e-") as tmp:
+        workdir = Path(tmp)
+        result = asyncio.run(run(config, workdir))
+        report(config, result)
+        if config.profile:
+            print_profile(workdir, config.profile)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

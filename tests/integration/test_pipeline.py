@@ -51,7 +51,11 @@ async def test_each_article_once_in_database_and_on_processed_topic_despite_a_st
 
     async with stages_running(settings, "parser", "dedup"):
         crashing = service_process(settings, "store", NEWSFLOW_FAULT_CRASH_AT="store.after_write")
-        code = await asyncio.to_thread(crashing.wait, 90)
+        try:
+            code = await asyncio.to_thread(crashing.wait, 90)
+        finally:
+            if crashing.poll() is None:
+                crashing.kill()
         assert code == -signal.SIGKILL, "the store should crash after its first write"
         assert sum(stored_ids(settings).values()) > 0, "the crash came after a database write"
         store = service_process(settings, "store")
@@ -61,7 +65,8 @@ async def test_each_article_once_in_database_and_on_processed_topic_despite_a_st
             )
         finally:
             store.send_signal(signal.SIGTERM)
-            assert await asyncio.to_thread(store.wait, 30) == 0
+            code = await asyncio.to_thread(store.wait, 30)
+        assert code == 0, "SIGTERM ends the store cleanly"
 
     published = Counter(r.key_text for r in out)
     assert set(published) == accepted, "every accepted article is published"

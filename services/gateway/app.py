@@ -1,0 +1,136 @@
+"""The gateway HTTP application: the read API, health, metrics, the dashboard, and the
+background tasks (status poller, article follower) that run for the app's lifetime."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from services import __version__
+from services.core.settings import Settings
+from services.gateway.database import LazyReader
+from services.gateway.errors import InvalidQueryError
+from services.gateway.follower import BACKLOG_PER_PARTITION, ArticleFollower
+from services.gateway.poller import POLL_INTERVAL_S, StatusPoller
+from services.gateway.routes import NotFoundError, router
+from services.gateway.state import Gateway
+from services.gateway.stream import StreamTiming
+from services.gateway.tracker import DEFAULT_CAPACITY, ArticleIndex
+from services.store.errors import DatabaseUnavailableError, SchemaVersionError
+
+RETRY_AFTER_S = "2"
+
+
+def dashboard_html() -> str:
+    return (files("services.gateway") / "static" / "dashboard.html").read_text("utf-8")
+
+
+def _error(status: int, error: str, message: str, **headers: str) -> JSONResponse:
+    return JSONResponse({"error": error, "message": message}, status, headers=headers or None)
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    async def invalid(_request: Request, exc: Exception) -> JSONResponse:
+        return _error(400, "invalid_query", str(exc))
+
+    async def unavailable(_request: Request, exc: Exception) -> JSONResponse:
+        return _error(503, "database_unavailable", str(exc), **{"Retry-After": RETRY_AFTER_S})
+
+    async def unknown(_request: Request, exc: Exception) -> JSONResponse:
+        return _error(404, "not_found", str(exc.args[0]) if exc.args else "not found")
+
+    app.add_exception_handler(InvalidQueryError, invalid)
+    app.add_exception_handler(NotFoundError, unknown)
+    app.add_exception_handler(DatabaseUnavailableError, unavailable)
+    app.add_exception_handler(SchemaVersionError, unavailable)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    stop: asyncio.Event | None = None,
+    poll_interval_s: float = POLL_INTERVAL_S,
+    index_capacity: int = DEFAULT_CAPACITY,
+    backlog: int = BACKLOG_PER_PARTITION,
+    timing: StreamTiming | None = None,
+) -> FastAPI:
+    """The gateway app. ``stop`` (set on SIGTERM by ``__main__``) also ends live streams."""
+    settings = settings or Settings()
+    db = LazyReader(settings.database_path)
+    index = ArticleIndex(index_capacity)
+    gateway = Gateway(
+        db=db,
+        poller=StatusPoller(settings, db, interval_s=poll_interval_s),
+        index=index,
+        follower=ArticleFollower(settings, index, backlog=backlog),
+        backlog=backlog,
+        closing=stop or asyncio.Event(),
+        timing=timing or StreamTiming(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        halt = asyncio.Event()
+        tasks = [
+            asyncio.create_task(gateway.poller.run(halt)),
+            asyncio.create_task(gateway.follower.run(halt)),
+        ]
+        try:
+            yield
+        finally:
+            gateway.closing.set()
+            halt.set()
+            await asyncio.gather(*tasks)
+            with contextlib.suppress(DatabaseUnavailableError):
+                await db.close()
+
+    app = FastAPI(
+        title="newsflow gateway",
+        version=__version__,
+        description=(
+            "Read-only view of newsflow: health and lag of every part, full-text search, "
+            "article and story lookups, where a pushed article is, and a live stream."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.gateway = gateway
+    app.include_router(router)
+    add_error_handlers(app)
+    add_service_routes(app, gateway)
+    return app
+
+
+def add_service_routes(app: FastAPI, gateway: Gateway) -> None:
+    page = dashboard_html()
+
+    @app.get("/", include_in_schema=False)
+    async def dashboard() -> HTMLResponse:
+        return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
+
+    @app.get("/healthz", summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"service": "gateway", "status": "ok", "version": __version__}
+
+    @app.get("/readyz", summary="Ready while the database is readable and the broker reachable")
+    async def readyz() -> JSONResponse:
+        db_ok, db_detail = await gateway.db.check()
+        broker_ok = gateway.poller.snapshot.broker.ok
+        ok = db_ok and broker_ok
+        body = {
+            "service": "gateway",
+            "status": "ok" if ok else "unavailable",
+            "version": __version__,
+            "detail": f"database: {db_detail}; broker: {gateway.poller.snapshot.broker.detail}",
+        }
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

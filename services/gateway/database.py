@@ -1,0 +1,44 @@
+"""The store's database, opened read-only when it can be: the gateway starts (and serves) before
+the store has created it, and retries opening lazily on the next request or poll."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from services.gateway.reader import ArticleReader
+from services.store.errors import DatabaseUnavailableError, SchemaVersionError
+
+
+class LazyReader:
+    """One shared :class:`ArticleReader`, opened on first use and re-opened after a failure."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._reader: ArticleReader | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> ArticleReader:
+        """The reader; raises :class:`DatabaseUnavailableError` (or its ``DatabaseNotReadyError``)
+        while the database cannot be opened, :class:`SchemaVersionError` if it is too new."""
+        if self._reader is not None:
+            return self._reader
+        async with self._lock:
+            if self._reader is None:
+                self._reader = await ArticleReader.open(self._path)
+            return self._reader
+
+    async def check(self) -> tuple[bool, str]:
+        """Whether the database can be read right now (and why not)."""
+        try:
+            reader = await self.get()
+            await reader.head()
+        except (DatabaseUnavailableError, SchemaVersionError) as error:
+            return False, str(error)
+        return True, f"{self._path} readable"
+
+    async def close(self) -> None:
+        async with self._lock:
+            if self._reader is not None:
+                reader, self._reader = self._reader, None
+                await reader.close()

@@ -1,0 +1,101 @@
+"""Feeds the :class:`~services.gateway.tracker.ArticleIndex` from the flow's topics.
+
+A group-less ``read_committed`` consumer (no group, no commits: it changes nothing on the
+broker) over the raw, parsed, deduplicated and DLQ topics. At start it begins ``backlog``
+offsets before the end of each partition, so the index covers recent history, then follows
+new records. On a broker failure it reconnects with bounded backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from aiokafka.errors import KafkaError
+
+from services.core import kafka
+from services.core.errors import BrokerUnavailableError
+from services.core.logs import get_logger
+from services.core.service import bootstrap_topics
+from services.core.settings import Settings
+from services.core.topics import Topics
+from services.gateway.offsets import topic_partitions
+from services.gateway.tracker import ArticleIndex, sighting_of, topic_stages
+
+log = get_logger(__name__)
+BACKLOG_PER_PARTITION = 20_000
+FETCH_WAIT_MS = 500
+
+
+class ArticleFollower:
+    """Runs until ``stop``; :attr:`following` tells whether it is caught up with the topics."""
+
+    def __init__(
+        self, settings: Settings, index: ArticleIndex, *, backlog: int = BACKLOG_PER_PARTITION
+    ) -> None:
+        self._settings = settings
+        self._index = index
+        self._backlog = backlog
+        self._stages = topic_stages(Topics(settings.topic_prefix))
+        self.following = False
+
+    async def run(self, stop: asyncio.Event) -> None:
+        delay = self._settings.retry_backoff_initial_s
+        while not stop.is_set():
+            try:
+                await _until(stop, bootstrap_topics(self._settings))
+                if stop.is_set():
+                    return
+                await self._follow(stop)
+            except (KafkaError, BrokerUnavailableError) as error:
+                self.following = False
+                log.warning("gateway_follower_retrying", error=repr(error), retry_in_s=delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), delay)
+                delay = min(delay * 2, self._settings.retry_backoff_max_s)
+
+    async def _follow(self, stop: asyncio.Event) -> None:
+        consumer = kafka.make_consumer(self._settings, None)
+        await consumer.start()
+        try:
+            await self._position(consumer)
+            self.following = True
+            while not stop.is_set():
+                batch = await consumer.getmany(timeout_ms=FETCH_WAIT_MS, max_records=5000)
+                for messages in batch.values():
+                    for message in messages:
+                        found = sighting_of(kafka.to_consumed(message), self._stages)
+                        if found is not None:
+                            self._index.record(*found)
+        finally:
+            self.following = False
+            await consumer.stop()
+
+    async def _position(self, consumer: Any) -> None:
+        """Assign every partition of the followed topics, ``backlog`` offsets before the end."""
+        async with kafka.admin_client(self._settings) as admin:
+            tps = [
+                kafka.partition(topic, number)
+                for topic in self._stages
+                for number in await topic_partitions(admin, topic)
+            ]
+        consumer.assign(tps)
+        first = await consumer.beginning_offsets(tps)
+        last = await consumer.end_offsets(tps)
+        for tp in tps:
+            consumer.seek(tp, max(first[tp], last[tp] - self._backlog))
+
+
+async def _until(stop: asyncio.Event, work: Any) -> None:
+    """Await ``work`` unless ``stop`` is set first (then cancel it)."""
+    task = asyncio.ensure_future(work)
+    stopper = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    if not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return
+    task.result()

@@ -1,0 +1,138 @@
+"""Response bodies of the gateway's HTTP API (documented in the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.core.models import ProcessedArticle
+
+ServiceState = Literal["up", "unready", "down", "unknown"]
+ArticleStage = Literal["accepted", "parsed", "deduplicated", "stored", "dead_lettered"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Dependency(Frozen):
+    ok: bool
+    detail: str
+    checked_at: datetime | None = None
+
+
+class LastMinute(Frozen):
+    """Counter increases over the last minute (``None``: not enough samples yet)."""
+
+    records_in: float | None = None
+    records_out: float | None = None
+    errors: float | None = None
+
+
+class ServiceStatus(Frozen):
+    name: str
+    status: ServiceState = Field(
+        description="up: ready; unready: answers but not ready; down: unreachable; "
+        "unknown: no health endpoint to poll"
+    )
+    url: str | None = None
+    version: str | None = None
+    uptime_s: float | None = None
+    last_seen: datetime | None = Field(default=None, description="Last successful poll")
+    detail: str = ""
+    last_minute: LastMinute = LastMinute()
+
+
+class PartitionLagOut(Frozen):
+    partition: int
+    committed: int | None
+    end: int = Field(description="Last stable offset")
+    lag: int
+    exact: bool
+
+
+class StageStatus(Frozen):
+    name: str
+    group: str
+    topic: str
+    lag: int | None = Field(description="Records a read_committed consumer has still to read")
+    exact: bool = True
+    partitions: list[PartitionLagOut] = []
+    measured_at: datetime | None = None
+
+
+class DlqStatus(Frozen):
+    topic: str
+    depth: int | None
+    exact: bool = True
+
+
+class Totals(Frozen):
+    accepted: int | None = Field(default=None, description="Records on the raw topic")
+    parsed: int | None = Field(default=None, description="Records on the parsed topic")
+    stored: int | None = None
+    unique: int | None = None
+    duplicates: int | None = None
+    updates: int | None = None
+    dead_lettered: int | None = None
+    by_source: dict[str, int] = {}
+
+
+class FreshnessOut(Frozen):
+    source: str
+    articles: int
+    median_seconds: float
+
+
+class ThroughputPoint(Frozen):
+    t: datetime
+    rates: dict[str, float] = Field(description="Records per second, per service")
+
+
+class StatusSnapshot(Frozen):
+    generated_at: datetime
+    broker: Dependency
+    database: Dependency
+    services: list[ServiceStatus]
+    stages: list[StageStatus]
+    dlq: DlqStatus
+    totals: Totals
+    freshness: list[FreshnessOut]
+    throughput: list[ThroughputPoint] = Field(description="Last 10 minutes, 10 s buckets")
+
+
+class ArticlePage(Frozen):
+    items: list[ProcessedArticle]
+    next_cursor: str | None = Field(description="Pass as cursor for the next page")
+
+
+class DeadLetterReason(Frozen):
+    stage: str
+    error_class: str
+    error_message: str
+
+
+class ArticleStatus(Frozen):
+    id: str
+    stage: ArticleStage = Field(description="The furthest stage the article was seen at")
+    seen_at: datetime | None = None
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+    dead_letter: DeadLetterReason | None = None
+
+
+class StoryOut(Frozen):
+    story_id: str
+    sources: list[str]
+    articles: list[ProcessedArticle]
+    evidence: list[dict[str, object]] = Field(
+        description="Per copy: id, verdict, duplicate_of, similarity, method, evidence"
+    )
+
+
+class ErrorBody(Frozen):
+    error: str
+    message: str

@@ -1,0 +1,199 @@
+"""The gateway's read API: status, search, articles, article status, stories, live stream."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from services.core.models import ProcessedArticle
+from services.gateway.follower import BACKLOG_PER_PARTITION
+from services.gateway.models import (
+    ArticlePage,
+    ArticleStatus,
+    ErrorBody,
+    StatusSnapshot,
+    StoryOut,
+)
+from services.gateway.params import search_query, stream_backlog, stream_filter
+from services.gateway.sse import last_event_id
+from services.gateway.state import Gateway, gateway_of
+from services.gateway.stories import story_of
+from services.gateway.stream import article_events
+from services.gateway.tracker import DEFAULT_CAPACITY
+from services.store.errors import DatabaseUnavailableError, SchemaVersionError
+
+router = APIRouter()
+State = Annotated[Gateway, Depends(gateway_of)]
+BAD_REQUEST: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A parameter is invalid (the message says which)"}
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "Unknown id"}
+}
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorBody, "description": "The database cannot be read yet"}
+}
+Text = Annotated[str | None, Query()]
+
+
+class NotFoundError(LookupError):
+    """An unknown id (an HTTP 404 with this message)."""
+
+
+@router.get("/v1/status", summary="Health, lag, throughput and counts of every part")
+async def status(state: State) -> StatusSnapshot:
+    """The latest snapshot of the background poller (refreshed every ~2 s)."""
+    return state.poller.snapshot
+
+
+@router.get(
+    "/v1/articles",
+    summary="Search stored articles",
+    responses={**BAD_REQUEST, **UNAVAILABLE},
+)
+async def search(
+    request: Request,
+    state: State,
+    *,
+    q: Annotated[
+        str | None,
+        Query(
+            description='Words (all must match), "phrases", prefix*, a OR b, -excluded',
+            openapi_examples={
+                "words": {"summary": "all of these words", "value": "climate summit"},
+                "phrase": {"summary": "a phrase, minus a word", "value": '"central bank" -bond'},
+                "either": {"summary": "either word, by prefix", "value": "elect* OR vote*"},
+            },
+        ),
+    ] = None,
+    source: Annotated[str | None, Query(examples=["reuters.com"])] = None,
+    author: Annotated[str | None, Query(examples=["Jane Doe"])] = None,
+    language: Annotated[str | None, Query(examples=["en"])] = None,
+    since: Annotated[
+        str | None, Query(description="ISO 8601 with offset", examples=["2025-03-01T00:00:00Z"])
+    ] = None,
+    until: Annotated[
+        str | None, Query(description="ISO 8601 with offset", examples=["2025-03-02T00:00:00Z"])
+    ] = None,
+    story: Text = None,
+    include_duplicates: Annotated[str | None, Query(examples=["false"])] = None,
+    limit: Annotated[str | None, Query(description="1 to 100 (default 20)")] = None,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+) -> ArticlePage:
+    """Newest publication first; page with ``cursor``. Empty parameters are ignored."""
+    query = search_query(request.query_params)
+    page = await (await state.db.get()).search(query)
+    return ArticlePage(items=list(page.items), next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/v1/articles/{article_id}",
+    summary="One stored article",
+    responses={**NOT_FOUND, **UNAVAILABLE},
+)
+async def article(article_id: str, state: State) -> ProcessedArticle:
+    found = await (await state.db.get()).get(article_id)
+    if found is None:
+        raise NotFoundError(f"no stored article has id {article_id!r}")
+    return found
+
+
+@router.get(
+    "/v1/articles/{article_id}/status",
+    summary="Where a pushed article is in the flow",
+    description=(
+        "stored (from the database); otherwise the furthest stage the gateway saw the id at: "
+        "accepted (raw topic), parsed, deduplicated, or dead_lettered with the reason. "
+        "Window: the gateway indexes article ids seen since it started plus, at start, the "
+        "last {backlog} offsets of each partition of the raw, parsed, deduplicated and DLQ "
+        "topics, keeping the {capacity} most recently seen ids. An id outside that window, "
+        "or never pushed, answers 404."
+    ).format(backlog=f"{BACKLOG_PER_PARTITION:,}", capacity=f"{DEFAULT_CAPACITY:,}"),
+    responses={**NOT_FOUND, **UNAVAILABLE},
+)
+async def article_status(article_id: str, state: State) -> ArticleStatus:
+    try:
+        stored = await (await state.db.get()).get(article_id)
+    except (DatabaseUnavailableError, SchemaVersionError):
+        stored, database_down = None, True  # the topics may still know where it is
+    else:
+        database_down = False
+    if stored is not None:
+        return ArticleStatus(id=article_id, stage="stored", seen_at=stored.stored_at)
+    seen = state.index.get(article_id)
+    if seen is None and database_down:
+        raise DatabaseUnavailableError(f"cannot tell whether {article_id!r} is stored yet")
+    if seen is None:
+        raise NotFoundError(
+            f"article {article_id!r} is not stored and was not seen among the last "
+            f"{len(state.index):,} ids on the flow's topics"
+        )
+    return ArticleStatus(
+        id=article_id,
+        stage=seen.stage,
+        seen_at=seen.seen_at,
+        topic=seen.topic,
+        partition=seen.partition,
+        offset=seen.offset,
+        dead_letter=seen.dead_letter,
+    )
+
+
+@router.get(
+    "/v1/stories/{story_id}",
+    summary="Every stored copy of a story, its sources and the dedup evidence",
+    responses={**NOT_FOUND, **UNAVAILABLE},
+)
+async def story(story_id: str, state: State) -> StoryOut:
+    copies = await (await state.db.get()).story(story_id)
+    if not copies:
+        raise NotFoundError(f"no stored story has id {story_id!r}")
+    return story_of(story_id, copies)
+
+
+@router.get(
+    "/v1/stream",
+    summary="Stored articles as Server-Sent Events, as they arrive",
+    description=(
+        "`event: article`, `id:` the storage position, `data:` the article's JSON. Starts "
+        "now (or `backlog` positions earlier), or after `Last-Event-ID` when reconnecting; "
+        "a `: keepalive` comment every 15 s."
+    ),
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {
+                "text/event-stream": {
+                    "example": 'id: 42\nevent: article\ndata: {"id": "u-1f3a"}\n\n'
+                }
+            }
+        },
+        **BAD_REQUEST,
+    },
+)
+async def stream(
+    request: Request,
+    state: State,
+    *,
+    source: Text = None,
+    language: Text = None,
+    include_duplicates: Annotated[str | None, Query(examples=["true"])] = None,
+    backlog: Annotated[
+        str | None, Query(description="Replay the last n (0-100) stored positions first")
+    ] = None,
+) -> StreamingResponse:
+    wanted = stream_filter(request.query_params)
+    replay = stream_backlog(request.query_params)
+    events = article_events(
+        state.db,
+        wanted,
+        after=last_event_id(request.headers.get("last-event-id")),
+        backlog=replay,
+        closing=state.closing,
+        disconnected=request.is_disconnected,
+        timing=state.timing,
+    )
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events, media_type="text/event-stream", headers=headers)

@@ -1,0 +1,62 @@
+"""Gateway test helpers: settings with fixed free ports, the gateway served over real HTTP."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import httpx
+import pytest
+
+from services.core.models import ProcessedArticle
+from services.core.settings import Settings
+from services.gateway.app import create_app
+from services.gateway.stream import StreamTiming
+from services.store.repository import ArticleRepository
+from tests.integration.servers import free_port, serving
+
+FAST_STREAM = StreamTiming(poll_s=0.1, heartbeat_s=0.5)
+
+
+def free_port_base(count: int = 3) -> int:
+    """A port such that it and the ``count - 1`` ports after it are free now."""
+    for _ in range(100):
+        base = free_port()
+        if base + count > 65535:
+            continue
+        with contextlib.ExitStack() as stack:
+            try:
+                for offset in range(count):
+                    sock = stack.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", base + offset))
+            except OSError:
+                continue
+            return base
+    raise AssertionError("no run of free ports found")
+
+
+@pytest.fixture
+def gw_settings(settings: Settings) -> Settings:
+    """The test's settings with ports of its own for ingest, the stages' health and the gateway."""
+    return settings.model_copy(
+        update={
+            "health_port_base": free_port_base(),
+            "ingest_port": free_port(),
+            "gateway_port": free_port(),
+        }
+    )
+
+
+@contextlib.asynccontextmanager
+async def gateway(settings: Settings, **options: object) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway app served on a loopback port, polling fast; yields a client for it."""
+    app = create_app(settings, poll_interval_s=0.3, timing=FAST_STREAM, **options)  # type: ignore[arg-type]
+    async with serving(app) as base, httpx.AsyncClient(base_url=base, timeout=10) as client:
+        yield client
+
+
+async def store_articles(path: Path, articles: Sequence[ProcessedArticle]) -> None:
+    async with await ArticleRepository.open(path) as repo:
+        await repo.save_many(list(articles))

@@ -44,9 +44,8 @@ def verdict_model(verdict: Verdict) -> DedupVerdict:
 
 
 def with_verdict(article: ParsedArticle, verdict: Verdict) -> DeduplicatedArticle:
-    return DeduplicatedArticle.model_validate(
-        {**article.model_dump(), "dedup": verdict_model(verdict)}
-    )
+    """The validated parsed article's fields plus its (validated) verdict."""
+    return DeduplicatedArticle.model_construct(**dict(article), dedup=verdict_model(verdict))
 
 
 def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> BatchHandler:

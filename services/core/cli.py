@@ -49,7 +49,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     schemas = commands.add_parser("schemas", help="write schemas/ from the message models")
     schemas.add_argument("--check", action="store_true", help="exit 1 if schemas/ is stale")
+
+    status = commands.add_parser("status", help="the gateway's status of every part, as tables")
+    status.add_argument("--url", default=None, help="gateway base URL (default: local gateway)")
+    add_dlq_parser(commands)
     return parser
+
+
+def add_dlq_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    dlq = commands.add_parser("dlq", help="inspect and replay the dead-letter topic")
+    actions = dlq.add_subparsers(dest="dlq_action", required=True)
+    listing = actions.add_parser("list", help="a table of the dead letters, oldest first")
+    show = actions.add_parser("show", help="one dead letter in full, its original value included")
+    show.add_argument("offset", type=int, metavar="OFFSET")
+    replay = actions.add_parser("replay", help="re-publish originals to their topic, once each")
+    replay.add_argument("offsets", nargs="*", type=int, metavar="OFFSET")
+    replay.add_argument("--all", action="store_true", help="every dead letter")
+    replay.add_argument("--dry-run", action="store_true", help="say what would be replayed")
+    for sub in (listing, replay):
+        sub.add_argument("--stage", default=None, help="only this stage's dead letters")
+        sub.add_argument("--error-class", default=None, help="only this error class")
+    listing.add_argument("--limit", type=int, default=100, help="newest N shown (default 100)")
 
 
 def service_name(value: str) -> ServiceName:
@@ -144,6 +164,21 @@ def command_run(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(launcher.run(settings, services, after))
 
 
+def command_dlq(settings: Settings, args: argparse.Namespace) -> int:
+    from services.core.dlq.command import run_dlq
+
+    return run_dlq(settings, args)
+
+
+def command_status(settings: Settings, args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from services.gateway.console import fetch_status, render
+
+    Console().print(render(fetch_status(args.url or settings.gateway_url)))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "kafka": lambda settings, args: command_kafka(settings, args.action, args.argv),
     "topics": command_topics,
@@ -151,6 +186,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "tail": command_tail,
     "push": lambda settings, args: command_push(settings, args.paths, args.url, args.api_key),
     "run": command_run,
+    "status": command_status,
+    "dlq": command_dlq,
 }
 
 

@@ -19,7 +19,7 @@ from services.core.settings import Settings
 from services.ingest.articles import to_raw_article
 from services.ingest.bodies import BodyError, parse_batch, parse_single
 from services.ingest.publisher import Publisher, SaturatedError, raw_record, received_now
-from services.ingest.requests import AcceptedOut, ArticleIn, BatchOut, ErrorOut
+from services.ingest.requests import NOT_BLANK, AcceptedOut, ArticleIn, BatchOut, ErrorOut
 
 log = get_logger(__name__)
 ACCEPTED = Counter("newsflow_ingest_accepted", "Articles acknowledged by the broker")
@@ -89,16 +89,18 @@ async def read_bounded(request: Request, limit: int) -> bytes:
 
 def body_schema(single: bool) -> dict[str, Any]:
     ref = {"$ref": "#/components/schemas/ArticleIn"}
+    text = {"type": "string", "pattern": NOT_BLANK}  # blank content is refused (422)
     if single:
         content: dict[str, Any] = {
             "application/json": {"schema": ref},
-            "text/plain": {"schema": {"type": "string"}, "example": "Title\n\nBody text."},
-            "text/html": {"schema": {"type": "string"}},
+            "text/plain": {"schema": text, "example": "Title\n\nBody text."},
+            "text/html": {"schema": text},
         }
     else:
+        batch = {"type": "array", "items": ref, "minItems": 1, "maxItems": 1000}
         content = {
-            "application/json": {"schema": {"type": "array", "items": ref, "maxItems": 1000}},
-            "application/x-ndjson": {"schema": {"type": "string"}},
+            "application/json": {"schema": batch},
+            "application/x-ndjson": {"schema": text},
         }
     return {"requestBody": {"required": True, "content": content}}
 

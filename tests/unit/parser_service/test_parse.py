@@ -123,7 +123,9 @@ async def test_handler_emits_the_parsed_record() -> None:
 )
 async def test_handler_rejects_poison_permanently(value: bytes | None, reason: str) -> None:
     handle = parser_handler(Settings(max_body_bytes=300), Topics("t."))
-    good = raw(id="g", content="T\n\nBody.", received_at=datetime(2025, 1, 1, tzinfo=UTC)).to_bytes()
+    good = raw(
+        id="g", content="T\n\nBody.", received_at=datetime(2025, 1, 1, tzinfo=UTC)
+    ).to_bytes()
     assert len(good) <= 300, len(good)
     [error, fine] = await handle(
         [record(value), ConsumedRecord("t.articles.raw.v1", 0, 8, b"a1", good)]

@@ -210,7 +210,9 @@ class Processed:
         self._stop = asyncio.Event()
 
     async def __aenter__(self) -> Processed:
-        consumer = kafka.make_consumer(self.settings, None, self.topic, auto_offset_reset="latest")
+        consumer = kafka.make_consumer(
+            self.settings, None, self.topic, auto_offset_reset="latest", fetch_max_wait_ms=20
+        )
         await consumer.start()
         await consumer.seek_to_end()
         self._task = asyncio.create_task(self._follow(consumer))

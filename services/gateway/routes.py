@@ -16,7 +16,7 @@ from services.gateway.models import (
     StatusSnapshot,
     StoryOut,
 )
-from services.gateway.params import search_query, stream_backlog, stream_filter
+from services.gateway.params import SCHEMAS, search_query, stream_backlog, stream_filter
 from services.gateway.sse import last_event_id
 from services.gateway.state import Gateway, gateway_of
 from services.gateway.stories import story_of
@@ -35,7 +35,12 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorBody, "description": "The database cannot be read yet"}
 }
-Text = Annotated[str | None, Query()]
+
+
+def documented(name: str, **doc: Any) -> Any:
+    """A query parameter, documented with the schema :mod:`params` checks it against (the
+    route reads the values through :mod:`params`, which answers 400 to anything else)."""
+    return Query(json_schema_extra=SCHEMAS[name], **doc)
 
 
 class NotFoundError(LookupError):
@@ -58,31 +63,52 @@ async def search(
     state: State,
     *,
     q: Annotated[
-        str | None,
-        Query(
-            description='Words (all must match), "phrases", prefix*, a OR b, -excluded',
+        str,
+        documented(
+            "q",
+            description=(
+                'Words (all must match), "phrases", prefix*, a OR b, -excluded. A query that '
+                "cannot be understood (an unbalanced quote, a dangling OR, no word) is a 400."
+            ),
             openapi_examples={
                 "words": {"summary": "all of these words", "value": "climate summit"},
                 "phrase": {"summary": "a phrase, minus a word", "value": '"central bank" -bond'},
                 "either": {"summary": "either word, by prefix", "value": "elect* OR vote*"},
             },
         ),
-    ] = None,
-    source: Annotated[str | None, Query(examples=["reuters.com"])] = None,
-    author: Annotated[str | None, Query(examples=["Jane Doe"])] = None,
-    language: Annotated[str | None, Query(examples=["en"])] = None,
+    ] = "",
+    source: Annotated[str, documented("source", examples=["reuters.com"])] = "",
+    author: Annotated[str, documented("author", examples=["Jane Doe"])] = "",
+    language: Annotated[str, documented("language", examples=["en"])] = "",
     since: Annotated[
-        str | None, Query(description="ISO 8601 with offset", examples=["2025-03-01T00:00:00Z"])
-    ] = None,
+        str,
+        documented(
+            "since",
+            description="RFC 3339 (years 0001-9999): published at or after",
+            examples=["2025-03-01T00:00:00Z"],
+        ),
+    ] = "",
     until: Annotated[
-        str | None, Query(description="ISO 8601 with offset", examples=["2025-03-02T00:00:00Z"])
-    ] = None,
-    story: Text = None,
-    include_duplicates: Annotated[str | None, Query(examples=["false"])] = None,
-    limit: Annotated[str | None, Query(description="1 to 100 (default 20)")] = None,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+        str,
+        documented(
+            "until",
+            description="RFC 3339 (years 0001-9999): published before; after since",
+            examples=["2025-03-02T00:00:00+01:00"],
+        ),
+    ] = "",
+    story: Annotated[str, documented("story")] = "",
+    include_duplicates: Annotated[
+        str, documented("include_duplicates", description="default false", examples=["true"])
+    ] = "",
+    limit: Annotated[
+        str, documented("limit", description="1 to 100 (default 20)", examples=["50"])
+    ] = "",
+    cursor: Annotated[
+        str, documented("cursor", description="next_cursor of the previous page (opaque)")
+    ] = "",
 ) -> ArticlePage:
-    """Newest publication first; page with ``cursor``. Empty parameters are ignored."""
+    """Newest publication first; page with ``cursor``. An empty parameter (``?source=``) is
+    the same as leaving it out, and so is a blank free-text one."""
     query = search_query(request.query_params)
     page = await (await state.db.get()).search(query)
     return ArticlePage(items=list(page.items), next_cursor=page.next_cursor)
@@ -177,12 +203,15 @@ async def stream(
     request: Request,
     state: State,
     *,
-    source: Text = None,
-    language: Text = None,
-    include_duplicates: Annotated[str | None, Query(examples=["true"])] = None,
+    source: Annotated[str, Query(description="any text (trimmed)")] = "",
+    language: Annotated[str, Query(description="any text (trimmed)")] = "",
+    include_duplicates: Annotated[
+        str, documented("include_duplicates", description="default false", examples=["true"])
+    ] = "",
     backlog: Annotated[
-        str | None, Query(description="Replay the last n (0-100) stored positions first")
-    ] = None,
+        str,
+        documented("backlog", description="Replay the last n (0 to 100) stored positions first"),
+    ] = "",
 ) -> StreamingResponse:
     wanted = stream_filter(request.query_params)
     replay = stream_backlog(request.query_params)

@@ -128,7 +128,7 @@ def fts_expression(q: str) -> str:
     """Translate user search syntax into a safe FTS5 MATCH expression."""
     if len(q) > MAX_QUERY:
         raise InvalidQueryError(f"q is longer than {MAX_QUERY} characters")
-    items = _items(q)
+    items = _items(q.replace("\0", " "))  # FTS5 would end a string at a NUL: it parts words
     if sum(kind == "term" for kind, _ in items) > MAX_TERMS:
         raise InvalidQueryError(f"q has more than {MAX_TERMS} terms")
     groups, excluded = _group(items)

@@ -84,6 +84,12 @@ async def test_search_filters_and_pages(client: httpx.AsyncClient) -> None:
     assert empty_params.status_code == 200
     assert empty_params.json() == climate
 
+    nul = await client.get("/v1/articles", params={"q": "climate\0summit"})
+    assert nul.status_code == 200 and {a["id"] for a in nul.json()["items"]} == {
+        "article-0000",
+        "article-0004",
+    }
+
     french = (await client.get("/v1/articles", params={"language": "FR"})).json()
     assert [a["id"] for a in french["items"]] == ["article-0002"]
 
@@ -106,16 +112,21 @@ async def test_search_filters_and_pages(client: httpx.AsyncClient) -> None:
 @pytest.mark.parametrize(
     ("query", "fragment"),
     [
-        ({"since": "yesterday"}, "since must be an ISO 8601"),
+        ({"since": "yesterday"}, "since must be an RFC 3339 date-time"),
+        ({"since": "2025-03-01"}, "since must be an RFC 3339 date-time"),
         ({"since": "2025-03-01T10:00:00"}, "needs a UTC offset"),
         ({"since": "2025-03-02T00:00:00Z", "until": "2025-03-01T00:00:00Z"}, "before until"),
         ({"limit": "0"}, "limit must be an integer from 1"),
         ({"limit": "ten"}, "limit must be an integer"),
+        ({"limit": " 5"}, "limit must be an integer from 1 to 100"),
+        ({"limit": "101"}, "limit must be an integer from 1 to 100"),
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"q": '"unbalanced'}, "double quote"),
         ({"q": "climate OR"}, "OR"),
         ({"q": "***"}, "at least one word"),
         ({"include_duplicates": "maybe"}, "include_duplicates must be true or false"),
+        ({"include_duplicates": "yes"}, "include_duplicates must be true or false"),
+        ({"cursor": "a=="}, "cursor is not one this API returned"),
         ({"colour": "red"}, "unknown parameter"),
         ({"source": "x" * 300}, "longer than"),
     ],
@@ -128,6 +139,13 @@ async def test_bad_parameters_are_400_with_a_message(
     body = response.json()
     assert body["error"] == "invalid_query"
     assert fragment in body["message"]
+
+
+async def test_a_plus_in_an_offset_must_be_percent_encoded(client: httpx.AsyncClient) -> None:
+    raw = await client.get("/v1/articles?since=2025-03-01T00:00:00+01:00")  # + reads as a space
+    assert raw.status_code == 400 and "%2B" in raw.json()["message"]
+    encoded = await client.get("/v1/articles", params={"since": "2025-03-01T00:00:00+01:00"})
+    assert encoded.status_code == 200
 
 
 async def test_a_cursor_from_elsewhere_is_400_not_500(client: httpx.AsyncClient) -> None:
@@ -173,8 +191,10 @@ async def test_openapi_docs_metrics_and_dashboard(client: httpx.AsyncClient) -> 
         "/v1/stories/{story_id}",
         "/v1/stream",
     } <= set(schema["paths"])
-    q = next(p for p in schema["paths"]["/v1/articles"]["get"]["parameters"] if p["name"] == "q")
-    assert q["examples"]
+    documented = {p["name"]: p for p in schema["paths"]["/v1/articles"]["get"]["parameters"]}
+    assert documented["q"]["examples"]
+    assert documented["since"]["schema"]["anyOf"] == [{"format": "date-time"}, {"const": ""}]
+    assert {"pattern": "^(100|[1-9][0-9]?)$"} in documented["limit"]["schema"]["anyOf"]
     window = schema["paths"]["/v1/articles/{article_id}/status"]["get"]["description"]
     assert "200,000" in window
 

@@ -59,8 +59,13 @@ class StageRunner:
         self._backoff = Backoff(settings.retry_backoff_initial_s, settings.retry_backoff_max_s)
         self._consumer: Any = None
         self.started = False
-        self.healthy = True
+        self._failing: set[TopicPartition] = set()  # partitions retrying a transient failure
         self.last_loop_at = time.monotonic()
+
+    @property
+    def healthy(self) -> bool:
+        """No partition of this instance is retrying a transient failure."""
+        return not self._failing
 
     async def run(self, stop: asyncio.Event) -> None:
         stage = self._stage
@@ -101,6 +106,7 @@ class StageRunner:
 
     async def _revoked(self, revoked: set[TopicPartition]) -> None:
         async with self._lock:  # waits for the in-flight transaction to end
+            self._failing -= revoked  # the new owner retries them: nothing pending here
             for tp in revoked:
                 producer = self._producers.pop(tp, None)
                 if producer is not None:
@@ -121,7 +127,10 @@ class StageRunner:
             return  # revoked since the fetch: the new owner starts from the committed offset
         started = time.perf_counter()
         try:
+            fresh = tp not in self._producers
             producer = await self._producer_for(tp)
+            if fresh and not await self._starts_at_committed(tp, messages[0].offset):
+                return  # fetched from a stale position: rewound, fetched again next round
             async with producer.transaction():
                 sends = [
                     await producer.send(out.topic, out.value, key=out.key, headers=out.headers)
@@ -136,8 +145,28 @@ class StageRunner:
             await self._recover(tp, error)
             return
         self._backoff.reset()
-        self.healthy = True
+        self._failing.discard(tp)
         metrics.TRANSACTION_SECONDS.labels(self._stage.name).observe(time.perf_counter() - started)
+
+    async def _starts_at_committed(self, tp: TopicPartition, first: int) -> bool:
+        """Once this partition's producer is initialised, every other producer of it is fenced
+        and its open transaction ended, so the committed offset read now is final. A batch from
+        anywhere else (a zombie's stale position, or an offset read while another instance was
+        still committing) is dropped and the partition rewound to the committed offset."""
+        partition = kafka.partition(*tp)
+        committed = await self._consumer.committed(partition)
+        if committed is None or committed == first:
+            return True
+        if first < committed:
+            log.warning(
+                "stale_position_rewound",
+                stage=self._stage.name,
+                partition=tp[1],
+                fetched=first,
+                committed=committed,
+            )
+        self._consumer.seek(partition, committed)  # past a marker: the same batch comes again
+        return False
 
     async def _handle(self, records: Sequence[ConsumedRecord]) -> list[OutgoingRecord]:
         """Every output of the batch, dead letters included; one summary log line per record."""
@@ -175,7 +204,7 @@ class StageRunner:
 
     async def _recover(self, tp: TopicPartition, error: BaseException) -> None:
         """Transient failure: drop the producer, back off, rewind to the committed offset."""
-        self.healthy = False
+        self._failing.add(tp)
         delay = self._backoff.next_delay()
         metrics.RETRIES.labels(self._stage.name).inc()
         metrics.RECORDS_FAILED.labels(self._stage.name, "transient").inc()

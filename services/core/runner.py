@@ -86,9 +86,15 @@ class StageRunner:
                     max_records=self._settings.consumer_batch_size,
                 )
                 async with self._lock:
-                    for tp, messages in batches.items():
-                        if messages:
-                            await self._process_partition((tp.topic, tp.partition), messages)
+                    # Each partition is its own transaction with its own producer: their
+                    # broker round trips overlap (handlers serialise their own shared state).
+                    await asyncio.gather(
+                        *(
+                            self._process_partition((tp.topic, tp.partition), messages)
+                            for tp, messages in batches.items()
+                            if messages
+                        )
+                    )
         finally:
             await self._shutdown()
 

@@ -7,6 +7,7 @@ full-text index and the author table are filled by triggers in the same transact
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -123,6 +124,7 @@ class ArticleRepository(AsyncClosing):
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        self._writing = asyncio.Lock()  # one write transaction at a time on this connection
 
     @classmethod
     async def open(
@@ -146,7 +148,11 @@ class ArticleRepository(AsyncClosing):
         """
         row = article_row(article)
         with translated("saving an article"):
-            async with transaction(self._conn), self._conn.execute(INSERT_ARTICLE, row) as cursor:
+            async with (
+                self._writing,
+                transaction(self._conn),
+                self._conn.execute(INSERT_ARTICLE, row) as cursor,
+            ):
                 return cursor.rowcount == 1
 
     async def save_many(self, articles: Sequence[ProcessedArticle]) -> list[bool]:
@@ -161,7 +167,7 @@ class ArticleRepository(AsyncClosing):
             if article.id not in first:
                 first[article.id] = article_row(article)
         with translated(f"saving {len(articles)} articles"):
-            async with transaction(self._conn):
+            async with self._writing, transaction(self._conn):
                 stored = await self._existing(first)
                 fresh = [row for article_id, row in first.items() if article_id not in stored]
                 if fresh:
@@ -187,7 +193,7 @@ class ArticleRepository(AsyncClosing):
         for article, position in items:
             first.setdefault(article.id, (article, position))
         with translated(f"storing {len(items)} articles"):
-            async with transaction(self._conn):
+            async with self._writing, transaction(self._conn):
                 stored = await self._existing(first)
                 fresh = [pair for article_id, pair in first.items() if article_id not in stored]
                 await self._conn.executemany(INSERT_ARTICLE, [article_row(a) for a, _ in fresh])

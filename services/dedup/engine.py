@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from services.core.lifecycle import AsyncClosing
-from services.dedup.deduplicator import Deduplicator
+from services.dedup.deduplicator import Deduplicator, Outcome
+from services.dedup.records import DocRecord
 from services.dedup.settings import DedupSettings
 from services.dedup.state import DedupState
 from services.dedup.verdict import DedupInput, Verdict
@@ -85,30 +86,48 @@ class DedupEngine(AsyncClosing):
         this returns. An article that can never be checked (no words) gets its error instead of
         a verdict; a failing write rolls the whole batch back (and the in-memory index with it)
         and raises.
+
+        The batch is decided in memory first (each article sees the ones before it), then
+        written with one statement per table.
         """
         async with self._lock:
             if self._closed:
                 raise RuntimeError("dedup engine is closed")
             try:
+                results, outcomes = await self._decide_all(articles)
                 async with self._state.transaction():
-                    return [await self._check_one(article) for article in articles]
+                    await self._state.write_many(outcomes)
             except BaseException:
                 await self._rebuild()
                 raise
+            return results
 
-    async def _check_one(self, article: DedupInput) -> Verdict | Exception:
-        known = await self._state.verdict(article.article_id)
-        if known is not None:
-            return known
-        try:
-            probe = self._dedup.probe(article, self._clock())
-        except ValueError as error:  # EmptyBodyError and other input the engine cannot read
-            return error
-        records = await self._state.records(probe.wanted)
-        outcome = self._dedup.decide(probe, records)
-        await self._state.write(outcome)
-        self._dedup.apply(outcome)
-        return outcome.verdict
+    async def _decide_all(
+        self, articles: Sequence[DedupInput]
+    ) -> tuple[list[Verdict | Exception], list[Outcome]]:
+        known = await self._state.verdicts(a.article_id for a in articles)
+        pending: dict[int, DocRecord] = {}
+        outcomes: list[Outcome] = []
+        results: list[Verdict | Exception] = []
+        for article in articles:
+            if (verdict := known.get(article.article_id)) is not None:
+                results.append(verdict)
+                continue
+            try:
+                probe = self._dedup.probe(article, self._clock())
+            except ValueError as error:  # EmptyBodyError and other input it cannot read
+                results.append(error)
+                continue
+            records = {seq: pending[seq] for seq in probe.wanted if seq in pending}
+            missing = [seq for seq in probe.wanted if seq not in pending]
+            records.update(await self._state.records(missing))
+            outcome = self._dedup.decide(probe, records)
+            self._dedup.apply(outcome)
+            pending[outcome.record.seq] = outcome.record
+            known[article.article_id] = outcome.verdict
+            outcomes.append(outcome)
+            results.append(outcome.verdict)
+        return results, outcomes
 
     async def _rebuild(self) -> None:
         """Reload the in-memory index from the committed state (after a rolled-back batch)."""

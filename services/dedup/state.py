@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import aiosqlite
 import numpy as np
 from numpy.typing import NDArray
 
-from services.dedup.boilerplate import BlockStat, Promotion
+from services.dedup.boilerplate import BlockStat, BoilerplateDelta, Promotion
 from services.dedup.deduplicator import Outcome
 from services.dedup.errors import StateError
 from services.dedup.records import DocRecord
@@ -80,6 +80,24 @@ def _record(row: Any) -> DocRecord:
         anchors=_array(row[9]),
         first_body=bool(row[10]),
     )
+
+
+def _verdict_row(verdict: Verdict) -> tuple[str, str, str]:
+    return (verdict.article_id, verdict.story_id, json.dumps(verdict.to_dict()))
+
+
+def _final_boilerplate(
+    deltas: Iterable[BoilerplateDelta],
+) -> tuple[dict[int, BlockStat | None], list[Promotion]]:
+    """Each block's state after the deltas in order (``None``: deleted), and the promotions."""
+    blocks: dict[int, BlockStat | None] = {}
+    promoted: list[Promotion] = []
+    for delta in deltas:
+        blocks.update(delta.updates)
+        for block in (*delta.pruned, *(p.block for p in delta.promotions)):
+            blocks[block] = None
+        promoted.extend(delta.promotions)
+    return blocks, promoted
 
 
 def _record_row(record: DocRecord) -> tuple[Any, ...]:
@@ -153,6 +171,16 @@ class DedupState:
             row = await cursor.fetchone()
         return None if row is None else Verdict.from_dict(json.loads(row[0]))
 
+    async def verdicts(self, article_ids: Iterable[str]) -> dict[str, Verdict]:
+        """The stored verdicts of those ids that have one (one query)."""
+        wanted = list(dict.fromkeys(article_ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        query = f"SELECT article_id, verdict FROM verdicts WHERE article_id IN ({marks})"
+        async with self._db.execute(query, wanted) as cursor:
+            return {str(a): Verdict.from_dict(json.loads(v)) async for a, v in cursor}
+
     async def records(self, seqs: Iterable[int]) -> dict[int, DocRecord]:
         wanted = list(seqs)
         if not wanted:
@@ -197,6 +225,49 @@ class DedupState:
             await db.execute("ROLLBACK")
             raise
         await db.execute("COMMIT")
+
+    async def write_many(self, outcomes: Sequence[Outcome]) -> None:
+        """Write a batch of outcomes (in order) inside the caller's transaction, with one
+        statement per table: the boilerplate rows get their final state after the batch."""
+        if not outcomes:
+            return
+        db, last = self._db, outcomes[-1]
+        await db.executemany(
+            "INSERT INTO verdicts (article_id, story_id, verdict) VALUES (?, ?, ?)",
+            [_verdict_row(o.verdict) for o in outcomes],
+        )
+        marks = ",".join("?" * 11)
+        await db.executemany(
+            f"INSERT INTO fingerprints ({_FINGERPRINT_COLUMNS}) VALUES ({marks})",
+            [_record_row(o.record) for o in outcomes],
+        )
+        blocks, promoted = _final_boilerplate(o.boilerplate for o in outcomes)
+        gone = [(to_signed(b),) for b, stat in blocks.items() if stat is None]
+        kept = [
+            (to_signed(b), _blob(np.array(stat.stories, dtype=np.uint64)), stat.last_seq)
+            for b, stat in blocks.items()
+            if stat is not None
+        ]
+        if gone:
+            await db.executemany("DELETE FROM boilerplate_blocks WHERE block = ?", gone)
+        if kept:
+            await db.executemany(
+                "INSERT OR REPLACE INTO boilerplate_blocks (block, stories, last_seq) "
+                "VALUES (?, ?, ?)",
+                kept,
+            )
+        if promoted:
+            await db.executemany(
+                "INSERT OR REPLACE INTO boilerplate_promoted (block, shingles) VALUES (?, ?)",
+                [(to_signed(p.block), _blob(p.shingles)) for p in promoted],
+            )
+        clock = {"watermark": str(last.watermark), "next_seq": str(last.record.seq + 1)}
+        await db.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", clock.items()
+        )
+        sweeps = [o.cutoff for o in outcomes if o.sweep]
+        if sweeps:
+            await db.execute("DELETE FROM fingerprints WHERE event_time < ?", (max(sweeps),))
 
     async def write(self, outcome: Outcome) -> None:
         """Write one article's outcome inside the caller's transaction."""

@@ -35,6 +35,8 @@ async def test_batches_give_the_same_verdicts_as_one_by_one(tmp_path: Path) -> N
             results += await batched.check_many(articles[start : start + 7])
     assert _kinds(results) == _kinds(list(expected))
     assert {r.kind.value for r in expected} >= {"unique", "duplicate", "update"}
+    async with await DedupEngine.open(tmp_path / "b.db", SETTINGS, _Clock()) as reopened:
+        assert await reopened.check_many(articles) == results, "replayed from the written state"
 
 
 async def test_an_unreadable_article_gets_its_error_and_the_batch_goes_on(tmp_path: Path) -> None:
@@ -55,20 +57,15 @@ async def test_a_failed_write_rolls_back_the_batch_and_the_index(
     path = tmp_path / "s.db"
     async with await DedupEngine.open(path, SETTINGS, _Clock()) as engine:
         first = await engine.check_many(articles[:5])
-        real_write = DedupState.write
-        calls = 0
+        real_write = DedupState.write_many
 
-        async def failing_write(self: DedupState, outcome: object) -> None:
-            nonlocal calls
-            calls += 1
-            if calls == 3:
-                raise sqlite3.OperationalError("disk I/O error")
-            await real_write(self, outcome)  # type: ignore[arg-type]
+        async def failing_write(self: DedupState, outcomes: object) -> None:
+            raise sqlite3.OperationalError("disk I/O error")
 
-        monkeypatch.setattr(DedupState, "write", failing_write)
+        monkeypatch.setattr(DedupState, "write_many", failing_write)
         with pytest.raises(sqlite3.OperationalError):
             await engine.check_many(articles[5:])
-        monkeypatch.setattr(DedupState, "write", real_write)
+        monkeypatch.setattr(DedupState, "write_many", real_write)
         retried = await engine.check_many(articles[5:])
     async with await DedupEngine.open(tmp_path / "fresh.db", SETTINGS, _Clock()) as fresh:
         expected = await fresh.check_many(articles)

@@ -9,6 +9,7 @@ A replayed article id returns the stored verdict. Checks are serialised (single 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,29 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+RECENT_RECORDS = 8192  # candidate records kept in memory (immutable once written)
+
+
+class RecentRecords:
+    """A bounded, least-recently-used map of document records by sequence number."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._records: OrderedDict[int, DocRecord] = OrderedDict()
+
+    def get(self, seq: int) -> DocRecord | None:
+        record = self._records.get(seq)
+        if record is not None:
+            self._records.move_to_end(seq)
+        return record
+
+    def put(self, record: DocRecord) -> None:
+        self._records[record.seq] = record
+        self._records.move_to_end(record.seq)
+        if len(self._records) > self._size:
+            self._records.popitem(last=False)
 
 
 async def _restored(state: DedupState, settings: DedupSettings) -> Deduplicator:
@@ -50,6 +74,7 @@ class DedupEngine(AsyncClosing):
         self._state = state
         self._dedup = dedup
         self._settings = settings
+        self._recent = RecentRecords(RECENT_RECORDS)
         self._clock = clock
         self._lock = asyncio.Lock()
         self._closed = False
@@ -106,7 +131,6 @@ class DedupEngine(AsyncClosing):
         self, articles: Sequence[DedupInput]
     ) -> tuple[list[Verdict | Exception], list[Outcome]]:
         known = await self._state.verdicts(a.article_id for a in articles)
-        pending: dict[int, DocRecord] = {}
         outcomes: list[Outcome] = []
         results: list[Verdict | Exception] = []
         for article in articles:
@@ -118,19 +142,27 @@ class DedupEngine(AsyncClosing):
             except ValueError as error:  # EmptyBodyError and other input it cannot read
                 results.append(error)
                 continue
-            records = {seq: pending[seq] for seq in probe.wanted if seq in pending}
-            missing = [seq for seq in probe.wanted if seq not in pending]
-            records.update(await self._state.records(missing))
-            outcome = self._dedup.decide(probe, records)
+            outcome = self._dedup.decide(probe, await self._records(probe.wanted))
             self._dedup.apply(outcome)
-            pending[outcome.record.seq] = outcome.record
+            self._recent.put(outcome.record)
             known[article.article_id] = outcome.verdict
             outcomes.append(outcome)
             results.append(outcome.verdict)
         return results, outcomes
 
+    async def _records(self, seqs: Sequence[int]) -> dict[int, DocRecord]:
+        """The stored records of candidates: recent ones from memory, the rest from SQLite."""
+        found = {seq: record for seq in seqs if (record := self._recent.get(seq)) is not None}
+        missing = [seq for seq in seqs if seq not in found]
+        if missing:
+            for record in (await self._state.records(missing)).values():
+                found[record.seq] = record
+                self._recent.put(record)
+        return found
+
     async def _rebuild(self) -> None:
         """Reload the in-memory index from the committed state (after a rolled-back batch)."""
+        self._recent = RecentRecords(RECENT_RECORDS)
         self._dedup = await _restored(self._state, self._settings)
 
     async def close(self) -> None:

@@ -1,4 +1,4 @@
-"""Store benchmark: articles/s into SQLite (with FTS5) through ``ArticleRepository.save_many``.
+"""Store benchmark: articles/s into SQLite (with FTS5) through ``ArticleRepository.store_claimed``.
 
 Run: ``.venv/bin/python bench/store.py [--articles 20000] [--batch 500] [--rounds 2]``.
 
@@ -6,8 +6,9 @@ Both contenders write the same generated articles (1–3 KB bodies) in batches, 
 per batch, into fresh databases with the same schema (same columns, same FTS5 table and
 triggers):
 
-* repository — ``ArticleRepository.save_many(batch)``, as the store consumer calls it: builds
-  the rows (JSON document included), looks up already-stored ids, inserts the new ones;
+* repository — ``ArticleRepository.store_claimed(batch)``, as the store consumer calls it:
+  builds the rows (JSON document included), looks up already-stored ids, inserts the new ones
+  and the claim of each id for the record it came from;
 * bare — the same rows pre-built outside the timer, ``BEGIN; executemany(INSERT); COMMIT`` on a
   plain aiosqlite connection.
 
@@ -37,6 +38,7 @@ from services.store.database import open_database  # noqa: E402
 from services.store.repository import (  # noqa: E402
     INSERT_ARTICLE,
     ArticleRepository,
+    Position,
     article_row,
 )
 
@@ -159,8 +161,9 @@ def batches(items: Sequence[T], size: int) -> list[Sequence[T]]:
 async def repository_rate(articles: Sequence[ProcessedArticle], batch: int, db: Path) -> float:
     repo = await ArticleRepository.open(db)
     started = time.perf_counter()
-    for chunk in batches(articles, batch):
-        await repo.save_many(chunk)
+    positions = [Position("bench.deduplicated", 0, n) for n in range(len(articles))]
+    for chunk in batches(list(zip(articles, positions, strict=True)), batch):
+        await repo.store_claimed(chunk)
     elapsed = time.perf_counter() - started
     await repo.close()
     return len(articles) / elapsed
@@ -215,7 +218,7 @@ def main() -> None:
         table(
             ["writer", "best articles/s", "median articles/s", "× bare (best)"],
             [
-                ["ArticleRepository.save_many", repo.best, repo.median, ratio],
+                ["ArticleRepository.store_claimed", repo.best, repo.median, ratio],
                 ["bare aiosqlite executemany", bare.best, bare.median, 1.0],
             ],
         )

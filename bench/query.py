@@ -39,6 +39,7 @@ CHUNK = 2_000
 
 
 async def stored(path: Path) -> int:
+    await (await ArticleRepository.open(path)).close()  # brings an older file's schema up to date
     async with await ArticleReader.open(path) as reader:
         return (await reader.counts()).total
 

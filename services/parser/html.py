@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import trafilatura
+from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 from trafilatura.utils import load_html
 
@@ -38,6 +39,10 @@ CHUNK_ANCESTOR_LEVELS = 3
 MIN_CHUNK_WORDS = 10
 MAX_CHUNK_LINK_SHARE = 0.3
 MAX_PROBE_CHARS = 40
+# Compiled once (an immutable query): what ``//p[contains(., $probe)]`` and
+# ``.//*[@class=$cls]`` find from an element, in document order.
+_P_CONTAINING = etree.XPath("descendant-or-self::p[contains(., $probe)]")
+_SAME_CLASS = etree.XPath("descendant::*[@class=$cls]")
 
 
 def extract_html(html: str, url: str | None = None) -> Extracted:
@@ -133,7 +138,7 @@ def _continuation(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
         return []
     seen = set(paragraphs)
     found: list[str] = []
-    chunks = scope.xpath(".//*[@class=$cls]", cls=anchor.get("class"))
+    chunks = _SAME_CLASS(scope, cls=anchor.get("class"))
     for chunk in chunks[chunks.index(anchor) + 1 :]:
         texts = [t for p in chunk.iterfind("p") if (t := _squash(p.text_content())) not in seen]
         words = sum(len(t.split()) for t in texts)
@@ -150,7 +155,7 @@ def _container_of(tree: HtmlElement, paragraph: str) -> HtmlElement | None:
     probe = max(paragraph.split(), key=len)[:MAX_PROBE_CHARS]
     matches = [
         p.getparent()
-        for p in tree.xpath("//p[contains(., $probe)]", probe=probe)
+        for p in _P_CONTAINING(tree, probe=probe)
         if _squash(p.text_content()) == paragraph
     ]
     return matches[-1] if matches else None

@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 import orjson
 from htmldate import find_date
+from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 from trafilatura.metadata import extract_sitename, extract_title
 from trafilatura.settings import set_date_params
@@ -30,7 +31,12 @@ _META_AUTHOR = ("author", "parsely-author", "sailthru.author", "dc.creator", "by
 _META_PUBLISHED: tuple[str, ...] = ("date", "pubdate", "publishdate", "dc.date", "dc.date.issued")
 _META_PUBLISHED += ("parsely-pub-date", "sailthru.date")
 _META_MODIFIED = ("dc.date.modified", "last-modified", "lastmod")
-_MICRODATA_XPATH = "//*[@itemprop][contains(@itemprop, 'date') or contains(@itemprop, 'headline')]"
+# Compiled once; ``descendant-or-self`` from the root element finds what ``//`` does, in the same
+# (document) order, without building the intermediate node set of ``//``.
+_MICRODATA = etree.XPath(
+    "descendant-or-self::*[@itemprop]"
+    "[contains(@itemprop, 'date') or contains(@itemprop, 'headline')]"
+)
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•]\s+")
 
 
@@ -213,7 +219,7 @@ def read_opengraph(tree: HtmlElement) -> RawMetadata:
 def read_microdata(tree: HtmlElement) -> RawMetadata:
     """schema.org microdata (``itemprop``) on the page: dates and headline."""
     props: dict[str, list[str]] = {}
-    for element in tree.xpath(_MICRODATA_XPATH):
+    for element in _MICRODATA(tree):
         value = element.get("content") or element.get("datetime") or element.text_content()
         for name in element.get("itemprop").split():
             if text := _text(value):

@@ -17,6 +17,7 @@ Error policy, the one catch-all of the project:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from services.core.records import ConsumedRecord, OutgoingRecord
 from services.core.settings import Settings
 
 TopicPartition = tuple[str, int]
+REWIND_WAIT_S = 10.0
+PRODUCER_STOP_WAIT_S = 5.0
 
 log = get_logger(__name__)
 
@@ -60,6 +63,8 @@ class StageRunner:
         self._consumer: Any = None
         self.started = False
         self._failing: set[TopicPartition] = set()  # partitions retrying a transient failure
+        self._unsettled: set[TopicPartition] = set()  # failed, not yet rewound to the commit
+        self._pause_s = 0.0
         self.last_loop_at = time.monotonic()
 
     @property
@@ -95,13 +100,14 @@ class StageRunner:
                             if messages
                         )
                     )
+                await self._pause(stop)
         finally:
             await self._shutdown()
 
     async def _shutdown(self) -> None:
         async with self._lock:
             for producer in self._producers.values():
-                await producer.stop()
+                await _stop_quietly(producer)
             self._producers.clear()
         await self._consumer.stop()
         log.info("stage_stopped", stage=self._stage.name)
@@ -113,10 +119,11 @@ class StageRunner:
     async def _revoked(self, revoked: set[TopicPartition]) -> None:
         async with self._lock:  # waits for the in-flight transaction to end
             self._failing -= revoked  # the new owner retries them: nothing pending here
+            self._unsettled -= revoked
             for tp in revoked:
                 producer = self._producers.pop(tp, None)
                 if producer is not None:
-                    await producer.stop()
+                    await _stop_quietly(producer)
         log.info("partitions_revoked", stage=self._stage.name, partitions=sorted(revoked))
 
     async def _producer_for(self, tp: TopicPartition) -> Any:
@@ -131,6 +138,9 @@ class StageRunner:
     async def _process_partition(self, tp: TopicPartition, messages: Sequence[Any]) -> None:
         if kafka.partition(*tp) not in self._consumer.assignment():
             return  # revoked since the fetch: the new owner starts from the committed offset
+        if tp in self._unsettled:
+            await self._rewind(tp)  # fetched from past a failed batch: drop, fetch again
+            return
         started = time.perf_counter()
         try:
             fresh = tp not in self._producers
@@ -209,9 +219,11 @@ class StageRunner:
         return outputs
 
     async def _recover(self, tp: TopicPartition, error: BaseException) -> None:
-        """Transient failure: drop the producer, back off, rewind to the committed offset."""
+        """Transient failure: drop the producer, rewind to the committed offset, and back off
+        after the lock is released (so a rebalance never waits out a backoff)."""
         self._failing.add(tp)
         delay = self._backoff.next_delay()
+        self._pause_s = max(self._pause_s, delay)
         metrics.RETRIES.labels(self._stage.name).inc()
         metrics.RECORDS_FAILED.labels(self._stage.name, "transient").inc()
         log.warning(
@@ -225,30 +237,40 @@ class StageRunner:
         producer = self._producers.pop(tp, None)
         if producer is not None:
             await _stop_quietly(producer)
-        await asyncio.sleep(delay)
+        self._unsettled.add(tp)
         await self._rewind(tp)
 
-    async def _rewind(self, tp: TopicPartition) -> None:
-        """Move the fetch position back to the committed offset, asking until the broker answers."""
+    async def _rewind(self, tp: TopicPartition) -> bool:
+        """Move the fetch position back to the committed offset; ``False`` if the broker did
+        not say where that is (the partition stays unsettled: nothing of it is processed until
+        a later rewind succeeds)."""
         partition = kafka.partition(*tp)
-        while partition in self._consumer.assignment():
-            try:
-                committed = await asyncio.wait_for(self._consumer.committed(partition), 10.0)
-            except (KafkaError, TimeoutError) as error:
-                log.warning(
-                    "committed_offset_unavailable", stage=self._stage.name, error=repr(error)
-                )
-                await asyncio.sleep(self._backoff.next_delay())
-                continue
-            if committed is None:
-                await self._consumer.seek_to_beginning(partition)
-            else:
-                self._consumer.seek(partition, committed)
-            return
+        if partition not in self._consumer.assignment():
+            self._unsettled.discard(tp)  # its new owner starts from the committed offset
+            return False
+        try:
+            committed = await asyncio.wait_for(self._consumer.committed(partition), REWIND_WAIT_S)
+        except (KafkaError, TimeoutError) as error:
+            log.warning("committed_offset_unavailable", stage=self._stage.name, error=repr(error))
+            return False
+        if committed is None:
+            await self._consumer.seek_to_beginning(partition)
+        else:
+            self._consumer.seek(partition, committed)
+        self._unsettled.discard(tp)
+        return True
+
+    async def _pause(self, stop: asyncio.Event) -> None:
+        """Wait out the backoff a transient failure asked for (cut short by ``stop``)."""
+        delay, self._pause_s = self._pause_s, 0.0
+        if delay > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
 
 
 async def _stop_quietly(producer: Any) -> None:
+    """Stop a producer we are giving up on, without waiting long on a broker that is down."""
     try:
-        await producer.stop()
-    except (KafkaError, OSError) as error:
+        await asyncio.wait_for(producer.stop(), PRODUCER_STOP_WAIT_S)
+    except (KafkaError, OSError, TimeoutError) as error:
         log.warning("producer_stop_failed", error=repr(error))

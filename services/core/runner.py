@@ -32,6 +32,7 @@ from services.core.logs import get_logger
 from services.core.policy import Backoff, classify
 from services.core.records import ConsumedRecord, OutgoingRecord
 from services.core.settings import Settings
+from services.core.topics import Topics
 
 TopicPartition = tuple[str, int]
 REWIND_WAIT_S = 10.0
@@ -49,6 +50,11 @@ class Stage:
     group_id: str
     dlq_topic: str
     handler: BatchHandler
+
+    @classmethod
+    def of(cls, name: str, input_topic: str, topics: Topics, handler: BatchHandler) -> Stage:
+        """A stage with the flow's conventions: group ``<prefix>newsflow.<name>``, the DLQ."""
+        return cls(name, input_topic, topics.group_of(name), topics.dlq, handler)
 
 
 class StageRunner:

@@ -89,10 +89,4 @@ async def dedup_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage
     async with await DedupEngine.open(
         settings.dedup_state_path, engine_settings(settings)
     ) as engine:
-        yield Stage(
-            name="dedup",
-            input_topic=topics.parsed,
-            group_id=topics.group_of("dedup"),
-            dlq_topic=topics.dlq,
-            handler=dedup_handler(settings, topics, engine),
-        )
+        yield Stage.of("dedup", topics.parsed, topics, dedup_handler(settings, topics, engine))

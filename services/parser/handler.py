@@ -51,10 +51,4 @@ def parser_handler(settings: Settings, topics: Topics) -> BatchHandler:
 
 @asynccontextmanager
 async def parser_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
-    yield Stage(
-        name="parser",
-        input_topic=topics.raw,
-        group_id=topics.group_of("parser"),
-        dlq_topic=topics.dlq,
-        handler=parser_handler(settings, topics),
-    )
+    yield Stage.of("parser", topics.raw, topics, parser_handler(settings, topics))

@@ -72,10 +72,6 @@ def store_handler(
 async def store_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     async with await ArticleRepository.open(settings.database_path) as repository:
-        yield Stage(
-            name="store",
-            input_topic=topics.deduplicated,
-            group_id=topics.group_of("store"),
-            dlq_topic=topics.dlq,
-            handler=store_handler(settings, topics, repository),
+        yield Stage.of(
+            "store", topics.deduplicated, topics, store_handler(settings, topics, repository)
         )

@@ -41,13 +41,7 @@ def echo_handler(output_topic: str, delay_s: float = 0.0) -> Handler:
 
 
 def echo_stage(topics: Topics, delay_s: float = 0.0) -> Stage:
-    return Stage(
-        name="echo",
-        input_topic=topics.raw,
-        group_id=topics.group_of("echo"),
-        dlq_topic=topics.dlq,
-        handler=per_record(echo_handler(topics.parsed, delay_s)),
-    )
+    return Stage.of("echo", topics.raw, topics, per_record(echo_handler(topics.parsed, delay_s)))
 
 
 @asynccontextmanager

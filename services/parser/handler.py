@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from services.core.decoding import decode
+from services.core.errors import PermanentError
 from services.core.events import next_record
 from services.core.handlers import BatchHandler, Outcome
 from services.core.models import ParsedArticle, RawArticle
-from services.core.policy import classify
 from services.core.records import ConsumedRecord
 from services.core.runner import Stage
 from services.core.settings import Settings
@@ -21,14 +21,16 @@ PARSED_EVENT = "dev.newsflow.article.parsed.v1"
 
 
 def parse_all(records: Sequence[ConsumedRecord], max_bytes: int) -> list[ParsedArticle | Exception]:
-    """Decode and parse every record; a record that cannot be read or parsed gets its error."""
+    """Decode and parse every record; a record that can never be parsed gets its error.
+
+    Anything unexpected propagates: the runner then runs the batch record by record, so only
+    the record that causes it is dead-lettered.
+    """
     results: list[ParsedArticle | Exception] = []
     for record in records:
         try:
             results.append(parse_article(decode(record, RawArticle, max_bytes)))
-        except Exception as error:
-            if classify(error) == "transient":
-                raise
+        except PermanentError as error:
             results.append(error)
     return results
 

@@ -27,6 +27,7 @@ from services.core.topics import TopicSpec
 log = get_logger(__name__)
 RAW_EVENT_TYPE = "dev.newsflow.article.accepted.v1"
 READY_CHECK_S = 2.0
+RESET_AFTER_FAILURES = 3
 
 
 class SaturatedError(NewsflowError):
@@ -55,6 +56,7 @@ class Publisher:
         self._in_flight = 0
         self._started = False
         self.ready = False
+        self._failed_in_a_row = 0
         self._connected = asyncio.Event()
         self._watch: asyncio.Task[None] | None = None
 
@@ -87,6 +89,8 @@ class Publisher:
                     await self._producer.start()
                     self._started = True
                 await asyncio.wait_for(self._producer.client.fetch_all_metadata(), READY_CHECK_S)
+                if self._failed_in_a_row >= RESET_AFTER_FAILURES:
+                    await self._reset_producer()
                 self.ready = True
                 self._connected.set()
             except (KafkaError, BrokerUnavailableError, OSError, TimeoutError) as error:
@@ -94,6 +98,24 @@ class Publisher:
                     log.warning("broker_unreachable", error=repr(error))
                 self.ready = False
             await asyncio.sleep(READY_CHECK_S)
+
+    async def _reset_producer(self) -> None:
+        """The broker answers but sends keep failing: the producer is in a state it will not
+        leave by itself (a fatal idempotence error after a broker restart, for one), so replace
+        it. Records it never acknowledged were answered 503; the client pushes them again."""
+        log.warning("producer_reset", failed_publishes=self._failed_in_a_row)
+        old, self._producer = self._producer, kafka.make_producer(self._settings, linger_ms=2)
+        self._failed_in_a_row = 0
+        with contextlib.suppress(KafkaError, OSError, TimeoutError):
+            await asyncio.wait_for(old.stop(), self._settings.ingest_send_timeout_s)
+        await self._producer.start()
+
+    def _count(self, results: list[Delivered | BaseException]) -> list[Delivered | BaseException]:
+        if results and all(isinstance(result, BaseException) for result in results):
+            self._failed_in_a_row += 1
+        else:
+            self._failed_in_a_row = 0
+        return results
 
     async def publish(self, records: Sequence[OutgoingRecord]) -> list[Delivered | BaseException]:
         """Send every record; one result per record, in order, each acknowledged or failed.
@@ -108,8 +130,11 @@ class Publisher:
         self._in_flight += len(records)
         try:
             if len(records) > 1 and len({record.topic for record in records}) == 1:
-                return await self._send_batched(records)
-            return await self._send_all(records)
+                return self._count(await self._send_batched(records))
+            return self._count(await self._send_all(records))
+        except BrokerUnavailableError:
+            self._failed_in_a_row += 1
+            raise
         finally:
             self._in_flight -= len(records)
 

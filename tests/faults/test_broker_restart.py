@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from services.core import localkafka
+from services.core.settings import Settings
 from services.ingest.app import create_app
 from tests.faults.harness import (
     Pusher,
@@ -23,6 +24,14 @@ from tests.faults.harness import (
 )
 from tests.integration.flow import create_topics
 from tests.integration.servers import private_broker, serving
+
+
+def broker_report(broker: Settings) -> str:
+    """Whether the restarted broker still runs, and the end of its log (for a failure)."""
+    status = localkafka.status(broker)
+    output = localkafka.paths_for(broker).output
+    tail = output.read_text(errors="replace")[-3000:] if output.exists() else "(no log)"
+    return f"broker after the restart: {status.detail}\n--- broker.log (end) ---\n{tail}"
 
 
 async def test_services_recover_by_themselves_from_a_broker_restart(tmp_path: Path) -> None:
@@ -52,7 +61,10 @@ async def test_services_recover_by_themselves_from_a_broker_restart(tmp_path: Pa
                     await asyncio.to_thread(localkafka.stop, broker)  # mid-stream
                     await asyncio.to_thread(localkafka.start, broker)
                     before = len(stored_ids(database))
-                    await wait_stored(database, before + 40, 90, "after the restart")
+                    try:
+                        await wait_stored(database, before + 40, 90, "after the restart")
+                    except AssertionError as error:
+                        raise AssertionError(f"{error}\n{broker_report(broker)}") from error
                 finally:
                     stop_pushing.set()
                     await asyncio.wait_for(pushing, 60)

@@ -50,7 +50,6 @@ def private_broker(tmp_path: Path) -> Iterator[Settings]:
         kafka_port=free_port(),
         kafka_controller_port=free_port(),
         data_dir=tmp_path / "private-broker",
-        kafka_heap="256m",
     )
     localkafka.start(settings)
     try:

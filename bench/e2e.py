@@ -50,6 +50,7 @@ from bench.common import (
     table,
     write_result,
 )
+from bench.ingest import broker_settings
 from services.core import kafka, localkafka
 from services.core.service import topic_specs
 from services.core.settings import Settings
@@ -358,7 +359,7 @@ async def bare_baseline(
 
 async def run(config: Config, workdir: Path) -> dict[str, Any]:
     deadline = Deadline(config.deadline_s)
-    settings, own_broker = broker(workdir)
+    settings, own_broker = broker_settings(workdir / "broker")
     if own_broker:
         localkafka.start(settings)
     services: list[Service] = []
@@ -395,21 +396,6 @@ async def run(config: Config, workdir: Path) -> dict[str, Any]:
         if own_broker:
             localkafka.stop(settings)
     return {"phases": [main, mix, bare], "latency": lat, "rss_mb": rss, "workdir": str(workdir)}
-
-
-def broker(workdir: Path) -> tuple[Settings, bool]:
-    configured = Settings()
-    if configured.uses_external_kafka:
-        return configured, False
-    return (
-        Settings(
-            kafka_bootstrap_servers=None,
-            kafka_port=free_port(),
-            kafka_controller_port=free_port(),
-            data_dir=workdir / "broker",
-        ),
-        True,
-    )
 
 
 def service_env(settings: Settings, workdir: Path) -> dict[str, str]:

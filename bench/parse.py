@@ -157,14 +157,7 @@ def html_phases(pages: list[Page]) -> dict[str, float]:
         raw = read_metadata(tree, url)
         t = add("read_metadata (JSON-LD, OG, meta, microdata)", t)
         document: Any = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            favor_precision=True,
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-            include_links=False,
-            include_formatting=False,
+            tree, url=url, **html_module.TRAFILATURA_OPTIONS
         )
         t = add("trafilatura.bare_extraction (body)", t)
         body = document.body if document is not None else None

@@ -578,8 +578,11 @@ async def run_bench(config: Config, workdir: Path) -> dict[str, Any]:  # noqa: P
 
         single = Summary(tuple(p.rate for p in phases if p.mode == "single POST"))
         if config.profile or single.median < GOAL_SINGLE_ARTICLES_S:
+            mode = "single" if single.median < GOAL_SINGLE_ARTICLES_S else "batch"
             if deadline.left() > config.measure_s + 40:
-                result["profile"] = await profile_server(config, settings, prefix, workdir, servers)
+                result["profile"] = await profile_server(
+                    config, settings, prefix, workdir, servers, mode
+                )
             else:
                 print("run bound near: skipping the profile")
     finally:
@@ -652,10 +655,16 @@ async def one_round(  # noqa: PLR0917
     return phases
 
 
-async def profile_server(
-    config: Config, settings: Settings, prefix: str, workdir: Path, servers: list[Server]
+async def profile_server(  # noqa: PLR0917
+    config: Config,
+    settings: Settings,
+    prefix: str,
+    workdir: Path,
+    servers: list[Server],
+    mode: str,
 ) -> dict[str, Any]:
-    """Single POSTs against the service under cProfile (a separate process, as deployed)."""
+    """Single or batch POSTs against the service under cProfile (a separate process, as
+    deployed): single POSTs when they miss their goal, else batches."""
     path = workdir / "ingest.prof"
     command = [sys.executable, "-m", "bench.ingest", "serve", "--profile", str(path)]
     server = start_server("ingest profiled", settings, prefix, workdir, command)
@@ -665,20 +674,26 @@ async def profile_server(
     cpu = Cpu({"server": server.pid})
     variants = article_variants(64)
     singles = single_templates(server.port, variants)
+    batch = batch_template(server.port, variants, config.batch_size)
+    size = config.batch_size
     base = int(time.time() * 1000) % 100_000_000 * 1000 + 500_000
-    phase = await measured(
-        "single POST (profiled)",
-        config.warmup_s,
-        config.measure_s,
-        cpu,
-        lambda w: http_load(
+    if mode == "single":
+        load = functools.partial(
+            http_load,
             server.port,
             config.connections,
             lambda n: (singles[n % len(singles)].fill(base + n, 2), 1),
             single_accepted,
-            w,
-        ),
-    )
+        )
+    else:
+        load = functools.partial(
+            http_load,
+            server.port,
+            config.batch_connections,
+            lambda n: (batch.fill(base + n * size, 1), size),
+            batch_accepted,
+        )
+    phase = await measured(f"{mode} POST (profiled)", config.warmup_s, config.measure_s, cpu, load)
     stop_server(server)
     if not path.exists():
         return {"error": f"no profile written; see {server.log_path}"}

@@ -22,6 +22,11 @@ NF_VERDICT = "nf_verdict"
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
 
 
+def _nonzero(span_id: str) -> str:
+    """W3C: an all-zero span id is invalid (one draw in 2**64)."""
+    return span_id if span_id.strip("0") else "0000000000000001"
+
+
 @dataclass(frozen=True, slots=True)
 class TraceContext:
     """A W3C trace context: one trace id for the article's whole journey, a span per stage."""
@@ -46,7 +51,15 @@ class TraceContext:
 
     def child(self) -> TraceContext:
         """The next span of the same trace."""
-        return TraceContext(self.trace_id, secrets.token_hex(8), self.flags)
+        return self.children(1)[0]
+
+    def children(self, count: int) -> list[TraceContext]:
+        """``count`` new spans of the same trace (the randomness drawn at once)."""
+        spans = secrets.token_hex(8 * count)
+        return [
+            TraceContext(self.trace_id, _nonzero(spans[at : at + 16]), self.flags)
+            for at in range(0, 16 * count, 16)
+        ]
 
     def header(self) -> str:
         return f"00-{self.trace_id}-{self.span_id}-{self.flags}"
@@ -62,17 +75,27 @@ def cloudevent_headers(
     extra: Mapping[str, str] | None = None,
 ) -> Headers:
     """Binary-mode CloudEvents headers plus ``traceparent``."""
+    return [*shared_headers(source, event_type, time, extra), *event_headers(event_id, trace)]
+
+
+def shared_headers(
+    source: str, event_type: str, time: datetime, extra: Mapping[str, str] | None = None
+) -> Headers:
+    """The CloudEvents headers events of one source, type and time have in common."""
     values = {
         CE_SPECVERSION: "1.0",
-        CE_ID: event_id,
         CE_SOURCE: source,
         CE_TYPE: event_type,
         CE_TIME: time.isoformat(),
         CONTENT_TYPE: "application/json",
-        TRACEPARENT: trace.header(),
         **(extra or {}),
     }
     return [(name, value.encode()) for name, value in values.items()]
+
+
+def event_headers(event_id: str, trace: TraceContext) -> Headers:
+    """The headers of one event of its own: its id and its span of the trace."""
+    return [(CE_ID, event_id.encode()), (TRACEPARENT, trace.header().encode())]
 
 
 def header_map(headers: Sequence[tuple[str, bytes]] | None) -> dict[str, str]:

@@ -6,6 +6,7 @@ SIGTERM or SIGINT: stop fetching, finish the in-flight batch, commit, leave the 
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 import time
 from collections.abc import Callable, Coroutine
@@ -92,5 +93,12 @@ def main(name: ServiceName, factory: StageFactory) -> None:
 
 
 def run_async(main_coroutine: Coroutine[Any, Any, None]) -> None:
-    """Run a service's main coroutine on uvloop (the event loop uvicorn also prefers)."""
+    """Run a service's main coroutine on uvloop (the event loop uvicorn also prefers).
+
+    Everything imported so far lives as long as the process: it is moved out of the collector's
+    generations (``gc.freeze``), so the full collections a busy service triggers stop walking
+    it again and again (about a fifth of the ingest's CPU per article otherwise).
+    """
+    gc.collect()
+    gc.freeze()
     uvloop.run(main_coroutine)

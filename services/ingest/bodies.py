@@ -97,11 +97,11 @@ def parse_batch(
     """Every item of a batch: validated, or the reason it was refused. The batch itself must be a
     JSON array or NDJSON of at most ``max_items`` items."""
     kind = media_type(content_type)
-    text = decode_utf8(body)
     if kind == JSON and len(body) <= max_item_bytes:
-        valid = _all_valid(body, max_items)
+        valid = _all_valid(body, max_items)  # its parser refuses invalid UTF-8 itself
         if valid is not None:
             return valid
+    text = decode_utf8(body)
     if kind == JSON:
         data = load_json(text)
         if not isinstance(data, list):

@@ -13,12 +13,11 @@ from prometheus_client import Counter
 from services.core.errors import BrokerUnavailableError
 from services.core.headers import TraceContext
 from services.core.logs import get_logger
-from services.core.models import RawArticle
 from services.core.records import Delivered
 from services.core.settings import Settings
-from services.ingest.articles import to_raw_article
+from services.ingest.articles import AcceptedArticle, to_raw_article
 from services.ingest.bodies import BodyError, parse_batch, parse_single
-from services.ingest.publisher import Publisher, SaturatedError, raw_record, received_now
+from services.ingest.publisher import Publisher, SaturatedError, raw_records, received_now
 from services.ingest.requests import NOT_BLANK, AcceptedOut, ArticleIn, BatchOut, ErrorOut
 
 log = get_logger(__name__)
@@ -48,12 +47,10 @@ class Ingest:
     publisher: Publisher
 
     async def publish(
-        self, articles: list[RawArticle], trace: TraceContext
+        self, articles: list[AcceptedArticle], trace: TraceContext
     ) -> list[Delivered | BaseException]:
-        topic = self.publisher.topic
-        return await self.publisher.publish(
-            [raw_record(topic, article, trace.child()) for article in articles]
-        )
+        records = raw_records(self.publisher.topic, articles, trace.children(len(articles)))
+        return await self.publisher.publish(records)
 
 
 def error_response(error: BodyError) -> JSONResponse:
@@ -188,7 +185,7 @@ ItemDict = dict[str, Any]
 
 def sort_items(
     items: list[ArticleIn | BodyError],
-) -> tuple[list[ItemDict], list[tuple[int, RawArticle]]]:
+) -> tuple[list[ItemDict], list[tuple[int, AcceptedArticle]]]:
     """Results for refused items (placeholders for the rest) and the valid items to publish.
 
     Results are plain dicts shaped as ``ItemResult`` (the documented response model): a batch of
@@ -196,7 +193,7 @@ def sort_items(
     """
     received = received_now()
     results: list[ItemDict] = []
-    valid: list[tuple[int, RawArticle]] = []
+    valid: list[tuple[int, AcceptedArticle]] = []
     for index, item in enumerate(items):
         try:
             if isinstance(item, BodyError):
@@ -216,7 +213,7 @@ def sort_items(
     return results, valid
 
 
-def item_result(index: int, raw: RawArticle, outcome: Delivered | BaseException) -> ItemDict:
+def item_result(index: int, raw: AcceptedArticle, outcome: Delivered | BaseException) -> ItemDict:
     if isinstance(outcome, BaseException):
         return {
             "index": index,

@@ -71,3 +71,13 @@ def test_next_record_continues_the_trace_with_a_stable_event_id() -> None:
     assert out["traceparent"].split("-")[1] == trace.trace_id
     assert out["nf_verdict"] == "unique"
     assert first.key == b"id-1"
+
+
+def test_children_are_distinct_valid_spans_of_the_trace() -> None:
+    parent = TraceContext.new()
+    children = parent.children(1000)
+    assert len({child.span_id for child in children}) == 1000
+    for child in children:
+        assert child.trace_id == parent.trace_id and child.flags == parent.flags
+        assert TraceContext.parse(child.header()) == child
+    assert parent.children(0) == []

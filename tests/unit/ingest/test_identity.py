@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import random
 
 import pytest
 
-from services.core.urls import InvalidUrlError, canonical_url
+from services.core.urls import InvalidUrlError, _canonical_split, canonical_url
 from services.ingest.identity import InvalidIdError, identify, normalise_content
 
 
@@ -61,3 +62,36 @@ def _sha(text: str) -> str:
 def test_invalid_client_ids_raise(bad: str) -> None:
     with pytest.raises(InvalidIdError):
         identify(content="x", client_id=bad)
+
+
+def url_corpus(count: int) -> list[str]:
+    """URLs assembled from awkward pieces: case, www., ports, slashes, queries, fragments,
+    whitespace, control characters, user info, IPv6 literals and non-ASCII."""
+    rng = random.Random(7)
+    schemes = ["http", "https", "HTTPS", "hTTp", "ftp", ""]
+    hosts = ["example.com", "WWW.Example.COM", "www.", "a.b.c.", "-x.com", "xn--bcher-kva.de",
+             "user:pw@host.com", "[::1]", "host.com:8443", "host.com:443", "host.com:99999",
+             "ex_ample.com", "münchen.de", "", "."]  # fmt: skip
+    paths = ["", "/", "//", "/a//b/", "/News/Story/", "/a b", "/a\tb", "/%20x", "/ü", "/a/./b",
+             "/x\x7f", "/[x]"]  # fmt: skip
+    queries = ["", "?", "?utm_source=x&b=2&a=1", "?a=1&a=0&ref=home", "?q=a+b&Z=", "?x=%41",
+               "?fbclid=1", "?k"]  # fmt: skip
+    tails = ["", "#frag", "#a#b", "# x", " ", "\n"]
+    return [
+        f"{rng.choice(schemes)}://{rng.choice(hosts)}{rng.choice(paths)}"
+        f"{rng.choice(queries)}{rng.choice(tails)}"
+        for _ in range(count)
+    ]
+
+
+def test_the_fast_path_answers_as_urlsplit_does() -> None:
+    for url in url_corpus(5000):
+        try:
+            expected: str | type[InvalidUrlError] = _canonical_split(url)
+        except InvalidUrlError:
+            expected = InvalidUrlError
+        try:
+            got: str | type[InvalidUrlError] = canonical_url(url)
+        except InvalidUrlError:
+            got = InvalidUrlError
+        assert got == expected, url

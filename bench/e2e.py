@@ -202,7 +202,8 @@ def stop(service: Service) -> None:
 
 
 class Processed:
-    """Follows the processed topic (read_committed), noting when each article id arrives."""
+    """Follows a topic (read_committed; the processed one unless told), noting when each
+    article id first arrives."""
 
     def __init__(self, settings: Settings, topic: str) -> None:
         self.settings, self.topic = settings, topic
@@ -288,11 +289,19 @@ async def throughput(  # noqa: PLR0917
     )
 
 
+HOPS = ("ingest -> raw", "parser", "dedup", "store")
+
+
 async def latency(  # noqa: PLR0917
     base: str, texts: Sequence[str], rate: float, seconds: float, processed: Processed,
-    deadline: Deadline,
-) -> dict[str, float]:  # fmt: skip
-    """Single POSTs at a fixed offered load; latency from each 202 to its processed record."""
+    deadline: Deadline, upstream: Sequence[Processed] = (),
+) -> dict[str, Any]:  # fmt: skip
+    """Single POSTs at a fixed offered load; latency from each 202 to its processed record.
+
+    With ``upstream`` followers (raw, parsed, deduplicated topics), also the time each hop adds:
+    from the record becoming visible on one topic to its successor becoming visible on the next
+    (the first hop from the 202), so the slow stage is named.
+    """
     sent: dict[str, float] = {}
     interval = 1.0 / rate
     count = int(rate * seconds)
@@ -312,6 +321,23 @@ async def latency(  # noqa: PLR0917
     await processed.until(set(sent), deadline)
     delays = sorted((processed.arrived[i] - t) * 1000 for i, t in sent.items())
     cuts = statistics.quantiles(delays, n=100)
+    hops: dict[str, dict[str, float]] = {}
+    if upstream:
+        chain = [*upstream, processed]
+        for name, before, after in zip(HOPS[1:], chain, chain[1:], strict=False):
+            spans = sorted(
+                (after.arrived[i] - before.arrived[i]) * 1000
+                for i in sent
+                if i in before.arrived and i in after.arrived
+            )
+            if len(spans) > 1:
+                hop_cuts = statistics.quantiles(spans, n=100)
+                hops[name] = {"p50_ms": hop_cuts[49], "p99_ms": hop_cuts[98]}
+        first = sorted((upstream[0].arrived[i] - t) * 1000 for i, t in sent.items()
+                       if i in upstream[0].arrived)  # fmt: skip
+        if len(first) > 1:
+            first_cuts = statistics.quantiles(first, n=100)
+            hops = {HOPS[0]: {"p50_ms": first_cuts[49], "p99_ms": first_cuts[98]}, **hops}
     return {
         "offered_per_s": rate,
         "articles": len(delays),
@@ -319,6 +345,7 @@ async def latency(  # noqa: PLR0917
         "p95_ms": cuts[94],
         "p99_ms": cuts[98],
         "max_ms": delays[-1],
+        "hops": hops,
     }
 
 
@@ -385,9 +412,15 @@ async def run(config: Config, workdir: Path) -> dict[str, Any]:
             mix = await throughput(
                 "mix (text/HTML/JSON)", base, mixed, processed, services, deadline
             )
-            lat = await latency(
-                base, texts, config.latency_rate, config.latency_s, processed, deadline
-            )
+            async with contextlib.AsyncExitStack() as followers:
+                upstream = [
+                    await followers.enter_async_context(Processed(settings, topic))
+                    for topic in (topics.raw, topics.parsed, topics.deduplicated)
+                ]
+                lat = await latency(
+                    base, texts, config.latency_rate, config.latency_s, processed, deadline,
+                    upstream,
+                )  # fmt: skip
         rss = {s.name: s.peak_rss_mb() for s in services}
         bare = await bare_baseline(settings, plain, deadline)
     finally:
@@ -439,6 +472,14 @@ def report(config: Config, result: dict[str, Any]) -> dict[str, Any]:
         f"({lat['articles']} articles): p50 {lat['p50_ms']:.0f} ms, p95 {lat['p95_ms']:.0f} ms, "
         f"p99 {lat['p99_ms']:.0f} ms, max {lat['max_ms']:.0f} ms"
     )
+    if lat.get("hops"):
+        print("time each hop adds (visible on one topic -> visible on the next):")
+        print(
+            table(
+                ["hop", "p50 ms", "p99 ms"],
+                [[name, h["p50_ms"], h["p99_ms"]] for name, h in lat["hops"].items()],
+            )
+        )
     p99 = lat["p99_ms"]
     rate = main.rate
     print(f"goal >= 1,000 plain-text articles/s end to end: {rate:,.0f} -> {met(rate >= 1000)}")

@@ -13,7 +13,7 @@ from services.core.records import ConsumedRecord, OutgoingRecord
 def next_record(
     incoming: ConsumedRecord,
     topic: str,
-    message: Message,
+    message: Message | bytes,
     *,
     stage: str,
     event_type: str,
@@ -23,7 +23,7 @@ def next_record(
 
     The CloudEvent id is derived from the incoming one and the stage, so a retried stage emits
     the same id (consumers can recognise a redelivery) while every stage's event stays distinct.
-    The trace continues with a new span.
+    The trace continues with a new span. ``message`` may come encoded already.
     """
     upstream = incoming.header(CE_ID) or f"{incoming.topic}/{incoming.partition}/{incoming.offset}"
     trace = TraceContext.parse(incoming.header(TRACEPARENT)) or TraceContext.new()
@@ -35,4 +35,5 @@ def next_record(
         trace=trace.child(),
         extra=extra_headers,
     )
-    return OutgoingRecord(topic, incoming.key, message.to_bytes(), headers)
+    value = message if isinstance(message, bytes) else message.to_bytes()
+    return OutgoingRecord(topic, incoming.key, value, headers)

@@ -132,6 +132,20 @@ async def queue_batches(
     return [queued[index] for index in range(len(records))]
 
 
+async def send_all(producer: Any, records: Sequence[OutgoingRecord]) -> None:
+    """Send records as whole producer batches (per topic, in order within each partition) and
+    wait until the broker acknowledged every batch; raises the first failure. Inside a
+    transaction the batches join it, as ``send`` would."""
+    by_topic: dict[str, list[OutgoingRecord]] = {}
+    for record in records:
+        by_topic.setdefault(record.topic, []).append(record)
+    batches: dict[int, asyncio.Future[Any]] = {}
+    for topic, group in by_topic.items():
+        for item in await queue_batches(producer, topic, group):
+            batches.setdefault(id(item.batch), item.batch)
+    await asyncio.gather(*batches.values())
+
+
 def _append(builder: Any, record: OutgoingRecord) -> Any:
     return builder.append(
         key=record.key, value=record.value, timestamp=None, headers=record.headers

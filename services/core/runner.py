@@ -17,6 +17,7 @@ Error policy, the one catch-all of the project:
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import time
 from collections.abc import Sequence
@@ -154,11 +155,8 @@ class StageRunner:
             if fresh and not await self._starts_at_committed(tp, messages[0].offset):
                 return  # fetched from a stale position: rewound, fetched again next round
             async with producer.transaction():
-                sends = [
-                    await producer.send(out.topic, out.value, key=out.key, headers=out.headers)
-                    for out in await self._handle([kafka.to_consumed(m) for m in messages])
-                ]
-                await asyncio.gather(*sends)
+                outputs = await self._handle([kafka.to_consumed(m) for m in messages])
+                await kafka.send_all(producer, outputs)
                 offsets = {kafka.partition(*tp): messages[-1].offset + 1}
                 await producer.send_offsets_to_transaction(offsets, self._stage.group_id)
         except Exception as error:
@@ -198,6 +196,8 @@ class StageRunner:
         outcomes = await run_isolating(self._stage.handler, records)
         each_ms = round((time.perf_counter() - started) * 1000 / len(records), 3)
         outputs: list[OutgoingRecord] = []
+        processing = metrics.PROCESSING_SECONDS.labels(stage)
+        sent: collections.Counter[str] = collections.Counter()
         for record, outcome in zip(records, outcomes, strict=True):
             bound = log.bind(
                 stage=stage,
@@ -217,11 +217,12 @@ class StageRunner:
                     error=str(outcome)[:500],
                 )
                 continue
-            metrics.PROCESSING_SECONDS.labels(stage).observe(each_ms / 1000)
-            for out in outcome:
-                metrics.RECORDS_OUT.labels(stage, out.topic).inc()
+            processing.observe(each_ms / 1000)
+            sent.update(out.topic for out in outcome)
             outputs.extend(outcome)
             bound.info("record_processed", outcome="ok", outputs=len(outcome))
+        for topic, count in sent.items():
+            metrics.RECORDS_OUT.labels(stage, topic).inc(count)
         return outputs
 
     async def _recover(self, tp: TopicPartition, error: BaseException) -> None:

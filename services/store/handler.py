@@ -57,10 +57,10 @@ def store_handler(
                     next_record(
                         records[index],
                         topics.processed,
-                        publish,
+                        publish.doc.encode(),  # the bytes stored: a retry publishes the same
                         stage="store",
                         event_type=PROCESSED_EVENT,
-                        extra_headers={NF_VERDICT: publish.dedup.verdict},
+                        extra_headers={NF_VERDICT: publish.article.dedup.verdict},
                     )
                 ]
         return outcomes

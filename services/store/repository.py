@@ -86,8 +86,16 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def article_row(article: ProcessedArticle) -> Row:
-    """The ``articles`` row of an article, in :data:`ARTICLE_COLUMNS` order."""
+class Stored(NamedTuple):
+    """An article to publish, and its JSON as stored (the processed record's value)."""
+
+    article: ProcessedArticle
+    doc: str
+
+
+def article_row(article: ProcessedArticle, doc: str | None = None) -> Row:
+    """The ``articles`` row of an article, in :data:`ARTICLE_COLUMNS` order (``doc``: its JSON,
+    when the caller has it already)."""
     dedup = article.dedup
     published_utc = article.published_at_utc or article.published_at
     return (
@@ -115,7 +123,7 @@ def article_row(article: ProcessedArticle) -> Row:
         utc_text(article.received_at),
         utc_text(article.stored_at),
         article.body,
-        article.model_dump_json(),
+        article.model_dump_json() if doc is None else doc,
     )
 
 
@@ -181,7 +189,7 @@ class ArticleRepository(AsyncClosing):
 
     async def store_claimed(
         self, items: Sequence[tuple[ProcessedArticle, Position]]
-    ) -> list[ProcessedArticle | None]:
+    ) -> list[Stored | None]:
         """Store a batch and claim each article id for the record it came from (one
         transaction). Per item: the stored article to publish, if this record holds the claim
         (its first storage, or a redelivery of that same record); ``None`` if another record
@@ -195,21 +203,27 @@ class ArticleRepository(AsyncClosing):
         with translated(f"storing {len(items)} articles"):
             async with self._writing, transaction(self._conn):
                 stored = await self._existing(first)
-                fresh = [pair for article_id, pair in first.items() if article_id not in stored]
-                await self._conn.executemany(INSERT_ARTICLE, [article_row(a) for a, _ in fresh])
+                fresh = [
+                    (Stored(article, article.model_dump_json()), position)
+                    for article_id, (article, position) in first.items()
+                    if article_id not in stored
+                ]
                 await self._conn.executemany(
-                    INSERT_CLAIM, [(a.id, *position) for a, position in fresh]
+                    INSERT_ARTICLE, [article_row(s.article, s.doc) for s, _ in fresh]
+                )
+                await self._conn.executemany(
+                    INSERT_CLAIM, [(s.article.id, *position) for s, position in fresh]
                 )
                 held = await self._claims(stored)
-        held.update((a.id, (position, a)) for a, position in fresh)
+        held.update((s.article.id, (position, s)) for s, position in fresh)
         return [
             claim[1] if (claim := held.get(article.id)) and claim[0] == position else None
             for article, position in items
         ]
 
-    async def _claims(self, ids: Iterable[str]) -> dict[str, tuple[Position, ProcessedArticle]]:
+    async def _claims(self, ids: Iterable[str]) -> dict[str, tuple[Position, Stored]]:
         wanted = list(ids)
-        found: dict[str, tuple[Position, ProcessedArticle]] = {}
+        found: dict[str, tuple[Position, Stored]] = {}
         for start in range(0, len(wanted), _ID_CHUNK):
             chunk = wanted[start : start + _ID_CHUNK]
             marks = ", ".join("?" for _ in chunk)
@@ -221,7 +235,8 @@ class ArticleRepository(AsyncClosing):
             )
             for article_id, topic, partition, offset, doc in rows:
                 position = Position(str(topic), int(partition), int(offset))
-                found[str(article_id)] = (position, ProcessedArticle.model_validate_json(doc))
+                stored = Stored(ProcessedArticle.model_validate_json(doc), str(doc))
+                found[str(article_id)] = (position, stored)
         return found
 
     async def _existing(self, ids: Iterable[str]) -> set[str]:

@@ -42,13 +42,16 @@ _WHOLE_LINE = re.compile(
     r"|like us on facebook.*|join us on .*(?:facebook|telegram|whatsapp).*"
     r"|(?:download|get) (?:our|the) (?:free )?app.*"
     r"|(?:©|\(c\)|copyright ©?) ?\d{4}\b.{0,100}"
-    r"|.{0,100}all rights reserved\.?"
     r"|(?:leave|post|add|view|show|read) (?:a |the )?comments?|\d+ comments?"
     r"|back to top|(?:next|previous) (?:article|story|post)"
     r"|(?:loading|load more)(?:\.{3}|…)?|(?:please )?enable javascript.*"
     r")",
     re.IGNORECASE,
 )
+# The copyright notice that ends a line, kept apart from _WHOLE_LINE: its leading ``.{0,100}``
+# tries every cut of a line. A line it matches whole ends in "d" ("reserved"; the full stop is
+# stripped before matching), so only those are tried.
+_RIGHTS_RESERVED = re.compile(r".{0,100}all rights reserved\.?", re.IGNORECASE)
 # Label-prefixed promos: "Read more: ...", "Related: ...", "ALSO READ | ...".
 _PREFIXED = re.compile(
     r"(?:read more|also read|read also|see also|related|related (?:articles?|stories|coverage)"
@@ -74,7 +77,9 @@ def is_boilerplate(line: str) -> bool:
     core = text.strip(_EDGES).rstrip(".!…")
     if len(core) > _MAX_LENGTH:
         return False
-    return _WHOLE_LINE.fullmatch(core) is not None
+    if _WHOLE_LINE.fullmatch(core) is not None:
+        return True
+    return core.endswith(("d", "D")) and _RIGHTS_RESERVED.fullmatch(core) is not None
 
 
 def _is_menu(text: str) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from services.parser import zones
+from services.parser.folding import fold
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
@@ -67,6 +68,19 @@ _FILLER = re.compile(
     r"(?:day)?)\b\.?|[\s,.;:|/()\[\]*_~\-–—·•]+",
     re.IGNORECASE,
 )
+# What ``_FILLER.sub("", text)`` leaves empty, read from the start: the possessive repeat takes
+# each match where ``sub`` takes it and stops at the first character ``sub`` would keep.
+_ONLY_FILLER = re.compile(rf"(?:{_FILLER.pattern})*+", re.IGNORECASE)
+# Words every match of _LABEL holds, and the letters every month name of _DATE_FORMS opens with
+# (checked in the folded text, see services.parser.folding).
+_LABEL_WORDS = (
+    "published", "posted", "created", "issued", "updated", "modified", "edited", "revised",
+)  # fmt: skip
+_MONTH_OPENINGS = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+)  # fmt: skip
+_LABEL_WORD = re.compile("|".join(_LABEL_WORDS))
+_MONTH_OPENING = re.compile("|".join(_MONTH_OPENINGS))
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
 
@@ -114,11 +128,11 @@ def parse_dateline(line: str) -> Dateline | None:
         if found is None and published is not None:
             found = _time_only(published.value, segment)
         if found is None:
-            if _FILLER.sub("", segment):
+            if not _is_filler(segment):
                 return None
             continue
         parsed, residue = found
-        if _FILLER.sub("", residue):
+        if not _is_filler(residue):
             return None
         if label is not None and _is_update_label(label):
             updated = updated or parsed
@@ -131,12 +145,21 @@ def parse_dateline(line: str) -> Dateline | None:
     return Dateline(published, updated)
 
 
+def _is_filler(text: str) -> bool:
+    """Whether ``text`` is filler only: what ``_FILLER.sub("", text)`` leaves empty."""
+    match = _ONLY_FILLER.match(text)
+    return match is not None and match.end() == len(text)
+
+
 def _is_update_label(label: str) -> bool:
     return re.search(r"updat|modif|edit|revis", label, re.IGNORECASE) is not None
 
 
 def _labelled_segments(line: str) -> list[tuple[str | None, str]]:
     """Split a line at its labels ("Published", "Updated") into (label, text) segments."""
+    folded = fold(line)
+    if _LABEL_WORD.search(folded) is None:  # then no label either
+        return [(None, line)]
     segments: list[tuple[str | None, str]] = []
     label: str | None = None
     start = 0
@@ -150,7 +173,7 @@ def _labelled_segments(line: str) -> list[tuple[str | None, str]]:
 
 def _find(text: str) -> tuple[ParsedDate, str] | None:
     """The first date in ``text`` and the text left once its parts are removed."""
-    iso = _ISO.search(text)
+    iso = _ISO.search(text) if "-" in text else None
     if iso is not None:
         found = _from_iso(iso.group("iso"))
         if found is not None:
@@ -158,7 +181,9 @@ def _find(text: str) -> tuple[ParsedDate, str] | None:
             if found.tzinfo is not None or (found.time() == time(0) and ":" not in iso.group()):
                 return _with_time_and_zone(found.date(), rest, found)
             return _with_zone(found, text[iso.end() :], text[: iso.start()] + " ")
-    for form in _DATE_FORMS:
+    folded = fold(text)
+    named_month = _MONTH_OPENING.search(folded) is not None
+    for form in _DATE_FORMS if named_month else _DATE_FORMS[2:]:
         match = form.search(text)
         if match is not None:
             day = _date_of(match)

@@ -15,7 +15,7 @@ from services.core.records import ConsumedRecord
 from services.core.runner import Stage
 from services.core.settings import Settings
 from services.core.topics import Topics
-from services.parser.parse import parse_article
+from services.parser.parse import parse_article, warm_up
 
 PARSED_EVENT = "dev.newsflow.article.parsed.v1"
 
@@ -53,4 +53,5 @@ def parser_handler(settings: Settings, topics: Topics) -> BatchHandler:
 
 @asynccontextmanager
 async def parser_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
+    await asyncio.to_thread(warm_up)  # the language model and compiled kernels, up front
     yield Stage.of("parser", topics.raw, topics, parser_handler(settings, topics))

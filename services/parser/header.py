@@ -70,7 +70,9 @@ class Header:
 
 def strip_markup(line: str) -> str:
     """The line without markdown heading marks, emphasis wrappers and quote marks."""
-    text = _HEADING_MARK.sub("", line.strip())
+    text = line.strip()
+    if "#" in text:  # both heading-mark forms hold one
+        text = _HEADING_MARK.sub("", text)
     while len(text) > 2 and text[0] in "*_" and text[-1] == text[0]:
         text = text[1:-1].strip()
     return text.lstrip("> ").strip()
@@ -136,24 +138,25 @@ def _reads_like_lead(text: str) -> bool:
 def read_header(lines: list[str]) -> Header:
     """Read the header at the top of ``lines`` (non-empty, stripped lines)."""
     header = Header()
-    index = _read_meta_run(lines, 0, header)
+    metas = _Metas(lines)
+    index = _read_meta_run(metas, 0, header)
     if index < len(lines):
         title = title_text(lines[index])
         if title is not None and not (
-            _reads_like_lead(title) and _next_meta(lines, index + 1) is None
+            _reads_like_lead(title) and _next_meta(metas, index + 1) is None
         ):
             header.title = title
             index += 1
     while index < len(lines) and index < HEADER_WINDOW + 2:
-        after = _read_meta_run(lines, index, header)
+        after = _read_meta_run(metas, index, header)
         if after > index:
             index = after
             continue
-        if _is_subtitle(lines, index, header):
+        if _is_subtitle(metas, index, header):
             header.subtitle = strip_markup(lines[index])
             index += 1
             continue
-        bare = _bare_byline(lines, index, header)
+        bare = _bare_byline(metas, index, header)
         if bare is None:
             break
         header.add(Meta(byline=bare), index)
@@ -162,13 +165,30 @@ def read_header(lines: list[str]) -> Header:
     return header
 
 
-def _read_meta_run(lines: list[str], start: int, header: Header) -> int:
+class _Metas:
+    """:func:`read_meta` of the lines, each line read once however often it is looked at."""
+
+    __slots__ = ("_read", "lines")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self._read: dict[int, Meta | None] = {}
+
+    def __call__(self, index: int) -> Meta | None:
+        if index in self._read:
+            return self._read[index]
+        meta = self._read[index] = read_meta(self.lines[index])
+        return meta
+
+
+def _read_meta_run(metas: _Metas, start: int, header: Header) -> int:
+    lines = metas.lines
     index = start
     while index < len(lines) and index < HEADER_WINDOW + 2:
         if is_decoration(lines[index]):
             index += 1
             continue
-        meta = read_meta(lines[index])
+        meta = metas(index)
         if meta is None:
             break
         header.add(meta, index)
@@ -176,33 +196,34 @@ def _read_meta_run(lines: list[str], start: int, header: Header) -> int:
     return index
 
 
-def _next_meta(lines: list[str], start: int) -> Meta | None:
+def _next_meta(metas: _Metas, start: int) -> Meta | None:
     """The next non-boilerplate header line's meaning, if it is a byline or dateline."""
-    for line in lines[start : start + 3]:
-        meta = read_meta(line)
+    for index in range(start, min(start + 3, len(metas.lines))):
+        meta = metas(index)
         if meta is None or not meta.boilerplate:
             return meta
     return None
 
 
-def _is_subtitle(lines: list[str], index: int, header: Header) -> bool:
+def _is_subtitle(metas: _Metas, index: int, header: Header) -> bool:
     if header.title is None or header.subtitle is not None or index == 0:
         return False
     if header.authors or header.published or header.updated or header.boilerplate:
         return False
-    if len(lines[index]) > _MAX_SUBTITLE or parse_bare_names(lines[index]) is not None:
+    line = metas.lines[index]
+    if len(line) > _MAX_SUBTITLE or parse_bare_names(line) is not None:
         return False
-    return _next_meta(lines, index + 1) is not None
+    return _next_meta(metas, index + 1) is not None
 
 
-def _bare_byline(lines: list[str], index: int, header: Header) -> Byline | None:
+def _bare_byline(metas: _Metas, index: int, header: Header) -> Byline | None:
     """A line of bare names ("A & B") counts as the byline when a dateline is next to it."""
     if header.authors or header.title is None:
         return None
-    names = parse_bare_names(strip_markup(lines[index]))
+    names = parse_bare_names(strip_markup(metas.lines[index]))
     if names is None:
         return None
-    following = _next_meta(lines, index + 1)
+    following = _next_meta(metas, index + 1)
     if (following is not None and following.dateline is not None) or header.published:
         return names
     return None

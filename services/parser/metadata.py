@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from html import unescape
 from typing import Any
@@ -74,9 +74,54 @@ class PageMetadata:
 
 def read_metadata(tree: HtmlElement, url: str | None = None) -> RawMetadata:
     """The page's own metadata, JSON-LD first, then OpenGraph, then meta tags."""
-    return merge(
-        read_json_ld(tree), read_opengraph(tree), read_meta_tags(tree), read_microdata(tree)
+    head = _Head.of(tree)
+    declared = merge(
+        _json_ld(head.json_ld),
+        _opengraph(head.properties),
+        _meta_tags(tree, head.names, head.canonical, head.title),
     )
+    if declared.title and declared.published and declared.modified:
+        return declared  # the microdata could fill only these (and costs a walk of the page)
+    return merge(declared, read_microdata(tree))
+
+
+@dataclass(slots=True)
+class _Head:
+    """The elements the metadata readers look at, found in one walk over the page.
+
+    In document order, as ``.//script[@type="application/ld+json"]``, ``.//meta[@property]``,
+    ``.//meta[@name]``, ``.//link[@rel="canonical"]`` and ``.//title`` find them.
+    """
+
+    json_ld: list[HtmlElement] = field(default_factory=list)
+    properties: dict[str, list[str]] = field(default_factory=dict)
+    names: dict[str, list[str]] = field(default_factory=dict)
+    canonical: HtmlElement | None = None
+    title: HtmlElement | None = None
+
+    @classmethod
+    def of(cls, tree: HtmlElement) -> _Head:
+        head = cls()
+        for element in tree.iterdescendants("script", "meta", "link", "title"):
+            tag = element.tag
+            if tag == "meta":
+                prop, name = element.get("property"), element.get("name")
+                if (prop is not None or name is not None) and (
+                    content := _text(element.get("content"))
+                ):
+                    if prop is not None:
+                        head.properties.setdefault(prop.strip().lower(), []).append(content)
+                    if name is not None:
+                        head.names.setdefault(name.strip().lower(), []).append(content)
+            elif tag == "script":
+                if element.get("type") == "application/ld+json":
+                    head.json_ld.append(element)
+            elif tag == "link":
+                if head.canonical is None and element.get("rel") == "canonical":
+                    head.canonical = element
+            elif head.title is None:
+                head.title = element
+        return head
 
 
 def merge(*sources: RawMetadata) -> RawMetadata:
@@ -127,7 +172,11 @@ def finish(raw: RawMetadata, url: str | None = None) -> PageMetadata:
 
 
 def read_json_ld(tree: HtmlElement) -> RawMetadata:
-    nodes = [node for block in _json_ld_blocks(tree) for node in _nodes(block)]
+    return _json_ld(tree.iterfind('.//script[@type="application/ld+json"]'))
+
+
+def _json_ld(scripts: Iterable[HtmlElement]) -> RawMetadata:
+    nodes = [node for block in _json_ld_blocks(scripts) for node in _nodes(block)]
     index = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     article = next((node for node in nodes if _is_article(node)), None)
     if article is None:
@@ -145,8 +194,8 @@ def read_json_ld(tree: HtmlElement) -> RawMetadata:
     )
 
 
-def _json_ld_blocks(tree: HtmlElement) -> Iterator[Any]:
-    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+def _json_ld_blocks(scripts: Iterable[HtmlElement]) -> Iterator[Any]:
+    for script in scripts:
         text = (script.text or "").strip()
         if not text:
             continue
@@ -204,7 +253,10 @@ def _entity_url(value: Any) -> str | None:
 
 
 def read_opengraph(tree: HtmlElement) -> RawMetadata:
-    props = _meta_values(tree, "property")
+    return _opengraph(_meta_values(tree, "property"))
+
+
+def _opengraph(props: dict[str, list[str]]) -> RawMetadata:
     return RawMetadata(
         title=_first(props, "og:title"),
         authors=tuple(props.get("article:author", ())),
@@ -232,10 +284,21 @@ def read_microdata(tree: HtmlElement) -> RawMetadata:
 
 
 def read_meta_tags(tree: HtmlElement) -> RawMetadata:
-    names = _meta_values(tree, "name")
+    return _meta_tags(
+        tree,
+        _meta_values(tree, "name"),
+        tree.find('.//link[@rel="canonical"]'),
+        tree.find(".//title"),
+    )
+
+
+def _meta_tags(
+    tree: HtmlElement,
+    names: dict[str, list[str]],
+    canonical: HtmlElement | None,
+    title: HtmlElement | None,
+) -> RawMetadata:
     authors = next((names[key] for key in _META_AUTHOR if key in names), [])
-    canonical = tree.find('.//link[@rel="canonical"]')
-    title = tree.find(".//title")
     html_lang = tree.get("lang") if tree.tag == "html" else None
     return RawMetadata(
         title=_first(names, *_META_TITLE)
@@ -253,10 +316,15 @@ def _meta_values(tree: HtmlElement, attribute: str) -> dict[str, list[str]]:
     """``<meta {attribute}=key content=value>`` as lower-cased key → values in page order."""
     values: dict[str, list[str]] = {}
     for meta in tree.iterfind(f".//meta[@{attribute}]"):
-        content = _text(meta.get("content"))
-        if content:
-            values.setdefault(meta.get(attribute).strip().lower(), []).append(content)
+        _add_meta_value(values, meta, attribute)
     return values
+
+
+def _add_meta_value(values: dict[str, list[str]], meta: HtmlElement, attribute: str) -> None:
+    """Add ``<meta {attribute}=key content=value>`` to ``values`` if it has both."""
+    key = meta.get(attribute)
+    if key is not None and (content := _text(meta.get("content"))):
+        values.setdefault(key.strip().lower(), []).append(content)
 
 
 def _first(values: dict[str, list[str]], *keys: str) -> str | None:

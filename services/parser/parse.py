@@ -12,6 +12,7 @@ from services import __version__
 from services.core.models import ParsedArticle, RawArticle
 from services.core.urls import InvalidUrlError, canonical_url
 from services.parser.html import extract_html
+from services.parser.kernels import word_count
 from services.parser.language import detect_language
 from services.parser.outlets import find_cited_outlets
 from services.parser.plaintext import extract_plaintext
@@ -21,6 +22,13 @@ PARSER_VERSION = f"newsflow-parser/{__version__}"
 _HTML_SNIFF = re.compile(
     r"<(?:!doctype\s+html|html|head|body|article|p|div|h[1-6]|br)\b", re.IGNORECASE
 )
+
+
+def warm_up() -> None:
+    """Load the language model and compile (or load from numba's disk cache) the parser's
+    kernels, so that the first article does not wait for them."""
+    detect_language("The council voted on Tuesday to approve the budget for the new bridge. " * 5)
+    word_count("warm up")
 
 
 def looks_like_html(content: str) -> bool:
@@ -72,7 +80,7 @@ def parse_article(raw: RawArticle) -> ParsedArticle:
         language=language,
         paragraphs=paragraphs,
         lead=paragraphs[0] if paragraphs else None,
-        word_count=sum(len(p.split()) for p in paragraphs),
+        word_count=word_count(body),  # the paragraphs' words: their "\n\n" joints are spaces
         cited_outlets=list(find_cited_outlets(paragraphs)),
         boilerplate_removed=list(extracted.boilerplate_removed),
         parser_version=PARSER_VERSION,

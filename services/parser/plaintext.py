@@ -7,43 +7,40 @@ are hard-wrapped (a line that breaks mid-sentence runs on into the next).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from services.parser.boilerplate import is_boilerplate
 from services.parser.dateline import ParsedDate, parse_dateline
 from services.parser.errors import EmptyArticleError
+from services.parser.folding import fold
 from services.parser.header import Header, read_header
 from services.parser.result import Extracted
 
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
-_TERMINAL = '.!?…:;"”’»)]'
+_TERMINAL = tuple('.!?…:;"”’»)]')
 _WRAP_MIN = 40
 _WRAP_MAX = 110
-_TIME_OR_LABEL = re.compile(r"\d:\d|\b[ap]\.?m\b|published|updated|posted|modified", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    text: str
-    block: int
+# A time or a date label: r"\d:\d|\b[ap]\.?m\b|published|updated|posted|modified" matched
+# case-insensitively, checked on the folded line (see :func:`_has_time_or_label`).
+_CLOCK = re.compile(r"\d:\d")
+_AM_PM = re.compile(r"\b[ap]\.?m\b")
 
 
 def extract_plaintext(text: str) -> Extracted:
     """Read the article in ``text``; raise EmptyArticleError if no body is left."""
-    lines = _split_lines(text)
+    lines, blocks = _split_lines(text)
     if not lines:
         raise EmptyArticleError("the document is empty")
-    header = read_header([line.text for line in lines])
+    header = read_header(lines)
     removed = list(header.boilerplate)
-    body: list[_Line] = []
+    body: list[int] = []  # indices of body lines
     for index in range(header.end, len(lines)):
         line = lines[index]
-        if is_boilerplate(line.text):
+        if is_boilerplate(line):
             removed.append(index)
-        elif not _take_dateline(line.text, header):
-            body.append(line)
-    paragraphs = _paragraphs(body)
+        elif not _take_dateline(line, header):
+            body.append(index)
+    paragraphs = _paragraphs(lines, blocks, body)
     if not paragraphs:
         raise EmptyArticleError("no article body is left once header and boilerplate are removed")
     warnings: list[str] = []
@@ -54,23 +51,25 @@ def extract_plaintext(text: str) -> Extracted:
         authors=tuple(header.authors),
         published_at=_aware(header.published, warnings),
         updated_at=_aware(header.updated, warnings),
-        boilerplate_removed=tuple(lines[i].text for i in sorted(removed)),
+        boilerplate_removed=tuple(lines[i] for i in sorted(removed)),
         site_name=header.site_name,
         warnings=tuple(_header_warnings(header) + warnings),
     )
 
 
-def _split_lines(text: str) -> list[_Line]:
-    """Non-empty stripped lines, each with the number of the blank-line block it is in."""
-    lines: list[_Line] = []
+def _split_lines(text: str) -> tuple[list[str], list[int]]:
+    """Non-empty stripped lines, and for each the number of the blank-line block it is in."""
+    lines: list[str] = []
+    blocks: list[int] = []
     block = 0
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n"):
         stripped = raw.strip()
         if stripped:
-            lines.append(_Line(stripped, block))
-        elif lines and lines[-1].block == block:
+            lines.append(stripped)
+            blocks.append(block)
+        elif blocks and blocks[-1] == block:
             block += 1
-    return lines
+    return lines, blocks
 
 
 def _take_dateline(line: str, header: Header) -> bool:
@@ -79,7 +78,7 @@ def _take_dateline(line: str, header: Header) -> bool:
     ("Updated 19 March 2025 11:00 CET" after the body starts); a date line that repeats an
     older one ("(Published Monday, Nov. 18, 2019)" inside a republished story) is body text.
     """
-    if len(line) > 120 or not _TIME_OR_LABEL.search(line):
+    if len(line) > 120 or not _has_time_or_label(line):
         return False
     dateline = parse_dateline(line)
     if dateline is None:
@@ -92,19 +91,49 @@ def _take_dateline(line: str, header: Header) -> bool:
     return True
 
 
-def _paragraphs(body: list[_Line]) -> tuple[str, ...]:
+def _has_time_or_label(line: str) -> bool:
+    r"""Whether ``line`` holds a clock time ("9:19"), "am"/"pm", or a date label word.
+
+    The same answer as searching it for r"\d:\d|\b[ap]\.?m\b|published|updated|posted|modified"
+    case-insensitively; the folded line lets plain ``in`` checks find the words.
+    """
+    folded = fold(line)
+    return (
+        "published" in folded
+        or "updated" in folded
+        or "posted" in folded
+        or "modified" in folded
+        or (":" in folded and _CLOCK.search(folded) is not None)
+        or ("m" in folded and _AM_PM.search(folded) is not None)
+    )
+
+
+def _paragraphs(lines: list[str], blocks: list[int], body: list[int]) -> tuple[str, ...]:
+    """The paragraphs of the body lines (indices into ``lines``), block by block."""
     paragraphs: list[str] = []
+    count = len(body)
     start = 0
-    for end in range(1, len(body) + 1):
-        if end == len(body) or body[end].block != body[start].block:
-            paragraphs.extend(_block_paragraphs([line.text for line in body[start:end]]))
-            start = end
+    while start < count:
+        block = blocks[body[start]]
+        end = start + 1
+        while end < count and blocks[body[end]] == block:
+            end += 1
+        if end - start == 1:  # a one-line block is one paragraph
+            paragraphs.append(_unmark(lines[body[start]]))
+        else:
+            paragraphs.extend(_block_paragraphs([lines[i] for i in body[start:end]]))
+        start = end
     return tuple(paragraphs)
+
+
+def _unmark(line: str) -> str:
+    """The line without a leading markdown heading mark."""
+    return _HEADING_MARK.sub("", line) if line.startswith("#") else line
 
 
 def _block_paragraphs(lines: list[str]) -> list[str]:
     """One block's paragraphs: its lines, with hard-wrapped runs joined."""
-    lines = [_HEADING_MARK.sub("", line) for line in lines]
+    lines = [_unmark(line) for line in lines]
     wrapped = _is_wrapped(lines)
     paragraphs: list[str] = []
     for line in lines:
@@ -121,15 +150,15 @@ def _is_wrapped(lines: list[str]) -> bool:
         return False
     heads = lines[:-1]
     return all(_WRAP_MIN <= len(line) <= _WRAP_MAX for line in heads) and any(
-        not line.endswith(tuple(_TERMINAL)) for line in heads
+        not line.endswith(_TERMINAL) for line in heads
     )
 
 
 def _runs_on(previous: str, line: str, wrapped: bool) -> bool:
-    if previous.endswith(tuple(_TERMINAL)) and not wrapped:
+    if previous.endswith(_TERMINAL) and not wrapped:
         return False
     first = line[:1]
-    if first.islower() or (first.isdigit() and not previous.endswith(tuple(_TERMINAL))):
+    if first.islower() or (first.isdigit() and not previous.endswith(_TERMINAL)):
         return True
     return wrapped
 

@@ -14,7 +14,7 @@ from services.core.settings import Settings
 from services.core.topics import Topics
 from services.parser.errors import EmptyArticleError
 from services.parser.handler import parser_handler
-from services.parser.parse import PARSER_VERSION, looks_like_html, parse_article
+from services.parser.parse import PARSER_VERSION, looks_like_html, parse_article, warm_up
 from tests.conftest import DATA
 
 SEED = (DATA / "seed-article.txt").read_text()
@@ -133,3 +133,8 @@ async def test_handler_rejects_poison_permanently(value: bytes | None, reason: s
     assert isinstance(error, InvalidMessageError)
     assert re.search(reason, str(error))
     assert not isinstance(fine, Exception) and len(fine) == 1, "the batch goes on past poison"
+
+
+def test_warm_up_loads_what_parsing_uses() -> None:
+    warm_up()
+    warm_up()  # again: everything is loaded once

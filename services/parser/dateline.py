@@ -205,7 +205,7 @@ def _date_of(match: re.Match[str]) -> date | None:
     groups = match.groupdict()
     year = int(groups["year"])
     if groups.get("mon"):
-        month = _MONTHS[groups["mon"].lower()]
+        month = _MONTHS[groups["mon"].casefold()]
         day = int(groups["day"])
     elif groups.get("mnum"):
         month, day = int(groups["mnum"]), int(groups["day"])

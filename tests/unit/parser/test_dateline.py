@@ -133,3 +133,9 @@ def test_updated_only_line() -> None:
 )
 def test_sentences_are_not_datelines(line: str) -> None:
     assert parse_dateline(line) is None
+
+
+def test_month_names_the_pattern_matches_case_insensitively_are_all_known() -> None:
+    # re.IGNORECASE lets the long s (U+017F) stand for "s": the month still resolves
+    parsed = parse_datetime("3 ſept 2020 10:00 CET")
+    assert parsed is not None and (parsed.month, parsed.day, parsed.hour) == (9, 3, 10)

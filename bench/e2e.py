@@ -275,18 +275,17 @@ async def push_batches(base: str, articles: list[dict[str, Any]]) -> tuple[set[s
 
 async def throughput(  # noqa: PLR0917
     name: str, base: str, articles: list[dict[str, Any]], processed: Processed,
-    services: Sequence[Service], deadline: Deadline,
+    services: Sequence[Service], deadline: Deadline, broker_pid: int | None = None,
 ) -> Phase:  # fmt: skip
     cpu = {s.name: s.cpu() for s in services}
+    broker_cpu = process_cpu_s(broker_pid) if broker_pid else 0.0
     start = time.perf_counter()
     accepted, _first_202 = await push_batches(base, articles)
     last = await processed.until(accepted, deadline)
-    return Phase(
-        name,
-        len(accepted),
-        last - start,
-        {s.name: s.cpu() - cpu[s.name] for s in services},
-    )
+    used = {s.name: s.cpu() - cpu[s.name] for s in services}
+    if broker_pid:
+        used["broker"] = process_cpu_s(broker_pid) - broker_cpu
+    return Phase(name, len(accepted), last - start, used)
 
 
 HOPS = ("ingest -> raw", "parser", "dedup", "store")
@@ -387,8 +386,9 @@ async def bare_baseline(
 async def run(config: Config, workdir: Path) -> dict[str, Any]:
     deadline = Deadline(config.deadline_s)
     settings, own_broker = broker_settings(workdir / "broker")
+    broker_pid: int | None = None
     if own_broker:
-        localkafka.start(settings)
+        broker_pid = localkafka.start(settings)[0].pid
     services: list[Service] = []
     try:
         prefix = f"e2e-{uuid.uuid4().hex[:8]}."
@@ -408,9 +408,11 @@ async def run(config: Config, workdir: Path) -> dict[str, Any]:
         async with Processed(settings, topics.processed) as processed:
             warm = [plain_article(n, texts) for n in range(20_000_000, 20_000_000 + 1000)]
             await throughput("warm-up", base, warm, processed, services, deadline)
-            main = await throughput("plain text", base, plain, processed, services, deadline)
+            main = await throughput(
+                "plain text", base, plain, processed, services, deadline, broker_pid
+            )
             mix = await throughput(
-                "mix (text/HTML/JSON)", base, mixed, processed, services, deadline
+                "mix (text/HTML/JSON)", base, mixed, processed, services, deadline, broker_pid
             )
             async with contextlib.AsyncExitStack() as followers:
                 upstream = [
@@ -455,6 +457,7 @@ def report(config: Config, result: dict[str, Any]) -> dict[str, Any]:
     ]
     print(f"\ncommand: {command_line()}")
     print(table(["phase", "articles", "seconds", "articles/s", "x bare"], rows))
+    names = [*SERVICES, *(["broker"] if "broker" in main.cpu else [])]
     cpu_rows = [
         [
             name,
@@ -462,8 +465,10 @@ def report(config: Config, result: dict[str, Any]) -> dict[str, Any]:
             mix.cpu.get(name, 0.0) * 1000 / max(mix.articles, 1),
             result["rss_mb"].get(name, 0.0),
         ]
-        for name in SERVICES
+        for name in names
     ]
+    total = sum(main.cpu.values()) * 1000 / max(main.articles, 1)
+    cpu_rows.append(["all", total, sum(mix.cpu.values()) * 1000 / max(mix.articles, 1), ""])
     print("\nwhere the time goes (CPU seconds per 1,000 articles; peak RSS)")
     print(table(["process", "plain cpu s/1k", "mix cpu s/1k", "peak RSS MB"], cpu_rows))
     lat = result["latency"]

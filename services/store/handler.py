@@ -31,7 +31,7 @@ PROCESSED_EVENT = "dev.newsflow.article.processed.v1"
 
 def processed(article: DeduplicatedArticle, stored_at: datetime) -> ProcessedArticle:
     """The processed article: every field of the validated input, plus when it was stored."""
-    return ProcessedArticle.model_construct(**dict(article), stored_at=stored_at)
+    return ProcessedArticle.model_construct(**article.__dict__, stored_at=stored_at)
 
 
 def store_handler(

@@ -5,7 +5,9 @@ figure is also printed as a ratio to the baselines measured in the same run.
 
 * docs/s — full per-document work on the neardup dev documents (419 articles, ~725 words):
   newsflow = normalise + fingerprint + candidate lookup + verification + verdict + index insert,
-  with the index already holding N synthetic documents; datasketch = MinHash(128 perms, 5-word
+  with the index already holding N synthetic documents (its compiled kernels are loaded from
+  numba's on-disk cache when the Deduplicator is built, before the clock starts; the first run
+  on a machine compiles them, ~20 s); datasketch = MinHash(128 perms, 5-word
   shingles) + LSH query + insert (threshold 0.5); trafilatura = Simhash creation only (it has no
   index: a lookup is a linear scan, timed separately).
 * RAM per indexed document — newsflow: ``CandidateIndex.nbytes`` (exact numpy ``nbytes`` of

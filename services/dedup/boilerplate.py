@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,6 +20,8 @@ from numpy.typing import NDArray
 from services.dedup.fingerprint import Blocks, TokenStream, member, shingles, sorted_unique
 
 U64 = np.uint64
+_EMPTY = np.zeros(0, dtype=U64)
+_EMPTY.setflags(write=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +46,29 @@ class Promotion:
 
 @dataclass(frozen=True, slots=True)
 class BoilerplateDelta:
-    """The change one article makes to the model (applied only after it is persisted)."""
+    """The change one article makes to the model (applied only after it is persisted).
 
-    updates: tuple[tuple[int, BlockStat], ...] = ()
+    The article saw ``blocks`` (those not yet boilerplate), each now carried by ``stories``
+    and last seen at ``seq``; ``updates`` gives them as :class:`BlockStat`.
+    """
+
+    blocks: tuple[int, ...] = ()
+    stories: tuple[tuple[int, ...], ...] = ()
+    seq: int = 0
     promotions: tuple[Promotion, ...] = ()
     pruned: tuple[int, ...] = ()
+
+    @property
+    def updates(self) -> tuple[tuple[int, BlockStat], ...]:
+        """The new statistics of the blocks seen."""
+        seq = self.seq
+        return tuple(
+            (block, BlockStat(stories, seq))
+            for block, stories in zip(self.blocks, self.stories, strict=True)
+        )
+
+
+_Stat = tuple[tuple[int, ...], int]  # BlockStat as a plain tuple (stories, last_seq)
 
 
 class BoilerplateModel:
@@ -57,9 +78,10 @@ class BoilerplateModel:
         self._min_stories = min_stories
         self._max_blocks = max_blocks
         self._max_shingles = max_shingles
-        self._stats: dict[int, BlockStat] = {}
-        self._blocks: NDArray[np.uint64] = np.zeros(0, dtype=U64)
-        self._shingles: NDArray[np.uint64] = np.zeros(0, dtype=U64)
+        self._stats: dict[int, _Stat] = {}
+        self._blocks: NDArray[np.uint64] = _EMPTY
+        self._promoted: set[int] = set()  # the same blocks, for membership tests
+        self._shingles: NDArray[np.uint64] = _EMPTY
 
     @property
     def shingles(self) -> NDArray[np.uint64]:
@@ -71,7 +93,8 @@ class BoilerplateModel:
         return self._blocks
 
     def stat(self, block: int) -> BlockStat | None:
-        return self._stats.get(block)
+        found = self._stats.get(block)
+        return None if found is None else BlockStat(*found)
 
     def __len__(self) -> int:
         return len(self._stats)
@@ -89,57 +112,51 @@ class BoilerplateModel:
         shingle_size: int,
     ) -> BoilerplateDelta:
         """The delta from seeing this article's blocks as part of story ``story_key`` (pure)."""
-        first: dict[int, int] = {}
-        for index, block in enumerate(parts.hashes.tolist()):
-            first.setdefault(block, index)
-        promoted = self._blocks
-        fresh = sorted(first) if promoted.size == 0 else self._fresh(first)
-        updates: list[tuple[int, BlockStat]] = []
+        hashes = parts.hashes.tolist()
+        fresh = sorted(set(hashes).difference(self._promoted))  # not boilerplate yet
+        min_stories = self._min_stories
+        alone = (story_key,)
+        olds = list(map(self._stats.get, fresh))
+        stories = [
+            alone
+            if old is None
+            else old[0]
+            if story_key in old[0] or len(old[0]) >= min_stories
+            else (*old[0], story_key)
+            for old in olds
+        ]
         promotions: list[Promotion] = []
-        room = self._max_shingles - int(self._shingles.size)
-        for block in fresh:
-            index = first[block]
-            stat = self._next_stat(block, story_key, seq)
-            updates.append((block, stat))
-            if stat.count >= self._min_stories:
-                start, end = int(parts.starts[index]), int(parts.ends[index])
-                found = sorted_unique(shingles(stream.hashes[start:end], shingle_size))
-                if found.size <= room:
-                    promotions.append(Promotion(block, found))
-                    room -= int(found.size)
-        return BoilerplateDelta(tuple(updates), tuple(promotions), self._prune_plan(updates))
+        if max(map(len, stories), default=0) >= min_stories:
+            room = self._max_shingles - int(self._shingles.size)
+            for block, carried in zip(fresh, stories, strict=True):
+                if len(carried) >= min_stories:
+                    index = hashes.index(block)  # its first occurrence
+                    start, end = int(parts.starts[index]), int(parts.ends[index])
+                    found = sorted_unique(shingles(stream.hashes[start:end], shingle_size))
+                    if found.size <= room:
+                        promotions.append(Promotion(block, found))
+                        room -= int(found.size)
+        size = len(self._stats) + olds.count(None)
+        pruned = self._prune_plan(fresh, size)
+        return BoilerplateDelta(tuple(fresh), tuple(stories), seq, tuple(promotions), pruned)
 
-    def _fresh(self, first: dict[int, int]) -> list[int]:
-        """The blocks (sorted) that are not boilerplate yet."""
-        unique = np.array(sorted(first), dtype=U64)
-        fresh: list[int] = unique[~member(self._blocks, unique)].tolist()
-        return fresh
-
-    def _next_stat(self, block: int, story_key: int, seq: int) -> BlockStat:
-        old = self._stats.get(block)
-        if old is None:
-            return BlockStat((story_key,), seq)
-        if story_key in old.stories or old.count >= self._min_stories:
-            return BlockStat(old.stories, seq)
-        return BlockStat((*old.stories, story_key), seq)
-
-    def _prune_plan(self, updates: list[tuple[int, BlockStat]]) -> tuple[int, ...]:
-        touched = {block for block, _ in updates}
-        size = len(self._stats) + sum(1 for block in touched if block not in self._stats)
+    def _prune_plan(self, touched: list[int], size: int) -> tuple[int, ...]:
+        """The blocks to forget when the table (``size`` blocks with ``touched``) is full."""
         if size <= self._max_blocks:
             return ()
+        keep = set(touched)
         target = (self._max_blocks * 3) // 4
         ranked = sorted(
-            (stat.count, stat.last_seq, block)
-            for block, stat in self._stats.items()
-            if block not in touched
+            (len(stories), last_seq, block)
+            for block, (stories, last_seq) in self._stats.items()
+            if block not in keep
         )
         return tuple(block for _, _, block in ranked[: size - target])
 
     def apply(self, delta: BoilerplateDelta) -> None:
         """Apply a delta produced by :meth:`observe` (or restored from durable state)."""
-        for block, stat in delta.updates:
-            self._stats[block] = stat
+        stats = zip(delta.stories, repeat(delta.seq))
+        self._stats.update(zip(delta.blocks, stats, strict=True))
         for block in delta.pruned:
             self._stats.pop(block, None)
         self.promote(delta.promotions)
@@ -150,12 +167,16 @@ class BoilerplateModel:
             return
         blocks = np.array([item.block for item in items], dtype=U64)
         self._blocks = np.union1d(self._blocks, blocks)
+        self._promoted.update(item.block for item in items)
         for item in items:
             self._stats.pop(item.block, None)
             self._shingles = np.union1d(self._shingles, item.shingles.astype(U64))
+        # read-only: it is replaced, never changed, so derived data can be kept per array
+        self._shingles.setflags(write=False)
+        self._blocks.setflags(write=False)
 
     def restore_stats(self, stats: Iterable[tuple[int, BlockStat]]) -> None:
-        self._stats.update(stats)
+        self._stats.update((block, (stat.stories, stat.last_seq)) for block, stat in stats)
 
     def nbytes(self) -> int:
         """Approximate RAM: arrays plus ~100 bytes per tracked block."""

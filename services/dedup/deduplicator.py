@@ -16,13 +16,12 @@ import numpy as np
 from services.dedup.boilerplate import BlockStat, BoilerplateDelta, BoilerplateModel, Promotion
 from services.dedup.errors import EmptyBodyError
 from services.dedup.fingerprint import (
+    ANCHOR_SHIFT,
     Blocks,
     Fingerprint,
     TokenStream,
+    analyse,
     anchor_keys,
-    blocks,
-    fingerprint,
-    tokenise,
 )
 from services.dedup.index import DEAD, Candidate, CandidateIndex, IndexBatch
 from services.dedup.normalise import hash64, url_key
@@ -76,10 +75,33 @@ def to_epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+_warm = False
+
+
+def warm_up() -> None:
+    """Compile, or load from numba's on-disk cache, every kernel specialisation the engine runs
+    (once per process; :class:`Deduplicator` calls it, so the first article is not slow)."""
+    global _warm  # noqa: PLW0603
+    if _warm:
+        return
+    _warm = True
+    dedup = Deduplicator(DedupSettings(boilerplate_min_stories=2))
+    lines = [f"Line {n}: the council voted on the river bridge budget again" for n in range(30)]
+    body = "\n".join(lines)
+    articles = [
+        DedupInput("warm-1", "https://warm.example/a", body + "\nSubscribe. Naïve café — “x”"),
+        DedupInput("warm-2", "https://warm.example/b", body + "\nSubscribe. " + "z" * 70),
+        DedupInput("warm-3", "https://warm.example/a", "\n".join(lines[:20])),
+    ]
+    for article in articles:
+        dedup.check(article)
+
+
 class Deduplicator:
     """In-memory dedup state: candidate index, learned boilerplate, window watermark."""
 
     def __init__(self, settings: DedupSettings, store: RecordStore | None = None) -> None:
+        warm_up()
         self.settings = settings
         self.store: RecordStore = MemoryRecordStore() if store is None else store
         self.index = CandidateIndex()
@@ -114,25 +136,21 @@ class Deduplicator:
 
     def probe(self, article: DedupInput, now: datetime | None = None) -> Probe:
         """Fingerprint the article and look up its candidates (no state change)."""
-        stream = tokenise(article.body)
-        if stream.size == 0:
-            raise EmptyBodyError(f"article {article.article_id!r} has an empty body")
-        parts = blocks(stream)
         settings = self.settings
-        fp = fingerprint(
-            stream,
-            parts=parts,
-            boilerplate_blocks=self.boilerplate.block_mask(parts.hashes),
+        stream, parts, fp = analyse(
+            article.body,
+            promoted_blocks=self.boilerplate.promoted_blocks,
             boilerplate_shingles=self.boilerplate.shingles,
             shingle_size=settings.shingle_size,
             lede_size=settings.lede_size,
         )
+        if stream.size == 0:
+            raise EmptyBodyError(f"article {article.article_id!r} has an empty body")
         key = url_key(article.canonical_url)
-        found: list[Candidate] = []
-        if fp.size >= settings.min_shingles:
-            found = self.index.candidates(
-                fp.shingles[: settings.probe_limit], settings.max_candidates
-            )
+        probes = fp.shingles[: settings.probe_limit if fp.size >= settings.min_shingles else 0]
+        found, url_seqs, body_seqs = self.index.probe(
+            probes, settings.max_candidates, key, fp.body_hash
+        )
         return Probe(
             article=article,
             seq=self.next_seq,
@@ -141,8 +159,8 @@ class Deduplicator:
             stream=stream,
             parts=parts,
             fingerprint=fp,
-            url_seqs=tuple(self.index.by_url(key)) if key is not None else (),
-            body_seqs=tuple(self.index.by_body(fp.body_hash)),
+            url_seqs=tuple(url_seqs),
+            body_seqs=tuple(body_seqs),
             candidates=tuple(found),
         )
 
@@ -197,9 +215,10 @@ class Deduplicator:
         self.index.add(
             record.seq,
             record.event_time,
-            anchor_keys(record.anchors),
+            record.anchors,
             record.body_hash if record.first_body else None,
             record.url_key,
+            shift=ANCHOR_SHIFT,
         )
         self.next_seq = max(self.next_seq, record.seq + 1)
 

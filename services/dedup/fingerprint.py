@@ -1,4 +1,4 @@
-"""Deterministic text fingerprints (pure numpy; values are pinned in the unit tests).
+"""Deterministic text fingerprints (pure; values are pinned in the unit tests).
 
 * token hash: polynomial hash of the token's normalised UTF-8 bytes, finalised with splitmix64;
 * block hash: positional hash of the token hashes of one line (a paragraph/boilerplate unit);
@@ -6,17 +6,23 @@
 * shingle hash: weighted sum of ``k`` consecutive token hashes, finalised with splitmix64.
 
 All arithmetic is modulo 2**64 on ``uint64`` arrays, so results are platform-independent.
+
+The numpy functions here are the readable definition; :func:`analyse` computes the same values
+(tokens, blocks and fingerprint at once) with the compiled kernels of
+:mod:`services.dedup.kernels`, and is what the engine runs.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from services.dedup import kernels
 from services.dedup.hashing import Q_INV, U64, Q, mix64, powers, word_hashes
-from services.dedup.normalise import NEWLINE, prepare, token_bounds
+from services.dedup.normalise import NEWLINE, char_tables, prepare, prepare_raw, token_bounds
 
 _EMPTY = np.zeros(0, dtype=U64)
 _NO_ROWS = np.zeros(0, dtype=np.int64)
@@ -158,17 +164,22 @@ class Fingerprint:
         """Shingles to index: the bottom-``count - head`` of the whole text plus the bottom-``head``
         of its first ``head_size`` shingles (so truncated copies, which keep the opening, find it).
         """
-        opening = sorted_unique(self.sequence[:head_size])[:head]
-        return sorted_unique(np.concatenate((self.shingles[: count - head], opening)))
+        found: NDArray[np.uint64] = kernels.anchors(
+            self.shingles, self.sequence, count, head, head_size
+        )
+        return found
 
     def probes(self, limit: int, head_size: int) -> NDArray[np.uint64]:
         """Shingles to look up: the bottom-``limit`` of the whole text and the opening."""
         return sorted_unique(np.concatenate((self.shingles[:limit], self.sequence[:head_size])))
 
 
+ANCHOR_SHIFT = 32
+
+
 def anchor_keys(values: NDArray[np.uint64]) -> NDArray[np.uint32]:
-    """The 32-bit index key of shingle hashes."""
-    return (values >> U64(32)).astype(np.uint32)
+    """The 32-bit index key of shingle hashes (their top bits)."""
+    return (values >> U64(ANCHOR_SHIFT)).astype(np.uint32)
 
 
 def fingerprint(
@@ -196,3 +207,98 @@ def fingerprint(
         boilerplate_tokens=int(stream.size - int(keep_tokens.sum())),
         boilerplate_shingles=dropped,
     )
+
+
+_last_screen: list[tuple[NDArray[np.uint64], NDArray[np.uint64]]] = []
+
+
+def screen(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """``kernels.screen`` of the sorted ``values``, remembered for the last read-only array
+    (the boilerplate model's, which changes only by being replaced)."""
+    if values.flags.writeable:
+        return kernels.screen(values)
+    if _last_screen and _last_screen[0][0] is values:
+        return _last_screen[0][1]
+    bits: NDArray[np.uint64] = kernels.screen(values)
+    _last_screen[:] = [(values, bits)]
+    return bits
+
+
+def tokenise_compiled(text: str) -> TokenStream:
+    """:func:`tokenise` by the compiled tokeniser (same values).
+
+    The tokeniser reads the UTF-8 of ``text`` (ASCII lower-cased) and does the rest of
+    :func:`~services.dedup.normalise.prepare` itself, one character at a time (see
+    :func:`~services.dedup.normalise.char_tables`); only the lines holding a character it
+    cannot handle that way go through ``prepare`` (and are read again on their own).
+    """
+    if len(text) > kernels.MAX_BYTES // 4:  # beyond 32-bit positions (never, for an article)
+        return tokenise(text)
+    if text.isascii():
+        return _scan(text.encode("ascii"), raw=False)[0]
+    stream, unsafe = _scan(text.encode("utf-8"), raw=True)
+    if not unsafe:
+        return stream
+    originals = text.split("\n")
+    keep = ~np.isin(stream.lines, unsafe)
+    hashes, lines = [stream.hashes[keep]], [stream.lines[keep]]
+    for line in unsafe:
+        again = _scan(prepare_raw(originals[line]), raw=False)[0]
+        hashes.append(again.hashes)
+        lines.append(again.lines + line)
+    order = np.argsort(np.concatenate(lines), kind="stable")
+    return TokenStream(np.concatenate(hashes)[order], np.concatenate(lines)[order])
+
+
+def _scan(data: bytes, *, raw: bool) -> tuple[TokenStream, list[int]]:
+    """The tokens of the UTF-8 ``data`` (``kernels.scan_text``: ASCII lower-cased) and the
+    lines it could not read."""
+    found = kernels.scan_text(np.frombuffer(data, dtype=np.uint8), *char_tables(raw=raw))
+    hashes, lines, starts, ends, long, unsafe, view = found
+    if long:  # rare: tokens longer than 64 bytes are hashed with BLAKE2b
+        for index in np.flatnonzero(ends - starts > kernels.LONG_TOKEN).tolist():
+            start, end = int(starts[index]), int(ends[index])
+            digest = hashlib.blake2b(view[start:end].tobytes(), digest_size=8).digest()
+            acc = np.uint64(int.from_bytes(digest, "little"))
+            hashes[index] = kernels.finish_token(acc, end - start)
+    return TokenStream(hashes, lines), unsafe.tolist()
+
+
+def analyse(
+    text: str,
+    *,
+    promoted_blocks: NDArray[np.uint64],
+    boilerplate_shingles: NDArray[np.uint64],
+    shingle_size: int,
+    lede_size: int,
+) -> tuple[TokenStream, Blocks, Fingerprint]:
+    """:func:`tokenise`, :func:`blocks` and :func:`fingerprint` of ``text`` in compiled code,
+    the blocks whose hash is in the sorted ``promoted_blocks`` being boilerplate."""
+    stream = tokenise_compiled(text)
+    (
+        block_hashes,
+        block_starts,
+        block_ends,
+        body_hash,
+        sequence,
+        lede,
+        boilerplate_tokens,
+        dropped,
+    ) = kernels.analyse(
+        stream.hashes,
+        stream.lines,
+        promoted_blocks,
+        boilerplate_shingles,
+        screen(boilerplate_shingles),
+        shingle_size,
+        lede_size,
+    )
+    fp = Fingerprint(
+        body_hash=int(body_hash),
+        shingles=kernels.distinct(np.sort(sequence)),
+        sequence=sequence,
+        lede=lede,
+        boilerplate_tokens=int(boilerplate_tokens),
+        boilerplate_shingles=int(dropped),
+    )
+    return stream, Blocks(block_hashes, block_starts, block_ends), fp

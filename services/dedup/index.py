@@ -13,11 +13,13 @@ that misses with probability about ``(1 - c) ** anchors``. RAM per document: ``8
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from services.dedup.fingerprint import anchor_keys
+from services.dedup import kernels
+from services.dedup.fingerprint import ANCHOR_SHIFT
 from services.dedup.multimap import MultiMap
 
 SEQ_MASK = 0xFFFFFFFF
@@ -55,7 +57,8 @@ class SlotTable:
             grown = np.full(max(2 * self._times.size, row + 1), DEAD, dtype=np.int64)
             grown[: self._size] = self._times[: self._size]
             self._times = grown
-        self._times[self._size : row] = DEAD
+        if row > self._size:
+            self._times[self._size : row] = DEAD
         self._times[row] = time
         self._size = row + 1
 
@@ -79,6 +82,10 @@ class SlotTable:
         out = np.full(seq32.size, DEAD, dtype=np.int64)
         out[known] = self._times[row[known]]
         return out
+
+    def parts(self) -> tuple[NDArray[np.int64], int, int]:
+        """The arrays (and numbers) ``kernels.live_seqs`` reads, after the sequence numbers."""
+        return self._times, self._base, self._size
 
     def full_seq(self, seq32: NDArray[np.uint32]) -> NDArray[np.int64]:
         row = (seq32.astype(np.int64) - (self._base & SEQ_MASK)) & SEQ_MASK
@@ -159,19 +166,22 @@ class CandidateIndex:
         self,
         seq: int,
         time: int,
-        anchors: NDArray[np.uint32],
+        anchors: NDArray[np.unsignedinteger[Any]],
         body_hash: int | None,
         url: int | None,
+        *,
+        shift: int = 0,
     ) -> None:
+        """Index document ``seq``: its anchor keys (``anchors >> shift``: the 32-bit keys, or
+        the shingles with ``ANCHOR_SHIFT``), body hash and URL key."""
         self._slots.append(seq, time)
         self._count += 1
-        seq32 = np.uint32(seq & SEQ_MASK)
+        seq32 = seq & SEQ_MASK
         if anchors.size:
-            keys = np.unique(anchors)
-            self._anchors.add(keys, np.full(keys.size, seq32, dtype=np.uint32), self._alive)
+            self._anchors.add_distinct(anchors, seq32, self._alive, shift)
         for table, key in ((self._bodies, body_hash), (self._urls, url)):
             if key is not None:
-                table.add(np.array([key], dtype=np.uint64), np.array([seq32]), self._alive)
+                table.add_distinct(np.array([key], dtype=np.uint64), seq32, self._alive)
 
     def add_many(self, batch: IndexBatch) -> None:
         """Bulk :meth:`add` of a run of documents (rebuilds and benchmarks)."""
@@ -188,13 +198,32 @@ class CandidateIndex:
 
     def candidates(self, shingles: NDArray[np.uint64], limit: int) -> list[Candidate]:
         """Live documents sharing an anchor with the sorted ``shingles``: most hits, then oldest."""
-        _, seq32 = self._anchors.lookup(anchor_keys(shingles))
-        seq32 = seq32[self._alive(seq32)]
-        if seq32.size == 0:
-            return []
-        seqs, hits = np.unique(self._slots.full_seq(seq32), return_counts=True)
-        order = np.lexsort((seqs, -hits))[:limit]
-        return [Candidate(int(seqs[i]), int(hits[i])) for i in order]
+        seqs, hits = self._find(self._anchors, shingles, ANCHOR_SHIFT, limit)
+        return [
+            Candidate(seq, count) for seq, count in zip(seqs.tolist(), hits.tolist(), strict=True)
+        ]
+
+    def probe(
+        self, shingles: NDArray[np.uint64], limit: int, url: int | None, body_hash: int
+    ) -> tuple[list[Candidate], list[int], list[int]]:
+        """:meth:`candidates`, :meth:`by_url` (none without a URL) and :meth:`by_body` at once."""
+        keys = np.array([0 if url is None else url, body_hash], dtype=np.uint64)
+        seqs, hits, by_url, by_body = kernels.probe_index(
+            shingles,
+            ANCHOR_SHIFT,
+            limit,
+            self._anchors.parts(),
+            keys[:0] if url is None else keys[:1],
+            self._urls.parts(),
+            keys[1:],
+            self._bodies.parts(),
+            *self._slots.parts(),
+            self._cutoff,
+        )
+        found = [
+            Candidate(seq, count) for seq, count in zip(seqs.tolist(), hits.tolist(), strict=True)
+        ]
+        return found, by_url.tolist(), by_body.tolist()
 
     def by_body(self, body_hash: int) -> list[int]:
         """Live documents with this body hash, oldest first."""
@@ -205,9 +234,17 @@ class CandidateIndex:
         return self._exact(self._urls, url)
 
     def _exact(self, table: MultiMap, key: int) -> list[int]:
-        _, seq32 = table.lookup(np.array([key], dtype=np.uint64))
-        seq32 = seq32[self._alive(seq32)]
-        return sorted(int(s) for s in self._slots.full_seq(seq32))
+        seqs: list[int] = self._find(table, np.array([key], dtype=np.uint64), 0, 0)[0].tolist()
+        return seqs
+
+    def _find(
+        self, table: MultiMap, query: NDArray[np.uint64], shift: int, limit: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """``kernels.find``: the live documents under the keys ``query >> shift``."""
+        found: tuple[NDArray[np.int64], NDArray[np.int64]] = kernels.find(
+            query, shift, *table.parts(), *self._slots.parts(), self._cutoff, limit
+        )
+        return found
 
     def advance(self, cutoff: int) -> None:
         """Move the window start (never backwards); lookups ignore older documents at once."""

@@ -1,9 +1,10 @@
 """Sorted multimap key → 32-bit sequence number, in numpy arrays (no per-entry objects).
 
-It is a small log-structured merge: a bounded write buffer (a dict, so adding one document's
-keys and probing a handful of keys cost no array rebuilds) over two sorted runs (a middle run and
-the main run). Big runs carry a bucket directory on the key's high bits, so a lookup costs two
-array reads whatever the index size (flat lookup time, not a deepening binary search).
+It is a small log-structured merge: a bounded, sorted write buffer (adding one document's keys
+is a compiled in-place merge, no array rebuild) over two sorted runs (a middle run and the main
+run). Big runs carry a bucket directory on the key's high bits, so a lookup reads one directory
+entry and a bucket of a few keys whatever the index size (flat lookup time, not a deepening
+binary search). Lookups are one compiled call over all three (``kernels.lookup``).
 """
 
 from __future__ import annotations
@@ -15,84 +16,67 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from services.dedup import kernels
+
 KeyArray = NDArray[np.unsignedinteger[Any]]
 Alive = Callable[[NDArray[np.uint32]], NDArray[np.bool_]]
 _DIRECTORY_MIN = 2048
 _EMPTY_SEQ = np.zeros(0, dtype=np.uint32)
-_EMPTY_POS = np.zeros(0, dtype=np.int64)
-_COLUMNS = np.arange(1 << 16, dtype=np.int64)
-_COLUMNS.setflags(write=False)
-_BUFFER_ENTRY_BYTES = 100  # estimate of one buffered entry (dict slot, int objects, list)
+_NO_DIRECTORY = np.zeros(0, dtype=np.int32)
+# (keys, values, directory, shift) of the main and the middle run, then the write buffer's
+# (keys, values, size): what ``kernels.lookup`` reads
+RunParts = tuple[
+    KeyArray,
+    NDArray[np.uint32],
+    NDArray[np.int32],
+    int,
+    KeyArray,
+    NDArray[np.uint32],
+    NDArray[np.int32],
+    int,
+    KeyArray,
+    NDArray[np.uint32],
+    int,
+]
 
 
 @dataclass(frozen=True, slots=True)
 class _Run:
-    """A sorted run. With a directory, ``keys`` carries ``width`` zero keys of padding past its
-    ``size`` entries, so every bucket can be read as a fixed-width row (a zero key read past the
-    end is never a match: only bucket 0 holds zero keys, and its rows end before the padding)."""
+    """A sorted run; big runs carry a directory: ``directory[b]`` is the first entry whose key
+    has ``b`` as its high bits (``key >> shift``), ``directory[-1]`` the run's size."""
 
     keys: KeyArray
     vals: NDArray[np.uint32]
-    directory: NDArray[np.int32] | None
+    directory: NDArray[np.int32]
     shift: int
-    width: int
 
     @property
     def size(self) -> int:
         return int(self.vals.size)
 
-    @property
-    def sorted_keys(self) -> KeyArray:
-        return self.keys[: self.vals.size]
-
     @classmethod
     def build(cls, keys: KeyArray, vals: NDArray[np.uint32]) -> _Run:
         if keys.size < _DIRECTORY_MIN:
-            return cls(keys, vals, None, 0, 0)
+            return cls(keys, vals, _NO_DIRECTORY, 0)
         bits = int(min(max(np.ceil(np.log2(keys.size / 4)), 4), 26))
         shift = keys.dtype.itemsize * 8 - bits
         edges = np.left_shift(np.arange(1 << bits, dtype=np.uint64), np.uint64(shift))
         starts = np.searchsorted(keys, edges.astype(keys.dtype)).astype(np.int32)
         directory = np.concatenate((starts, np.array([keys.size], dtype=np.int32)))
-        width = max(int(np.diff(directory).max()), 1)
-        padded: KeyArray = np.concatenate((keys, np.zeros(width, dtype=keys.dtype)))
-        return cls(padded, vals, directory, shift, width)
-
-    def lookup(self, query: KeyArray) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
-        if self.vals.size == 0 or query.size == 0:
-            return _EMPTY_POS, _EMPTY_SEQ
-        if self.directory is None:
-            return self._search(query)
-        bucket = np.right_shift(query, query.dtype.type(self.shift)).astype(np.intp)
-        pos = self.directory[bucket][:, None] + _COLUMNS[: self.width]
-        rows, cols = np.nonzero(self.keys[pos] == query[:, None])
-        if rows.size == 0:
-            return _EMPTY_POS, _EMPTY_SEQ
-        return rows, self.vals[pos[rows, cols]]
-
-    def _search(self, query: KeyArray) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
-        lo = np.searchsorted(self.keys, query, side="left")
-        counts = np.searchsorted(self.keys, query, side="right") - lo
-        total = int(counts.sum())
-        if total == 0:
-            return _EMPTY_POS, _EMPTY_SEQ
-        which = np.repeat(np.arange(query.size), counts)
-        pos = np.arange(total) + np.repeat(lo - (np.cumsum(counts) - counts), counts)
-        return which, self.vals[pos]
+        return cls(keys, vals, directory, shift)
 
     @property
     def nbytes(self) -> int:
-        extra = 0 if self.directory is None else self.directory.nbytes
-        return int(self.keys.nbytes + self.vals.nbytes + extra)
+        return int(self.keys.nbytes + self.vals.nbytes + self.directory.nbytes)
 
 
 def _merge(a: _Run, b: _Run, keep: Alive | None) -> _Run:
-    keys, vals = a.sorted_keys, a.vals
+    keys, vals = a.keys, a.vals
     if keep is not None and keys.size:
         alive = keep(vals)
         keys, vals = keys[alive], vals[alive]
-    at = np.searchsorted(keys, b.sorted_keys, side="right")
-    merged_keys: KeyArray = np.insert(keys, at, b.sorted_keys)
+    at = np.searchsorted(keys, b.keys, side="right")
+    merged_keys: KeyArray = np.insert(keys, at, b.keys)
     merged_vals: NDArray[np.uint32] = np.insert(vals, at, b.vals)
     return _Run.build(merged_keys, merged_vals)
 
@@ -103,7 +87,10 @@ class MultiMap:
     def __init__(self, dtype: type[np.uint32] | type[np.uint64], buffer: int = 4096) -> None:
         self._dtype = dtype
         self._buffer = buffer
-        self._pending: dict[int, list[int]] = {}
+        # the write buffer: sorted ``_pending_keys[:_pending_count]`` (insertion order among
+        # equal keys), grown by doubling
+        self._pending_keys: KeyArray = np.zeros(0, dtype=dtype)
+        self._pending_vals: NDArray[np.uint32] = _EMPTY_SEQ
         self._pending_count = 0
         self._runs: list[_Run] = [self._empty(), self._empty()]
 
@@ -117,23 +104,55 @@ class MultiMap:
     @property
     def nbytes(self) -> int:
         runs = sum(run.nbytes for run in self._runs)
-        return runs + _BUFFER_ENTRY_BYTES * self._pending_count
+        return int(runs + self._pending_keys.nbytes + self._pending_vals.nbytes)
 
     def add(self, keys: KeyArray, vals: NDArray[np.uint32], keep: Alive | None = None) -> None:
+        """Add ``vals[i]`` under ``keys[i]``."""
         if keys.size > self._buffer:
             self._merge_in(self._sorted_run(keys, vals), keep)
             return
-        pending = self._pending
-        typed = keys.astype(self._dtype, copy=False).tolist()
-        for key, val in zip(typed, vals.tolist(), strict=True):
-            found = pending.get(key)
-            if found is None:
-                pending[key] = [val]
-            else:
-                found.append(val)
-        self._pending_count += int(keys.size)
+        self._reserve(int(keys.size))
+        self._pending_count = kernels.buffer_insert(
+            self._pending_keys,
+            self._pending_vals,
+            self._pending_count,
+            keys.astype(self._dtype, copy=False),
+            vals.astype(np.uint32, copy=False),
+        )
         if self._pending_count > self._buffer:
             self._flush(keep)
+
+    def add_distinct(
+        self, keys: KeyArray, val: int, keep: Alive | None = None, shift: int = 0
+    ) -> None:
+        """Add ``val`` under each distinct key of ``keys >> shift``."""
+        if keys.size > self._buffer:
+            unique = np.unique((keys >> keys.dtype.type(shift)).astype(self._dtype))
+            self._merge_in(self._sorted_run(unique, np.full(unique.size, val, np.uint32)), keep)
+            return
+        self._reserve(int(keys.size))
+        self._pending_count = kernels.buffer_insert_value(
+            self._pending_keys,
+            self._pending_vals,
+            self._pending_count,
+            np.asarray(keys, dtype=np.uint64),
+            shift,
+            val,
+        )
+        if self._pending_count > self._buffer:
+            self._flush(keep)
+
+    def _reserve(self, count: int) -> None:
+        """Make room for ``count`` more entries in the write buffer."""
+        need = self._pending_count + count
+        if need <= self._pending_keys.size:
+            return
+        size = max(64, 2 * self._pending_keys.size, need)
+        grown_keys: KeyArray = np.zeros(size, dtype=self._dtype)
+        grown_vals = np.zeros(size, dtype=np.uint32)
+        grown_keys[: self._pending_count] = self._pending_keys[: self._pending_count]
+        grown_vals[: self._pending_count] = self._pending_vals[: self._pending_count]
+        self._pending_keys, self._pending_vals = grown_keys, grown_vals
 
     def _sorted_run(self, keys: KeyArray, vals: NDArray[np.uint32]) -> _Run:
         order = np.argsort(keys, kind="stable")
@@ -141,15 +160,12 @@ class MultiMap:
         return _Run.build(typed[order], vals.astype(np.uint32)[order])
 
     def _flush(self, keep: Alive | None) -> None:
-        if not self._pending:
+        if not self._pending_count:
             return
-        items = self._pending.items()
-        sizes = [len(vals) for vals in self._pending.values()]
-        keys = np.repeat(np.array([key for key, _ in items], dtype=self._dtype), sizes)
-        vals = np.array([val for _, found in items for val in found], dtype=np.uint32)
-        self._pending = {}
+        count = self._pending_count
+        fresh = _Run.build(self._pending_keys[:count].copy(), self._pending_vals[:count].copy())
         self._pending_count = 0
-        self._merge_in(self._sorted_run(keys, vals), keep)
+        self._merge_in(fresh, keep)
 
     def _merge_in(self, fresh: _Run, keep: Alive | None) -> None:
         main, middle = self._runs
@@ -159,35 +175,34 @@ class MultiMap:
             middle = self._empty()
         self._runs = [main, middle]
 
-    def lookup(self, query: KeyArray) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
-        """(query position, value) for every stored entry whose key equals a query key."""
-        query = np.asarray(query, dtype=self._dtype)
-        found = [run.lookup(query) for run in self._runs if run.size]
-        if self._pending:
-            found.append(self._lookup_pending(query))
-        found = [item for item in found if item[0].size]
-        if not found:
-            return _EMPTY_POS, _EMPTY_SEQ
-        if len(found) == 1:
-            return found[0]
-        return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+    def lookup(
+        self, query: KeyArray, shift: int = 0
+    ) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
+        """(query position, value) for every stored entry whose key equals a query key (the
+        key being ``query >> shift``)."""
+        return kernels.lookup(np.asarray(query, dtype=np.uint64), shift, *self.parts())
 
-    def _lookup_pending(self, query: KeyArray) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
-        get = self._pending.get
-        which: list[int] = []
-        vals: list[int] = []
-        for position, key in enumerate(query.tolist()):
-            found = get(key)
-            if found is not None:
-                which.extend([position] * len(found))
-                vals.extend(found)
-        if not which:
-            return _EMPTY_POS, _EMPTY_SEQ
-        return np.array(which, dtype=np.int64), np.array(vals, dtype=np.uint32)
+    def parts(self) -> RunParts:
+        """The arrays (and sizes) ``kernels.lookup`` reads, after the query."""
+        main, middle = self._runs
+        return (
+            main.keys,
+            main.vals,
+            main.directory,
+            main.shift,
+            middle.keys,
+            middle.vals,
+            middle.directory,
+            middle.shift,
+            self._pending_keys,
+            self._pending_vals,
+            self._pending_count,
+        )
 
     def purge(self, keep: Alive) -> None:
         """Drop every entry whose value ``keep`` rejects (compacts everything into one run)."""
         self._flush(None)
+        self._pending_keys, self._pending_vals = self._pending_keys[:0].copy(), _EMPTY_SEQ
         merged = _merge(self._runs[0], self._runs[1], None)
         alive = keep(merged.vals) if merged.size else np.zeros(0, dtype=np.bool_)
-        self._runs = [_Run.build(merged.sorted_keys[alive], merged.vals[alive]), self._empty()]
+        self._runs = [_Run.build(merged.keys[alive], merged.vals[alive]), self._empty()]

@@ -9,6 +9,7 @@ have the same token sequence, hence the same body hash.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -21,6 +22,21 @@ _UNICODE_PUNCT = re.compile(
     "[\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f\u2190-\u2bff\u3000-\u303f"
     "\ufe10-\ufe6f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
 )
+# Starters (canonical combining class 0) that canonical composition may merge into the
+# character before them (NFKC_Quick_Check = Maybe) in planes 0 and 1, besides the Hangul medial
+# vowels and final consonants (composed algorithmically); the unit tests check this list
+COMPOSING_STARTERS = frozenset(
+    [
+        *(0x09BE, 0x09D7, 0x0B3E, 0x0B56, 0x0B57, 0x0BBE, 0x0BD7, 0x0CC2, 0x0CD5, 0x0CD6),
+        *(0x0D3E, 0x0D57, 0x0DCF, 0x0DDF, 0x0FB5, 0x0FB7, 0x102E, 0x1B35, 0x11127, 0x1133E),
+        *(0x11357, 0x114B0, 0x114BA, 0x114BD, 0x115AF, 0x11930),
+        *range(0x1161, 0x1176),
+        *range(0x11A8, 0x11C3),
+    ]
+)
+# How the compiled tokeniser reads a non-ASCII character (see ``char_tables``)
+UNSAFE, WORD, SEPARATOR, FOLDED = 0, 1, 2, 3
+TABLE_SIZE = 0x20000  # code points of planes 0 and 1; the last entry stands for all others
 
 
 def _word_byte_table() -> bytes:
@@ -41,6 +57,75 @@ def prepare(text: str) -> bytes:
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return _UNICODE_PUNCT.sub(" ", text.casefold()).encode("utf-8")
+
+
+def prepare_raw(text: str) -> bytes:
+    """:func:`prepare` minus the punctuation replacement, for the compiled tokeniser (which
+    treats those characters as separators itself).
+
+    NFKC is applied line by line, and only to the lines that need it: a newline neither
+    composes nor reorders with its neighbours, so this equals normalising the whole text.
+    """
+    if text.isascii():
+        return text.lower().encode("ascii")
+    if not unicodedata.is_normalized("NFKC", text):
+        text = "\n".join(
+            line if unicodedata.is_normalized("NFKC", line) else unicodedata.normalize("NFKC", line)
+            for line in text.split("\n")
+        )
+    return text.casefold().encode("utf-8")
+
+
+def _read_as(char: str) -> tuple[int, bytes]:
+    """How the compiled tokeniser may read ``char`` (non-ASCII, not a surrogate) in the UTF-8
+    of a text that has not been through :func:`prepare`: its class and, for ``FOLDED``, the
+    bytes to write in its place."""
+    if unicodedata.combining(char) or ord(char) in COMPOSING_STARTERS:
+        return UNSAFE, b""
+    normal = unicodedata.normalize("NFKC", char)
+    image = _UNICODE_PUNCT.sub(" ", normal.casefold())
+    if normal == char and image == char:
+        return WORD, b""
+    if all(c.isascii() and not c.isalnum() and c != "\n" for c in image):
+        return SEPARATOR, b""
+    folded = image.encode("utf-8")
+    if (
+        normal == char
+        and len(folded) == len(char.encode("utf-8"))
+        and all(c.isalnum() if c.isascii() else _read_as(c)[0] == WORD for c in image)
+    ):
+        return FOLDED, folded
+    return UNSAFE, b""
+
+
+@functools.cache
+def char_tables(*, raw: bool) -> tuple[NDArray[np.uint8], NDArray[np.uint32]]:
+    """Per code point of planes 0 and 1 (the last entry standing for all others), how the
+    compiled tokeniser reads it, and the bytes (little-endian) it writes for ``FOLDED`` ones.
+
+    With ``raw=False`` the text went through :func:`prepare_raw`: punctuation is a
+    ``SEPARATOR``, everything else a ``WORD`` character. With ``raw=True`` it is the UTF-8 of
+    the original text with only ASCII lower-cased, read one character at a time: a ``WORD``
+    character is left unchanged by :func:`prepare`, a ``SEPARATOR`` becomes separators only, a
+    ``FOLDED`` one becomes characters of the same UTF-8 length (its case folding: capitals,
+    ``ß``); none of them composes or reorders with its neighbours (combining class 0, not a
+    composing starter). A line holding any other character (``UNSAFE``: combining marks,
+    compatibility forms...) must go through :func:`prepare_raw` first.
+    """
+    classes = np.full(TABLE_SIZE + 1, UNSAFE if raw else WORD, dtype=np.uint8)
+    folds = np.zeros(TABLE_SIZE + 1, dtype=np.uint32)
+    for code in range(0x80, TABLE_SIZE):
+        char = chr(code)
+        if raw:
+            if not 0xD800 <= code <= 0xDFFF:
+                kind, folded = _read_as(char)
+                classes[code] = kind
+                folds[code] = int.from_bytes(folded, "little")
+        elif _UNICODE_PUNCT.match(char):
+            classes[code] = SEPARATOR
+    classes.setflags(write=False)
+    folds.setflags(write=False)
+    return classes, folds
 
 
 def tokens(text: str) -> list[str]:
@@ -67,11 +152,30 @@ def hash64(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+# scheme://host/path?query#fragment of printable ASCII, no IPv6 brackets: the common case, for
+# which urlsplit + urlunsplit reduce to the plain string operations of ``canonical_url``
+_PLAIN_URL = re.compile(
+    r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#\[\]]+)((?:/[^?#]*)?)(?:\?([^#]*))?(?:#.*)?"
+)
+_PRINTABLE = re.compile(r"[!-~]+")
+
+
 def canonical_url(url: str) -> str:
     """Normalise an already-canonical URL: trim, lower-case scheme and host, drop the fragment."""
     stripped = url.strip()
     if not stripped:
         raise ValueError("canonical URL is blank")
+    if _PRINTABLE.fullmatch(stripped) and (plain := _PLAIN_URL.fullmatch(stripped)):
+        scheme, host, path, query = plain.groups()
+        if len(path) > 1 and path.endswith("/"):
+            path = path.rstrip("/") or "/"
+        tail = f"?{query}" if query else ""
+        return f"{scheme.lower()}://{host.lower()}{path}{tail}"
+    return _canonical_url(stripped)
+
+
+def _canonical_url(stripped: str) -> str:
+    """:func:`canonical_url` by ``urllib.parse`` (any URL)."""
     parts = urlsplit(stripped)
     path = parts.path
     if len(path) > 1 and path.endswith("/"):

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from services.dedup.fingerprint import Fingerprint, member
+from services.dedup import kernels
+from services.dedup.fingerprint import Fingerprint, member, screen
 from services.dedup.records import DocRecord
 from services.dedup.settings import DedupSettings
 
@@ -54,21 +55,42 @@ def _opening(fp: Fingerprint, lede: NDArray[np.uint64], max_position: float) -> 
     return max(inside, shared), position
 
 
+def overlap_counts(
+    fp: Fingerprint, record: DocRecord, boilerplate: NDArray[np.uint64], max_position: float
+) -> tuple[int, int, float, float]:
+    """(sample size, sample shingles found in ``fp``, lede overlap, lede position) with the
+    boilerplate dropped: the readable definition of ``kernels.compare_counts``."""
+    sample = _drop(record.sample, boilerplate)
+    if sample.size == 0 or fp.size == 0:
+        return int(sample.size), 0, 0.0, 1.0
+    found = int(member(fp.shingles, sample).sum())
+    overlap, position = _opening(fp, _drop(record.lede, boilerplate), max_position)
+    return int(sample.size), found, overlap, position
+
+
 def compare(
     fp: Fingerprint, record: DocRecord, boilerplate: NDArray[np.uint64], max_position: float
 ) -> PairScore:
     """Estimate Jaccard, both containments and the opening agreement of ``fp`` and ``record``."""
-    sample = _drop(record.sample, boilerplate)
-    if sample.size == 0 or fp.size == 0:
-        return PairScore(record.seq, 0.0, 0.0, 0.0, 0.0, 1.0, 0, int(sample.size))
-    contained = int(member(fp.shingles, sample).sum()) / sample.size
+    size, found, overlap, position = kernels.compare_counts(
+        fp.shingles,
+        fp.sequence,
+        fp.lede,
+        record.sample,
+        record.lede,
+        boilerplate,
+        screen(boilerplate),
+        max_position,
+    )
+    if size == 0 or fp.size == 0:
+        return PairScore(record.seq, 0.0, 0.0, 0.0, 0.0, 1.0, 0, size)
+    contained = found / size
     if record.shingle_count <= record.sample.size:
-        other = float(sample.size)
+        other = float(size)
     else:
-        other = record.shingle_count * sample.size / record.sample.size
+        other = record.shingle_count * size / record.sample.size
     matched = contained * other
     union = fp.size + other - matched
-    overlap, position = _opening(fp, _drop(record.lede, boilerplate), max_position)
     return PairScore(
         seq=record.seq,
         jaccard=matched / union if union > 0 else 0.0,
@@ -77,7 +99,7 @@ def compare(
         lede_overlap=overlap,
         lede_position=position,
         matched=round(matched),
-        sample_size=int(sample.size),
+        sample_size=size,
     )
 
 

@@ -45,7 +45,7 @@ def verdict_model(verdict: Verdict) -> DedupVerdict:
 
 def with_verdict(article: ParsedArticle, verdict: Verdict) -> DeduplicatedArticle:
     """The validated parsed article's fields plus its (validated) verdict."""
-    return DeduplicatedArticle.model_construct(**dict(article), dedup=verdict_model(verdict))
+    return DeduplicatedArticle.model_construct(**article.__dict__, dedup=verdict_model(verdict))
 
 
 def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> BatchHandler:

@@ -419,10 +419,16 @@ async def run(config: Config, workdir: Path) -> dict[str, Any]:
                     await followers.enter_async_context(Processed(settings, topic))
                     for topic in (topics.raw, topics.parsed, topics.deduplicated)
                 ]
+                before = busy_cpu(services, broker_pid)
+                started = time.perf_counter()
                 lat = await latency(
                     base, texts, config.latency_rate, config.latency_s, processed, deadline,
                     upstream,
                 )  # fmt: skip
+                lat["cores_busy"] = {
+                    name: (used - before[name]) / (time.perf_counter() - started)
+                    for name, used in busy_cpu(services, broker_pid).items()
+                }
         rss = {s.name: s.peak_rss_mb() for s in services}
         bare = await bare_baseline(settings, plain, deadline)
     finally:
@@ -431,6 +437,15 @@ async def run(config: Config, workdir: Path) -> dict[str, Any]:
         if own_broker:
             localkafka.stop(settings)
     return {"phases": [main, mix, bare], "latency": lat, "rss_mb": rss, "workdir": str(workdir)}
+
+
+def busy_cpu(services: Sequence[Service], broker_pid: int | None) -> dict[str, float]:
+    """CPU seconds used so far by each service, the broker and this bench process."""
+    used = {s.name: s.cpu() for s in services}
+    if broker_pid:
+        used["broker"] = process_cpu_s(broker_pid)
+    used["bench"] = process_cpu_s(os.getpid())
+    return used
 
 
 def service_env(settings: Settings, workdir: Path) -> dict[str, str]:
@@ -477,6 +492,13 @@ def report(config: Config, result: dict[str, Any]) -> dict[str, Any]:
         f"({lat['articles']} articles): p50 {lat['p50_ms']:.0f} ms, p95 {lat['p95_ms']:.0f} ms, "
         f"p99 {lat['p99_ms']:.0f} ms, max {lat['max_ms']:.0f} ms"
     )
+    if lat.get("cores_busy"):
+        busy = lat["cores_busy"]
+        print(
+            "CPU cores busy meanwhile: "
+            + ", ".join(f"{name} {cores:.2f}" for name, cores in busy.items())
+            + f" (all {sum(busy.values()):.2f} of {os.cpu_count()})"
+        )
     if lat.get("hops"):
         print("time each hop adds (visible on one topic -> visible on the next):")
         print(

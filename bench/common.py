@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import platform
+import re
 import shlex
 import socket
 import statistics
@@ -137,3 +139,15 @@ class Deadline:
 
     def passed(self) -> bool:
         return self.left() <= 0
+
+
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """Status and body of one HTTP/1.1 response with a Content-Length (a lean client's read:
+    the load generators must cost the machine little, it is the system under test's)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = _CONTENT_LENGTH.search(head)
+    body = await reader.readexactly(int(length[1])) if length else b""
+    return int(head[9:12]), body

@@ -31,7 +31,6 @@ import functools
 import io
 import os
 import pstats
-import re
 import signal
 import subprocess
 import sys
@@ -54,6 +53,7 @@ from bench.common import (
     free_port,
     process_cpu_s,
     ratio,
+    read_response,
     self_cpu_s,
     table,
     write_result,
@@ -186,9 +186,6 @@ class Window:
         return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
-
-
 async def http_worker(
     port: int,
     make: Callable[[int], tuple[bytes, int]],
@@ -206,10 +203,7 @@ async def http_worker(
             request, items = make(n)
             begun = time.monotonic()
             writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            status = int(head[9:12])
-            length = _CONTENT_LENGTH.search(head)
-            body = await reader.readexactly(int(length[1])) if length else b""
+            status, body = await read_response(reader)
             accepted = accepted_of(status, body, items)
             error = None if accepted == items else f"HTTP {status}"
             window.record(begun, time.monotonic(), accepted, error)

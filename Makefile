@@ -10,15 +10,6 @@ TEST_ENV := NEWSFLOW_KAFKA_PORT=$${NEWSFLOW_TEST_KAFKA_PORT:-19092} \
 	NEWSFLOW_KAFKA_CONTROLLER_PORT=$${NEWSFLOW_TEST_KAFKA_CONTROLLER_PORT:-19093} \
 	NEWSFLOW_DATA_DIR=data/test NEWSFLOW_LOG_FORMAT=json
 
-# Compile the numba kernels of the parser and dedup once, into numba's on-disk cache, so the
-# first service start (or test) does not spend half a minute on it.
-define WARM_UP
-from services.dedup.deduplicator import warm_up as dedup
-from services.parser.parse import warm_up as parser
-dedup(); parser()
-endef
-export WARM_UP
-
 .PHONY: install run test lint typecheck schemas clean
 
 install: $(STAMP)
@@ -27,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --editable '.[test]'
-	$(BIN)/python -c "$$WARM_UP"
+	$(NEWSFLOW) compile  # numba kernels into their disk cache: no service start pays for it
 	touch $@
 
 run: install

@@ -41,13 +41,14 @@ import orjson
 
 from bench.common import (
     DATA_DIR,
-    ROOT,
     Deadline,
     command_line,
     free_port,
     process_cpu_s,
     ratio,
     read_response,
+    self_cpu_s,
+    spawn,
     table,
     write_result,
 )
@@ -168,10 +169,7 @@ def start_service(name: str, env: dict[str, str], workdir: Path, profile: bool) 
     if profile:
         command += ["-m", "cProfile", "-o", str(workdir / f"{name}.prof")]
     command += ["-m", f"services.{name}"]
-    log = (workdir / f"{name}.log").open("wb")
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-    )
+    process = spawn(command, env, workdir / f"{name}.log")
     return Service(name, process, f"http://127.0.0.1:{port}/readyz")
 
 
@@ -389,8 +387,7 @@ async def bare_baseline(
     try:
         start = time.perf_counter()
         for i in range(0, len(records), BATCH):
-            queued = await kafka.queue_batches(producer, topic, records[i : i + BATCH])
-            await asyncio.gather(*{id(q.batch): q.batch for q in queued}.values())
+            await kafka.send_all(producer, records[i : i + BATCH])
         seen = 0
         while seen < len(records) and not deadline.passed():
             batch = await consumer.getmany(timeout_ms=200, max_records=10_000)
@@ -466,7 +463,7 @@ def busy_cpu(services: Sequence[Service], broker_pid: int | None) -> dict[str, f
     used = {s.name: s.cpu() for s in services}
     if broker_pid:
         used["broker"] = process_cpu_s(broker_pid)
-    used["bench"] = process_cpu_s(os.getpid())
+    used["bench"] = self_cpu_s()
     return used
 
 

@@ -55,6 +55,7 @@ from bench.common import (
     ratio,
     read_response,
     self_cpu_s,
+    spawn,
     table,
     write_result,
 )
@@ -368,17 +369,7 @@ def start_server(
         "NEWSFLOW_DATA_DIR": str(workdir),
     }
     log_path = workdir / f"server-{label.replace(' ', '_')}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    return Server(label, process, port, log_path)
+    return Server(label, spawn(command, env, log_path), port, log_path)
 
 
 async def wait_ready(server: Server, timeout_s: float = READY_TIMEOUT_S) -> None:

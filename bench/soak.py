@@ -32,7 +32,6 @@ import random
 import re
 import signal
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,6 +50,7 @@ from bench.common import (
     command_line,
     free_port,
     ratio,
+    spawn,
     table,
     write_result,
 )
@@ -135,16 +135,7 @@ def start_stage(name: str, settings: Settings, workdir: Path, generation: int) -
         "NEWSFLOW_LOG_FORMAT": "json",
     }
     log_path = workdir / f"{name}-{generation}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", f"services.{name}"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    process = spawn([sys.executable, "-m", f"services.{name}"], env, log_path)
     return Server(name, process, port, log_path)
 
 

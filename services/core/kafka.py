@@ -146,11 +146,17 @@ async def send_all(producer: Any, records: Sequence[OutgoingRecord]) -> None:
     by_topic: dict[str, list[OutgoingRecord]] = {}
     for record in records:
         by_topic.setdefault(record.topic, []).append(record)
-    batches: dict[int, asyncio.Future[Any]] = {}
-    for topic, group in by_topic.items():
-        for item in await queue_batches(producer, topic, group):
-            batches.setdefault(id(item.batch), item.batch)
-    await asyncio.gather(*batches.values())
+    queued = [
+        item
+        for topic, group in by_topic.items()
+        for item in await queue_batches(producer, topic, group)
+    ]
+    await asyncio.gather(*batches_of(queued))
+
+
+def batches_of(queued: Sequence[Queued]) -> list[asyncio.Future[Any]]:
+    """The distinct producer batches (acknowledgement futures) the queued records went into."""
+    return list({id(item.batch): item.batch for item in queued}.values())
 
 
 def _append(builder: Any, record: OutgoingRecord) -> Any:

@@ -16,27 +16,13 @@ uses, once per process.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from services.core.compiled import inline, jit
 from services.dedup.normalise import FOLDED, SEPARATOR, TABLE_SIZE, UNSAFE
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _jit(func: F) -> F:
-    """Compile ``func`` (nopython, cached on disk)."""
-    return cast(F, numba.njit(cache=True)(func))
-
-
-def _inline(func: F) -> F:
-    """Compile ``func`` to be inlined into the kernels that call it."""
-    return cast(F, numba.njit(cache=True, inline="always")(func))
-
 
 U64 = np.uint64
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -51,7 +37,7 @@ LONG_TOKEN = 64  # tokens longer than this are hashed with BLAKE2b (see hashing.
 MAX_BYTES = 2**31 - 8  # longest text scan_tokens reads (positions are 32-bit)
 
 
-@_inline
+@inline
 def _mix(x: np.uint64) -> np.uint64:
     """splitmix64 finaliser (``hashing.mix64`` on one value)."""
     x = x ^ (x >> np.uint64(30))
@@ -61,7 +47,7 @@ def _mix(x: np.uint64) -> np.uint64:
     return x ^ (x >> np.uint64(31))
 
 
-@_jit
+@jit
 def finish_token(acc: np.uint64, length: int) -> np.uint64:
     """The final mix of a token hash (``word_hashes``' last line) for one token."""
     return _mix(acc ^ (np.uint64(length) * _LENGTH_SALT))
@@ -72,7 +58,7 @@ _WORD[[*b"abcdefghijklmnopqrstuvwxyz0123456789", *range(0x80, 0x100)]] = 1
 _MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
 
 
-@_inline
+@inline
 def _load8(data: NDArray[np.uint8], words: NDArray[np.uint64], at: int) -> np.uint64:
     """The little-endian 64-bit word at ``data[at:at + 8]``; ``words`` is ``data`` seen as
     (native) 64-bit words, with at least 8 zero bytes after the end."""
@@ -89,7 +75,7 @@ def _load8(data: NDArray[np.uint8], words: NDArray[np.uint64], at: int) -> np.ui
     return word
 
 
-@_jit
+@jit
 def scan_text(
     text: NDArray[np.uint8], classes: NDArray[np.uint8], folds: NDArray[np.uint32]
 ) -> tuple[
@@ -116,7 +102,7 @@ def scan_text(
 _NO_LINES = np.zeros(0, dtype=np.int64)
 
 
-@_inline
+@inline
 def _unsafe_lines(data: NDArray[np.uint8], classes: NDArray[np.uint8]) -> NDArray[np.int64]:
     """The lines of ``data`` holding an ``UNSAFE`` character (the rare case of
     :func:`scan_tokens`)."""
@@ -151,7 +137,7 @@ def _unsafe_lines(data: NDArray[np.uint8], classes: NDArray[np.uint8]) -> NDArra
     return found[:count]
 
 
-@_jit
+@jit
 def scan_tokens(
     data: NDArray[np.uint8],
     words: NDArray[np.uint64],
@@ -257,7 +243,7 @@ def scan_tokens(
     return hashes, lines, starts, ends, long, _unsafe_lines(data, classes) if bad else _NO_LINES
 
 
-@_inline
+@inline
 def _lower_bound(hay: NDArray[np.uint64], size: int, value: np.uint64) -> int:
     """The first position in the sorted ``hay[:size]`` whose value is ``>= value`` (a binary
     search without data-dependent branches: they would mispredict half of the time)."""
@@ -272,7 +258,7 @@ def _lower_bound(hay: NDArray[np.uint64], size: int, value: np.uint64) -> int:
     return base + int(hay[base] < value)
 
 
-@_inline
+@inline
 def _gallop(hay: NDArray[np.uint64], start: int, value: np.uint64) -> int:
     """:func:`_lower_bound` of the sorted ``hay`` knowing it is ``>= start``: exponential steps
     from ``start``, then a binary search (cheap when successive values are near each other)."""
@@ -288,7 +274,7 @@ def _gallop(hay: NDArray[np.uint64], start: int, value: np.uint64) -> int:
     return start + 1 + _lower_bound(hay[start + 1 : end], end - start - 1, value)
 
 
-@_jit
+@jit
 def screen(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
     """A 65536-bit filter of ``values`` on their top 16 bits (see :func:`_maybe`)."""
     bits = np.zeros(1024, dtype=np.uint64)
@@ -298,7 +284,7 @@ def screen(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return bits
 
 
-@_inline
+@inline
 def _maybe(bits: NDArray[np.uint64], value: np.uint64) -> bool:
     """Whether ``value`` may be in the set :func:`screen` made ``bits`` of (no false negative;
     for hashes, false positives in proportion to the set's size / 65536)."""
@@ -306,13 +292,13 @@ def _maybe(bits: NDArray[np.uint64], value: np.uint64) -> bool:
     return bool((bits[top >> 6] >> np.uint64(top & 63)) & np.uint64(1))
 
 
-@_inline
+@inline
 def _has(hay: NDArray[np.uint64], value: np.uint64) -> bool:
     at = _lower_bound(hay, hay.size, value)
     return at < hay.size and hay[at] == value
 
 
-@_inline
+@inline
 def _insertion_sort(values: NDArray[np.uint64], lo: int, hi: int) -> None:
     for i in range(lo + 1, hi):
         value = values[i]
@@ -323,7 +309,7 @@ def _insertion_sort(values: NDArray[np.uint64], lo: int, hi: int) -> None:
         values[j + 1] = value
 
 
-@_jit
+@jit
 def sort_hashes(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
     """A sorted copy of ``values`` (``np.sort``), fast for hashes: one bucket pass on the top
     bits, then each (typically tiny) bucket sorted on its own."""
@@ -356,13 +342,13 @@ def sort_hashes(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return out
 
 
-@_jit
+@jit
 def sorted_unique(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
     """``fingerprint.sorted_unique``."""
     return distinct(sort_hashes(values))
 
 
-@_jit
+@jit
 def distinct(ordered: NDArray[np.uint64]) -> NDArray[np.uint64]:
     """The distinct values of the sorted ``ordered`` (compacted in place)."""
     kept = 0
@@ -373,7 +359,7 @@ def distinct(ordered: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return ordered[:kept]
 
 
-@_jit
+@jit
 def analyse(
     hashes: NDArray[np.uint64],
     lines: NDArray[np.int64],
@@ -490,7 +476,7 @@ def analyse(
     )
 
 
-@_jit
+@jit
 def anchors(
     shingles: NDArray[np.uint64], sequence: NDArray[np.uint64], count: int, head: int, size: int
 ) -> NDArray[np.uint64]:
@@ -503,7 +489,7 @@ def anchors(
     return sorted_unique(both)
 
 
-@_jit
+@jit
 def compare_counts(
     shingles: NDArray[np.uint64],
     sequence: NDArray[np.uint64],
@@ -580,7 +566,7 @@ def compare_counts(
     return sample_size, contained, max(inside, shared), position
 
 
-@_inline
+@inline
 def _ranges(
     query: NDArray[np.uint64],
     keys: NDArray[np.uint64],
@@ -632,7 +618,7 @@ def _ranges(
     return total
 
 
-@_inline
+@inline
 def _fill(
     bounds: NDArray[np.int64],
     values: NDArray[np.uint32],
@@ -648,7 +634,7 @@ def _fill(
     return total
 
 
-@_jit
+@jit
 def lookup(
     query: NDArray[np.uint64],
     query_shift: int,
@@ -685,7 +671,7 @@ def lookup(
     return which, out
 
 
-@_inline
+@inline
 def _merge_into(
     keys: NDArray[np.uint64],
     vals: NDArray[np.uint32],
@@ -713,7 +699,7 @@ def _merge_into(
     return out
 
 
-@_jit
+@jit
 def buffer_insert(
     keys: NDArray[np.uint64],
     vals: NDArray[np.uint32],
@@ -728,7 +714,7 @@ def buffer_insert(
     return _merge_into(keys, vals, size, new_keys[order], new_vals[order], order.size)
 
 
-@_jit
+@jit
 def buffer_insert_value(
     keys: NDArray[np.uint64],
     vals: NDArray[np.uint32],
@@ -752,7 +738,7 @@ def buffer_insert_value(
     return _merge_into(keys, vals, size, add_keys, add_vals, count)
 
 
-@_jit
+@jit
 def live_seqs(
     seq32: NDArray[np.uint32], times: NDArray[np.int64], base: int, size: int, cutoff: int
 ) -> NDArray[np.int64]:
@@ -769,7 +755,7 @@ def live_seqs(
     return np.sort(out[:count])
 
 
-@_jit
+@jit
 def find(
     query: NDArray[np.uint64],
     query_shift: int,
@@ -813,7 +799,7 @@ def find(
     return rank_hits(seqs, limit)
 
 
-@_jit
+@jit
 def probe_index(
     shingles: NDArray[np.uint64],
     anchor_shift: int,
@@ -847,7 +833,7 @@ def probe_index(
     return seqs, hits, by_url, by_body
 
 
-@_jit
+@jit
 def rank_hits(seqs: NDArray[np.int64], limit: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """The distinct sorted ``seqs`` with their counts: most hits first, then lowest seq."""
     distinct = np.empty(seqs.size, dtype=np.int64)

@@ -162,8 +162,7 @@ class Publisher:
             )
         except (KafkaError, TimeoutError) as error:
             raise BrokerUnavailableError(f"broker did not take the batch: {error!r}") from error
-        batches = list({id(item.batch): item.batch for item in queued}.values())
-        await asyncio.wait(batches, timeout=timeout)
+        await asyncio.wait(kafka.batches_of(queued), timeout=timeout)
         return [_queued_outcome(item, records[0].topic) for item in queued]
 
     async def _send_all(self, records: Sequence[OutgoingRecord]) -> list[Delivered | BaseException]:

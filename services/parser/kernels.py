@@ -7,26 +7,16 @@ that both give identical values. Kernels are compiled on first use and cached on
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _jit(func: F) -> F:
-    """Compile ``func`` (nopython, cached on disk)."""
-    return cast(F, numba.njit(cache=True)(func))
-
+from services.core.compiled import jit
 
 LANES = 8  # walks interleaved in language_features
 MIN_LANE = 32  # bytes a lane walks at least (no lanes on shorter data)
 
 
-@_jit
+@jit
 def automaton_depth(nextmove: NDArray[np.uint32], rowbase: NDArray[np.int64]) -> int:
     """The most bytes any state of py3langid's byte automaton stands for.
 
@@ -53,7 +43,7 @@ def automaton_depth(nextmove: NDArray[np.uint32], rowbase: NDArray[np.int64]) ->
     return int(depth.max())
 
 
-@_jit
+@jit
 def language_features(
     nextmove: NDArray[np.uint32],
     rowbase: NDArray[np.int64],
@@ -103,7 +93,7 @@ def language_features(
     return found[:total]
 
 
-@_jit
+@jit
 def count_in_order(values: NDArray[np.int32]) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
     """Each distinct value and how often it occurs, in order of first occurrence.
 
@@ -135,7 +125,7 @@ _ASCII_SPACE = np.zeros(128, dtype=np.bool_)  # what str.split splits at, below 
 _ASCII_SPACE[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = True
 
 
-@_jit
+@jit
 def count_words(data: NDArray[np.uint8]) -> int:
     """The number of words in UTF-8 ``data`` (from ``str.encode``): ``len(text.split())``.
 

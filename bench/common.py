@@ -99,6 +99,21 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def thread_cpu_s(pid: int, prefix: str) -> float:
+    """CPU seconds used so far by the threads of a process whose name starts with ``prefix``
+    (a JVM's JIT compiler threads are ``C1 CompilerThre…`` and ``C2 CompilerThre…``)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            if not (task / "comm").read_text().startswith(prefix):
+                continue
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
 def self_cpu_s() -> float:
     times = os.times()
     return times.user + times.system

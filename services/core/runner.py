@@ -4,7 +4,9 @@ The commit order is written once, here: a batch's outputs and its input offsets 
 transaction, so the offsets are committed only together with the outputs, and a crash at any
 point leaves either both or neither for ``read_committed`` readers. Each input partition has its
 own transactional producer (``<group>.<topic>.<partition>``), so the owner of a partition after a
-rebalance or restart fences any zombie that still thinks it owns it.
+rebalance or restart fences any zombie that still thinks it owns it. A partition's batch is cut
+into transactions of at most ``transaction_max_bytes`` of input, so a batch of large pages never
+makes one long transaction.
 
 Error policy, the one catch-all of the project:
 
@@ -148,12 +150,19 @@ class StageRunner:
         if tp in self._unsettled:
             await self._rewind(tp)  # fetched from past a failed batch: drop, fetch again
             return
+        for part in by_size(messages, self._settings.transaction_max_bytes):
+            if not await self._transact(tp, part):
+                return  # rewound to the last commit: the rest comes again
+
+    async def _transact(self, tp: TopicPartition, messages: Sequence[Any]) -> bool:
+        """One transaction: the outputs of ``messages`` and the offset past them; ``False`` if
+        it did not commit (the partition was rewound to its committed offset)."""
         started = time.perf_counter()
         try:
             fresh = tp not in self._producers
             producer = await self._producer_for(tp)
             if fresh and not await self._starts_at_committed(tp, messages[0].offset):
-                return  # fetched from a stale position: rewound, fetched again next round
+                return False  # fetched from a stale position: rewound, fetched again next round
             async with producer.transaction():
                 outputs = await self._handle([kafka.to_consumed(m) for m in messages])
                 await kafka.send_all(producer, outputs)
@@ -163,10 +172,11 @@ class StageRunner:
             if classify(error) == "permanent":
                 raise  # a bug in the runner itself, not a bad record: crash loudly
             await self._recover(tp, error)
-            return
+            return False
         self._backoff.reset()
         self._failing.discard(tp)
         metrics.TRANSACTION_SECONDS.labels(self._stage.name).observe(time.perf_counter() - started)
+        return True
 
     async def _starts_at_committed(self, tp: TopicPartition, first: int) -> bool:
         """Once this partition's producer is initialised, every other producer of it is fenced
@@ -273,6 +283,22 @@ class StageRunner:
         if delay > 0:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)
+
+
+def by_size(messages: Sequence[Any], max_bytes: int) -> list[Sequence[Any]]:
+    """Consecutive runs of ``messages`` whose values add up to at most ``max_bytes`` (a record
+    larger than that is a run of its own)."""
+    runs: list[Sequence[Any]] = []
+    start, size = 0, 0
+    for index, message in enumerate(messages):
+        length = len(message.value or b"")
+        if size + length > max_bytes and index > start:
+            runs.append(messages[start:index])
+            start, size = index, 0
+        size += length
+    if start < len(messages):
+        runs.append(messages[start:])
+    return runs
 
 
 async def _stop_quietly(producer: Any) -> None:

@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     dlq_retention_ms: int = 30 * 24 * 3600 * 1000
 
     # Consumer stages
-    consumer_batch_size: int = Field(default=500, ge=1)
+    consumer_batch_size: int = Field(default=2000, ge=1)
+    transaction_max_bytes: int = Field(default=4 * 1024 * 1024, ge=1)
     consumer_fetch_timeout_ms: int = Field(default=200, ge=1)
     retry_backoff_initial_s: float = Field(default=0.2, gt=0)
     retry_backoff_max_s: float = Field(default=10.0, gt=0)

@@ -80,6 +80,20 @@ async def test_transient_error_is_retried_and_nothing_is_lost(settings: Settings
     assert [r.value for r in out] == [b"A", b"FLAKY-3", b"C", b"D"]
 
 
+async def test_a_batch_commits_in_runs_and_a_failed_run_comes_again(settings: Settings) -> None:
+    """Small transactions (at most 2 bytes of input each): the run holding the flaky record
+    aborts and is retried from the last commit, the runs before it stay committed once."""
+    topics = await create_topics(settings)
+    values = [b"a", b"b", b"flaky-2", b"c", b"d", b"e"]
+    await produce(settings, [OutgoingRecord(topics.raw, b"one-partition", v) for v in values])
+    small = settings.model_copy(update={"transaction_max_bytes": 2})
+    async with running(small):
+        out = await read_committed(settings, topics.parsed, expected=6, settle_s=1.5)
+    assert [r.value for r in out] == [b"A", b"B", b"FLAKY-2", b"C", b"D", b"E"]
+    committed = await committed_offsets(settings, topics.group_of("echo"), topics.raw)
+    assert sum(committed.values()) == len(values)
+
+
 def start_stage(settings: Settings, delay_s: float) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,

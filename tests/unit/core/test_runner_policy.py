@@ -12,6 +12,7 @@ from services.core.errors import BrokerUnavailableError, InvalidMessageError, Pe
 from services.core.headers import header_map
 from services.core.policy import Backoff, classify
 from services.core.records import ConsumedRecord
+from services.core.runner import by_size
 
 
 def test_classify() -> None:
@@ -48,3 +49,21 @@ def test_dead_letter_keeps_the_original_and_the_reason() -> None:
     body = json.loads(out.value)
     assert body["original_value"] == "/wA=" and body["original_value_encoding"] == "base64"
     assert body["original_headers"] == {"traceparent": "nonsense"}
+
+
+def test_batches_are_cut_into_transactions_by_size() -> None:
+    def sized(*lengths: int) -> list[ConsumedRecord]:
+        return [ConsumedRecord("t", 0, n, None, b"x" * size) for n, size in enumerate(lengths)]
+
+    def cut(records: list[ConsumedRecord], limit: int) -> list[list[int]]:
+        return [[r.offset for r in run] for run in by_size(records, limit)]
+
+    assert cut(sized(4, 4, 4, 4), 8) == [[0, 1], [2, 3]]
+    assert cut(sized(4, 4, 4, 4), 100) == [[0, 1, 2, 3]]
+    # a record larger than the limit is a transaction of its own; order is kept
+    assert cut(sized(2, 20, 2, 2), 8) == [[0], [1], [2, 3]]
+    assert cut(sized(20), 8) == [[0]]
+    assert cut(sized(0, 0, 9), 8) == [[0, 1], [2]]
+    assert by_size([], 8) == []
+    empty = [ConsumedRecord("t", 0, 0, None, None)]  # a tombstone counts as nothing
+    assert [list(run) for run in by_size(empty, 1)] == [empty]

@@ -95,6 +95,7 @@ class Config:
     latency_rate: float
     latency_s: float
     latency_warmup_s: float
+    warmup: int
     profile: str | None
     deadline_s: float
     hops: bool = False
@@ -106,6 +107,7 @@ class Phase:
     articles: int = 0
     seconds: float = 0.0
     cpu: dict[str, float] = field(default_factory=dict)
+    jit_s: float = 0.0  # of the broker's CPU, what its JIT compiler threads used
 
     @property
     def rate(self) -> float:
@@ -284,13 +286,14 @@ async def throughput(  # noqa: PLR0917
 ) -> Phase:  # fmt: skip
     cpu = {s.name: s.cpu() for s in services}
     broker_cpu = process_cpu_s(broker_pid) if broker_pid else 0.0
+    jit = broker_jit_cpu(broker_pid)
     start = time.perf_counter()
     accepted, _first_202 = await push_batches(base, articles)
     last = await processed.until(accepted, deadline)
     used = {s.name: s.cpu() - cpu[s.name] for s in services}
     if broker_pid:
         used["broker"] = process_cpu_s(broker_pid) - broker_cpu
-    return Phase(name, len(accepted), last - start, used)
+    return Phase(name, len(accepted), last - start, used, broker_jit_cpu(broker_pid) - jit)
 
 
 HOPS = ("ingest -> raw", "parser", "dedup", "store")
@@ -429,7 +432,8 @@ async def run(config: Config, workdir: Path) -> dict[str, Any]:
             for n in range(config.articles, config.articles + config.mix)
         ]
         async with Processed(settings, topics.processed) as processed:
-            warm = [plain_article(n, texts) for n in range(20_000_000, 20_000_000 + 1000)]
+            first = 20_000_000
+            warm = [plain_article(n, texts) for n in range(first, first + config.warmup)]
             await throughput("warm-up", base, warm, processed, services, deadline)
             main = await throughput(
                 "plain text", base, plain, processed, services, deadline, broker_pid
@@ -529,6 +533,12 @@ def report(config: Config, result: dict[str, Any]) -> dict[str, Any]:
     cpu_rows.append(["all", total, sum(mix.cpu.values()) * 1000 / max(mix.articles, 1), ""])
     print("\nwhere the time goes (CPU seconds per 1,000 articles; peak RSS)")
     print(table(["process", "plain cpu s/1k", "mix cpu s/1k", "peak RSS MB"], cpu_rows))
+    if main.jit_s:
+        print(
+            f"of the broker's CPU in the plain-text phase, its JIT compiler threads used "
+            f"{main.jit_s:.1f} s ({main.jit_s * 1000 / max(main.articles, 1):.2f} s/1k; "
+            f"{config.warmup:,} articles went through before it)"
+        )
     lat = result["latency"]
     print(
         f"\nlatency 202 -> processed at {lat['offered_per_s']:.0f}/s offered "
@@ -582,6 +592,7 @@ def phase_dict(phase: Phase) -> dict[str, Any]:
         "seconds": phase.seconds,
         "per_s": phase.rate,
         "cpu_s": phase.cpu,
+        "broker_jit_cpu_s": phase.jit_s,
     }
 
 
@@ -596,6 +607,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--mix", type=int, default=3_000)
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=1_000,
+        help="articles pushed through the pipeline before the throughput phase (not counted)",
+    )
     parser.add_argument("--rate", type=float, default=200.0, help="offered load for latency")
     parser.add_argument("--latency-seconds", type=float, default=20.0)
     parser.add_argument(
@@ -619,7 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.articles, args.mix, args.latency_seconds, args.latency_warmup = 10_000, 1_000, 10, 20
     config = Config(
         args.articles, args.mix, args.rate, args.latency_seconds, args.latency_warmup,
-        args.profile, 1500.0, args.hops,
+        args.warmup, args.profile, 1500.0, args.hops,
     )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="newsflow-e2e-") as tmp:
         workdir = Path(tmp)

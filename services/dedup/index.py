@@ -242,7 +242,7 @@ class CandidateIndex:
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """``kernels.find``: the live documents under the keys ``query >> shift``."""
         found: tuple[NDArray[np.int64], NDArray[np.int64]] = kernels.find(
-            query, shift, *table.parts(), *self._slots.parts(), self._cutoff, limit
+            query, shift, table.parts(), *self._slots.parts(), self._cutoff, limit
         )
         return found
 

@@ -636,23 +636,12 @@ def _fill(
 
 @jit
 def lookup(
-    query: NDArray[np.uint64],
-    query_shift: int,
-    keys0: NDArray[np.uint64],
-    vals0: NDArray[np.uint32],
-    dir0: NDArray[np.int32],
-    shift0: int,
-    keys1: NDArray[np.uint64],
-    vals1: NDArray[np.uint32],
-    dir1: NDArray[np.int32],
-    shift1: int,
-    keys2: NDArray[np.uint64],
-    vals2: NDArray[np.uint32],
-    size2: int,
+    query: NDArray[np.uint64], query_shift: int, parts: tuple[Any, ...]
 ) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
     """``MultiMap.lookup`` of the keys ``query >> query_shift`` over its two sorted runs (with or
     without a bucket directory) and its sorted write buffer ``keys2[:size2]``: (query position,
-    value) of every match, by source."""
+    value) of every match, by source. ``parts`` is ``MultiMap.parts()``."""
+    keys0, vals0, dir0, shift0, keys1, vals1, dir1, shift1, keys2, vals2, size2 = parts
     shifted = np.empty(query.size, dtype=np.uint64)
     for q in range(query.size):
         shifted[q] = np.uint64(query[q]) >> np.uint64(query_shift)
@@ -759,17 +748,7 @@ def live_seqs(
 def find(
     query: NDArray[np.uint64],
     query_shift: int,
-    keys0: NDArray[np.uint64],
-    vals0: NDArray[np.uint32],
-    dir0: NDArray[np.int32],
-    shift0: int,
-    keys1: NDArray[np.uint64],
-    vals1: NDArray[np.uint32],
-    dir1: NDArray[np.int32],
-    shift1: int,
-    keys2: NDArray[np.uint64],
-    vals2: NDArray[np.uint32],
-    size2: int,
+    parts: tuple[Any, ...],
     times: NDArray[np.int64],
     base: int,
     size: int,
@@ -778,21 +757,7 @@ def find(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """:func:`lookup` then :func:`live_seqs` of the values found, ranked by :func:`rank_hits`
     when ``limit`` > 0 (else all of them, sorted, with no counts)."""
-    _, seq32 = lookup(
-        query,
-        query_shift,
-        keys0,
-        vals0,
-        dir0,
-        shift0,
-        keys1,
-        vals1,
-        dir1,
-        shift1,
-        keys2,
-        vals2,
-        size2,
-    )
+    _, seq32 = lookup(query, query_shift, parts)
     seqs = live_seqs(seq32, times, base, size, cutoff)
     if limit <= 0:
         return seqs, np.zeros(0, dtype=np.int64)
@@ -817,19 +782,9 @@ def probe_index(
     """The three :func:`find` of one article in one call: the ``limit`` best candidates
     sharing anchors with ``shingles`` (sequence numbers and hits), then the live documents
     with its URL key and with its body hash (each map given as the tuple of its arrays)."""
-    a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10 = anchors
-    seqs, hits = find(
-        shingles, anchor_shift, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10,
-        times, base, size, cutoff, limit,
-    )  # fmt: skip
-    u0, u1, u2, u3, u4, u5, u6, u7, u8, u9, u10 = urls
-    by_url, _ = find(
-        url, 0, u0, u1, u2, u3, u4, u5, u6, u7, u8, u9, u10, times, base, size, cutoff, 0
-    )
-    b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10 = bodies
-    by_body, _ = find(
-        body, 0, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, times, base, size, cutoff, 0
-    )
+    seqs, hits = find(shingles, anchor_shift, anchors, times, base, size, cutoff, limit)
+    by_url, _ = find(url, 0, urls, times, base, size, cutoff, 0)
+    by_body, _ = find(body, 0, bodies, times, base, size, cutoff, 0)
     return seqs, hits, by_url, by_body
 
 

@@ -180,10 +180,10 @@ class MultiMap:
     ) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
         """(query position, value) for every stored entry whose key equals a query key (the
         key being ``query >> shift``)."""
-        return kernels.lookup(np.asarray(query, dtype=np.uint64), shift, *self.parts())
+        return kernels.lookup(np.asarray(query, dtype=np.uint64), shift, self.parts())
 
     def parts(self) -> RunParts:
-        """The arrays (and sizes) ``kernels.lookup`` reads, after the query."""
+        """The arrays (and sizes) ``kernels.lookup`` reads."""
         main, middle = self._runs
         return (
             main.keys,

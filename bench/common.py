@@ -173,7 +173,10 @@ def spawn(
     command: Sequence[str], env: Mapping[str, str], log_path: Path
 ) -> subprocess.Popen[bytes]:
     """Start a service process from the repository root, its output to ``log_path``, in its own
-    session (a Ctrl-C of the benchmark reaches only the benchmark, which ends it by PID)."""
+    process group (a Ctrl-C of the benchmark reaches only the benchmark, which ends it by PID).
+
+    Not its own session: where the kernel groups CPU time by session (autogroup), a process
+    alone in one would cancel the stages' relative priorities (``services.core.priority``)."""
     with log_path.open("wb") as log:
         return subprocess.Popen(
             command,
@@ -182,5 +185,5 @@ def spawn(
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            start_new_session=True,
+            process_group=0,
         )

@@ -19,6 +19,7 @@ from services.core import kafka
 from services.core.errors import BrokerUnavailableError
 from services.core.health import health_app, serve_http
 from services.core.logs import configure_logging, get_logger
+from services.core.priority import lower_priority, stage_niceness
 from services.core.runner import Stage, StageRunner
 from services.core.settings import ServiceName, Settings
 from services.core.topics import Topics, TopicSpec
@@ -89,6 +90,8 @@ async def run_stage(name: ServiceName, factory: StageFactory, settings: Settings
 def main(name: ServiceName, factory: StageFactory) -> None:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format, service=name)
+    nice = lower_priority(stage_niceness(name, settings.priority_step))
+    log.info("cpu_priority", stage=name, nice=nice)
     run_async(run_stage(name, factory, settings))
 
 

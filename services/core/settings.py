@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     consumer_batch_size: int = Field(default=2000, ge=1)
     transaction_max_bytes: int = Field(default=4 * 1024 * 1024, ge=1)
     consumer_fetch_timeout_ms: int = Field(default=200, ge=1)
+    priority_step: int = Field(
+        default=3,
+        ge=0,
+        le=9,
+        description="Nice levels between a consumer stage and the one after it (0: equal).",
+    )
     retry_backoff_initial_s: float = Field(default=0.2, gt=0)
     retry_backoff_max_s: float = Field(default=10.0, gt=0)
     session_timeout_ms: int = Field(default=10_000, ge=1000)

@@ -44,5 +44,8 @@ def test_api_keys_are_split_and_hidden() -> None:
 
 
 def test_invalid_values_are_refused() -> None:
+    for step in (-1, 10):
+        with pytest.raises(ValueError, match="priority_step"):
+            Settings(priority_step=step)
     with pytest.raises(ValueError, match="topic_partitions"):
         Settings(topic_partitions=0)

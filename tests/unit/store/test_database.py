@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from services.store.database import (
+    FTS_AUTOMERGE,
     MIGRATIONS,
     SCHEMA_VERSION,
     Migration,
@@ -56,6 +57,32 @@ async def test_new_database_is_migrated_with_throughput_pragmas(tmp_path: Path) 
         "ix_articles_stored",
         "ix_article_authors_article",
     } <= names
+
+
+async def test_an_older_database_gets_the_merge_setting_and_keeps_its_index(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "newsflow.db"
+    conn = await open_database(path, migrations=MIGRATIONS[:2])
+    try:
+        await conn.execute(
+            "INSERT INTO articles (id, authors, word_count, cited_outlets, story_id, verdict, "
+            "similarity, dedup_method, dedup_evidence, received_at, stored_at, body, doc, title) "
+            "VALUES ('a', '[]', 2, '[]', 's', 'unique', 0, 'none', '{}', 'r', 's', "
+            "'harbour flooding', '{}', 'Storm')"
+        )
+        assert await _scalar(conn, "SELECT count(*) FROM articles_fts_config") == 1  # version
+    finally:
+        await conn.close()
+    conn = await open_database(path)
+    try:
+        assert await user_version(conn) == SCHEMA_VERSION
+        merge = "SELECT v FROM articles_fts_config WHERE k = 'automerge'"
+        assert await _scalar(conn, merge) == FTS_AUTOMERGE == 16
+        match = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'harbour'"
+        assert await _scalar(conn, match) == 1
+    finally:
+        await conn.close()
 
 
 async def test_reopening_is_idempotent_and_keeps_data(tmp_path: Path) -> None:

@@ -634,6 +634,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.articles, args.mix, args.latency_seconds, args.latency_warmup = 10_000, 1_000, 10, 20
+    for name, value, least in (
+        ("--articles", args.articles, 1),
+        ("--mix", args.mix, 1),
+        ("--warmup", args.warmup, 0),
+        ("--latency-warmup", args.latency_warmup, 0),
+    ):
+        if value < least:
+            parser.error(f"{name} must be at least {least}, got {value}")
+    for name, value in (("--rate", args.rate), ("--latency-seconds", args.latency_seconds)):
+        if not value > 0:
+            parser.error(f"{name} must be more than 0, got {value}")
     config = Config(
         args.articles, args.mix, args.rate, args.latency_seconds, args.latency_warmup,
         args.warmup, args.profile, 1500.0, args.hops,

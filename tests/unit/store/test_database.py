@@ -9,6 +9,7 @@ import pytest
 
 from services.store.database import (
     FTS_AUTOMERGE,
+    FTS_CRISISMERGE,
     MIGRATIONS,
     SCHEMA_VERSION,
     Migration,
@@ -79,6 +80,8 @@ async def test_an_older_database_gets_the_merge_setting_and_keeps_its_index(
         assert await user_version(conn) == SCHEMA_VERSION
         merge = "SELECT v FROM articles_fts_config WHERE k = 'automerge'"
         assert await _scalar(conn, merge) == FTS_AUTOMERGE == 16
+        crisis = "SELECT v FROM articles_fts_config WHERE k = 'crisismerge'"
+        assert await _scalar(conn, crisis) == FTS_CRISISMERGE == 64
         match = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'harbour'"
         assert await _scalar(conn, match) == 1
     finally:

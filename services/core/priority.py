@@ -5,9 +5,9 @@ the parser, which has the whole backlog in front of it, run ahead of the store: 
 pile up half-processed between stages, and at the end of a backfill the store works alone while
 the other cores idle. Each stage instead runs ``priority_step`` nice levels below the stage
 after it (store 0, dedup one step, parser two), so a backlog waits in Kafka at the head of the
-flow, every stage keeps pace with the one after it, and the cores stay busy to the end. Nice
-only weighs shares of contended CPU: a lower-priority stage is slowed, never starved, and an
-idle machine runs every stage at full speed.
+flow and the store falls behind less (see README: a backfill ends sooner). Nice only weighs
+shares of contended CPU: a lower-priority stage is slowed, never starved, and an idle machine
+runs every stage at full speed.
 """
 
 from __future__ import annotations

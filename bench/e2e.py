@@ -208,12 +208,22 @@ def stop(service: Service) -> None:
 # ---------------------------------------------------------------- measuring
 
 
+def ensure_running(services: Sequence[Service]) -> None:
+    """Raise if any service has exited: the articles it holds would never arrive."""
+    for service in services:
+        code = service.process.poll()
+        if code is not None:
+            raise RuntimeError(
+                f"{service.name} exited with code {code} while articles were in flight; see its log"
+            )
+
+
 class Processed:
     """Follows a topic (read_committed; the processed one unless told), noting when each
-    article id first arrives."""
+    article id first arrives; waiting on it fails at once if one of ``services`` exits."""
 
-    def __init__(self, settings: Settings, topic: str) -> None:
-        self.settings, self.topic = settings, topic
+    def __init__(self, settings: Settings, topic: str, services: Sequence[Service] = ()) -> None:
+        self.settings, self.topic, self.services = settings, topic, services
         self.arrived: dict[str, float] = {}
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
@@ -241,6 +251,7 @@ class Processed:
     async def until(self, ids: set[str], deadline: Deadline) -> float:
         """When the last of ``ids`` arrived."""
         while not ids <= self.arrived.keys():
+            ensure_running(self.services)
             if deadline.passed():
                 missing = len(ids - self.arrived.keys())
                 raise RuntimeError(f"{missing} articles never reached the processed topic")
@@ -411,6 +422,9 @@ async def bare_baseline(
 
 async def run(config: Config, workdir: Path) -> dict[str, Any]:
     deadline = Deadline(config.deadline_s)
+    main_task = asyncio.current_task()
+    if main_task is not None:  # SIGTERM (a timeout, a kill) still stops what was started
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
     settings, own_broker = broker_settings(workdir / "broker")
     broker_pid: int | None = None
     if own_broker:
@@ -431,7 +445,7 @@ async def run(config: Config, workdir: Path) -> dict[str, Any]:
             mixed_article(n, texts, html)
             for n in range(config.articles, config.articles + config.mix)
         ]
-        async with Processed(settings, topics.processed) as processed:
+        async with Processed(settings, topics.processed, services) as processed:
             first = 20_000_000
             warm = [plain_article(n, texts) for n in range(first, first + config.warmup)]
             await throughput("warm-up", base, warm, processed, services, deadline)

@@ -1,6 +1,10 @@
-"""bench.e2e refuses counts and rates it cannot run with, before starting anything."""
+"""bench.e2e refuses counts and rates it cannot run with, before starting anything, and stops
+waiting as soon as a service it started has died."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import pytest
 
@@ -26,3 +30,21 @@ def test_bad_arguments_are_refused_with_the_reason(
         e2e.main(argv)
     assert stopped.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def _service(name: str, code: str) -> e2e.Service:
+    process = subprocess.Popen([sys.executable, "-c", code])
+    return e2e.Service(name, process, "http://127.0.0.1:1/readyz")
+
+
+def test_waiting_fails_at_once_when_a_service_has_exited() -> None:
+    running = _service("store", "import time; time.sleep(30)")
+    crashed = _service("parser", "raise SystemExit(134)")
+    try:
+        crashed.process.wait(30)
+        e2e.ensure_running([running])  # alive: nothing to say
+        with pytest.raises(RuntimeError, match="parser exited with code 134"):
+            e2e.ensure_running([running, crashed])
+    finally:
+        running.process.kill()
+        running.process.wait(30)

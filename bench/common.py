@@ -90,27 +90,30 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _cpu_ticks(stat: Path) -> int:
+    """User + system clock ticks from a ``/proc/.../stat`` file (after the command's ``)``)."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def process_cpu_s(pid: int) -> float:
     """User + system CPU seconds a process has used so far (0.0 if it is gone)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return _cpu_ticks(Path(f"/proc/{pid}/stat")) / CLOCK_TICKS
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def thread_cpu_s(pid: int, prefix: str) -> float:
+def thread_cpu_s(pid: int, prefix: str | tuple[str, ...]) -> float:
     """CPU seconds used so far by the threads of a process whose name starts with ``prefix``
-    (a JVM's JIT compiler threads are ``C1 CompilerThre…`` and ``C2 CompilerThre…``)."""
+    (one of them, if a tuple)."""
     total = 0
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
-            if not (task / "comm").read_text().startswith(prefix):
-                continue
-            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            if task.joinpath("comm").read_text().startswith(prefix):
+                total += _cpu_ticks(task / "stat")
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])
     return total / CLOCK_TICKS
 
 

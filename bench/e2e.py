@@ -495,9 +495,13 @@ def cores(cpu_s: float, since: float) -> float:
     return cpu_s / (time.perf_counter() - since)
 
 
+# the JVM's JIT compiler threads, as /proc names them (15 characters)
+JIT_THREADS = ("C1 CompilerThre", "C2 CompilerThre")
+
+
 def broker_jit_cpu(broker_pid: int | None) -> float:
     """CPU seconds the broker's JIT compiler threads have used so far (0.0 if not ours)."""
-    return thread_cpu_s(broker_pid, "C") if broker_pid else 0.0
+    return thread_cpu_s(broker_pid, JIT_THREADS) if broker_pid else 0.0
 
 
 def busy_cpu(services: Sequence[Service], broker_pid: int | None) -> dict[str, float]:

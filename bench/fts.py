@@ -1,14 +1,19 @@
-"""Full-text index benchmark: what the store's FTS5 merge settings cost and save.
+"""Full-text index benchmark: how the store enters articles in its FTS5 index, and what it costs.
 
 Run: ``.venv/bin/python bench/fts.py [--articles 60000] [--batch 430] [--small 6000]``.
 
-Both contenders get the same rows, e2e-sized (the plain-text dev set's texts, 4.7 KB on
+Every contender gets the same rows, e2e-sized (the plain-text dev set's texts, 4.7 KB on
 average, as ``bench.e2e`` pushes them), in fresh databases with the store's pragmas:
 
-* newsflow — the store's schema (every migration: FTS5 ``automerge`` 16, ``crisismerge`` 64);
-* automerge 16 alone — ``crisismerge`` left at 16: why the store raises it too;
-* FTS5 defaults — the same schema without the merge settings (``automerge`` 4, ``crisismerge``
-  16), the baseline.
+* newsflow — the store's schema and writes (every migration): each write inserts its rows, then
+  their full-text entries in one ``executemany`` (``services.store.repository``), so a write's
+  terms become one FTS5 segment; ``automerge`` 16, ``crisismerge`` 64;
+* by trigger (schema 3) — the store before schema 4: the rows' insert trigger enters each in the
+  index, and FTS5 writes one segment per article; the same merge settings;
+* writer, FTS5 merges — the store's writes with FTS5's merge settings (``automerge`` 4,
+  ``crisismerge`` 16): what the settings of schema 3 still do;
+* FTS5 defaults — by trigger, FTS5's merge settings (the schema before either change): the
+  baseline.
 
 Two measures, both in one SQLite connection on one thread:
 
@@ -27,8 +32,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -36,17 +42,38 @@ sys.path.insert(0, str(ROOT))
 from bench.common import DATA_DIR, table, write_result  # noqa: E402
 from bench.store import Corpus  # noqa: E402
 from services.store.database import MIGRATIONS, Migration  # noqa: E402
-from services.store.repository import INSERT_ARTICLE, Row, article_row  # noqa: E402
+from services.store.repository import (  # noqa: E402
+    ARTICLE_COLUMNS,
+    INDEX_ARTICLE,
+    INSERT_ARTICLE,
+    Row,
+    article_row,
+    numbered,
+)
 
 STEP = 20_000
 PRAGMAS = ("journal_mode = WAL", "synchronous = NORMAL", "cache_size = -65536")
-MERGE_ONLY = Migration(3, "automerge only", MIGRATIONS[2].statements[:1])
+WRITER_ONLY = Migration(3, "the writer indexes", MIGRATIONS[3].statements)
+
+
+@dataclass(frozen=True)
+class Contender:
+    migrations: Sequence[Migration]
+    writer_indexes: bool  # the write enters its rows in the index (else the insert trigger)
+
+
 CONTENDERS = {
-    "newsflow": MIGRATIONS,
-    "automerge 16 alone": (*MIGRATIONS[:2], MERGE_ONLY),
-    "FTS5 defaults": MIGRATIONS[:2],
+    "newsflow": Contender(MIGRATIONS, writer_indexes=True),
+    "by trigger (schema 3)": Contender(MIGRATIONS[:3], writer_indexes=False),
+    "writer, FTS5 merges": Contender((*MIGRATIONS[:2], WRITER_ONLY), writer_indexes=True),
+    "FTS5 defaults": Contender(MIGRATIONS[:2], writer_indexes=False),
 }
-TITLE, BODY = 5, -2  # positions in an articles row (ARTICLE_COLUMNS order)
+TITLE, BODY = ARTICLE_COLUMNS.index("title"), ARTICLE_COLUMNS.index("body")
+
+
+class Rows(NamedTuple):
+    articles: list[Row]  # numbered rows, for INSERT_ARTICLE
+    entries: list[Row]  # their full-text entries, for INDEX_ARTICLE
 
 
 def rows(count: int) -> list[Row]:
@@ -63,33 +90,36 @@ def rows(count: int) -> list[Row]:
     return made
 
 
-def measure(
-    path: Path, migrations: Sequence[Migration], data: list[Row], bulk: int, batch: int
-) -> dict[str, Any]:
+def write(conn: sqlite3.Connection, contender: Contender, data: Rows, first: int, end: int) -> None:
+    """One write transaction: rows ``first`` to ``end``, as the contender writes them."""
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(INSERT_ARTICLE, data.articles[first:end])
+    if contender.writer_indexes:
+        conn.executemany(INDEX_ARTICLE, data.entries[first:end])
+    conn.execute("COMMIT")
+
+
+def measure(path: Path, contender: Contender, data: Rows, bulk: int, batch: int) -> dict[str, Any]:
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         for pragma in PRAGMAS:
             conn.execute(f"PRAGMA {pragma}")
-        for migration in migrations:
+        for migration in contender.migrations:
             for statement in migration.statements:
                 conn.execute(statement)
         per_step: list[float] = []
         started = time.process_time()
         for first in range(0, bulk, batch):
-            conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(INSERT_ARTICLE, data[first : first + batch])
-            conn.execute("COMMIT")
             done = min(first + batch, bulk)
+            write(conn, contender, data, first, done)
             if done // STEP > first // STEP or done == bulk:
                 stored = done - len(per_step) * STEP
                 per_step.append((time.process_time() - started) / stored * 1e6)
                 started = time.process_time()
         writes: list[float] = []
-        for first in range(bulk, len(data), 3):
+        for first in range(bulk, len(data.articles), 3):
             began = time.perf_counter()
-            conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(INSERT_ARTICLE, data[first : first + 3])
-            conn.execute("COMMIT")
+            write(conn, contender, data, first, first + 3)
             writes.append((time.perf_counter() - began) * 1000)
     finally:
         conn.close()
@@ -116,16 +146,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{name} must be at least 1, got {value}")
     if args.small < 3:
         parser.error(f"--small must be at least 3, got {args.small}")
-    data = rows(args.articles + args.small)
+    data = Rows(*numbered(rows(args.articles + args.small), 1))
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="newsflow-fts-") as tmp:
-        for name, migrations in CONTENDERS.items():
+        for name, contender in CONTENDERS.items():
             path = Path(tmp) / f"{len(results)}.db"
-            results[name] = measure(path, migrations, data, args.articles, args.batch)
+            results[name] = measure(path, contender, data, args.articles, args.batch)
     print(f"\n{args.articles:,} articles in transactions of {args.batch}, then {args.small:,} "
           "three at a time")  # fmt: skip
     print(table(
-        ["schema", "bulk CPU µs/article", "per 20k stored", "small write p50 / p99 / max ms"],
+        ["contender", "bulk CPU µs/article", "per 20k stored", "small write p50 / p99 / max ms"],
         [
             [name, r["bulk_cpu_us_per_article"],
              " ".join(f"{v:.0f}" for v in r["bulk_cpu_us_per_article_per_20k"]),
@@ -133,11 +163,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             for name, r in results.items()
         ],
     ))  # fmt: skip
-    ours, base = results["newsflow"], results["FTS5 defaults"]
-    ratio = ours["bulk_cpu_us_per_article"] / base["bulk_cpu_us_per_article"]
-    print(f"bulk CPU per article = {ratio:.2f}x FTS5 defaults")
+    ours = results["newsflow"]["bulk_cpu_us_per_article"]
+    ratios = {name: ours / r["bulk_cpu_us_per_article"] for name, r in results.items()}
+    for name in ("by trigger (schema 3)", "FTS5 defaults"):
+        print(f"bulk CPU per article = {ratios[name]:.2f}x {name}")
     summary = {"articles": args.articles, "batch": args.batch, "small": args.small}
-    path = write_result("fts", {**summary, "results": results, "ratio": ratio})
+    path = write_result("fts", {**summary, "results": results, "ratio": ratios["FTS5 defaults"],
+                                "ratios": ratios})  # fmt: skip
     print(f"results: {path.relative_to(ROOT)}")
     return 0
 

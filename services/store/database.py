@@ -132,15 +132,16 @@ _SCHEMA_V2 = (
     """,
 )
 
-# FTS5 flushes each write transaction's terms as a new segment and merges a level's segments
-# into the next once ``automerge`` of them exist: 4 by default, so every indexed word is
-# rewritten many times over as the index grows. Merging at 16 (FTS5's largest) rewrites it
-# less often: about 12% less CPU per stored article (the FTS5 entry is most of a store write),
-# at the cost of a query reading up to 16 segments a level instead of 4. A level that reaches
-# ``crisismerge`` segments is merged at once, inside the write that reached it: at its default
-# of 16 that now happens at every automerge level, and a three-article write then took up to
-# 160 ms instead of 1. At 64 the incremental merges keep every level below it. Both settings
-# live in the index's own config table, so they hold for every connection.
+# FTS5 writes the terms it has buffered as a new segment (at each COMMIT; see schema 4 for
+# when else) and merges a level's segments into the next once ``automerge`` of them exist: 4 by
+# default, so every indexed word is rewritten many times over as the index grows. Merging at 16
+# (FTS5's largest) rewrites it less often, and costs less CPU per stored article (the FTS5
+# entry is most of a store write; ``bench/fts.py`` measures it), at the cost of a query reading
+# up to 16 segments a level instead of 4. A level that reaches ``crisismerge`` segments is
+# merged at once, inside the write that reached it: at its default of 16 that happens at every
+# automerge level, and a three-article write then took up to 160 ms instead of 1. At 64 the
+# incremental merges keep every level below it. Both settings live in the index's own config
+# table, so they hold for every connection.
 FTS_AUTOMERGE = 16
 FTS_CRISISMERGE = 64
 _SCHEMA_V3 = (
@@ -148,10 +149,27 @@ _SCHEMA_V3 = (
     f"INSERT INTO articles_fts (articles_fts, rank) VALUES ('crisismerge', {FTS_CRISISMERGE})",
 )
 
+# The insert trigger no longer fills the full-text index: the store does, in the same
+# transaction (``services.store.repository``). An FTS5 write made by a trigger runs inside the
+# inserting statement's savepoint, and FTS5 writes its buffered terms out as a new segment at
+# every savepoint: one segment per article, each soon merged again. Written directly, a batch's
+# terms stay buffered until COMMIT and become one segment (the bench ``bench/fts.py`` measures
+# both). The author rows are still the trigger's; deletes and updates still unindex by trigger.
+_SCHEMA_V4 = (
+    "DROP TRIGGER articles_ai",
+    """
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT OR IGNORE INTO article_authors (author, article_id)
+            SELECT value, new.id FROM json_each(new.authors) WHERE trim(value) <> '';
+    END
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, authors, full-text index", _SCHEMA_V1),
     Migration(2, "claims: the record that first stored each article", _SCHEMA_V2),
     Migration(3, "full-text index: merge 16 segments a level, at once only at 64", _SCHEMA_V3),
+    Migration(4, "full-text index: filled by the writer, a batch a segment", _SCHEMA_V4),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -1,8 +1,10 @@
 """``ArticleRepository``: the store's writes into SQLite, one row per article id.
 
 Redeliveries are expected (the consumer runner retries whole batches), so a save is idempotent:
-the first stored version of an article id wins, later ones are reported as already stored. The
-full-text index and the author table are filled by triggers in the same transaction.
+the first stored version of an article id wins, later ones are reported as already stored. Each
+write enters its new articles in the full-text index itself, in the same transaction (a batch
+becomes one FTS5 segment, see schema 4 in :mod:`services.store.database`); a trigger fills the
+author table.
 """
 
 from __future__ import annotations
@@ -48,15 +50,21 @@ ARTICLE_COLUMNS: tuple[str, ...] = (
     "body",
     "doc",
 )
+# Rows are inserted only after the same transaction found their ids absent, so a conflict is
+# a bug: it fails the transaction rather than leave an index entry without its row.
 INSERT_ARTICLE = (
-    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in ARTICLE_COLUMNS)}) ON CONFLICT (id) DO NOTHING"
+    f"INSERT INTO articles (seq, {', '.join(ARTICLE_COLUMNS)}) "
+    f"VALUES (?, {', '.join('?' for _ in ARTICLE_COLUMNS)})"
 )
+INDEX_ARTICLE = "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)"
+NEXT_SEQ = "SELECT coalesce(max(seq), 0) + 1 FROM articles"  # what SQLite itself would pick
 INSERT_CLAIM = (
     "INSERT INTO claims (article_id, source_topic, source_partition, source_offset) "
     "VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING"
 )
 Row = tuple[str | int | float | None, ...]
+_TITLE = ARTICLE_COLUMNS.index("title")
+_BODY = ARTICLE_COLUMNS.index("body")
 
 
 class Position(NamedTuple):
@@ -127,6 +135,14 @@ def article_row(article: ProcessedArticle, doc: str | None = None) -> Row:
     )
 
 
+def numbered(rows: Sequence[Row], first_seq: int) -> tuple[list[Row], list[Row]]:
+    """New ``articles`` rows numbered from ``first_seq`` on, for :data:`INSERT_ARTICLE`, and
+    the full-text entry of each, for :data:`INDEX_ARTICLE`."""
+    articles = [(first_seq + n, *row) for n, row in enumerate(rows)]
+    entries: list[Row] = [(row[0], row[_TITLE + 1], row[_BODY + 1]) for row in articles]
+    return articles, entries
+
+
 class ArticleRepository(AsyncClosing):
     """Writes processed articles; owns its connection (see :meth:`open`)."""
 
@@ -154,14 +170,7 @@ class ArticleRepository(AsyncClosing):
 
         One transaction per call: batch with :meth:`save_many` for throughput.
         """
-        row = article_row(article)
-        with translated("saving an article"):
-            async with (
-                self._writing,
-                transaction(self._conn),
-                self._conn.execute(INSERT_ARTICLE, row) as cursor,
-            ):
-                return cursor.rowcount == 1
+        return (await self.save_many([article]))[0]
 
     async def save_many(self, articles: Sequence[ProcessedArticle]) -> list[bool]:
         """Store a batch in one transaction; per article, whether it was newly stored.
@@ -177,9 +186,9 @@ class ArticleRepository(AsyncClosing):
         with translated(f"saving {len(articles)} articles"):
             async with self._writing, transaction(self._conn):
                 stored = await self._existing(first)
-                fresh = [row for article_id, row in first.items() if article_id not in stored]
-                if fresh:
-                    await self._conn.executemany(INSERT_ARTICLE, fresh)
+                await self._insert(
+                    [row for article_id, row in first.items() if article_id not in stored]
+                )
         claimed: set[str] = set(stored)
         results: list[bool] = []
         for article in articles:
@@ -208,9 +217,7 @@ class ArticleRepository(AsyncClosing):
                     for article_id, (article, position) in first.items()
                     if article_id not in stored
                 ]
-                await self._conn.executemany(
-                    INSERT_ARTICLE, [article_row(s.article, s.doc) for s, _ in fresh]
-                )
+                await self._insert([article_row(s.article, s.doc) for s, _ in fresh])
                 await self._conn.executemany(
                     INSERT_CLAIM, [(s.article.id, *position) for s, position in fresh]
                 )
@@ -220,6 +227,17 @@ class ArticleRepository(AsyncClosing):
             claim[1] if (claim := held.get(article.id)) and claim[0] == position else None
             for article, position in items
         ]
+
+    async def _insert(self, rows: Sequence[Row]) -> None:
+        """Insert new articles and enter them in the full-text index, in the caller's
+        transaction: one executemany each, so FTS5 writes the batch as one segment."""
+        if not rows:
+            return
+        async with self._conn.execute(NEXT_SEQ) as cursor:
+            found = await cursor.fetchone()
+        articles, entries = numbered(rows, int(found[0]) if found else 1)
+        await self._conn.executemany(INSERT_ARTICLE, articles)
+        await self._conn.executemany(INDEX_ARTICLE, entries)
 
     async def _claims(self, ids: Iterable[str]) -> dict[str, tuple[Position, Stored]]:
         wanted = list(ids)

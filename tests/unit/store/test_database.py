@@ -88,6 +88,31 @@ async def test_an_older_database_gets_the_merge_setting_and_keeps_its_index(
         await conn.close()
 
 
+async def test_a_schema_3_database_leaves_indexing_to_the_writer(tmp_path: Path) -> None:
+    path = tmp_path / "newsflow.db"
+    insert = (
+        "INSERT INTO articles (id, authors, word_count, cited_outlets, story_id, verdict, "
+        "similarity, dedup_method, dedup_evidence, received_at, stored_at, body, doc, title) "
+        "VALUES (?, '[\"Ada Byline\"]', 2, '[]', 's', 'unique', 0, 'none', '{}', 'r', 's', "
+        "'harbour flooding', '{}', 'Storm')"
+    )
+    conn = await open_database(path, migrations=MIGRATIONS[:3])
+    try:
+        await conn.execute(insert, ("old",))  # indexed by the schema-3 trigger
+    finally:
+        await conn.close()
+    conn = await open_database(path)
+    try:
+        assert await user_version(conn) == SCHEMA_VERSION == 4
+        await conn.execute(insert, ("new",))  # the trigger now fills the authors alone
+        match = "SELECT group_concat(rowid) FROM articles_fts WHERE articles_fts MATCH 'harbour'"
+        assert await _scalar(conn, match) == "1"
+        authors = "SELECT group_concat(article_id) FROM article_authors WHERE author = 'Ada Byline'"
+        assert await _scalar(conn, authors) == "new,old"
+    finally:
+        await conn.close()
+
+
 async def test_reopening_is_idempotent_and_keeps_data(tmp_path: Path) -> None:
     path = tmp_path / "newsflow.db"
     conn = await open_database(path)

@@ -10,7 +10,7 @@ import pytest
 
 from services.core.errors import TransientError
 from services.store.errors import DatabaseUnavailableError
-from services.store.repository import ArticleRepository, epoch_us
+from services.store.repository import INSERT_ARTICLE, ArticleRepository, article_row, epoch_us
 from tests.unit.store.factory import BASE_TIME, make_article
 
 
@@ -133,3 +133,52 @@ async def test_a_failing_batch_stores_nothing(repo: ArticleRepository, tmp_path:
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TRIGGER boom")
     assert await repo.save_many(batch) == [True, True, True]  # no transaction was left open
+
+
+def _matches(path: Path, query: str) -> list[object]:
+    sql = (
+        "SELECT a.id FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+        "WHERE articles_fts MATCH ? ORDER BY a.seq"
+    )
+    return [row[0] for row in _rows(path, sql, query)]
+
+
+async def test_each_stored_article_is_indexed_under_its_own_row(
+    repo: ArticleRepository, tmp_path: Path
+) -> None:
+    path = tmp_path / "newsflow.db"
+    assert await repo.save(make_article(7)) is True
+    batch = [make_article(n, paragraphs=[f"Harbour report {n}.", f"tideword{n}"]) for n in (1, 2)]
+    assert await repo.save_many([*batch, make_article(7)]) == [True, True, False]
+    assert _matches(path, "harbour") == ["article-0001", "article-0002"]
+    assert _matches(path, "tideword2") == ["article-0002"]
+    assert _matches(path, '"headline number 7"') == ["article-0007"]
+    assert _rows(path, "SELECT seq FROM articles ORDER BY seq") == [(1,), (2,), (3,)]
+    check = "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+    with sqlite3.connect(path) as conn:
+        conn.execute(check)  # raises on an index that disagrees with the rows
+
+
+async def test_a_batch_enters_the_index_as_one_segment(
+    repo: ArticleRepository, tmp_path: Path
+) -> None:
+    # Entered one by one (as an insert trigger would), 60 articles make 60 segments, merged
+    # again and again as they pile up; a batch of them makes one.
+    path = tmp_path / "newsflow.db"
+    data = "SELECT count(*) FROM articles_fts_data"
+    before = _rows(path, data)[0][0]
+    assert isinstance(before, int)
+    await repo.save_many([make_article(n) for n in range(60)])
+    assert _rows(path, data) == [(before + 1,)]  # one new segment, of one leaf
+    assert len(_matches(path, "paragraph")) == 60
+
+
+async def test_a_row_that_is_already_stored_fails_the_insert(
+    repo: ArticleRepository, tmp_path: Path
+) -> None:
+    path = tmp_path / "newsflow.db"
+    await repo.save(make_article(1))
+    row = (2, *article_row(make_article(1)))  # the same id under a new seq
+    with sqlite3.connect(path) as conn, pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        conn.execute(INSERT_ARTICLE, row)
+    assert _rows(path, "SELECT count(*) FROM articles") == [(1,)]

@@ -51,6 +51,17 @@ class Settings(BaseSettings):
     consumer_batch_size: int = Field(default=2000, ge=1)
     transaction_max_bytes: int = Field(default=4 * 1024 * 1024, ge=1)
     consumer_fetch_timeout_ms: int = Field(default=200, ge=1)
+    consumer_fetch_min_bytes: int = Field(
+        default=64 * 1024,
+        ge=1,
+        description="Input bytes a stage's fetch waits for at the broker (up to the max wait).",
+    )
+    consumer_fetch_max_wait_ms: int = Field(
+        default=60,
+        ge=0,
+        le=10_000,
+        description="How long the broker holds a stage's fetch for its minimum bytes.",
+    )
     priority_step: int = Field(
         default=3,
         ge=0,

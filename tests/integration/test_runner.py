@@ -49,6 +49,18 @@ async def test_records_flow_through_and_offsets_are_committed(settings: Settings
     assert sum(committed.values()) == 30
 
 
+async def test_a_lone_record_is_not_held_back_by_the_minimum_fetch(settings: Settings) -> None:
+    # far more bytes than will ever arrive: the fetch returns when its wait runs out
+    waiting = settings.model_copy(
+        update={"consumer_fetch_min_bytes": 8 * 1024 * 1024, "consumer_fetch_max_wait_ms": 300}
+    )
+    topics = await create_topics(waiting)
+    await produce(waiting, records(topics.raw, [b"alone"]))
+    async with running(waiting):
+        out = await read_committed(waiting, topics.parsed, expected=1)
+    assert [r.value for r in out] == [b"ALONE"]
+
+
 async def test_permanent_error_goes_to_dlq_and_partition_moves_on(settings: Settings) -> None:
     topics = await create_topics(settings)
     raw = [OutgoingRecord(topics.raw, b"same-key", v) for v in (b"first", b"poison!", b"third")]

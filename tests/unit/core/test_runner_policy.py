@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 
 from aiokafka.errors import KafkaConnectionError
 
 from services.core.deadletters import dead_letter_record
 from services.core.errors import BrokerUnavailableError, InvalidMessageError, PermanentError
+from services.core.handlers import Outcome
 from services.core.headers import header_map
 from services.core.policy import Backoff, classify
 from services.core.records import ConsumedRecord
-from services.core.runner import by_size
+from services.core.runner import Stage, by_size, stage_consumer
+from services.core.settings import Settings
 
 
 def test_classify() -> None:
@@ -67,3 +70,16 @@ def test_batches_are_cut_into_transactions_by_size() -> None:
     assert by_size([], 8) == []
     empty = [ConsumedRecord("t", 0, 0, None, None)]  # a tombstone counts as nothing
     assert [list(run) for run in by_size(empty, 1)] == [empty]
+
+
+async def _no_outputs(records: Sequence[ConsumedRecord]) -> list[Outcome]:
+    return [[] for _ in records]
+
+
+async def test_a_stage_consumer_waits_for_its_minimum_fetch() -> None:
+    settings = Settings(consumer_fetch_min_bytes=12_345, consumer_fetch_max_wait_ms=42)
+    stage = Stage("echo", "in", "group", "dlq", _no_outputs)
+    consumer = stage_consumer(settings, stage)  # built, never started: no broker needed
+    # aiokafka keeps the options it passes to its fetcher in these attributes
+    assert (consumer._fetch_min_bytes, consumer._fetch_max_wait_ms) == (12_345, 42)
+    assert consumer._max_poll_records == settings.consumer_batch_size

@@ -49,3 +49,8 @@ def test_invalid_values_are_refused() -> None:
             Settings(priority_step=step)
     with pytest.raises(ValueError, match="topic_partitions"):
         Settings(topic_partitions=0)
+    with pytest.raises(ValueError, match="consumer_fetch_min_bytes"):
+        Settings(consumer_fetch_min_bytes=0)
+    for wait in (-1, 10_001):
+        with pytest.raises(ValueError, match="consumer_fetch_max_wait_ms"):
+            Settings(consumer_fetch_max_wait_ms=wait)

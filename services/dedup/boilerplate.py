@@ -17,7 +17,14 @@ from itertools import repeat
 import numpy as np
 from numpy.typing import NDArray
 
-from services.dedup.fingerprint import Blocks, TokenStream, member, shingles, sorted_unique
+from services.dedup.fingerprint import (
+    Blocks,
+    TokenStream,
+    member,
+    merge_sorted,
+    shingles,
+    sorted_unique,
+)
 
 U64 = np.uint64
 _EMPTY = np.zeros(0, dtype=U64)
@@ -166,11 +173,12 @@ class BoilerplateModel:
         if not items:
             return
         blocks = np.array([item.block for item in items], dtype=U64)
-        self._blocks = np.union1d(self._blocks, blocks)
+        self._blocks = merge_sorted(self._blocks, blocks)
         self._promoted.update(item.block for item in items)
         for item in items:
             self._stats.pop(item.block, None)
-            self._shingles = np.union1d(self._shingles, item.shingles.astype(U64))
+        found = np.concatenate([item.shingles.astype(U64) for item in items])
+        self._shingles = merge_sorted(self._shingles, found)
         # read-only: it is replaced, never changed, so derived data can be kept per array
         self._shingles.setflags(write=False)
         self._blocks.setflags(write=False)

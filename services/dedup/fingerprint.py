@@ -137,6 +137,14 @@ def sorted_unique(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return ordered[keep]
 
 
+def merge_sorted(base: NDArray[np.uint64], values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """``np.union1d(base, values)`` for a sorted, distinct ``base``: only ``values`` are sorted
+    and looked up, then inserted in one pass (``union1d`` re-sorts all of ``base`` each time)."""
+    fresh = sorted_unique(values)
+    fresh = fresh[~member(base, fresh)]
+    return np.insert(base, np.searchsorted(base, fresh), fresh) if fresh.size else base
+
+
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """Content fingerprint of one article (boilerplate removed).

@@ -5,6 +5,7 @@ from services.dedup.fingerprint import (
     fingerprint,
     first_distinct,
     member,
+    merge_sorted,
     sequence_hash,
     shingles,
     tokenise,
@@ -116,3 +117,20 @@ def test_fingerprint_drops_boilerplate_blocks_and_shingles() -> None:
     assert plain.lede.size == 4
     assert plain.anchors(3, 1, 2).size <= 3
     assert np.all(np.diff(plain.shingles.astype(np.float64)) > 0)
+
+
+def test_merge_sorted_is_the_union_of_a_sorted_base_and_any_values() -> None:
+    rng = np.random.default_rng(7)
+    top = np.iinfo(np.uint64).max
+    base = np.unique(rng.integers(0, 1_000, 300, dtype=np.uint64))
+    cases = [
+        (np.array([], dtype=np.uint64), np.array([5, 5, 1], dtype=np.uint64)),
+        (base, np.array([], dtype=np.uint64)),
+        (base, base[::7].copy()),  # all present already
+        (base, rng.integers(0, 1_200, 90, dtype=np.uint64)),  # repeats, in and out of base
+        (np.array([0, top], dtype=np.uint64), np.array([top - 1, 3, 0], dtype=np.uint64)),
+    ]
+    for sorted_base, values in cases:
+        merged = merge_sorted(sorted_base, values)
+        assert merged.dtype == np.uint64
+        assert merged.tolist() == np.union1d(sorted_base, values).tolist()

@@ -1,4 +1,4 @@
-"""The base of every message model: frozen, tolerant of unknown fields, JSON via orjson."""
+"""The base of every message model: frozen, tolerant of unknown fields, JSON by pydantic."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ class Message(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     def to_bytes(self) -> bytes:
-        return self.model_dump_json(exclude_none=False).encode()
+        """The record value: the model's JSON, as bytes straight from pydantic's serializer
+        (``model_dump_json`` gives the same JSON as a str, which then costs an encode: for a
+        whole article the two steps took about twice as long)."""
+        return self.__pydantic_serializer__.to_json(self)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Self:

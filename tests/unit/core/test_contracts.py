@@ -269,6 +269,14 @@ def test_a_full_example_validates(topic: Topic) -> None:
     assert errors_of(topic, value_of(message)) == []
 
 
+@pytest.mark.parametrize("topic", list(Topic))
+def test_the_record_value_is_the_models_json_and_reads_back(topic: Topic) -> None:
+    for message in (EXAMPLES[topic], MINIMAL.get(topic, EXAMPLES[topic])):
+        value = message.to_bytes()
+        assert value == message.model_dump_json().encode()  # byte for byte
+        assert type(message).from_bytes(value) == message
+
+
 @pytest.mark.parametrize("topic", sorted(MINIMAL))
 def test_a_minimal_example_validates(topic: Topic) -> None:
     assert errors_of(topic, value_of(MINIMAL[topic])) == []

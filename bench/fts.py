@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import DATA_DIR, table, write_result  # noqa: E402
 from bench.store import Corpus  # noqa: E402
-from services.store.database import MIGRATIONS, Migration  # noqa: E402
+from services.store.database import MIGRATIONS, Migration, writer_pragmas  # noqa: E402
 from services.store.repository import (  # noqa: E402
     ARTICLE_COLUMNS,
     INDEX_ARTICLE,
@@ -52,7 +52,6 @@ from services.store.repository import (  # noqa: E402
 )
 
 STEP = 20_000
-PRAGMAS = ("journal_mode = WAL", "synchronous = NORMAL", "cache_size = -65536")
 WRITER_ONLY = Migration(3, "the writer indexes", MIGRATIONS[3].statements)
 
 
@@ -102,8 +101,8 @@ def write(conn: sqlite3.Connection, contender: Contender, data: Rows, first: int
 def measure(path: Path, contender: Contender, data: Rows, bulk: int, batch: int) -> dict[str, Any]:
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        for pragma in PRAGMAS:
-            conn.execute(f"PRAGMA {pragma}")
+        for pragma in writer_pragmas():
+            conn.execute(pragma)
         for migration in contender.migrations:
             for statement in migration.statements:
                 conn.execute(statement)

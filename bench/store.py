@@ -176,10 +176,10 @@ async def bare_rate(articles: Sequence[ProcessedArticle], batch: int, db: Path) 
     # pre-built, not timed: the rows, numbered from 1 (a fresh database), and their index entries
     rows, entries = numbered([article_row(article) for article in articles], 1)
     started = time.perf_counter()
-    for first in range(0, len(rows), batch):
+    for chunk, chunk_entries in zip(batches(rows, batch), batches(entries, batch), strict=True):
         await conn.execute("BEGIN IMMEDIATE")
-        await conn.executemany(INSERT_ARTICLE, rows[first : first + batch])
-        await conn.executemany(INDEX_ARTICLE, entries[first : first + batch])
+        await conn.executemany(INSERT_ARTICLE, chunk)
+        await conn.executemany(INDEX_ARTICLE, chunk_entries)
         await conn.execute("COMMIT")
     elapsed = time.perf_counter() - started
     await conn.close()

@@ -184,8 +184,10 @@ def _shared_pragmas(busy_timeout_ms: int) -> tuple[str, ...]:
     )
 
 
-def _writer_pragmas() -> tuple[str, ...]:
+def writer_pragmas(busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> tuple[str, ...]:
+    """Every pragma the store's writing connection runs before it migrates."""
     return (
+        *_shared_pragmas(busy_timeout_ms),
         "PRAGMA journal_mode = WAL",
         "PRAGMA synchronous = NORMAL",
         f"PRAGMA journal_size_limit = {_JOURNAL_LIMIT_BYTES}",
@@ -208,7 +210,7 @@ async def open_database(
     with translated(f"opening {path}"):
         conn = await _connect(str(path), uri=False)
         try:
-            for pragma in (*_shared_pragmas(busy_timeout_ms), *_writer_pragmas()):
+            for pragma in writer_pragmas(busy_timeout_ms):
                 await conn.execute(pragma)
             await migrate(conn, migrations)
         except BaseException:

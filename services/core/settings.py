@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     kafka_port: int = 9092
     kafka_controller_port: int = 9093
     kafka_heap: str = "512m"
+    kafka_jvm_options: str = Field(
+        default="",
+        description="More JVM options for the local broker, after newsflow's own (the later "
+        "of two settings of one option wins); split as a shell would.",
+    )
     kafka_version: str = "4.1.1"
     kafka_start_timeout_s: float = 90.0
     topic_prefix: str = ""

@@ -71,3 +71,39 @@ def test_external_cluster_means_start_nothing(tmp_path: Path) -> None:
     current, took = localkafka.start(settings)
     assert current.running and current.pid is None and took == 0.0
     assert current.bootstrap == "kafka.example:9092"
+
+
+def test_jvm_options_come_after_newsflow_own(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path, kafka_jvm_options="-XX:MaxInlineLevel=9 '-Dnote=two words'"
+    )
+    command = localkafka._java_command("java", settings, tmp_path, "kafka.Kafka", "x.properties")
+    assert command[-4:-2] == ["-cp", f"{tmp_path}/*"]
+    assert command.index("-XX:MaxInlineLevel=9") > command.index("-XX:MaxInlineLevel=15")
+    assert "-Dnote=two words" in command
+
+
+def test_unsplittable_jvm_options_are_a_clear_error(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, kafka_jvm_options="-Dnote='unclosed")
+    with pytest.raises(ConfigurationError, match="NEWSFLOW_KAFKA_JVM_OPTIONS cannot be split"):
+        localkafka._java_command("java", settings, tmp_path, "kafka.Kafka", "x.properties")
+
+
+def test_an_unknown_jvm_option_stops_the_start_with_the_jvm_own_words(tmp_path: Path) -> None:
+    """The JVM refuses it when the log directory is formatted, before any broker starts."""
+    settings = Settings(
+        data_dir=tmp_path,
+        kafka_port=_free_port(),
+        kafka_controller_port=_free_port(),
+        kafka_bootstrap_servers=None,
+        kafka_jvm_options="-XX:+NoSuchNewsflowOption",
+    )
+    with pytest.raises(ConfigurationError, match=r"(?s)formatting.*NoSuchNewsflowOption"):
+        localkafka.start(settings)
+    assert not localkafka.status(settings).running
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

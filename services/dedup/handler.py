@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from services.core.decoding import decode
 from services.core.errors import InvalidMessageError
@@ -60,6 +60,7 @@ def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> Ba
             except InvalidMessageError as error:
                 outcomes[index] = error
         verdicts = await engine.check_many([dedup_input(article) for _, article in readable])
+        now = datetime.now(UTC)
         for (index, article), verdict in zip(readable, verdicts, strict=True):
             if isinstance(verdict, Exception):
                 outcomes[index] = verdict
@@ -72,6 +73,7 @@ def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> Ba
                     out,
                     stage="dedup",
                     event_type=DEDUPLICATED_EVENT,
+                    time=now,
                 )
             ]
         return outcomes

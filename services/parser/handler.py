@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from services.core.decoding import decode
 from services.core.errors import PermanentError
@@ -39,11 +40,19 @@ def parser_handler(settings: Settings, topics: Topics) -> BatchHandler:
     async def handle(records: Sequence[ConsumedRecord]) -> list[Outcome]:
         # One worker-thread hop per batch: the event loop keeps heartbeating meanwhile.
         parsed = await asyncio.to_thread(parse_all, records, settings.max_body_bytes)
+        now = datetime.now(UTC)
         return [
             result
             if isinstance(result, Exception)
             else [
-                next_record(record, topics.parsed, result, stage="parser", event_type=PARSED_EVENT)
+                next_record(
+                    record,
+                    topics.parsed,
+                    result,
+                    stage="parser",
+                    event_type=PARSED_EVENT,
+                    time=now,
+                )
             ]
             for record, result in zip(records, parsed, strict=True)
         ]

@@ -61,6 +61,7 @@ def store_handler(
                         stage="store",
                         event_type=PROCESSED_EVENT,
                         extra_headers={NF_VERDICT: publish.article.dedup.verdict},
+                        time=now,
                     )
                 ]
         return outcomes

@@ -73,6 +73,51 @@ def test_next_record_continues_the_trace_with_a_stable_event_id() -> None:
     assert first.key == b"id-1"
 
 
+def test_records_of_one_batch_share_their_time_and_keep_their_own_id_span_and_extras() -> None:
+    trace = TraceContext.new()
+    batch_time = datetime(2026, 11, 27, 2, 30, 0, 123456, tzinfo=UTC)
+    incoming = [
+        ConsumedRecord(
+            "dedup", 0, n, f"id-{n}".encode(), b"{}",
+            [("ce_id", f"e{n}".encode()), ("traceparent", trace.header().encode())],
+        )
+        for n in range(4)
+    ]  # fmt: skip
+    verdicts = ["unique", "duplicate", "unique", "near_duplicate"]
+    out = [
+        header_map(
+            next_record(
+                record, "processed", b"{}", stage="store", event_type="t", time=batch_time,
+                extra_headers={"nf_verdict": verdict},
+            ).headers
+        )
+        for record, verdict in zip(incoming, verdicts, strict=True)
+    ]  # fmt: skip
+    assert {headers["ce_time"] for headers in out} == {"2026-11-27T02:30:00.123456+00:00"}
+    assert [headers["ce_id"] for headers in out] == ["e0:store", "e1:store", "e2:store", "e3:store"]
+    assert [headers["nf_verdict"] for headers in out] == verdicts
+    spans = [headers["traceparent"].split("-") for headers in out]
+    assert {span[1] for span in spans} == {trace.trace_id}
+    assert len({span[2] for span in spans} | {trace.span_id}) == 5
+
+
+def test_a_record_without_event_id_or_trace_gets_its_position_and_a_new_trace() -> None:
+    before = datetime.now(UTC)
+    incoming = ConsumedRecord(
+        "raw", 2, 41, b"k", b"{}", [("traceparent", b"00-zz-bad-01"), ("ce_id", b"")]
+    )
+    out = header_map(next_record(incoming, "parsed", b"{}", stage="parser", event_type="t").headers)
+    assert out["ce_id"] == "raw/2/41:parser"
+    assert TraceContext.parse(out["traceparent"]) is not None
+    assert before <= datetime.fromisoformat(out["ce_time"]) <= datetime.now(UTC)
+
+
+def test_the_last_header_of_a_name_wins_as_in_header_map() -> None:
+    incoming = ConsumedRecord("raw", 0, 0, b"k", b"{}", [("ce_id", b"first"), ("ce_id", b"last")])
+    out = header_map(next_record(incoming, "parsed", b"{}", stage="parser", event_type="t").headers)
+    assert out["ce_id"] == "last:parser"
+
+
 def test_children_are_distinct_valid_spans_of_the_trace() -> None:
     parent = TraceContext.new()
     children = parent.children(1000)

@@ -22,12 +22,14 @@ def decode(record: ConsumedRecord, model: type[M], max_bytes: int) -> M:
     if len(value) > max_bytes:
         raise InvalidMessageError(f"the value is {len(value)} bytes; at most {max_bytes}")
     try:
-        value.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InvalidMessageError(f"the value is not UTF-8: {error.reason}") from error
-    try:
         return model.from_bytes(value)
     except ValidationError as error:
+        # pydantic's JSON parser takes only valid UTF-8 (in every byte of the value, ignored
+        # fields too), so the check that names the fault is paid for by bad values alone
+        try:
+            value.decode("utf-8")
+        except UnicodeDecodeError as not_text:
+            raise InvalidMessageError(f"the value is not UTF-8: {not_text.reason}") from not_text
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}"
             for e in error.errors()[:5]

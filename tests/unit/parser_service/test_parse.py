@@ -114,6 +114,16 @@ async def test_handler_emits_the_parsed_record() -> None:
         (b'{"id": "x"}', "content: Field required"),
         (b"\xff\xfe\x00", "not UTF-8"),
         (
+            b'{"id": "a", "id_source": "client", "content": "x", "unknown": "caf\xe9", '
+            b'"received_at": "2025-01-01T00:00:00Z"}',
+            "not UTF-8: invalid continuation byte",
+        ),
+        (
+            b'{"id": "a", "id_source": "client", "content": "\xed\xa0\x80", '
+            b'"received_at": "2025-01-01T00:00:00Z"}',
+            "not UTF-8",
+        ),
+        (
             b'{"id": "a", "id_source": "client", "content": "'
             + b"x" * 400
             + b'", "received_at": "2025-01-01T00:00:00Z"}',

@@ -8,7 +8,6 @@ in-memory state an uninterrupted run would have.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import aiosqlite
 import numpy as np
+import orjson
 from numpy.typing import NDArray
 
 from services.dedup.boilerplate import BlockStat, BoilerplateDelta, Promotion
@@ -83,7 +83,8 @@ def _record(row: Any) -> DocRecord:
 
 
 def _verdict_row(verdict: Verdict) -> tuple[str, str, str]:
-    return (verdict.article_id, verdict.story_id, json.dumps(verdict.to_dict()))
+    """The verdicts table's row (the JSON by orjson: a tenth of the standard library's time)."""
+    return (verdict.article_id, verdict.story_id, orjson.dumps(verdict.to_dict()).decode())
 
 
 def _final_boilerplate(
@@ -169,7 +170,7 @@ class DedupState:
         query = "SELECT verdict FROM verdicts WHERE article_id = ?"
         async with self._db.execute(query, (article_id,)) as cursor:
             row = await cursor.fetchone()
-        return None if row is None else Verdict.from_dict(json.loads(row[0]))
+        return None if row is None else Verdict.from_dict(orjson.loads(row[0]))
 
     async def verdicts(self, article_ids: Iterable[str]) -> dict[str, Verdict]:
         """The stored verdicts of those ids that have one (one query)."""
@@ -179,7 +180,7 @@ class DedupState:
         marks = ",".join("?" * len(wanted))
         query = f"SELECT article_id, verdict FROM verdicts WHERE article_id IN ({marks})"
         async with self._db.execute(query, wanted) as cursor:
-            return {str(a): Verdict.from_dict(json.loads(v)) async for a, v in cursor}
+            return {str(a): Verdict.from_dict(orjson.loads(v)) async for a, v in cursor}
 
     async def records(self, seqs: Iterable[int]) -> dict[int, DocRecord]:
         wanted = list(seqs)
@@ -274,7 +275,7 @@ class DedupState:
         db, verdict, record, delta = self._db, outcome.verdict, outcome.record, outcome.boilerplate
         await db.execute(
             "INSERT INTO verdicts (article_id, story_id, verdict) VALUES (?, ?, ?)",
-            (verdict.article_id, verdict.story_id, json.dumps(verdict.to_dict())),
+            _verdict_row(verdict),
         )
         marks = ",".join("?" * 11)
         await db.execute(

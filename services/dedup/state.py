@@ -83,8 +83,10 @@ def _record(row: Any) -> DocRecord:
 
 
 def _verdict_row(verdict: Verdict) -> tuple[str, str, str]:
-    """The verdicts table's row (the JSON by orjson: a tenth of the standard library's time)."""
-    return (verdict.article_id, verdict.story_id, orjson.dumps(verdict.to_dict()).decode())
+    """The verdicts table's row (the JSON by orjson: a tenth of the standard library's time;
+    numpy numbers are written as the numbers they hold)."""
+    json = orjson.dumps(verdict.to_dict(), option=orjson.OPT_SERIALIZE_NUMPY)
+    return (verdict.article_id, verdict.story_id, json.decode())
 
 
 def _final_boilerplate(

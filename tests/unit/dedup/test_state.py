@@ -1,14 +1,17 @@
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from services.dedup.deduplicator import Deduplicator
 from services.dedup.engine import DedupEngine
 from services.dedup.errors import EmptyBodyError, StateError
 from services.dedup.settings import DedupSettings
-from services.dedup.verdict import DedupInput, Verdict, VerdictKind
+from services.dedup.state import _verdict_row
+from services.dedup.verdict import DedupInput, Evidence, Method, Verdict, VerdictKind
 from tests.unit.dedup.texts import FOOTER, edit, story, truncate, wrap
 
 T0 = datetime(2025, 3, 19, 9, 0, tzinfo=UTC)
@@ -131,3 +134,16 @@ async def test_state_of_an_older_fingerprint_version_is_refused(tmp_path: Path) 
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with pytest.raises(StateError, match="schema_version"):
         await DedupEngine.open(path, SETTINGS)
+
+
+def test_a_verdict_row_holds_numpy_numbers_as_plain_json_numbers() -> None:
+    evidence = Evidence(jaccard=np.float64(0.8125), matched_shingles=np.int64(13))  # type: ignore[arg-type]
+    similarity = np.float64(0.8125)
+    verdict = Verdict(
+        "a-1", VerdictKind.DUPLICATE, "s-1", "a-0", similarity, Method.NEAR_CONTENT, evidence
+    )
+    article_id, story_id, text = _verdict_row(verdict)
+    assert (article_id, story_id) == ("a-1", "s-1")
+    back = Verdict.from_dict(json.loads(text))
+    assert back == verdict
+    assert json.loads(text)["evidence"]["matched_shingles"] == 13

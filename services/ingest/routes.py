@@ -163,6 +163,7 @@ async def push_batch(request: Request) -> Response:
     except BodyError as error:
         return error_response(error)
     results, valid = sort_items(items)
+    del body, items  # only the encoded values are needed while the broker acknowledges
     try:
         delivered = (
             await ingest.publish([raw for _, raw in valid], trace_of(request)) if valid else []

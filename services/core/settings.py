@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     ingest_max_batch_items: int = 1000
     ingest_send_timeout_s: float = 10.0
     ingest_max_in_flight: int = 20_000
+    ingest_mmap_threshold_bytes: int = Field(
+        default=128 * 1024,
+        ge=0,
+        le=32 * 1024 * 1024,
+        description="Blocks from this size up are mapped and given back to the system when "
+        "freed (a fixed glibc threshold); 0 leaves glibc's own, which grows.",
+    )
 
     # Fault tests
     fault_crash_at: str | None = Field(

@@ -1,0 +1,65 @@
+"""A fixed mmap threshold gives freed large blocks back to the system (ingest's bodies)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from pydantic import ValidationError
+
+from services.core.memory import MAX_MMAP_THRESHOLD, fix_mmap_threshold
+from services.core.settings import Settings
+
+# Frees one large block (glibc then raises its threshold to that size), then allocates 200 blocks
+# of 1 MiB, each followed by a small block that stays, and frees the large ones: the RSS that is
+# left above the start, in MiB.
+_SCRIPT = """
+import sys
+from services.core.memory import fix_mmap_threshold
+
+def rss_mib():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+
+if sys.argv[1] == "fixed":
+    assert fix_mmap_threshold(128 * 1024)
+big = b"x" * (24 * 1024 * 1024)
+del big
+start = rss_mib()
+blocks, kept = [], []
+for n in range(200):
+    blocks.append(bytes([n % 256]) * (1024 * 1024))
+    kept.append(bytes([n % 256]) * 2048)
+del blocks
+print(round(rss_mib() - start))
+"""
+
+
+def _left_mib(mode: str) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", _SCRIPT, mode], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout)
+
+
+def test_freed_large_blocks_go_back_with_the_threshold_fixed() -> None:
+    assert _left_mib("fixed") < 20
+
+
+def test_without_it_glibc_keeps_them_after_one_large_block() -> None:
+    """The behaviour the setting exists for (so the test above can tell the two apart)."""
+    assert _left_mib("default") > 150
+
+
+@pytest.mark.parametrize("threshold", [0, -1, MAX_MMAP_THRESHOLD + 1])
+def test_a_threshold_out_of_range_is_refused(threshold: int) -> None:
+    assert fix_mmap_threshold(threshold) is False
+
+
+def test_the_setting_is_bounded_by_glibc_ceiling() -> None:
+    with pytest.raises(ValidationError, match="ingest_mmap_threshold_bytes"):
+        Settings(ingest_mmap_threshold_bytes=MAX_MMAP_THRESHOLD + 1)
+    assert Settings(ingest_mmap_threshold_bytes=0).ingest_mmap_threshold_bytes == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from collections.abc import Mapping, Sequence
@@ -74,8 +75,20 @@ def cloudevent_headers(
     trace: TraceContext,
     extra: Mapping[str, str] | None = None,
 ) -> Headers:
-    """Binary-mode CloudEvents headers plus ``traceparent``."""
-    return [*shared_headers(source, event_type, time, extra), *event_headers(event_id, trace)]
+    """Binary-mode CloudEvents headers plus ``traceparent``. The headers that events of one
+    source, type, time and extras have in common are encoded once, for all of them (the records
+    of a batch share their time)."""
+    shared = _encoded_once(source, event_type, time, tuple(extra.items()) if extra else ())
+    return [*shared, *event_headers(event_id, trace)]
+
+
+@functools.lru_cache(maxsize=64)
+def _encoded_once(
+    source: str, event_type: str, time: datetime, extra: tuple[tuple[str, str], ...]
+) -> Headers:
+    """:func:`shared_headers`, kept for the next event of the same kind (only ever copied into
+    an event's own list, never changed)."""
+    return shared_headers(source, event_type, time, dict(extra))
 
 
 def shared_headers(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.core.headers import Headers, header_map
+from services.core.headers import Headers
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +22,12 @@ class ConsumedRecord:
         return None if self.key is None else self.key.decode("utf-8", "replace")
 
     def header(self, name: str) -> str | None:
-        return header_map(self.headers).get(name)
+        """The header's value as text (undecodable bytes replaced; the last of a name wins, as
+        in :func:`services.core.headers.header_map`), or None."""
+        for key, value in reversed(self.headers):
+            if key == name:
+                return value.decode("utf-8", "replace")
+        return None
 
 
 @dataclass(frozen=True, slots=True)

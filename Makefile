@@ -10,9 +10,17 @@ TEST_ENV := NEWSFLOW_KAFKA_PORT=$${NEWSFLOW_TEST_KAFKA_PORT:-19092} \
 	NEWSFLOW_KAFKA_CONTROLLER_PORT=$${NEWSFLOW_TEST_KAFKA_CONTROLLER_PORT:-19093} \
 	NEWSFLOW_DATA_DIR=data/test NEWSFLOW_LOG_FORMAT=json
 
-.PHONY: install run test lint typecheck schemas clean
+.PHONY: install prerequisites test-prerequisites run test lint typecheck schemas clean
 
-install: $(STAMP)
+# What the machine lacks (Java, Maven, python3-venv; for the tests Chromium and promtool) is
+# installed first, or make stops here and prints the one command that installs it.
+prerequisites:
+	@PYTHON=$(PYTHON) bash deploy/prerequisites.sh run
+
+test-prerequisites:
+	@PYTHON=$(PYTHON) bash deploy/prerequisites.sh test
+
+install: prerequisites $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +29,10 @@ $(STAMP): pyproject.toml
 	$(NEWSFLOW) compile  # numba kernels into their disk cache: no service start pays for it
 	touch $@
 
-run: install
+run: prerequisites install
 	$(NEWSFLOW) run --push seeds
 
-test: install lint typecheck
+test: test-prerequisites install lint typecheck
 	@$(TEST_ENV) $(NEWSFLOW) kafka exec -- $(BIN)/pytest -p no:cacheprovider
 
 lint: install

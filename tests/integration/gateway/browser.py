@@ -41,7 +41,7 @@ def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("/usr/bin/chromium")
     if found is None:
         pytest.fail(
-            "chromium is not installed (Debian package `chromium`; CI installs it in .ci/run): "
+            "chromium is not installed (Debian package `chromium`; `make test` installs it): "
             "the dashboard test needs a headless browser",
             pytrace=False,
         )

@@ -1,0 +1,110 @@
+"""deploy/prerequisites.sh, run as a user who is not root on a machine whose tools are stubs.
+
+It must change nothing there: it names what is missing and prints the one command that installs
+it, and exits 1 before make goes on. (As root it installs with apt-get: CI runs that path.)
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).parents[3] / "deploy" / "prerequisites.sh"
+JAVA_17 = "#!/bin/sh\necho '    java.specification.version = 17' >&2\n"
+JAVA_11 = "#!/bin/sh\necho '    java.specification.version = 11' >&2\n"
+
+
+def _stub(bin_dir: Path, name: str, body: str = "#!/bin/sh\nexit 0\n") -> None:
+    path = bin_dir / name
+    path.write_text(body)
+    path.chmod(0o755)
+
+
+@pytest.fixture
+def machine(tmp_path: Path) -> Path:
+    """A PATH with the shell tools the script uses, python3, a user id of 1000, and nothing else."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "sed", "head", "mkdir", "mktemp", "rm"):
+        found = shutil.which(tool)
+        if found is None:
+            pytest.fail(f"{tool} is needed to run the script", pytrace=False)
+        (bin_dir / tool).symlink_to(found)
+    (bin_dir / "python3").symlink_to(sys.executable)
+    _stub(bin_dir, "id", "#!/bin/sh\necho 1000\n")
+    return bin_dir
+
+
+def _run(bin_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {"PATH": str(bin_dir), "HOME": str(bin_dir.parent), **env}
+    return subprocess.run(
+        ["bash", str(SCRIPT), *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_nothing_missing_changes_nothing(machine: Path) -> None:
+    _stub(machine, "java", JAVA_17)
+    _stub(machine, "mvn")
+    done = _run(machine, "run")
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_missing_tools_print_the_install_command_and_stop(machine: Path) -> None:
+    done = _run(machine, "test", NEWSFLOW_PROMTOOL="/bin/true")
+    assert done.returncode == 1
+    assert "missing openjdk-17-jre-headless" in done.stderr
+    assert "missing maven" in done.stderr
+    assert "missing chromium" in done.stderr
+    assert (
+        "sudo apt-get update && sudo apt-get install -y --no-install-recommends "
+        "openjdk-17-jre-headless maven chromium"
+    ) in done.stderr
+
+
+def test_an_old_java_counts_as_missing(machine: Path) -> None:
+    _stub(machine, "java", JAVA_11)
+    _stub(machine, "mvn")
+    done = _run(machine, "run")
+    assert done.returncode == 1
+    assert "apt-get install -y --no-install-recommends openjdk-17-jre-headless" in done.stderr
+
+
+def test_the_run_mode_does_not_ask_for_test_tools(machine: Path) -> None:
+    _stub(machine, "java", JAVA_17)
+    _stub(machine, "mvn")
+    assert _run(machine, "run").returncode == 0
+    assert "missing chromium" in _run(machine, "test").stderr
+
+
+def test_promtool_without_go_or_root_names_the_go_install(machine: Path, tmp_path: Path) -> None:
+    _stub(machine, "java", JAVA_17)
+    _stub(machine, "mvn")
+    _stub(machine, "chromium")
+    done = _run(machine, "test", NEWSFLOW_CACHE_DIR=str(tmp_path / "cache"))
+    assert done.returncode == 1
+    assert "missing promtool" in done.stderr
+    assert f"GOBIN={tmp_path / 'cache'}/bin go install github.com/prometheus/" in done.stderr
+
+
+def test_a_found_promtool_is_not_installed_again(machine: Path, tmp_path: Path) -> None:
+    _stub(machine, "java", JAVA_17)
+    _stub(machine, "mvn")
+    _stub(machine, "chromium")
+    _stub(tmp_path / "bin", "promtool")  # on PATH
+    done = _run(machine, "test", NEWSFLOW_CACHE_DIR=str(tmp_path / "cache"))
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_an_unknown_mode_is_refused(machine: Path) -> None:
+    done = _run(machine, "deploy")
+    assert done.returncode == 2
+    assert "usage:" in done.stderr

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import orjson
 from pydantic import TypeAdapter, ValidationError
 
+from services.core import ndjson
 from services.ingest.requests import ArticleIn
 
 JSON = "application/json"
@@ -109,9 +110,8 @@ def parse_batch(
         raw_items: list[object] = list(data)
         sizes = [len(orjson.dumps(item)) for item in raw_items]
     elif kind == NDJSON:
-        lines = [line for line in text.splitlines() if line.strip()]
         raw_items, sizes = [], []
-        for number, line in enumerate(lines, start=1):
+        for number, line in ndjson.records(text):
             try:
                 raw_items.append(orjson.loads(line))
             except orjson.JSONDecodeError as error:

@@ -10,6 +10,8 @@ from typing import Any
 
 import orjson
 
+from services.core import ndjson
+
 SUFFIXES = {".txt": "text/plain", ".text": "text/plain", ".html": "text/html", ".htm": "text/html"}
 JSON_SUFFIXES = {".json", ".ndjson", ".jsonl"}
 
@@ -53,12 +55,11 @@ def items_from_text(text: str, origin: str, suffix: str) -> Iterator[Item]:
             yield _json_item(entry, f"{origin}[{index}]")
         return
     if suffix in {".ndjson", ".jsonl"}:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    yield _json_item(orjson.loads(line), f"{origin}:{number}")
-                except orjson.JSONDecodeError as error:
-                    yield Item(f"{origin}:{number}", error=f"not valid JSON: {error}")
+        for number, line in ndjson.records(text):
+            try:
+                yield _json_item(orjson.loads(line), f"{origin}:{number}")
+            except orjson.JSONDecodeError as error:
+                yield Item(f"{origin}:{number}", error=f"not valid JSON: {error}")
         return
     yield Item(origin, error=f"unsupported file type {suffix or '(none)'}")
 
@@ -70,13 +71,19 @@ def _json_item(entry: object, origin: str) -> Item:
 
 
 def sniff_suffix(text: str) -> str:
-    """The kind of stdin input: JSON, NDJSON, HTML or plain text."""
+    """The kind of stdin input: JSON, NDJSON, HTML or plain text. Text starting with ``{`` is
+    one JSON document when it parses as one, else NDJSON when its first record is a whole
+    object, else JSON (whose parser then names the fault)."""
     stripped = text.lstrip()
     if stripped.startswith("["):
         return ".json"
     if stripped.startswith("{"):
-        first = stripped.splitlines()[0].strip()
-        return ".ndjson" if first.endswith("}") and len(stripped.splitlines()) > 1 else ".json"
+        try:
+            orjson.loads(stripped)
+        except orjson.JSONDecodeError:
+            first = ndjson.records(stripped)[0].text.strip(ndjson.JSON_WHITESPACE)
+            return ".ndjson" if first.endswith("}") else ".json"
+        return ".json"
     if stripped.startswith("<"):
         return ".html"
     return ".txt"

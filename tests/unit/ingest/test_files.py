@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given
+
 from services.ingest.files import expand, items_from_text, read_items, sniff_suffix
 from services.ingest.push import PushSummary, batches
+from tests.ndjson_cases import Case, cases
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 
@@ -64,3 +67,26 @@ def test_batches_split_by_count_and_skip_errors() -> None:
     assert sizes == [500, 500, 201]
     assert sum(summary.rejected.values()) == 1
     assert summary.lines()[0] == "accepted: 0"
+
+
+@given(cases())
+def test_ndjson_file_gives_one_item_per_line_in_order(case: Case) -> None:
+    items = list(items_from_text(case.body, "f.ndjson", ".ndjson"))
+    assert [item.origin for item in items] == [f"f.ndjson:{r.line}" for r in case.records]
+    for item, record in zip(items, case.records, strict=True):
+        assert item.article == record.article
+        assert (item.error is None) == (record.article is not None)
+
+
+@given(cases())
+def test_stdin_ndjson_is_sniffed_and_framed_by_the_same_rule(case: Case) -> None:
+    body = case.body
+    if len(case.records) > 1 or case.records[0].article is None:
+        assert sniff_suffix(body) == ".ndjson"
+    else:
+        assert sniff_suffix(body) == ".json"  # one object: a JSON document as well
+
+
+def test_sniff_stdin_with_a_separator_in_the_first_object() -> None:
+    assert sniff_suffix('{"content": "a\u2028b"}\n{"content": "c"}\n') == ".ndjson"
+    assert sniff_suffix('{\n  "content": "a\u2028b"\n}\n') == ".json"

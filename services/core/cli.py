@@ -37,7 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     push = commands.add_parser("push", help="push article files (.txt .html .json .ndjson) or -")
     push.add_argument("paths", nargs="+", metavar="PATH")
     push.add_argument("--url", default=None, help="ingest base URL (default: local ingest)")
-    push.add_argument("--api-key", default=None, help="API key, when ingest requires one")
+    push.add_argument(
+        "--api-key",
+        default=None,
+        help="API key (default: NEWSFLOW_PUSH_API_KEY, else the first of NEWSFLOW_INGEST_API_KEYS)",
+    )
 
     kafka = commands.add_parser("kafka", help="the local Kafka broker")
     kafka.add_argument("action", choices=["start", "stop", "status", "exec"])
@@ -120,11 +124,11 @@ def command_push(settings: Settings, paths: list[str], url: str | None, key: str
 
     base = url or settings.ingest_url
     try:
-        summary = push(paths, base, key)
+        summary = push(paths, base, key or settings.push_key)
     except httpx.TransportError as error:
         raise ConfigurationError(f"cannot reach the ingest service at {base}: {error}") from error
     print("\n".join(summary.lines()))
-    return 0 if summary.accepted or not summary.rejected else 1
+    return 1 if summary.rejected else 0
 
 
 def command_schemas(check: bool) -> int:

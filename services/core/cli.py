@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("paths", nargs="+", metavar="PATH")
     push.add_argument("--url", default=None, help="ingest base URL (default: local ingest)")
     push.add_argument(
+        "--charset", default=None, help="encoding of the .txt/.html files (default: detected)"
+    )
+    push.add_argument(
         "--api-key",
         default=None,
         help="API key (default: NEWSFLOW_PUSH_API_KEY, else the first of NEWSFLOW_INGEST_API_KEYS)",
@@ -119,12 +122,12 @@ def command_kafka(settings: Settings, action: str, argv: list[str]) -> int:
     return 0
 
 
-def command_push(settings: Settings, paths: list[str], url: str | None, key: str | None) -> int:
+def command_push(settings: Settings, args: argparse.Namespace) -> int:
     from services.ingest.push import push
 
-    base = url or settings.ingest_url
+    base = args.url or settings.ingest_url
     try:
-        summary = push(paths, base, key or settings.push_key)
+        summary = push(args.paths, base, args.api_key or settings.push_key, args.charset)
     except httpx.TransportError as error:
         raise ConfigurationError(f"cannot reach the ingest service at {base}: {error}") from error
     print("\n".join(summary.lines()))
@@ -205,7 +208,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "topics": command_topics,
     "schemas": lambda _settings, args: command_schemas(args.check),
     "tail": command_tail,
-    "push": lambda settings, args: command_push(settings, args.paths, args.url, args.api_key),
+    "push": command_push,
     "run": command_run,
     "status": command_status,
     "compile": command_compile,

@@ -1,5 +1,5 @@
-"""Files into articles to push: .txt, .html, .json (an article or an array), .ndjson. Pure
-except for reading the given paths."""
+"""Files into articles to push: .txt, .html, .json (an article or an array), .ndjson/.jsonl.
+Pure except for reading the given paths."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from services.core import ndjson
+from services.ingest import charsets
 
 SUFFIXES = {".txt": "text/plain", ".text": "text/plain", ".html": "text/html", ".htm": "text/html"}
 JSON_SUFFIXES = {".json", ".ndjson", ".jsonl"}
@@ -89,13 +90,34 @@ def sniff_suffix(text: str) -> str:
     return ".txt"
 
 
-def read_items(path: Path) -> Iterator[Item]:
+def items_from_bytes(
+    data: bytes, origin: str, suffix: str, charset: str | None = None
+) -> Iterator[Item]:
+    """The articles of one file's bytes. Text and HTML are decoded as ingest decodes them
+    (``charset`` if given, else a UTF-8 BOM, UTF-8, an HTML page's ``<meta>``, else detection);
+    JSON and NDJSON are UTF-8 (a leading BOM is dropped)."""
+    suffix = suffix.lower()
     try:
-        text = path.read_bytes().decode("utf-8")
+        if suffix in SUFFIXES:
+            text = charsets.decode_text(data, SUFFIXES[suffix], charset, detect_plain=True)
+        else:
+            text = data.decode("utf-8-sig")
+    except charsets.UnknownCharsetError as error:
+        yield Item(origin, error=str(error))
+        return
+    except charsets.UndecodableError as error:
+        yield Item(origin, error=f"{error}; name its encoding with --charset")
+        return
+    except UnicodeDecodeError as error:
+        yield Item(origin, error=f"not valid UTF-8 ({error.reason} at byte {error.start})")
+        return
+    yield from items_from_text(text, origin, suffix)
+
+
+def read_items(path: Path, charset: str | None = None) -> Iterator[Item]:
+    try:
+        data = path.read_bytes()
     except OSError as error:
         yield Item(str(path), error=f"cannot read: {error.strerror}")
         return
-    except UnicodeDecodeError:
-        yield Item(str(path), error="not valid UTF-8")
-        return
-    yield from items_from_text(text, str(path), path.suffix)
+    yield from items_from_bytes(data, str(path), path.suffix, charset)

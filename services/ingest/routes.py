@@ -28,10 +28,10 @@ RETRY_AFTER_S = "2"
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": text}
     for status, text in {
-        400: "Malformed JSON or invalid UTF-8",
+        400: "Malformed JSON, invalid UTF-8, or text not in its declared charset",
         401: "Missing or invalid API key",
         413: "Body over the size limit",
-        415: "Unsupported media type",
+        415: "Unsupported media type, unknown charset, or JSON not in UTF-8",
         422: "Invalid fields (each named)",
         429: "Too many articles in flight; retry after the given seconds",
         503: "Broker unavailable; retry after the given seconds",

@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     ingest_max_batch_items: int = 1000
     ingest_send_timeout_s: float = 10.0
     ingest_max_in_flight: int = 20_000
+    ingest_drain_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
+    ingest_drain_timeout_s: float = Field(default=10.0, ge=0)
     ingest_mmap_threshold_bytes: int = Field(
         default=128 * 1024,
         ge=0,

@@ -38,7 +38,11 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def is_pushable(path: Path) -> bool:
-    return path.suffix.lower() in SUFFIXES or path.suffix.lower() in JSON_SUFFIXES
+    return known_suffix(path.suffix)
+
+
+def known_suffix(suffix: str) -> bool:
+    return suffix.lower() in SUFFIXES or suffix.lower() in JSON_SUFFIXES
 
 
 def items_from_text(text: str, origin: str, suffix: str) -> Iterator[Item]:
@@ -97,6 +101,9 @@ def items_from_bytes(
     (``charset`` if given, else a UTF-8 BOM, UTF-8, an HTML page's ``<meta>``, else detection);
     JSON and NDJSON are UTF-8 (a leading BOM is dropped)."""
     suffix = suffix.lower()
+    if not known_suffix(suffix):
+        yield Item(origin, error=f"unsupported file type {suffix or '(none)'}")
+        return
     try:
         if suffix in SUFFIXES:
             text = charsets.decode_text(data, SUFFIXES[suffix], charset, detect_plain=True)

@@ -122,3 +122,9 @@ def test_stdin_ndjson_is_sniffed_and_framed_by_the_same_rule(case: Case) -> None
 def test_sniff_stdin_with_a_separator_in_the_first_object() -> None:
     assert sniff_suffix('{"content": "a\u2028b"}\n{"content": "c"}\n') == ".ndjson"
     assert sniff_suffix('{\n  "content": "a\u2028b"\n}\n') == ".json"
+
+
+def test_an_unsupported_file_is_named_so_whatever_its_bytes(tmp_path: Path) -> None:
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n\xe2\xe3\xcf\xd3")
+    assert [i.error for i in read_items(pdf)] == ["unsupported file type .pdf"]

@@ -41,6 +41,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from services.core import ndjson  # noqa: E402
 from services.dedup.deduplicator import Deduplicator  # noqa: E402
 from services.dedup.fingerprint import blocks, fingerprint, tokenise  # noqa: E402
 from services.dedup.index import CandidateIndex, IndexBatch  # noqa: E402
@@ -53,8 +54,7 @@ _WORD = re.compile(r"\w+")
 
 
 def load_docs() -> list[dict[str, Any]]:
-    with DATA.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return [json.loads(line.text) for line in ndjson.records(DATA.read_text("utf-8"))]
 
 
 def synthetic_batch(first: int, count: int, seed: int) -> IndexBatch:

@@ -57,7 +57,7 @@ from bench.common import (
     write_result,
 )
 from bench.ingest import broker_settings
-from services.core import kafka, localkafka
+from services.core import kafka, localkafka, ndjson
 from services.core.service import topic_specs
 from services.core.settings import Settings
 from services.core.topics import Topics, TopicSpec
@@ -118,8 +118,8 @@ class Phase:
 
 
 def plain_texts() -> list[str]:
-    lines = (DATA_DIR / "plaintext" / "plaintext-dev.jsonl").read_text().splitlines()
-    return [json.loads(line)["text"] for line in lines]
+    lines = ndjson.records((DATA_DIR / "plaintext" / "plaintext-dev.jsonl").read_text("utf-8"))
+    return [json.loads(line.text)["text"] for line in lines]
 
 
 def plain_article(n: int, texts: Sequence[str]) -> dict[str, Any]:

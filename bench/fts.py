@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import DATA_DIR, table, write_result  # noqa: E402
 from bench.store import Corpus  # noqa: E402
+from services.core import ndjson  # noqa: E402
 from services.store.database import MIGRATIONS, Migration, writer_pragmas  # noqa: E402
 from services.store.repository import (  # noqa: E402
     ARTICLE_COLUMNS,
@@ -77,8 +78,8 @@ class Rows(NamedTuple):
 
 def rows(count: int) -> list[Row]:
     """Generated rows with the dev set's texts as bodies, each title made unique."""
-    lines = (DATA_DIR / "plaintext" / "plaintext-dev.jsonl").read_text().splitlines()
-    texts = [json.loads(line)["text"] for line in lines]
+    lines = ndjson.records((DATA_DIR / "plaintext" / "plaintext-dev.jsonl").read_text("utf-8"))
+    texts = [json.loads(line.text)["text"] for line in lines]
     corpus = Corpus()
     made = []
     for n in range(count):

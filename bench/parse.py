@@ -27,6 +27,7 @@ from typing import Any
 import trafilatura
 
 from bench.common import DATA_DIR, Deadline, Summary, command_line, ratio, table, write_result
+from services.core import ndjson
 from services.core.models import RawArticle
 from services.parser import html as html_module
 from services.parser.errors import EmptyArticleError
@@ -57,8 +58,8 @@ class Mode:
 
 
 def load_plaintext() -> list[str]:
-    lines = (DATA_DIR / "plaintext" / "plaintext-dev.jsonl").read_text().splitlines()
-    texts = [json.loads(line)["text"] for line in lines if line.strip()]
+    lines = ndjson.records((DATA_DIR / "plaintext" / "plaintext-dev.jsonl").read_text("utf-8"))
+    texts = [json.loads(line.text)["text"] for line in lines]
     return [*texts, (DATA_DIR / "seed-article.txt").read_text()]
 
 

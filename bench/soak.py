@@ -63,7 +63,7 @@ from bench.ingest import (
     stop_server,
     wait_ready,
 )
-from services.core import kafka, localkafka
+from services.core import kafka, localkafka, ndjson
 from services.core.headers import TraceContext
 from services.core.kafka import ensure_topics, make_producer
 from services.core.records import OutgoingRecord
@@ -87,10 +87,10 @@ _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
 
 
 def sentences() -> list[str]:
-    lines = (DATA_DIR / "plaintext" / "plaintext-dev.jsonl").read_text().splitlines()
+    lines = ndjson.records((DATA_DIR / "plaintext" / "plaintext-dev.jsonl").read_text("utf-8"))
     found: list[str] = []
     for line in lines:
-        text = json.loads(line)["text"]
+        text = json.loads(line.text)["text"]
         found += [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if 40 <= len(s) <= 400]
     return found
 

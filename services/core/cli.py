@@ -37,7 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
     push = commands.add_parser("push", help="push article files (.txt .html .json .ndjson) or -")
     push.add_argument("paths", nargs="+", metavar="PATH")
     push.add_argument("--url", default=None, help="ingest base URL (default: local ingest)")
-    push.add_argument("--api-key", default=None, help="API key, when ingest requires one")
+    push.add_argument(
+        "--charset", default=None, help="encoding of the .txt/.html files (default: detected)"
+    )
+    push.add_argument(
+        "--api-key",
+        default=None,
+        help="API key (default: NEWSFLOW_PUSH_API_KEY, else the first of NEWSFLOW_INGEST_API_KEYS)",
+    )
 
     kafka = commands.add_parser("kafka", help="the local Kafka broker")
     kafka.add_argument("action", choices=["start", "stop", "status", "exec"])
@@ -115,16 +122,16 @@ def command_kafka(settings: Settings, action: str, argv: list[str]) -> int:
     return 0
 
 
-def command_push(settings: Settings, paths: list[str], url: str | None, key: str | None) -> int:
+def command_push(settings: Settings, args: argparse.Namespace) -> int:
     from services.ingest.push import push
 
-    base = url or settings.ingest_url
+    base = args.url or settings.ingest_url
     try:
-        summary = push(paths, base, key)
+        summary = push(args.paths, base, args.api_key or settings.push_key, args.charset)
     except httpx.TransportError as error:
         raise ConfigurationError(f"cannot reach the ingest service at {base}: {error}") from error
     print("\n".join(summary.lines()))
-    return 0 if summary.accepted or not summary.rejected else 1
+    return 1 if summary.rejected else 0
 
 
 def command_schemas(check: bool) -> int:
@@ -201,7 +208,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "topics": command_topics,
     "schemas": lambda _settings, args: command_schemas(args.check),
     "tail": command_tail,
-    "push": lambda settings, args: command_push(settings, args.paths, args.url, args.api_key),
+    "push": command_push,
     "run": command_run,
     "status": command_status,
     "compile": command_compile,

@@ -11,13 +11,16 @@ import sys
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from services.core import localkafka
 from services.core.logs import get_logger
 from services.core.settings import ServiceName, Settings
+
+if TYPE_CHECKING:
+    from services.ingest.push import PushSummary
 
 log = get_logger(__name__)
 STOP_GRACE_S = 20.0
@@ -85,8 +88,6 @@ def push_when_ready(
     """Once ingest answers ready, push ``paths`` and report; then say where the gateway is."""
 
     async def after_start() -> None:
-        from services.ingest.push import push
-
         async with httpx.AsyncClient(base_url=settings.ingest_url, timeout=2) as client:
             for _ in range(int(READY_WAIT_S / 0.5)):
                 with contextlib.suppress(httpx.TransportError):
@@ -96,11 +97,30 @@ def push_when_ready(
             else:
                 log.error("ingest_not_ready", url=settings.ingest_url, waited_s=READY_WAIT_S)
                 return
-        summary = await asyncio.to_thread(push, paths, settings.ingest_url)
-        log.info("seeds_pushed", accepted=summary.accepted, rejected=sum(summary.rejected.values()))
+        await asyncio.to_thread(push_seeds, settings, paths)
         log.info("newsflow_running", ingest=settings.ingest_url, gateway=settings.gateway_url)
 
     return after_start
+
+
+def push_seeds(settings: Settings, paths: list[str]) -> PushSummary:
+    """Push ``paths`` to the local ingest with the configured key (``settings.push_key``); a
+    rejected article is a warning, with the reasons and the first examples."""
+    from services.ingest.push import push
+
+    summary = push(paths, settings.ingest_url, settings.push_key)
+    rejected = sum(summary.rejected.values())
+    if rejected:
+        log.warning(
+            "seeds_rejected",
+            accepted=summary.accepted,
+            rejected=rejected,
+            reasons=dict(summary.rejected),
+            examples=summary.examples[:5],
+        )
+    else:
+        log.info("seeds_pushed", accepted=summary.accepted, rejected=0)
+    return summary
 
 
 async def run(

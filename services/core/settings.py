@@ -89,11 +89,18 @@ class Settings(BaseSettings):
 
     # Ingest
     ingest_api_keys: str = Field(default="", repr=False, description="Comma-separated API keys.")
+    push_api_key: str = Field(
+        default="",
+        repr=False,
+        description="The key `newsflow push` sends (default: the first of ingest_api_keys).",
+    )
     ingest_max_article_bytes: int = 5 * 1024 * 1024
     ingest_max_batch_bytes: int = 32 * 1024 * 1024
     ingest_max_batch_items: int = 1000
     ingest_send_timeout_s: float = 10.0
     ingest_max_in_flight: int = 20_000
+    ingest_drain_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
+    ingest_drain_timeout_s: float = Field(default=10.0, ge=0)
     ingest_mmap_threshold_bytes: int = Field(
         default=128 * 1024,
         ge=0,
@@ -121,7 +128,17 @@ class Settings(BaseSettings):
 
     @cached_property
     def api_keys(self) -> frozenset[str]:
-        return frozenset(k.strip() for k in self.ingest_api_keys.split(",") if k.strip())
+        return frozenset(self._listed_keys)
+
+    @property
+    def push_key(self) -> str | None:
+        """The key ``newsflow push`` and the launcher's seed push send: ``push_api_key``, else
+        the first of ``ingest_api_keys``, else none."""
+        return self.push_api_key or next(iter(self._listed_keys), None)
+
+    @property
+    def _listed_keys(self) -> list[str]:
+        return [k.strip() for k in self.ingest_api_keys.split(",") if k.strip()]
 
     def health_port(self, service: ServiceName) -> int:
         """Each consumer service's health/metrics port, counted up from ``health_port_base``

@@ -52,12 +52,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Push news articles. A 202 means the broker has acknowledged the article.",
         lifespan=lifespan,
     )
-    app.state.ingest = Ingest(settings, publisher)
+    ingest = Ingest(settings, publisher)
+    app.state.ingest = ingest
     app.include_router(router)
     document_request_models(app)
 
     if settings.api_keys:
-        app.add_middleware(ApiKeyMiddleware, keys=settings.api_keys)
+        app.add_middleware(ApiKeyMiddleware, keys=settings.api_keys, drain=ingest.drain_limits)
 
     @app.get("/healthz", summary="The process is alive")
     async def healthz() -> dict[str, str]:

@@ -7,6 +7,8 @@ import hmac
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from services.ingest.lingering import DrainLimits, awaits_continue, discard_body
+
 UNAUTHORIZED = orjson.dumps({"error": "unauthorized", "message": "a valid API key is required"})
 
 
@@ -19,11 +21,13 @@ def key_of(headers: list[tuple[bytes, bytes]]) -> bytes:
 
 
 class ApiKeyMiddleware:
-    """Refuses ``/v1/`` requests without one of ``keys`` (compared in constant time)."""
+    """Refuses ``/v1/`` requests without one of ``keys`` (compared in constant time), after
+    reading and dropping their body within ``drain`` (so a client can read the 401)."""
 
-    def __init__(self, app: ASGIApp, keys: frozenset[str]) -> None:
+    def __init__(self, app: ASGIApp, keys: frozenset[str], drain: DrainLimits) -> None:
         self.app = app
         self.keys = [key.encode() for key in keys]
+        self.drain = drain
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
@@ -33,6 +37,8 @@ class ApiKeyMiddleware:
         if any(hmac.compare_digest(given, key) for key in self.keys):
             await self.app(scope, receive, send)
             return
+        if not awaits_continue(scope):
+            await discard_body(receive, self.drain)
         await send(
             {
                 "type": "http.response.start",

@@ -1,4 +1,5 @@
 """Request bodies into validated articles, with a precise error for every way they go wrong.
+JSON and NDJSON are UTF-8; text and HTML may be in any encoding ``charsets`` reads.
 
 Pure: takes bytes and a media type, returns ``ArticleIn`` values or raises ``BodyError``.
 """
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 import orjson
 from pydantic import TypeAdapter, ValidationError
 
+from services.core import ndjson
+from services.ingest import charsets
 from services.ingest.requests import ArticleIn
 
 JSON = "application/json"
@@ -36,6 +39,15 @@ def media_type(content_type: str | None) -> str:
     return (content_type or "").split(";")[0].strip().lower()
 
 
+def charset_of(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type, if it has one."""
+    for parameter in (content_type or "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value
+    return None
+
+
 def decode_utf8(body: bytes) -> str:
     try:
         return body.decode("utf-8")
@@ -43,6 +55,34 @@ def decode_utf8(body: bytes) -> str:
         raise BodyError(
             400, "invalid_utf8", f"body is not valid UTF-8 ({error.reason} at byte {error.start})"
         ) from error
+
+
+def require_utf8(content_type: str | None) -> None:
+    """JSON is UTF-8 (RFC 8259): a JSON body declaring another charset is refused."""
+    charset = charset_of(content_type)
+    if charset is None:
+        return
+    try:
+        utf8 = charsets.decoder_for(charset) == "utf-8"
+    except charsets.UnknownCharsetError:
+        utf8 = False
+    if not utf8:
+        raise BodyError(
+            415, "unsupported_charset", f"JSON is UTF-8 only (RFC 8259), not charset={charset}"
+        )
+
+
+def decode_text(body: bytes, content_type: str | None) -> str:
+    """A text/plain or text/html body as Unicode (see ``charsets.decode_text``)."""
+    try:
+        return charsets.decode_text(body, media_type(content_type), charset_of(content_type))
+    except charsets.UnknownCharsetError as error:
+        raise BodyError(
+            415, "unsupported_charset", f"{error}: send UTF-8 or name a text encoding"
+        ) from error
+    except charsets.UndecodableError as error:
+        code = "invalid_utf8" if error.encoding == "utf-8" else "undecodable"
+        raise BodyError(400, code, f"body is {error}") from error
 
 
 def validation_detail(error: ValidationError) -> list[dict[str, str]]:
@@ -73,10 +113,11 @@ def load_json(text: str) -> object:
 
 def parse_single(body: bytes, content_type: str | None, query: Mapping[str, str]) -> ArticleIn:
     kind = media_type(content_type)
-    text = decode_utf8(body)
     if kind == JSON:
-        return validate_item(load_json(text))
+        require_utf8(content_type)
+        return validate_item(load_json(decode_utf8(body)))
     if kind in TEXT_TYPES:
+        text = decode_text(body, content_type)
         unknown = sorted(set(query) - set(QUERY_FIELDS))
         if unknown:
             raise BodyError(
@@ -97,6 +138,8 @@ def parse_batch(
     """Every item of a batch: validated, or the reason it was refused. The batch itself must be a
     JSON array or NDJSON of at most ``max_items`` items."""
     kind = media_type(content_type)
+    if kind in (JSON, NDJSON):
+        require_utf8(content_type)
     if kind == JSON and len(body) <= max_item_bytes:
         valid = _all_valid(body, max_items)  # its parser refuses invalid UTF-8 itself
         if valid is not None:
@@ -109,9 +152,8 @@ def parse_batch(
         raw_items: list[object] = list(data)
         sizes = [len(orjson.dumps(item)) for item in raw_items]
     elif kind == NDJSON:
-        lines = [line for line in text.splitlines() if line.strip()]
         raw_items, sizes = [], []
-        for number, line in enumerate(lines, start=1):
+        for number, line in ndjson.records(text):
             try:
                 raw_items.append(orjson.loads(line))
             except orjson.JSONDecodeError as error:

@@ -1,5 +1,5 @@
-"""Files into articles to push: .txt, .html, .json (an article or an array), .ndjson. Pure
-except for reading the given paths."""
+"""Files into articles to push: .txt, .html, .json (an article or an array), .ndjson/.jsonl.
+Pure except for reading the given paths."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from services.core import ndjson
+from services.ingest import charsets
 
 SUFFIXES = {".txt": "text/plain", ".text": "text/plain", ".html": "text/html", ".htm": "text/html"}
 JSON_SUFFIXES = {".json", ".ndjson", ".jsonl"}
@@ -35,7 +38,11 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def is_pushable(path: Path) -> bool:
-    return path.suffix.lower() in SUFFIXES or path.suffix.lower() in JSON_SUFFIXES
+    return known_suffix(path.suffix)
+
+
+def known_suffix(suffix: str) -> bool:
+    return suffix.lower() in SUFFIXES or suffix.lower() in JSON_SUFFIXES
 
 
 def items_from_text(text: str, origin: str, suffix: str) -> Iterator[Item]:
@@ -53,12 +60,11 @@ def items_from_text(text: str, origin: str, suffix: str) -> Iterator[Item]:
             yield _json_item(entry, f"{origin}[{index}]")
         return
     if suffix in {".ndjson", ".jsonl"}:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    yield _json_item(orjson.loads(line), f"{origin}:{number}")
-                except orjson.JSONDecodeError as error:
-                    yield Item(f"{origin}:{number}", error=f"not valid JSON: {error}")
+        for number, line in ndjson.records(text):
+            try:
+                yield _json_item(orjson.loads(line), f"{origin}:{number}")
+            except orjson.JSONDecodeError as error:
+                yield Item(f"{origin}:{number}", error=f"not valid JSON: {error}")
         return
     yield Item(origin, error=f"unsupported file type {suffix or '(none)'}")
 
@@ -70,25 +76,55 @@ def _json_item(entry: object, origin: str) -> Item:
 
 
 def sniff_suffix(text: str) -> str:
-    """The kind of stdin input: JSON, NDJSON, HTML or plain text."""
+    """The kind of stdin input: JSON, NDJSON, HTML or plain text. Text starting with ``{`` is
+    one JSON document when it parses as one, else NDJSON when its first record is a whole
+    object, else JSON (whose parser then names the fault)."""
     stripped = text.lstrip()
     if stripped.startswith("["):
         return ".json"
     if stripped.startswith("{"):
-        first = stripped.splitlines()[0].strip()
-        return ".ndjson" if first.endswith("}") and len(stripped.splitlines()) > 1 else ".json"
+        try:
+            orjson.loads(stripped)
+        except orjson.JSONDecodeError:
+            first = ndjson.records(stripped)[0].text.strip(ndjson.JSON_WHITESPACE)
+            return ".ndjson" if first.endswith("}") else ".json"
+        return ".json"
     if stripped.startswith("<"):
         return ".html"
     return ".txt"
 
 
-def read_items(path: Path) -> Iterator[Item]:
+def items_from_bytes(
+    data: bytes, origin: str, suffix: str, charset: str | None = None
+) -> Iterator[Item]:
+    """The articles of one file's bytes. Text and HTML are decoded as ingest decodes them
+    (``charset`` if given, else a UTF-8 BOM, UTF-8, an HTML page's ``<meta>``, else detection);
+    JSON and NDJSON are UTF-8 (a leading BOM is dropped)."""
+    suffix = suffix.lower()
+    if not known_suffix(suffix):
+        yield Item(origin, error=f"unsupported file type {suffix or '(none)'}")
+        return
     try:
-        text = path.read_bytes().decode("utf-8")
+        if suffix in SUFFIXES:
+            text = charsets.decode_text(data, SUFFIXES[suffix], charset, detect_plain=True)
+        else:
+            text = data.decode("utf-8-sig")
+    except charsets.UnknownCharsetError as error:
+        yield Item(origin, error=str(error))
+        return
+    except charsets.UndecodableError as error:
+        yield Item(origin, error=f"{error}; name its encoding with --charset")
+        return
+    except UnicodeDecodeError as error:
+        yield Item(origin, error=f"not valid UTF-8 ({error.reason} at byte {error.start})")
+        return
+    yield from items_from_text(text, origin, suffix)
+
+
+def read_items(path: Path, charset: str | None = None) -> Iterator[Item]:
+    try:
+        data = path.read_bytes()
     except OSError as error:
         yield Item(str(path), error=f"cannot read: {error.strerror}")
         return
-    except UnicodeDecodeError:
-        yield Item(str(path), error="not valid UTF-8")
-        return
-    yield from items_from_text(text, str(path), path.suffix)
+    yield from items_from_bytes(data, str(path), path.suffix, charset)

@@ -14,7 +14,7 @@ import httpx
 import orjson
 from rich.progress import Progress
 
-from services.ingest.files import Item, expand, items_from_text, read_items, sniff_suffix
+from services.ingest.files import Item, expand, items_from_bytes, read_items, sniff_suffix
 
 BATCH_ITEMS = 500
 BATCH_BYTES = 16 * 1024 * 1024
@@ -39,18 +39,20 @@ class PushSummary:
         return out
 
 
-def gather(paths: list[str]) -> Iterator[Item]:
+def gather(paths: list[str], charset: str | None = None) -> Iterator[Item]:
+    """The articles of every path (``-``: stdin, read as bytes, its kind sniffed)."""
     for name in paths:
         if name == "-":
-            text = sys.stdin.read()
-            yield from items_from_text(text, "stdin", sniff_suffix(text))
+            data = sys.stdin.buffer.read()
+            kind = sniff_suffix(data.decode("utf-8-sig", errors="replace"))
+            yield from items_from_bytes(data, "stdin", kind, charset)
         else:
             path = Path(name)
             if not path.exists():
                 yield Item(name, error="no such file or directory")
                 continue
             for file in expand([path]):
-                yield from read_items(file)
+                yield from read_items(file, charset)
 
 
 def batches(items: Iterable[Item], summary: PushSummary) -> Iterator[list[Item]]:
@@ -100,10 +102,14 @@ def _message(response: httpx.Response) -> str:
     return str(data.get("message") or data)
 
 
-def push(paths: list[str], base_url: str, api_key: str | None = None) -> PushSummary:
+def push(
+    paths: list[str], base_url: str, api_key: str | None = None, charset: str | None = None
+) -> PushSummary:
+    """Push every article of ``paths``; ``charset`` names the encoding of text and HTML files
+    (by default each is read as ingest reads an undeclared body, detection included)."""
     summary = PushSummary()
     headers = {"x-api-key": api_key} if api_key else {}
-    items = list(gather(paths))
+    items = list(gather(paths, charset))
     with (
         httpx.Client(base_url=base_url, headers=headers, timeout=60) as client,
         Progress(transient=True, disable=len(items) < 50 or not sys.stderr.isatty()) as bar,

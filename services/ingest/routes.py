@@ -17,6 +17,7 @@ from services.core.records import Delivered
 from services.core.settings import Settings
 from services.ingest.articles import AcceptedArticle, to_raw_article
 from services.ingest.bodies import BodyError, parse_batch, parse_single
+from services.ingest.lingering import DrainLimits, awaits_continue, discard_body
 from services.ingest.publisher import Publisher, SaturatedError, raw_records, received_now
 from services.ingest.requests import NOT_BLANK, AcceptedOut, ArticleIn, BatchOut, ErrorOut
 
@@ -28,10 +29,10 @@ RETRY_AFTER_S = "2"
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": text}
     for status, text in {
-        400: "Malformed JSON or invalid UTF-8",
+        400: "Malformed JSON, invalid UTF-8, or text not in its declared charset",
         401: "Missing or invalid API key",
         413: "Body over the size limit",
-        415: "Unsupported media type",
+        415: "Unsupported media type, unknown charset, or JSON not in UTF-8",
         422: "Invalid fields (each named)",
         429: "Too many articles in flight; retry after the given seconds",
         503: "Broker unavailable; retry after the given seconds",
@@ -45,6 +46,11 @@ router = APIRouter()
 class Ingest:
     settings: Settings
     publisher: Publisher
+
+    @property
+    def drain_limits(self) -> DrainLimits:
+        settings = self.settings
+        return DrainLimits(settings.ingest_drain_max_bytes, settings.ingest_drain_timeout_s)
 
     async def publish(
         self, articles: list[AcceptedArticle], trace: TraceContext
@@ -68,17 +74,21 @@ def retry_response(status: int, code: str, message: str) -> JSONResponse:
     )
 
 
-async def read_bounded(request: Request, limit: int) -> bytes:
-    """The body, refusing anything over ``limit`` bytes without reading more than that."""
+async def read_bounded(request: Request, limit: int, drain: DrainLimits) -> bytes:
+    """The body, refusing anything over ``limit`` bytes without keeping more than that (the
+    rest is read and dropped within ``drain``, so the client can read the 413)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit():
         if int(declared) > limit:
+            if not awaits_continue(request.scope):
+                await discard_body(request.receive, drain)
             raise BodyError(413, "body_too_large", f"{declared} bytes; at most {limit}")
         return await request.body()
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
+            await discard_body(request.receive, drain)
             raise BodyError(413, "body_too_large", f"over {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
@@ -118,7 +128,9 @@ async def push_article(request: Request) -> Response:
     ingest: Ingest = request.app.state.ingest
     trace = trace_of(request)
     try:
-        body = await read_bounded(request, ingest.settings.ingest_max_article_bytes)
+        body = await read_bounded(
+            request, ingest.settings.ingest_max_article_bytes, ingest.drain_limits
+        )
         article = parse_single(body, request.headers.get("content-type"), request.query_params)
         raw = to_raw_article(article, received_now(), request.headers.get("idempotency-key"))
         [result] = await ingest.publish([raw], trace)
@@ -153,7 +165,7 @@ async def push_batch(request: Request) -> Response:
     ingest: Ingest = request.app.state.ingest
     settings = ingest.settings
     try:
-        body = await read_bounded(request, settings.ingest_max_batch_bytes)
+        body = await read_bounded(request, settings.ingest_max_batch_bytes, ingest.drain_limits)
         items = parse_batch(
             body,
             request.headers.get("content-type"),

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from services.core import ndjson
 from services.core.localkafka import port_in_use
 from services.core.models import DeadLetter
 from services.core.records import ConsumedRecord
@@ -52,7 +53,7 @@ FAST_ENV = {
 
 
 def texts() -> list[str]:
-    return [json.loads(line)["text"] for line in PLAINTEXT.read_text().splitlines() if line]
+    return [json.loads(line.text)["text"] for line in ndjson.records(PLAINTEXT.read_text("utf-8"))]
 
 
 def payloads(run: str, count: int, first: int = 0) -> list[dict[str, str]]:

@@ -12,6 +12,7 @@ from collections import Counter
 import httpx
 import jsonschema
 
+from services.core import ndjson
 from services.core.contracts import SCHEMAS_DIR
 from services.core.models import ProcessedArticle
 from services.core.settings import Settings
@@ -25,8 +26,8 @@ PLAINTEXT = DATA / "plaintext" / "plaintext-dev.jsonl"
 
 
 def articles(count: int) -> list[dict[str, str]]:
-    lines = PLAINTEXT.read_text().splitlines()[:count]
-    return [{"content": json.loads(line)["text"], "source": "dev-set"} for line in lines]
+    lines = ndjson.records(PLAINTEXT.read_text("utf-8"))[:count]
+    return [{"content": json.loads(line.text)["text"], "source": "dev-set"} for line in lines]
 
 
 def stored_ids(settings: Settings) -> Counter[str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from services.core import ndjson
 from services.dedup.deduplicator import Deduplicator
 from services.dedup.engine import DedupEngine
 from services.dedup.normalise import canonical_url
@@ -34,8 +35,7 @@ LONG_LINE_WORDS = 30
 
 
 def _docs() -> list[dict[str, Any]]:
-    with DATA.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return [json.loads(line.text) for line in ndjson.records(DATA.read_text("utf-8"))]
 
 
 def _inputs(docs: list[dict[str, Any]]) -> list[DedupInput]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from services.core import ndjson
 from services.parser.plaintext import extract_plaintext
 from services.parser.result import Extracted
 from tests.quality import floors
@@ -62,8 +63,7 @@ def _measure(docs: list[dict[str, Any]]) -> Figures:
 
 @pytest.fixture(scope="module")
 def figures() -> Figures:
-    lines = DEV_SET.read_text("utf-8").splitlines()
-    docs = [json.loads(line) for line in lines if line.strip()]
+    docs = [json.loads(line.text) for line in ndjson.records(DEV_SET.read_text("utf-8"))]
     assert len(docs) == 60
     measured = _measure(docs)
     print(f"\nplain-text quality on {len(docs)} dev docs: {measured}")  # visible with -s

@@ -20,8 +20,9 @@ IO_MODULES = {
     "subprocess",
 }
 PURE = [
-    "core/urls.py", "core/headers.py", "core/topics.py", "core/models",
+    "core/urls.py", "core/headers.py", "core/topics.py", "core/models", "core/ndjson.py",
     "ingest/identity.py", "ingest/bodies.py", "ingest/articles.py", "ingest/files.py",
+    "ingest/charsets.py",
     "parser/plaintext.py", "parser/header.py", "parser/byline.py", "parser/dateline.py",
     "parser/zones.py", "parser/boilerplate.py", "parser/html.py", "parser/metadata.py",
     "parser/language.py", "parser/outlets.py", "parser/parse.py", "parser/result.py",

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from services.core import ndjson
 from services.dedup import kernels
 from services.dedup.fingerprint import (
     Fingerprint,
@@ -88,8 +89,7 @@ def _random_texts(count: int, seed: int) -> list[str]:
 
 
 def _neardup_texts() -> list[str]:
-    with NEARDUP.open(encoding="utf-8") as handle:
-        return [json.loads(line)["text"] for line in handle if line.strip()]
+    return [json.loads(line.text)["text"] for line in ndjson.records(NEARDUP.read_text("utf-8"))]
 
 
 @pytest.mark.parametrize("text", TEXTS + _random_texts(300, 1))

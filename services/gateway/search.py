@@ -86,7 +86,9 @@ def decode_cursor(cursor: str) -> SortKey:
 def _quoted(text: str, prefix: bool) -> str | None:
     if not _WORD.search(text):
         return None  # punctuation only: no token to look for
-    return '"' + index_text(text).strip() + '"' + ("*" if prefix else "")
+    # Folding makes a double quote of a full-width one (＂): FTS5 reads "" as one in a string.
+    term = index_text(text).strip().replace('"', '""')
+    return '"' + term + '"' + ("*" if prefix else "")
 
 
 def _items(q: str) -> list[tuple[str, str | None]]:

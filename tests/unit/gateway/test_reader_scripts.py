@@ -95,6 +95,8 @@ async def test_each_article_is_found_by_words_of_its_body(
         ("ข้าว", {"th-rice.html"}),
         ("ข้าว OR รถไฟฟ้า", {"th-rice.html", "th-skytrain.txt"}),
         ("ชานเมือง -ข้าว", {"th-skytrain.txt"}),
+        ("＂病床＂", {"ja-covid.txt"}),  # full-width quotes are text, not syntax
+        ("ＡＩ機能", {"ja-iphone.html"}),  # full-width letters fold to AI
         ("名古屋", set()),
         # A substring match, not a dictionary's words: 京都 (Kyoto) is inside 東京都 (Tokyo).
         ("京都", {"ja-covid.txt"}),

@@ -135,6 +135,7 @@ def test_user_syntax_becomes_a_safe_fts5_expression(q: str, expression: str) -> 
         ("서울시", '"서 울 시"'),
         ("หอมมะลิ", '"ห อ ม ม ะ ลิ"'),
         ("北京 climate", '"北 京" AND "climate"'),
+        ("＂東京＂", '""" 東 京 """'),  # a full-width quote folds to ", escaped for FTS5
         ("、。", None),
     ],
 )

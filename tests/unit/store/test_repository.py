@@ -199,18 +199,21 @@ async def test_cjk_and_thai_text_is_indexed_character_by_character(
     )
     thai = make_article(2, title="ส่งออกข้าว", paragraphs=["ข้าวหอมมะลิ"])
     latin = make_article(3, title="Élection", paragraphs=["Un scrutin serré."])
-    assert await repo.save_many([japanese, thai, latin]) == [True, True, True]
+    title_only = make_article(4, title="東京 report", paragraphs=["Markets closed higher."])
+    assert await repo.save_many([japanese, thai, latin, title_only]) == [True] * 4
     # The indexed text is kept only where it differs, title and body apart.
     texts = _rows(path, "SELECT seq, title, body FROM indexed_text ORDER BY seq")
     assert texts == [
         (1, None, " 東 京 都 は 19 日 、 新 型 コ ロ ナ の 感 染 者 を 発 表 し た 。"),
         (2, " ส่ ง อ อ ก ข้ า ว ", " ข้ า ว ห อ ม ม ะ ลิ "),
+        (4, " 東 京  report", None),
     ]
     assert _matches(path, '"東 京 都"') == ["article-0001"]
     assert _matches(path, '"京 都 は"') == ["article-0001"]
     assert _matches(path, '"ห อ ม ม ะ ลิ"') == ["article-0002"]
     assert _matches(path, "19") == ["article-0001"]  # digits beside CJK are a word of their own
     assert _matches(path, "election") == ["article-0003"]
+    assert _matches(path, '"東 京" markets') == ["article-0004"]
     assert _matches(path, "東京都") == []  # the whole run is no longer one token
     _integrity_check(path)
 

@@ -3,6 +3,9 @@ untouched."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from services.store.fulltext import index_text, needs_segmenting
@@ -55,3 +58,14 @@ def test_a_word_inside_a_run_is_a_run_of_the_same_tokens() -> None:
     for word in ("東", "東京", "東京都", "コロナ", "感染者を確認"):
         assert index_text(word).split() == list(word)
         assert " ".join(word) in body
+
+
+def test_the_module_is_pure() -> None:
+    # The gateway's query builder imports it: it must load no database driver nor I/O library.
+    code = (
+        "import sys, services.store.fulltext; "
+        "banned = {'aiosqlite', 'sqlite3', '_sqlite3', 'aiokafka', 'fastapi', 'httpx'}; "
+        "print(sorted(banned & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

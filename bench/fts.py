@@ -7,7 +7,9 @@ average, as ``bench.e2e`` pushes them), in fresh databases with the store's prag
 
 * newsflow — the store's schema and writes (every migration): each write inserts its rows, then
   their full-text entries in one ``executemany`` (``services.store.repository``), so a write's
-  terms become one FTS5 segment; ``automerge`` 16, ``crisismerge`` 64;
+  terms become one FTS5 segment; ``automerge`` 16, ``crisismerge`` 64; the entries' indexed
+  text (schema 5: CJK and Thai characters cut apart) is computed inside the timed write;
+* writer, schema 4 — the same writes before schema 5: the rows' title and body as they are;
 * by trigger (schema 3) — the store before schema 4: the rows' insert trigger enters each in the
   index, and FTS5 writes one segment per article; the same merge settings;
 * writer, FTS5 merges — the store's writes with FTS5's merge settings (``automerge`` 4,
@@ -34,7 +36,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -42,13 +44,21 @@ sys.path.insert(0, str(ROOT))
 from bench.common import DATA_DIR, table, write_result  # noqa: E402
 from bench.store import Corpus  # noqa: E402
 from services.core import ndjson  # noqa: E402
-from services.store.database import MIGRATIONS, Migration, writer_pragmas  # noqa: E402
+from services.store.database import (  # noqa: E402
+    INDEX_TEXT_FUNCTION,
+    MIGRATIONS,
+    Migration,
+    writer_pragmas,
+)
+from services.store.fulltext import index_text  # noqa: E402
 from services.store.repository import (  # noqa: E402
     ARTICLE_COLUMNS,
     INDEX_ARTICLE,
     INSERT_ARTICLE,
+    INSERT_INDEXED_TEXT,
     Row,
     article_row,
+    index_entries,
     numbered,
 )
 
@@ -60,20 +70,17 @@ WRITER_ONLY = Migration(3, "the writer indexes", MIGRATIONS[3].statements)
 class Contender:
     migrations: Sequence[Migration]
     writer_indexes: bool  # the write enters its rows in the index (else the insert trigger)
+    indexed_text: bool = False  # the writer enters the indexed text (schema 5), else the rows'
 
 
 CONTENDERS = {
-    "newsflow": Contender(MIGRATIONS, writer_indexes=True),
+    "newsflow": Contender(MIGRATIONS, writer_indexes=True, indexed_text=True),
+    "writer, schema 4": Contender(MIGRATIONS[:4], writer_indexes=True),
     "by trigger (schema 3)": Contender(MIGRATIONS[:3], writer_indexes=False),
     "writer, FTS5 merges": Contender((*MIGRATIONS[:2], WRITER_ONLY), writer_indexes=True),
     "FTS5 defaults": Contender(MIGRATIONS[:2], writer_indexes=False),
 }
 TITLE, BODY = ARTICLE_COLUMNS.index("title"), ARTICLE_COLUMNS.index("body")
-
-
-class Rows(NamedTuple):
-    articles: list[Row]  # numbered rows, for INSERT_ARTICLE
-    entries: list[Row]  # their full-text entries, for INDEX_ARTICLE
 
 
 def rows(count: int) -> list[Row]:
@@ -90,20 +97,31 @@ def rows(count: int) -> list[Row]:
     return made
 
 
-def write(conn: sqlite3.Connection, contender: Contender, data: Rows, first: int, end: int) -> None:
+def write(
+    conn: sqlite3.Connection, contender: Contender, data: list[Row], first: int, end: int
+) -> None:
     """One write transaction: rows ``first`` to ``end``, as the contender writes them."""
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(INSERT_ARTICLE, data.articles[first:end])
-    if contender.writer_indexes:
-        conn.executemany(INDEX_ARTICLE, data.entries[first:end])
+    conn.executemany(INSERT_ARTICLE, data[first:end])
+    if contender.writer_indexes and not contender.indexed_text:
+        raw = [(row[0], row[TITLE + 1], row[BODY + 1]) for row in data[first:end]]
+        conn.executemany(INDEX_ARTICLE, raw)
+    elif contender.writer_indexes:
+        index = index_entries(data[first:end])
+        if index.texts:
+            conn.executemany(INSERT_INDEXED_TEXT, index.texts)
+        conn.executemany(INDEX_ARTICLE, index.entries)
     conn.execute("COMMIT")
 
 
-def measure(path: Path, contender: Contender, data: Rows, bulk: int, batch: int) -> dict[str, Any]:
+def measure(
+    path: Path, contender: Contender, data: list[Row], bulk: int, batch: int
+) -> dict[str, Any]:
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         for pragma in writer_pragmas():
             conn.execute(pragma)
+        conn.create_function(INDEX_TEXT_FUNCTION, 1, index_text, deterministic=True)
         for migration in contender.migrations:
             for statement in migration.statements:
                 conn.execute(statement)
@@ -117,7 +135,7 @@ def measure(path: Path, contender: Contender, data: Rows, bulk: int, batch: int)
                 per_step.append((time.process_time() - started) / stored * 1e6)
                 started = time.process_time()
         writes: list[float] = []
-        for first in range(bulk, len(data.articles), 3):
+        for first in range(bulk, len(data), 3):
             began = time.perf_counter()
             write(conn, contender, data, first, first + 3)
             writes.append((time.perf_counter() - began) * 1000)
@@ -146,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"{name} must be at least 1, got {value}")
     if args.small < 3:
         parser.error(f"--small must be at least 3, got {args.small}")
-    data = Rows(*numbered(rows(args.articles + args.small), 1))
+    data = numbered(rows(args.articles + args.small), 1)
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="newsflow-fts-") as tmp:
         for name, contender in CONTENDERS.items():
@@ -165,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ))  # fmt: skip
     ours = results["newsflow"]["bulk_cpu_us_per_article"]
     ratios = {name: ours / r["bulk_cpu_us_per_article"] for name, r in results.items()}
-    for name in ("by trigger (schema 3)", "FTS5 defaults"):
+    for name in ("writer, schema 4", "by trigger (schema 3)", "FTS5 defaults"):
         print(f"bulk CPU per article = {ratios[name]:.2f}x {name}")
     summary = {"articles": args.articles, "batch": args.batch, "small": args.small}
     path = write_result("fts", {**summary, "results": results, "ratio": ratios["FTS5 defaults"],

@@ -41,6 +41,7 @@ from services.store.repository import (  # noqa: E402
     ArticleRepository,
     Position,
     article_row,
+    index_entries,
     numbered,
 )
 
@@ -174,7 +175,9 @@ async def repository_rate(articles: Sequence[ProcessedArticle], batch: int, db: 
 async def bare_rate(articles: Sequence[ProcessedArticle], batch: int, db: Path) -> float:
     conn = await open_database(db)  # the same schema, FTS table and triggers
     # pre-built, not timed: the rows, numbered from 1 (a fresh database), and their index entries
-    rows, entries = numbered([article_row(article) for article in articles], 1)
+    # (the corpus has no text of the scripts segmented for the index: no indexed_text rows)
+    rows = numbered([article_row(article) for article in articles], 1)
+    entries = index_entries(rows).entries
     started = time.perf_counter()
     for chunk, chunk_entries in zip(batches(rows, batch), batches(entries, batch), strict=True):
         await conn.execute("BEGIN IMMEDIATE")

@@ -67,13 +67,16 @@ async def search(
         documented(
             "q",
             description=(
-                'Words (all must match), "phrases", prefix*, a OR b, -excluded. A query that '
-                "cannot be understood (an unbalanced quote, a dangling OR, no word) is a 400."
+                'Words (all must match), "phrases", prefix*, a OR b, -excluded. A word in '
+                "Chinese, Japanese, Korean or Thai is found inside longer text (東京都 in "
+                "東京都は19日). A query that cannot be understood (an unbalanced quote, a "
+                "dangling OR, no word) is a 400."
             ),
             openapi_examples={
                 "words": {"summary": "all of these words", "value": "climate summit"},
                 "phrase": {"summary": "a phrase, minus a word", "value": '"central bank" -bond'},
                 "either": {"summary": "either word, by prefix", "value": "elect* OR vote*"},
+                "cjk": {"summary": "a word inside Japanese text", "value": "東京都 コロナ"},
             },
         ),
     ] = "",

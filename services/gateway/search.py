@@ -8,6 +8,14 @@ Full-text syntax accepted in ``q`` (``unicode61``, case- and accent-insensitive)
 words (all must match), ``"exact phrases"``, ``word*`` prefixes, ``a OR b``, ``-word`` or
 ``NOT word`` to exclude. Every word is quoted before it reaches FTS5, so user text can never
 be an FTS5 syntax error; what cannot be understood raises :class:`InvalidQueryError`.
+
+Chinese, Japanese, Korean and Thai (:mod:`services.store.fulltext`): each word or phrase goes
+through the index's own :func:`~services.store.fulltext.index_text`, so ``東京都`` looks for
+those three characters side by side — anywhere in a run of text, ``東京都は19日`` or
+``서울시는`` (found by ``서울시``) alike. A word of those scripts is therefore already a
+substring match (``東京*`` means the same as ``東京``); a quoted phrase with a space in it,
+``"東京 大阪"``, finds the two words side by side with or without a space between them;
+``OR`` and ``-word`` keep their meaning, and mixed terms (``iPhone16を``) work.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 import orjson
 
 from services.gateway.errors import InvalidQueryError
+from services.store.fulltext import index_text
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -77,7 +86,9 @@ def decode_cursor(cursor: str) -> SortKey:
 def _quoted(text: str, prefix: bool) -> str | None:
     if not _WORD.search(text):
         return None  # punctuation only: no token to look for
-    return '"' + text.strip() + '"' + ("*" if prefix else "")
+    # Folding makes a double quote of a full-width one (＂): FTS5 reads "" as one in a string.
+    term = index_text(text).strip().replace('"', '""')
+    return '"' + term + '"' + ("*" if prefix else "")
 
 
 def _items(q: str) -> list[tuple[str, str | None]]:

@@ -24,6 +24,7 @@ from services.store.errors import (
     SchemaVersionError,
     translated,
 )
+from services.store.fulltext import index_text
 
 DEFAULT_BUSY_TIMEOUT_MS = 5_000
 _CACHE_KIB = 64 * 1024
@@ -165,11 +166,71 @@ _SCHEMA_V4 = (
     """,
 )
 
+# Words inside Chinese, Japanese, Korean and Thai text (:mod:`services.store.fulltext`): the
+# index holds each article's *indexed text*, in which every character of those scripts is a
+# token. ``indexed_text`` keeps it for the articles where it differs from the stored title or
+# body (NULL where the same: no copy for the Latin majority), and the index reads it through
+# the ``indexed_articles`` view, so FTS5's own 'rebuild' and 'integrity-check' see the same
+# text the writer entered, and the delete trigger unindexes exactly what was indexed. The
+# migration fills ``indexed_text`` with :data:`INDEX_TEXT_FUNCTION` (registered by
+# :func:`migrate`) and rebuilds the index. A stored article's title and body are never
+# rewritten (the first version of an id is kept): an update of them is refused, as its new
+# indexed text could not be computed in SQL.
+INDEX_TEXT_FUNCTION = "newsflow_index_text"
+_SCHEMA_V5 = (
+    """
+    CREATE TABLE indexed_text (
+        seq INTEGER PRIMARY KEY,            -- the article's seq
+        title TEXT,                         -- its indexed title, NULL when the same as its title
+        body TEXT                           -- its indexed body, NULL when the same as its body
+    )
+    """,
+    """
+    CREATE VIEW indexed_articles AS
+        SELECT a.seq AS seq, coalesce(t.title, a.title) AS title, coalesce(t.body, a.body) AS body
+        FROM articles AS a LEFT JOIN indexed_text AS t ON t.seq = a.seq
+    """,
+    "DROP TRIGGER articles_ad",
+    "DROP TRIGGER articles_au",
+    "DROP TABLE articles_fts",
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, body,
+        content = 'indexed_articles', content_rowid = 'seq',
+        tokenize = 'unicode61 remove_diacritics 2'
+    )
+    """,
+    *_SCHEMA_V3,
+    f"""
+    INSERT INTO indexed_text (seq, title, body)
+        SELECT seq, nullif(title_text, title), nullif(body_text, body) FROM (
+            SELECT seq, title, body,
+                {INDEX_TEXT_FUNCTION}(title) AS title_text, {INDEX_TEXT_FUNCTION}(body) AS body_text
+            FROM articles
+        ) WHERE title_text IS NOT title OR body_text IS NOT body
+    """,
+    "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')",
+    """
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, body)
+            SELECT 'delete', old.seq, coalesce(t.title, old.title), coalesce(t.body, old.body)
+            FROM (SELECT old.seq AS seq) AS o LEFT JOIN indexed_text AS t ON t.seq = o.seq;
+        DELETE FROM indexed_text WHERE seq = old.seq;
+    END
+    """,
+    """
+    CREATE TRIGGER articles_au BEFORE UPDATE OF title, body ON articles BEGIN
+        SELECT RAISE(ABORT, 'a stored article''s title and body are not rewritten');
+    END
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, authors, full-text index", _SCHEMA_V1),
     Migration(2, "claims: the record that first stored each article", _SCHEMA_V2),
     Migration(3, "full-text index: merge 16 segments a level, at once only at 64", _SCHEMA_V3),
     Migration(4, "full-text index: filled by the writer, a batch a segment", _SCHEMA_V4),
+    Migration(5, "full-text index: words inside CJK and Thai text", _SCHEMA_V5),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -274,6 +335,7 @@ def _check_order(migrations: Sequence[Migration]) -> None:
 async def migrate(conn: aiosqlite.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
     """Apply every pending migration, each in its own transaction; returns the final version."""
     _check_order(migrations)
+    await conn.create_function(INDEX_TEXT_FUNCTION, 1, index_text, deterministic=True)
     latest = migrations[-1].version if migrations else 0
     found = await user_version(conn)
     if found > latest:

@@ -3,8 +3,9 @@
 Redeliveries are expected (the consumer runner retries whole batches), so a save is idempotent:
 the first stored version of an article id wins, later ones are reported as already stored. Each
 write enters its new articles in the full-text index itself, in the same transaction (a batch
-becomes one FTS5 segment, see schema 4 in :mod:`services.store.database`); a trigger fills the
-author table.
+becomes one FTS5 segment, see schema 4 in :mod:`services.store.database`), as their indexed text
+(:mod:`services.store.fulltext`, kept in ``indexed_text`` where it differs, see schema 5); a
+trigger fills the author table.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from services.core.lifecycle import AsyncClosing
 from services.core.models import ProcessedArticle
 from services.store.database import DEFAULT_BUSY_TIMEOUT_MS, open_database, transaction
 from services.store.errors import translated
+from services.store.fulltext import index_text
 
 ARTICLE_COLUMNS: tuple[str, ...] = (
     "id",
@@ -57,6 +59,7 @@ INSERT_ARTICLE = (
     f"VALUES (?, {', '.join('?' for _ in ARTICLE_COLUMNS)})"
 )
 INDEX_ARTICLE = "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)"
+INSERT_INDEXED_TEXT = "INSERT INTO indexed_text (seq, title, body) VALUES (?, ?, ?)"
 NEXT_SEQ = "SELECT coalesce(max(seq), 0) + 1 FROM articles"  # what SQLite itself would pick
 INSERT_CLAIM = (
     "INSERT INTO claims (article_id, source_topic, source_partition, source_offset) "
@@ -135,12 +138,32 @@ def article_row(article: ProcessedArticle, doc: str | None = None) -> Row:
     )
 
 
-def numbered(rows: Sequence[Row], first_seq: int) -> tuple[list[Row], list[Row]]:
-    """New ``articles`` rows numbered from ``first_seq`` on, for :data:`INSERT_ARTICLE`, and
-    the full-text entry of each, for :data:`INDEX_ARTICLE`."""
-    articles = [(first_seq + n, *row) for n, row in enumerate(rows)]
-    entries: list[Row] = [(row[0], row[_TITLE + 1], row[_BODY + 1]) for row in articles]
-    return articles, entries
+def numbered(rows: Sequence[Row], first_seq: int) -> list[Row]:
+    """New ``articles`` rows numbered from ``first_seq`` on, for :data:`INSERT_ARTICLE`."""
+    return [(first_seq + n, *row) for n, row in enumerate(rows)]
+
+
+class IndexEntries(NamedTuple):
+    """What numbered articles add to the full-text index."""
+
+    entries: list[Row]  # every article's indexed title and body, for INDEX_ARTICLE
+    texts: list[Row]  # where they differ from the stored ones, for INSERT_INDEXED_TEXT
+
+
+def index_entries(articles: Sequence[Row]) -> IndexEntries:
+    """The full-text entries of rows made by :func:`numbered`: their indexed text, and the
+    ``indexed_text`` rows of those whose title or body it changes (NULL where unchanged)."""
+    entries: list[Row] = []
+    texts: list[Row] = []
+    for row in articles:
+        seq, title, body = row[0], row[_TITLE + 1], row[_BODY + 1]
+        title_text = index_text(title) if isinstance(title, str) else title
+        body_text = index_text(body) if isinstance(body, str) else body
+        entries.append((seq, title_text, body_text))
+        if title_text != title or body_text != body:
+            changed_title = title_text if title_text != title else None
+            texts.append((seq, changed_title, body_text if body_text != body else None))
+    return IndexEntries(entries, texts)
 
 
 class ArticleRepository(AsyncClosing):
@@ -235,9 +258,12 @@ class ArticleRepository(AsyncClosing):
             return
         async with self._conn.execute(NEXT_SEQ) as cursor:
             found = await cursor.fetchone()
-        articles, entries = numbered(rows, int(found[0]) if found else 1)
+        articles = numbered(rows, int(found[0]) if found else 1)
+        index = index_entries(articles)
         await self._conn.executemany(INSERT_ARTICLE, articles)
-        await self._conn.executemany(INDEX_ARTICLE, entries)
+        if index.texts:
+            await self._conn.executemany(INSERT_INDEXED_TEXT, index.texts)
+        await self._conn.executemany(INDEX_ARTICLE, index.entries)
 
     async def _claims(self, ids: Iterable[str]) -> dict[str, tuple[Position, Stored]]:
         wanted = list(ids)

@@ -121,6 +121,35 @@ def test_user_syntax_becomes_a_safe_fts5_expression(q: str, expression: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("q", "expression"),
+    [
+        ("東京都", '"東 京 都"'),
+        ("京", '"京"'),
+        ("東京*", '"東 京"*'),
+        ('"東京都 大阪府"', '"東 京 都   大 阪 府"'),
+        ("東京 OR 大阪", '("東 京" OR "大 阪")'),
+        ("東京 -大阪", '("東 京") NOT "大 阪"'),
+        ("iPhone16を発表", '"iPhone16 を 発 表"'),
+        ("19日", '"19 日"'),
+        ("ｉＰｈｏｎｅ", '"iPhone"'),
+        ("서울시", '"서 울 시"'),
+        ("หอมมะลิ", '"ห อ ม ม ะ ลิ"'),
+        ("北京 climate", '"北 京" AND "climate"'),
+        ("＂東京＂", '""" 東 京 """'),  # a full-width quote folds to ", escaped for FTS5
+        ("、。", None),
+    ],
+)
+def test_words_of_scripts_without_spaces_become_phrases_of_their_characters(
+    q: str, expression: str | None
+) -> None:
+    if expression is None:
+        with pytest.raises(InvalidQueryError, match="at least one word"):
+            fts_expression(q)
+    else:
+        assert fts_expression(q) == expression
+
+
+@pytest.mark.parametrize(
     ("q", "message"),
     [
         ('"unbalanced', "unbalanced"),

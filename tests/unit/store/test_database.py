@@ -101,14 +101,66 @@ async def test_a_schema_3_database_leaves_indexing_to_the_writer(tmp_path: Path)
         await conn.execute(insert, ("old",))  # indexed by the schema-3 trigger
     finally:
         await conn.close()
-    conn = await open_database(path)
+    conn = await open_database(path, migrations=MIGRATIONS[:4])
     try:
-        assert await user_version(conn) == SCHEMA_VERSION == 4
+        assert await user_version(conn) == 4
         await conn.execute(insert, ("new",))  # the trigger now fills the authors alone
         match = "SELECT group_concat(rowid) FROM articles_fts WHERE articles_fts MATCH 'harbour'"
         assert await _scalar(conn, match) == "1"
         authors = "SELECT group_concat(article_id) FROM article_authors WHERE author = 'Ada Byline'"
         assert await _scalar(conn, authors) == "new,old"
+    finally:
+        await conn.close()
+
+
+async def test_a_schema_4_database_is_reindexed_for_words_inside_cjk_and_thai_text(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "newsflow.db"
+    insert = (
+        "INSERT INTO articles (seq, id, authors, word_count, cited_outlets, story_id, verdict, "
+        "similarity, dedup_method, dedup_evidence, received_at, stored_at, body, doc, title) "
+        "VALUES (?, ?, '[]', 2, '[]', 's', 'unique', 0, 'none', '{}', 'r', 's', ?, '{}', ?)"
+    )
+    stored = [
+        (1, "ja", "東京都は19日、新型コロナの感染者を発表した。", "東京都の発表"),
+        (2, "en", "Harbour flooding in the old town", "Storm"),
+        (3, "ko", "서울시는 15일 심야버스를 늘린다고 밝혔다.", None),
+        (4, "th", "การส่งออกข้าวหอมมะลิเพิ่มขึ้น", "ข้าวไทย"),
+    ]
+    conn = await open_database(path, migrations=MIGRATIONS[:4])
+    try:
+        for seq, article_id, body, title in stored:  # as the schema-4 store wrote them
+            await conn.execute(insert, (seq, article_id, body, title))
+            await conn.execute(
+                "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", (seq, title, body)
+            )
+        match = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+        assert list(await conn.execute_fetchall(match, ('"東 京"',))) == [(0,)]  # one token
+    finally:
+        await conn.close()
+    conn = await open_database(path)
+    try:
+        assert await user_version(conn) == SCHEMA_VERSION == 5
+        found = "SELECT group_concat(rowid) FROM articles_fts WHERE articles_fts MATCH ?"
+        for query, rows in [
+            ('"東 京"', "1"),
+            ('"感 染 者"', "1"),
+            ('"19"', "1"),
+            ('"서 울 시"', "3"),
+            ('"หอ ม ม ะ ลิ"', None),
+            ('"ห อ ม ม ะ ลิ"', "4"),
+            ('"ข้ า ว"', "4"),
+            ("harbour", "2"),
+        ]:
+            assert (await conn.execute_fetchall(found, (query,)))[0][0] == rows, query
+        texts = "SELECT seq, title IS NULL, body IS NULL FROM indexed_text ORDER BY seq"
+        assert list(await conn.execute_fetchall(texts)) == [(1, 0, 0), (3, 1, 0), (4, 0, 0)]
+        merge = "SELECT group_concat(v) FROM articles_fts_config WHERE k LIKE '%merge'"
+        assert await _scalar(conn, merge) in {"16,64", "64,16"}
+        await conn.execute(
+            "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+        )
     finally:
         await conn.close()
 

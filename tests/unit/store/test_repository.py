@@ -182,3 +182,72 @@ async def test_a_row_that_is_already_stored_fails_the_insert(
     with sqlite3.connect(path) as conn, pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         conn.execute(INSERT_ARTICLE, row)
     assert _rows(path, "SELECT count(*) FROM articles") == [(1,)]
+
+
+def _integrity_check(path: Path) -> None:
+    check = "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+    with sqlite3.connect(path) as conn:
+        conn.execute(check)  # raises on an index that disagrees with its content
+
+
+async def test_cjk_and_thai_text_is_indexed_character_by_character(
+    repo: ArticleRepository, tmp_path: Path
+) -> None:
+    path = tmp_path / "newsflow.db"
+    japanese = make_article(
+        1, title="Tokyo", paragraphs=["東京都は19日、新型コロナの感染者を発表した。"]
+    )
+    thai = make_article(2, title="ส่งออกข้าว", paragraphs=["ข้าวหอมมะลิ"])
+    latin = make_article(3, title="Élection", paragraphs=["Un scrutin serré."])
+    title_only = make_article(4, title="東京 report", paragraphs=["Markets closed higher."])
+    assert await repo.save_many([japanese, thai, latin, title_only]) == [True] * 4
+    # The indexed text is kept only where it differs, title and body apart.
+    texts = _rows(path, "SELECT seq, title, body FROM indexed_text ORDER BY seq")
+    assert texts == [
+        (1, None, " 東 京 都 は 19 日 、 新 型 コ ロ ナ の 感 染 者 を 発 表 し た 。"),
+        (2, " ส่ ง อ อ ก ข้ า ว ", " ข้ า ว ห อ ม ม ะ ลิ "),
+        (4, " 東 京  report", None),
+    ]
+    assert _matches(path, '"東 京 都"') == ["article-0001"]
+    assert _matches(path, '"京 都 は"') == ["article-0001"]
+    assert _matches(path, '"ห อ ม ม ะ ลิ"') == ["article-0002"]
+    assert _matches(path, "19") == ["article-0001"]  # digits beside CJK are a word of their own
+    assert _matches(path, "election") == ["article-0003"]
+    assert _matches(path, '"東 京" markets') == ["article-0004"]
+    assert _matches(path, "東京都") == []  # the whole run is no longer one token
+    _integrity_check(path)
+
+
+async def test_deleting_an_article_unindexes_its_indexed_text(
+    repo: ArticleRepository, tmp_path: Path
+) -> None:
+    path = tmp_path / "newsflow.db"
+    articles = [
+        make_article(1, paragraphs=["서울시는 15일 발표했다."]),
+        make_article(2, paragraphs=["서울시 관계자는 말했다."]),
+        make_article(3, paragraphs=["Seoul city said on Monday."]),
+    ]
+    await repo.save_many(articles)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM articles WHERE id IN ('article-0001', 'article-0003')")
+    assert _matches(path, '"서 울 시"') == ["article-0002"]
+    assert _matches(path, "seoul") == []
+    assert _rows(path, "SELECT seq FROM indexed_text") == [(2,)]
+    _integrity_check(path)
+
+
+async def test_a_stored_title_or_body_is_not_rewritten(
+    repo: ArticleRepository, tmp_path: Path
+) -> None:
+    path = tmp_path / "newsflow.db"
+    await repo.save(make_article(1, paragraphs=["東京都は19日に発表した。"]))
+    for column in ("title", "body"):
+        with (
+            sqlite3.connect(path) as conn,
+            pytest.raises(sqlite3.IntegrityError, match="title and body are not rewritten"),
+        ):
+            conn.execute(f"UPDATE articles SET {column} = '大阪府' WHERE seq = 1")
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE articles SET source = 'other.example' WHERE seq = 1")  # allowed
+    assert _matches(path, '"東 京 都"') == ["article-0001"]
+    _integrity_check(path)

@@ -1,0 +1,101 @@
+"""Clean text: Unicode NFC without the invisible characters that only get in the way (pure).
+
+Shared by the parser (every text field it writes) and dedup (the text it fingerprints), so that
+two copies of an article that look the same read the same: ``clean_text`` is the one rule.
+
+- **Dropped everywhere**: soft hyphen U+00AD (a hyphenation hint, invisible unless a line breaks
+  there: ``Mit­tel­al­ter`` reads and searches as ``Mittelalter``), zero-width space U+200B,
+  word joiner U+2060, the invisible operators U+2061-U+2064, the deprecated format characters
+  U+206A-U+206F and U+FEFF (a byte-order mark, or the old zero-width no-break space).
+- **Kept where a script needs them, dropped elsewhere**: zero-width non-joiner U+200C and
+  zero-width joiner U+200D stay after a letter or mark of a script that shapes with them (the
+  Arabic family, Syriac, N'Ko, Mongolian, and the Brahmic scripts of South and Southeast Asia:
+  Persian ``می‌خواهم``, Malayalam chillu ``ന്‍``); U+200D also stays between two emoji characters
+  (``👩‍👩‍👧``: one family, not three people). Between Latin letters they only block a ligature
+  (``Auf‌lage``), which text search must not see. Mongolian vowel separator U+180E stays between
+  Mongolian characters and is dropped elsewhere (it was once a space-like character).
+- **Line and paragraph separators** U+2028, U+2029 and NEL U+0085 become one space together with
+  the spaces and tabs around them: a text field is one line (a plain-text document turns them
+  into line breaks before it is split, see :mod:`services.parser.plaintext`). Newlines stay.
+- Bidirectional marks and controls (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) stay: they
+  decide how right-to-left text with numbers and Latin words is shown. Variation selectors stay.
+
+Cheap first: ASCII text is returned as it is, and other text pays one regex search and one NFC
+quick check unless it holds one of these characters or is not NFC.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+DROPPED = "\u00ad\u200b\u2060\u2061\u2062\u2063\u2064\u206a\u206b\u206c\u206d\u206e\u206f\ufeff"
+JOINERS = "\u200c\u200d\u180e"
+BREAKS = "\u2028\u2029\x85"
+# Every character ``clean_text`` may remove or replace
+TOUCHED = DROPPED + JOINERS + BREAKS
+
+_TOUCHED = re.compile(f"[{TOUCHED}]")
+_DROPPED = re.compile(f"[{DROPPED}]+")
+_BREAK = re.compile(rf"[^\S\n]*[{BREAKS}][^\S\n]*")
+_JOINER = re.compile(f"[{JOINERS}]")
+_JOINING_SCRIPTS = (
+    (0x0600, 0x08FF),  # Arabic, Syriac, Arabic Supplement, Thaana, N'Ko, ..., Arabic Extended
+    (0x0900, 0x0DFF),  # Devanagari ... Sinhala
+    (0x0F00, 0x109F),  # Tibetan, Myanmar
+    (0x1780, 0x18AF),  # Khmer, Mongolian
+    (0x1A00, 0x1AAF),  # Buginese, Tai Tham
+    (0x1B00, 0x1BFF),  # Balinese, Sundanese, Batak
+    (0xA800, 0xA8FF),  # Syloti Nagri, Phags-pa, Saurashtra, Devanagari Extended
+    (0xA980, 0xAAFF),  # Javanese, Myanmar Extended, Cham, Tai Viet
+    (0xABC0, 0xABFF),  # Meetei Mayek
+    (0xFB50, 0xFDFF),  # Arabic Presentation Forms-A
+    (0xFE70, 0xFEFE),  # Arabic Presentation Forms-B
+    (0x10A00, 0x10A5F),  # Kharoshthi
+    (0x11000, 0x11FFF),  # Brahmi, Kaithi, Sharada, Grantha, Tirhuta, ... (Brahmic, plane 1)
+)
+_MONGOLIAN = (0x1800, 0x18AF)
+_EMOJI = (
+    (0x2190, 0x21FF),  # arrows used as emoji
+    (0x2300, 0x23FF),  # misc technical (watch, hourglass)
+    (0x2600, 0x27BF),  # misc symbols, dingbats (heart, medical symbol, female/male signs)
+    (0x2B00, 0x2BFF),  # stars, squares
+    (0xFE0F, 0xFE0F),  # emoji presentation selector (before the joiner: ❤️‍🔥)
+    (0x1F000, 0x1FAFF),  # the emoji planes, skin tone modifiers included
+)
+
+
+def clean_text(text: str) -> str:
+    """``text`` in NFC, without invisible characters (see the module's rule)."""
+    if text.isascii():
+        return text
+    if _TOUCHED.search(text) is not None:
+        text = _DROPPED.sub("", text)
+        text = _BREAK.sub(" ", text)
+        text = _JOINER.sub(_keep_joiner, text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def _keep_joiner(match: re.Match[str]) -> str:
+    """The joiner ``match`` found, where its neighbours need it; nothing elsewhere."""
+    text, at = match.string, match.start()
+    before = ord(text[at - 1]) if at else -1
+    after = ord(text[at + 1]) if at + 1 < len(text) else -1
+    joiner = match.group()
+    if joiner == "\u180e":
+        return joiner if _within(before, (_MONGOLIAN,)) and _within(after, (_MONGOLIAN,)) else ""
+    if _within(before, _JOINING_SCRIPTS) and _is_letter_or_mark(text[at - 1]):
+        return joiner
+    if joiner == "\u200d" and _within(before, _EMOJI) and _within(after, _EMOJI):
+        return joiner
+    return ""
+
+
+def _within(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def _is_letter_or_mark(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LM"

@@ -1,22 +1,29 @@
 """One raw article into its parse: pick the extractor, merge client fields, derive the rest.
 
-Pure. Fields the client supplied win over inferred ones; inferred values fill the gaps.
+Pure. Fields the client supplied win over inferred ones; inferred values fill the gaps. Every
+text field of the parse (title, subtitle, authors, site name, paragraphs, lead, removed
+boilerplate, cited outlets) is clean text (:func:`services.core.text.clean_text`: NFC, no
+invisible characters); one left empty by that is dropped. Identifiers (URLs, source, id) and the
+client's metadata are kept as sent.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC
 
 from services import __version__
 from services.core.models import ParsedArticle, RawArticle
+from services.core.text import clean_text
 from services.core.urls import InvalidUrlError, canonical_url
+from services.parser.errors import EmptyArticleError
 from services.parser.html import extract_html
-from services.parser.kernels import word_count
 from services.parser.language import detect_language
 from services.parser.outlets import find_cited_outlets
 from services.parser.plaintext import extract_plaintext
 from services.parser.result import Extracted
+from services.parser.words import word_count
 
 PARSER_VERSION = f"newsflow-parser/{__version__}"
 _HTML_SNIFF = re.compile(
@@ -58,7 +65,9 @@ def _canonical(raw: RawArticle, extracted: Extracted) -> str | None:
 def parse_article(raw: RawArticle) -> ParsedArticle:
     """The parsed article for ``raw``; raises EmptyArticleError when no body is left."""
     extracted = extract(raw)
-    paragraphs = list(extracted.paragraphs)
+    paragraphs = _clean_all(extracted.paragraphs)
+    if not paragraphs:  # the extractors clean as they go: only invisible characters were left
+        raise EmptyArticleError("no body text is left once invisible characters are removed")
     body = "\n\n".join(paragraphs)
     published = raw.published_at or extracted.published_at
     warnings = list(extracted.warnings)
@@ -70,10 +79,10 @@ def parse_article(raw: RawArticle) -> ParsedArticle:
         url=raw.url,
         canonical_url=_canonical(raw, extracted),
         source=raw.source,
-        site_name=extracted.site_name,
-        title=raw.title or extracted.title,
-        subtitle=extracted.subtitle,
-        authors=list(raw.authors) if raw.authors else list(extracted.authors),
+        site_name=_clean(extracted.site_name),
+        title=_clean(raw.title) or _clean(extracted.title),
+        subtitle=_clean(extracted.subtitle),
+        authors=_clean_all(raw.authors or ()) or _clean_all(extracted.authors),
         published_at=published,
         published_at_utc=published.astimezone(UTC) if published else None,
         updated_at=extracted.updated_at,
@@ -82,9 +91,24 @@ def parse_article(raw: RawArticle) -> ParsedArticle:
         lead=paragraphs[0] if paragraphs else None,
         word_count=word_count(body),  # the paragraphs' words: their "\n\n" joints are spaces
         cited_outlets=list(find_cited_outlets(paragraphs)),
-        boilerplate_removed=list(extracted.boilerplate_removed),
+        boilerplate_removed=_clean_all(extracted.boilerplate_removed),
         parser_version=PARSER_VERSION,
         warnings=warnings,
         metadata=raw.metadata,
         received_at=raw.received_at,
     )
+
+
+def _clean(text: str | None) -> str | None:
+    """``text`` cleaned (and stripped, if cleaning changed it); None if nothing is left."""
+    if not text:
+        return None
+    cleaned = clean_text(text)
+    if cleaned is not text:
+        cleaned = cleaned.strip()
+    return cleaned or None
+
+
+def _clean_all(texts: Iterable[str]) -> list[str]:
+    """Each text cleaned, the ones left empty dropped."""
+    return [cleaned for text in texts if (cleaned := _clean(text))]

@@ -20,14 +20,22 @@ two copies of an article that look the same read the same: ``clean_text`` is the
 - Bidirectional marks and controls (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) stay: they
   decide how right-to-left text with numbers and Latin words is shown. Variation selectors stay.
 
-Cheap first: ASCII text is returned as it is, and other text pays one regex search and one NFC
-quick check unless it holds one of these characters or is not NFC.
+Cheap first: ASCII text is returned as it is; other text is read once, compiled, against a
+table that marks these characters and those that may not be NFC (combining marks, characters
+NFC changes, characters that compose with the one before), and only text holding one of them
+goes on to the regular expressions or ``unicodedata``'s NFC check.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+
+import numpy as np
+from numpy.typing import NDArray
+
+from services.core.compiled import jit
 
 DROPPED = "\u00ad\u200b\u2060\u2061\u2062\u2063\u2064\u206a\u206b\u206c\u206d\u206e\u206f\ufeff"
 JOINERS = "\u200c\u200d\u180e"
@@ -35,7 +43,6 @@ BREAKS = "\u2028\u2029\x85"
 # Every character ``clean_text`` may remove or replace
 TOUCHED = DROPPED + JOINERS + BREAKS
 
-_TOUCHED = re.compile(f"[{TOUCHED}]")
 _DROPPED = re.compile(f"[{DROPPED}]+")
 _BREAK = re.compile(rf"[^\S\n]*[{BREAKS}][^\S\n]*")
 _JOINER = re.compile(f"[{JOINERS}]")
@@ -65,17 +72,75 @@ _EMOJI = (
 )
 
 
+DROPS, BREAKS_LINE, JOINS, MAYBE_NOT_NFC = 1, 2, 4, 8  # bits of a character's flags
+_ALL_FLAGS = DROPS | BREAKS_LINE | JOINS | MAYBE_NOT_NFC
+TABLE_SIZE = 0x20000  # planes 0 and 1; the last entry stands for all code points beyond
+
+
 def clean_text(text: str) -> str:
     """``text`` in NFC, without invisible characters (see the module's rule)."""
     if text.isascii():
         return text
-    if _TOUCHED.search(text) is not None:
+    found = scan_flags(np.frombuffer(_utf32(text), dtype=np.uint32), char_flags())
+    if found & DROPS:
         text = _DROPPED.sub("", text)
+    if found & BREAKS_LINE:
         text = _BREAK.sub(" ", text)
+    if found & JOINS:
         text = _JOINER.sub(_keep_joiner, text)
-    if not unicodedata.is_normalized("NFC", text):
+    if found & MAYBE_NOT_NFC and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text
+
+
+def _utf32(text: str) -> bytes:
+    try:
+        return text.encode("utf-32-le")
+    except UnicodeEncodeError:  # a lone surrogate (the error handler is slower, so only then)
+        return text.encode("utf-32-le", "surrogatepass")
+
+
+@jit
+def scan_flags(codes: NDArray[np.uint32], flags: NDArray[np.uint8]) -> int:
+    """The flags of the characters ``codes`` (their code points), or-ed together."""
+    found = 0
+    last = flags.size - 1
+    for code in codes:
+        found |= flags[code] if code < last else flags[last]
+        if found == _ALL_FLAGS:
+            break
+    return found
+
+
+@functools.cache
+def char_flags() -> NDArray[np.uint8]:
+    """Per code point of planes 0 and 1 (the last entry standing for all others), whether
+    :func:`clean_text` touches it and whether a text holding it may not be NFC (read-only).
+
+    A text none of whose characters may be NFC-unstable is NFC: each is its own NFC, none
+    reorders (all combine at class 0) and none composes with the character before it (none is
+    the second character of a canonical decomposition, nor a Hangul vowel or final jamo).
+    """
+    flags = np.zeros(TABLE_SIZE + 1, dtype=np.uint8)
+    seconds = {0x1161 + v for v in range(21)} | {0x11A8 + t for t in range(27)}
+    for code in range(0x80, TABLE_SIZE):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(int(parts[1], 16))
+    for code in range(0x80, TABLE_SIZE):
+        char = chr(code)
+        if (
+            code in seconds
+            or unicodedata.combining(char)
+            or unicodedata.normalize("NFC", char) != char
+        ):
+            flags[code] = MAYBE_NOT_NFC
+    flags[TABLE_SIZE] = MAYBE_NOT_NFC
+    for chars, flag in ((DROPPED, DROPS), (BREAKS, BREAKS_LINE), (JOINERS, JOINS)):
+        for char in chars:
+            flags[ord(char)] |= flag
+    flags.setflags(write=False)
+    return flags
 
 
 def _keep_joiner(match: re.Match[str]) -> str:

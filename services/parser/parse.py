@@ -3,8 +3,9 @@
 Pure. Fields the client supplied win over inferred ones; inferred values fill the gaps. Every
 text field of the parse (title, subtitle, authors, site name, paragraphs, lead, removed
 boilerplate, cited outlets) is clean text (:func:`services.core.text.clean_text`: NFC, no
-invisible characters); one left empty by that is dropped. Identifiers (URLs, source, id) and the
-client's metadata are kept as sent.
+invisible characters): the extractors clean the body as they read it (the plain-text document
+once, each HTML paragraph), the other fields are cleaned here; one left empty is dropped.
+Identifiers (URLs, source, id) and the client's metadata are kept as sent.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from services import __version__
 from services.core.models import ParsedArticle, RawArticle
 from services.core.text import clean_text
 from services.core.urls import InvalidUrlError, canonical_url
-from services.parser.errors import EmptyArticleError
 from services.parser.html import extract_html
 from services.parser.language import detect_language
 from services.parser.outlets import find_cited_outlets
@@ -32,10 +32,10 @@ _HTML_SNIFF = re.compile(
 
 
 def warm_up() -> None:
-    """Load the language model and compile (or load from numba's disk cache) the parser's
-    kernels, so that the first article does not wait for them."""
+    """Load the language model, compile (or load from numba's disk cache) the parser's kernels
+    and build their character tables, so that the first article does not wait for them."""
     detect_language("The council voted on Tuesday to approve the budget for the new bridge. " * 5)
-    word_count("warm up")
+    word_count(clean_text("warm up: caf\u00e9"))
 
 
 def looks_like_html(content: str) -> bool:
@@ -65,9 +65,7 @@ def _canonical(raw: RawArticle, extracted: Extracted) -> str | None:
 def parse_article(raw: RawArticle) -> ParsedArticle:
     """The parsed article for ``raw``; raises EmptyArticleError when no body is left."""
     extracted = extract(raw)
-    paragraphs = _clean_all(extracted.paragraphs)
-    if not paragraphs:  # the extractors clean as they go: only invisible characters were left
-        raise EmptyArticleError("no body text is left once invisible characters are removed")
+    paragraphs = list(extracted.paragraphs)
     body = "\n\n".join(paragraphs)
     published = raw.published_at or extracted.published_at
     warnings = list(extracted.warnings)
@@ -91,7 +89,7 @@ def parse_article(raw: RawArticle) -> ParsedArticle:
         lead=paragraphs[0] if paragraphs else None,
         word_count=word_count(body),  # the paragraphs' words: their "\n\n" joints are spaces
         cited_outlets=list(find_cited_outlets(paragraphs)),
-        boilerplate_removed=_clean_all(extracted.boilerplate_removed),
+        boilerplate_removed=list(extracted.boilerplate_removed),
         parser_version=PARSER_VERSION,
         warnings=warnings,
         metadata=raw.metadata,

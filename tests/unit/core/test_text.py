@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 
 import pytest
 
-from services.core.text import BREAKS, DROPPED, JOINERS, TOUCHED, clean_text
+from services.core.text import (
+    _BREAK,
+    _DROPPED,
+    _JOINER,
+    BREAKS,
+    BREAKS_LINE,
+    DROPPED,
+    DROPS,
+    JOINERS,
+    JOINS,
+    MAYBE_NOT_NFC,
+    TABLE_SIZE,
+    TOUCHED,
+    _keep_joiner,
+    char_flags,
+    clean_text,
+)
 
 ZWNJ, ZWJ = "\u200c", "\u200d"
 
@@ -115,3 +132,46 @@ def test_clean_text_is_idempotent() -> None:
 def test_clean_text_returns_clean_text_itself() -> None:
     for text in ("plain ASCII", "Café in NFC, “quoted”", "東京都は19日", ""):
         assert clean_text(text) is text
+
+
+def _slow_clean(text: str) -> str:
+    """The rule without the compiled pre-check: every substitution, then NFC."""
+    text = _DROPPED.sub("", text)
+    text = _BREAK.sub(" ", text)
+    text = _JOINER.sub(_keep_joiner, text)
+    return unicodedata.normalize("NFC", text)
+
+
+def test_flags_mark_every_character_that_may_leave_a_text_not_nfc() -> None:
+    flags = char_flags()
+    starters = ["a", "e", "A", "\u0915", "\u0b47", "\u1100", "\uac00", "\u3099"]
+    for code in range(0x80, TABLE_SIZE):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF or flags[code] & MAYBE_NOT_NFC:
+            continue
+        for text in (char, char + char, *(starter + char for starter in starters)):
+            nfc_before = unicodedata.is_normalized("NFC", text[:-1] or "a")
+            assert not nfc_before or unicodedata.is_normalized("NFC", text), hex(code)
+    assert flags[TABLE_SIZE] & MAYBE_NOT_NFC  # beyond plane 1: always checked
+
+
+def test_flags_mark_every_touched_character() -> None:
+    flags = char_flags()
+    for char in TOUCHED:
+        assert flags[ord(char)] & (DROPS | BREAKS_LINE | JOINS), hex(ord(char))
+    touched = DROPS | BREAKS_LINE | JOINS
+    assert sum(1 for code in range(TABLE_SIZE) if flags[code] & touched) == len(TOUCHED)
+
+
+ALPHABET = (
+    "aé e\u0301\u0308\u0323ü\u00ad\u200b\u200c\u200d\u2060\u2062\u206c\ufeff\u2028\u2029\x85\n\t"
+    "\u0645\u06cc\u0915\u094d\u0d28\u1828\u180e\U0001f468\U0001f3fd\ufe0f\u1100\u1161\u11a8"
+    "\uac00\u2126\uf900\U0002f800\ud800 \u00a0東"
+)
+
+
+def test_clean_text_equals_the_rule_on_random_text() -> None:
+    rng = random.Random(23)
+    for _ in range(20000):
+        text = "".join(rng.choice(ALPHABET) for _ in range(rng.randrange(0, 14)))
+        assert clean_text(text) == _slow_clean(text), repr(text)

@@ -238,7 +238,8 @@ def tokenise_compiled(text: str) -> TokenStream:
     The tokeniser reads the UTF-8 of ``text`` (ASCII lower-cased) and does the rest of
     :func:`~services.dedup.normalise.prepare` itself, one character at a time (see
     :func:`~services.dedup.normalise.char_tables`); only the lines holding a character it
-    cannot handle that way go through ``prepare`` (and are read again on their own).
+    cannot handle that way go through ``prepare`` (and are read again on their own, their
+    tokens put in place of those the first reading found on them).
     """
     if len(text) > kernels.MAX_BYTES // 4:  # beyond 32-bit positions (never, for an article)
         return tokenise(text)
@@ -248,14 +249,19 @@ def tokenise_compiled(text: str) -> TokenStream:
     if not unsafe:
         return stream
     originals = text.split("\n")
-    keep = ~np.isin(stream.lines, unsafe)
-    hashes, lines = [stream.hashes[keep]], [stream.lines[keep]]
-    for line in unsafe:
+    firsts = np.searchsorted(stream.lines, unsafe, "left").tolist()
+    afters = np.searchsorted(stream.lines, unsafe, "right").tolist()
+    hashes: list[NDArray[np.uint64]] = []
+    lines: list[NDArray[np.int64]] = []
+    done = 0  # the tokens before this one are placed (the unsafe lines come in order)
+    for line, first, after in zip(unsafe, firsts, afters, strict=True):
         again = _scan(prepare_raw(originals[line]), raw=False)[0]
-        hashes.append(again.hashes)
-        lines.append(again.lines + line)
-    order = np.argsort(np.concatenate(lines), kind="stable")
-    return TokenStream(np.concatenate(hashes)[order], np.concatenate(lines)[order])
+        hashes += [stream.hashes[done:first], again.hashes]
+        lines += [stream.lines[done:first], again.lines + line]
+        done = after
+    hashes.append(stream.hashes[done:])
+    lines.append(stream.lines[done:])
+    return TokenStream(np.concatenate(hashes), np.concatenate(lines))
 
 
 def _scan(data: bytes, *, raw: bool) -> tuple[TokenStream, list[int]]:

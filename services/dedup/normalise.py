@@ -1,5 +1,9 @@
 """Text and URL normalisation (pure).
 
+The text is first cleaned as the parser cleans every field (:func:`services.core.text.clean_text`:
+soft hyphens, zero-width spaces, word joiners and BOMs dropped, joiners kept only where a script
+needs them), so copies that differ only in invisible characters have the same tokens.
+
 A token is a maximal run of ASCII letters/digits or non-ASCII, non-punctuation characters after
 NFKC normalisation and case folding; everything else (ASCII punctuation, whitespace, and the
 common Unicode punctuation blocks such as curly quotes, dashes, ellipses and non-breaking spaces)
@@ -17,6 +21,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 from numpy.typing import NDArray
+
+from services.core.text import TOUCHED, clean_text
 
 _UNICODE_PUNCT = re.compile(
     "[\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f\u2190-\u2bff\u3000-\u303f"
@@ -51,9 +57,11 @@ NEWLINE = 0x0A
 
 
 def prepare(text: str) -> bytes:
-    """Case-folded, NFKC-normalised UTF-8 of ``text`` with Unicode punctuation turned to spaces."""
+    """Case-folded, NFKC-normalised UTF-8 of clean ``text`` with Unicode punctuation turned to
+    spaces."""
     if text.isascii():
         return text.lower().encode("ascii")
+    text = clean_text(text)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return _UNICODE_PUNCT.sub(" ", text.casefold()).encode("utf-8")
@@ -64,10 +72,12 @@ def prepare_raw(text: str) -> bytes:
     treats those characters as separators itself).
 
     NFKC is applied line by line, and only to the lines that need it: a newline neither
-    composes nor reorders with its neighbours, so this equals normalising the whole text.
+    composes nor reorders with its neighbours, so this equals normalising the whole text
+    (cleaning keeps every newline).
     """
     if text.isascii():
         return text.lower().encode("ascii")
+    text = clean_text(text)
     if not unicodedata.is_normalized("NFKC", text):
         text = "\n".join(
             line if unicodedata.is_normalized("NFKC", line) else unicodedata.normalize("NFKC", line)
@@ -80,7 +90,7 @@ def _read_as(char: str) -> tuple[int, bytes]:
     """How the compiled tokeniser may read ``char`` (non-ASCII, not a surrogate) in the UTF-8
     of a text that has not been through :func:`prepare`: its class and, for ``FOLDED``, the
     bytes to write in its place."""
-    if unicodedata.combining(char) or ord(char) in COMPOSING_STARTERS:
+    if unicodedata.combining(char) or ord(char) in COMPOSING_STARTERS or char in TOUCHED:
         return UNSAFE, b""
     normal = unicodedata.normalize("NFKC", char)
     image = _UNICODE_PUNCT.sub(" ", normal.casefold())
@@ -110,7 +120,8 @@ def char_tables(*, raw: bool) -> tuple[NDArray[np.uint8], NDArray[np.uint32]]:
     ``FOLDED`` one becomes characters of the same UTF-8 length (its case folding: capitals,
     ``ß``); none of them composes or reorders with its neighbours (combining class 0, not a
     composing starter). A line holding any other character (``UNSAFE``: combining marks,
-    compatibility forms...) must go through :func:`prepare_raw` first.
+    compatibility forms, the characters cleaning drops or replaces...) must go through
+    :func:`prepare_raw` first.
     """
     classes = np.full(TABLE_SIZE + 1, UNSAFE if raw else WORD, dtype=np.uint8)
     folds = np.zeros(TABLE_SIZE + 1, dtype=np.uint32)

@@ -38,6 +38,10 @@ _DATE_FORMS = (
         rf"\b(?P<day>\d{{1,2}}){_ORD}\.?\s+(?:of\s+)?{_MONTH}\.?,?\s+(?P<year>\d{{4}})\b",
         re.IGNORECASE,
     ),
+    # "2025年3月19日" (Chinese, Japanese), "2025년 3월 19일" (Korean)
+    re.compile(
+        r"(?<!\d)(?P<year>\d{4})\s*[年년]\s*(?P<mnum>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일]"
+    ),
     # "2025/03/19", "2025.03.19"
     re.compile(r"\b(?P<year>\d{4})[/.](?P<mnum>\d{1,2})[/.](?P<day>\d{1,2})\b"),
     # "19.03.2025" (day first), "03/19/2025" (month first unless the first number > 12)

@@ -17,9 +17,11 @@ from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 from trafilatura.utils import load_html
 
+from services.core.text import DROPPED, clean_text
 from services.parser.errors import EmptyArticleError
 from services.parser.metadata import finish, merge, read_metadata, read_trafilatura
 from services.parser.result import Extracted
+from services.parser.words import has_words, word_count
 
 _BLOCK_TAGS = frozenset({"p", "head", "quote", "code", "list", "item", "table", "row", "div"})
 _PROMO_LINE = re.compile(
@@ -33,14 +35,17 @@ _PROMO_EDGE = re.compile(
     re.IGNORECASE,
 )
 MAX_PROMO_WORDS = 45
-MIN_BODY_WORDS = 5  # less is a stray link or label, not an article
+MIN_BODY_WORDS = 5  # less is a stray link or label, not an article (words: services.parser.words)
 CHUNK_ANCESTOR_LEVELS = 3
 MIN_CHUNK_WORDS = 10
 MAX_CHUNK_LINK_SHARE = 0.3
 MAX_PROBE_CHARS = 40
-# Compiled once (an immutable query): what ``//p[contains(., $probe)]`` and
-# ``.//*[@class=$cls]`` find from an element, in document order.
-_P_CONTAINING = etree.XPath("descendant-or-self::p[contains(., $probe)]")
+# Compiled once (an immutable query): what ``//p[contains(translate(., $dropped, ''), $probe)]``
+# and ``.//*[@class=$cls]`` find from an element, in document order (the characters clean_text
+# drops are left out of a paragraph's text before the clean probe is looked for in it).
+_P_CONTAINING = etree.XPath(
+    f"descendant-or-self::p[contains(translate(., '{DROPPED}', ''), $probe)]"
+)
 _SAME_CLASS = etree.XPath("descendant::*[@class=$cls]")
 
 # The body-extraction settings that scored best on the extraction dev set. The output format
@@ -69,7 +74,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         raw = merge(raw, read_trafilatura(tree, url, raw))
     meta = finish(raw, url)
     paragraphs = clean_paragraphs(paragraphs, meta.title)
-    if not _has_words(paragraphs, MIN_BODY_WORDS):
+    if not has_words(paragraphs, MIN_BODY_WORDS):
         raise EmptyArticleError("no body text found in the HTML page")
     return Extracted(
         paragraphs=tuple(paragraphs),
@@ -83,16 +88,6 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         language=meta.language,
         warnings=meta.warnings,
     )
-
-
-def _has_words(paragraphs: list[str], count: int) -> bool:
-    """Whether the paragraphs hold at least ``count`` words (counting stops there)."""
-    words = 0
-    for paragraph in paragraphs:
-        words += len(paragraph.split())
-        if words >= count:
-            return True
-    return False
 
 
 def _parse(html: str) -> HtmlElement:
@@ -154,9 +149,9 @@ def _continuation(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
     chunks = _SAME_CLASS(scope, cls=anchor.get("class"))
     for chunk in chunks[chunks.index(anchor) + 1 :]:
         texts = [t for p in chunk.iterfind("p") if (t := _squash(p.text_content())) not in seen]
-        words = sum(len(t.split()) for t in texts)
+        words = sum(word_count(t) for t in texts)
         link_words = sum(
-            len(a.text_content().split()) for p in chunk.iterfind("p") for a in p.iter("a")
+            word_count(a.text_content()) for p in chunk.iterfind("p") for a in p.iter("a")
         )
         if words >= MIN_CHUNK_WORDS and link_words < MAX_CHUNK_LINK_SHARE * words:
             found.extend(t for t in texts if t)
@@ -181,9 +176,9 @@ def _flush(lines: list[str]) -> Iterator[str]:
 
 
 def _squash(text: str) -> str:
-    """Whitespace runs as one space, none at the ends (``str.split`` and ``\\s`` agree on what
-    whitespace is)."""
-    return " ".join(text.split())
+    """The clean text (:func:`~services.core.text.clean_text`), its whitespace runs as one space
+    and none at the ends (``str.split`` and ``\\s`` agree on what whitespace is)."""
+    return " ".join(clean_text(text).split())
 
 
 def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
@@ -199,12 +194,12 @@ def clean_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
 
 
 def _is_promo_line(paragraph: str) -> bool:
-    return bool(_PROMO_LINE.match(paragraph)) and len(paragraph.split()) <= MAX_PROMO_WORDS
+    return bool(_PROMO_LINE.match(paragraph)) and word_count(paragraph) <= MAX_PROMO_WORDS
 
 
 def _is_edge_plug(paragraph: str) -> bool:
-    return len(paragraph.split()) <= MAX_PROMO_WORDS and bool(_PROMO_EDGE.search(paragraph))
+    return word_count(paragraph) <= MAX_PROMO_WORDS and bool(_PROMO_EDGE.search(paragraph))
 
 
 def _key(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalnum())
+    return "".join(c for c in clean_text(text).casefold() if c.isalnum())

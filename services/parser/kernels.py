@@ -121,52 +121,59 @@ def count_in_order(values: NDArray[np.int32]) -> tuple[NDArray[np.intp], NDArray
     return keys, counts
 
 
-_ASCII_SPACE = np.zeros(128, dtype=np.bool_)  # what str.split splits at, below U+0080
-_ASCII_SPACE[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = True
+# How :func:`count_words` reads a character (see :mod:`services.parser.words`)
+SPACE, WORD, OTHER, EACH, UNSPACED_LETTER, UNSPACED_MARK = 0, 1, 2, 3, 4, 5
+PER_WORD_X2 = 7  # letters of an unspaced script per word (3.5), doubled to count in integers
 
 
 @jit
-def count_words(data: NDArray[np.uint8]) -> int:
-    """The number of words in UTF-8 ``data`` (from ``str.encode``): ``len(text.split())``.
+def count_words(data: NDArray[np.uint8], classes: NDArray[np.uint8]) -> int:
+    """The number of words in UTF-8 ``data`` (from ``str.encode``), each character read by its
+    class in ``classes`` (indexed by code point; the last entry stands for all beyond).
 
-    Words are the runs of characters between whitespace, as ``str.split`` sees it: U+0009-U+000D,
-    U+001C-U+0020, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and
-    U+3000 (UTF-8: C2 85, C2 A0, E1 9A 80, E2 80 80-8A, E2 80 A8, E2 80 A9, E2 80 AF,
-    E2 81 9F, E3 80 80).
+    A run of ``WORD`` and ``OTHER`` characters is one word if it holds a ``WORD`` character; an
+    ``EACH`` character is a word on its own; a run of ``UNSPACED_LETTER`` and ``UNSPACED_MARK``
+    characters holding n letters is ceil(n / 3.5) words; ``SPACE`` ends every run.
     """
     words = 0
-    after_space = True
+    has_word = False  # the current run of WORD and OTHER characters holds a WORD one
+    letters = 0  # letters in the current run of unspaced-script characters
+    last = classes.size - 1
     i = 0
     n = data.size
     while i < n:
         b = data[i]
-        space = False
         if b < 0x80:
-            space = _ASCII_SPACE[b]
+            code = np.int64(b)
             i += 1
         elif b < 0xE0:  # two bytes
-            if b == 0xC2:
-                space = data[i + 1] == 0x85 or data[i + 1] == 0xA0
+            code = (np.int64(b & 0x1F) << 6) | (data[i + 1] & 0x3F)
             i += 2
         elif b < 0xF0:  # three bytes
-            second, third = data[i + 1], data[i + 2]
-            if b == 0xE2:
-                space = (second == 0x80 and (third <= 0x8A or third in (0xA8, 0xA9, 0xAF))) or (
-                    second == 0x81 and third == 0x9F
-                )
-            elif b == 0xE1:
-                space = second == 0x9A and third == 0x80
-            elif b == 0xE3:
-                space = second == 0x80 and third == 0x80
+            code = (np.int64(b & 0x0F) << 12) | ((data[i + 1] & 0x3F) << 6) | (data[i + 2] & 0x3F)
             i += 3
-        else:  # four bytes: no whitespace up there
+        else:  # four bytes
+            code = (
+                (np.int64(b & 0x07) << 18)
+                | ((data[i + 1] & 0x3F) << 12)
+                | ((data[i + 2] & 0x3F) << 6)
+                | (data[i + 3] & 0x3F)
+            )
             i += 4
-        words += after_space and not space
-        after_space = space
+        kind = classes[code] if code < last else classes[last]
+        if kind == WORD:
+            has_word = True
+        elif kind != OTHER:
+            words += has_word
+            has_word = False
+            if kind == EACH:
+                words += 1
+        if kind == UNSPACED_LETTER:
+            letters += 1
+        elif kind != UNSPACED_MARK and letters:
+            words += (2 * letters + PER_WORD_X2 - 1) // PER_WORD_X2
+            letters = 0
+    words += has_word
+    if letters:
+        words += (2 * letters + PER_WORD_X2 - 1) // PER_WORD_X2
     return words
-
-
-def word_count(text: str) -> int:
-    """``len(text.split())``, without building the words."""
-    encoded = text.encode("utf-8", "surrogatepass")
-    return int(count_words(np.frombuffer(encoded, dtype=np.uint8)))

@@ -4,6 +4,10 @@ Answers ISO 639-1 codes. The model also knows some ISO 639-3 languages: those th
 ISO 639-1 macrolanguage map to it (Egyptian Arabic to "ar", Cantonese to "zh"); the rest, and
 "zxx" (no linguistic content), give None, as do texts too short or too mixed to decide.
 
+A text needs 20 letters to be classified, or 7 in the dense scripts (Han, Kana, Hangul, Thai,
+Lao, Khmer: a character carries about a syllable, so 7 say as much as ~20 Latin letters; the
+model names ja, zh, ko and th right from there, see the tests).
+
 The model walks the text byte by byte, so only a sample is classified: the opening
 ~300 characters, cut at a paragraph or word break. When the sample is too short or too unsure
 to decide, the text is classified again on a longer sample (up to 20,000 characters).
@@ -19,7 +23,10 @@ MIN_LETTERS = 20
 MIN_CONFIDENCE = 0.5
 SAMPLE_CHARS = 300
 _MAX_CHARS = 20_000
+MIN_DENSE_LETTERS = 7
 _ENOUGH_LETTERS = re.compile(rf"[^\W\d_](?:[\W\d_]*[^\W\d_]){{{MIN_LETTERS - 1}}}")
+_DENSE = "\u0e00-\u0eff\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_ENOUGH_DENSE = re.compile(rf"[{_DENSE}](?:[^{_DENSE}]*[{_DENSE}]){{{MIN_DENSE_LETTERS - 1}}}")
 _MACROLANGUAGE = {
     "ary": "ar", "arz": "ar", "uzs": "uz", "yue": "zh", "wuu": "zh", "gug": "gn", "fuv": "ff",
     "hbo": "he", "sdh": "ku",
@@ -107,7 +114,7 @@ def opening_sample(text: str, size: int = SAMPLE_CHARS) -> str:
 
 def _classify(sample: str) -> str | None:
     """The code for ``sample`` if it has enough letters and the model is confident enough."""
-    if _ENOUGH_LETTERS.search(sample) is None:
+    if _ENOUGH_LETTERS.search(sample) is None and _ENOUGH_DENSE.search(sample) is None:
         return None
     code, confidence = _identifier().classify(sample)
     if confidence < MIN_CONFIDENCE:

@@ -1,22 +1,29 @@
 """One raw article into its parse: pick the extractor, merge client fields, derive the rest.
 
-Pure. Fields the client supplied win over inferred ones; inferred values fill the gaps.
+Pure. Fields the client supplied win over inferred ones; inferred values fill the gaps. Every
+text field of the parse (title, subtitle, authors, site name, paragraphs, lead, removed
+boilerplate, cited outlets) is clean text (:func:`services.core.text.clean_text`: NFC, no
+invisible characters): the extractors clean the body as they read it (the plain-text document
+once, each HTML paragraph), the other fields are cleaned here; one left empty is dropped.
+Identifiers (URLs, source, id) and the client's metadata are kept as sent.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC
 
 from services import __version__
 from services.core.models import ParsedArticle, RawArticle
+from services.core.text import clean_text
 from services.core.urls import InvalidUrlError, canonical_url
 from services.parser.html import extract_html
-from services.parser.kernels import word_count
 from services.parser.language import detect_language
 from services.parser.outlets import find_cited_outlets
 from services.parser.plaintext import extract_plaintext
 from services.parser.result import Extracted
+from services.parser.words import word_count
 
 PARSER_VERSION = f"newsflow-parser/{__version__}"
 _HTML_SNIFF = re.compile(
@@ -25,10 +32,10 @@ _HTML_SNIFF = re.compile(
 
 
 def warm_up() -> None:
-    """Load the language model and compile (or load from numba's disk cache) the parser's
-    kernels, so that the first article does not wait for them."""
+    """Load the language model, compile (or load from numba's disk cache) the parser's kernels
+    and build their character tables, so that the first article does not wait for them."""
     detect_language("The council voted on Tuesday to approve the budget for the new bridge. " * 5)
-    word_count("warm up")
+    word_count(clean_text("warm up: caf\u00e9"))
 
 
 def looks_like_html(content: str) -> bool:
@@ -70,10 +77,10 @@ def parse_article(raw: RawArticle) -> ParsedArticle:
         url=raw.url,
         canonical_url=_canonical(raw, extracted),
         source=raw.source,
-        site_name=extracted.site_name,
-        title=raw.title or extracted.title,
-        subtitle=extracted.subtitle,
-        authors=list(raw.authors) if raw.authors else list(extracted.authors),
+        site_name=_clean(extracted.site_name),
+        title=_clean(raw.title) or _clean(extracted.title),
+        subtitle=_clean(extracted.subtitle),
+        authors=_clean_all(raw.authors or ()) or _clean_all(extracted.authors),
         published_at=published,
         published_at_utc=published.astimezone(UTC) if published else None,
         updated_at=extracted.updated_at,
@@ -88,3 +95,18 @@ def parse_article(raw: RawArticle) -> ParsedArticle:
         metadata=raw.metadata,
         received_at=raw.received_at,
     )
+
+
+def _clean(text: str | None) -> str | None:
+    """``text`` cleaned (and stripped, if cleaning changed it); None if nothing is left."""
+    if not text:
+        return None
+    cleaned = clean_text(text)
+    if cleaned is not text:
+        cleaned = cleaned.strip()
+    return cleaned or None
+
+
+def _clean_all(texts: Iterable[str]) -> list[str]:
+    """Each text cleaned, the ones left empty dropped."""
+    return [cleaned for text in texts if (cleaned := _clean(text))]

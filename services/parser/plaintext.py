@@ -1,7 +1,9 @@
 """The plain-text extractor: title, subtitle, byline, dates and clean body paragraphs.
 
 Paragraphs are blank-line separated; within a block, lines are separate paragraphs unless they
-are hard-wrapped (a line that breaks mid-sentence runs on into the next).
+are hard-wrapped (a line that breaks mid-sentence runs on into the next). A paragraph separator
+U+2029 is a blank line, a line separator U+2028 or NEL U+0085 a line break; the text is cleaned
+(:func:`services.core.text.clean_text`: NFC, no invisible characters) before it is read.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from services.core.text import clean_text
 from services.parser.boilerplate import is_boilerplate
 from services.parser.dateline import ParsedDate, parse_dateline
 from services.parser.errors import EmptyArticleError
@@ -23,6 +26,7 @@ _WRAP_MAX = 110
 # A time or a date label: r"\d:\d|\b[ap]\.?m\b|published|updated|posted|modified" matched
 # case-insensitively, checked on the folded line (see :func:`_has_time_or_label`).
 _CLOCK = re.compile(r"\d:\d")
+_BREAKS = str.maketrans({"\u2029": "\n\n", "\u2028": "\n", "\x85": "\n"})
 _AM_PM = re.compile(r"\b[ap]\.?m\b")
 
 
@@ -62,7 +66,10 @@ def _split_lines(text: str) -> tuple[list[str], list[int]]:
     lines: list[str] = []
     blocks: list[int] = []
     block = 0
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n"):
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() and ("\u2029" in text or "\u2028" in text or "\x85" in text):
+        text = text.translate(_BREAKS)
+    for raw in clean_text(text).split("\n"):
         stripped = raw.strip()
         if stripped:
             lines.append(stripped)

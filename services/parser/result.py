@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from services.parser.words import word_count
+
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
@@ -41,4 +43,4 @@ class ParseResult:
 
     @property
     def word_count(self) -> int:
-        return sum(len(p.split()) for p in self.extracted.paragraphs)
+        return sum(word_count(p) for p in self.extracted.paragraphs)

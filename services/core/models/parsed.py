@@ -29,9 +29,17 @@ class ParsedArticle(Message):
     )
     updated_at: AwareDatetime | None = None
     language: str | None = Field(default=None, description="ISO 639-1 code.")
-    paragraphs: list[str] = Field(description="Body paragraphs, boilerplate removed.")
+    paragraphs: list[str] = Field(
+        description="Body paragraphs, boilerplate removed. Every text field is NFC and free of "
+        "invisible characters (soft hyphens, zero-width spaces, word joiners, BOMs); ZWJ/ZWNJ "
+        "stay only where a script or an emoji sequence needs them."
+    )
     lead: str | None = None
-    word_count: int = 0
+    word_count: int = Field(
+        default=0,
+        description="Words of the body: space-separated runs holding a letter or digit; each "
+        "Han or Kana character; one per 3.5 letters of Thai, Lao, Khmer or Myanmar.",
+    )
     cited_outlets: list[str] = Field(default_factory=list)
     boilerplate_removed: list[str] = Field(default_factory=list)
     parser_version: str

@@ -26,6 +26,7 @@ PURE = [
     "parser/plaintext.py", "parser/header.py", "parser/byline.py", "parser/dateline.py",
     "parser/zones.py", "parser/boilerplate.py", "parser/html.py", "parser/metadata.py",
     "parser/language.py", "parser/outlets.py", "parser/parse.py", "parser/result.py",
+    "core/text.py", "parser/words.py", "dedup/normalise.py",
 ]  # fmt: skip
 
 

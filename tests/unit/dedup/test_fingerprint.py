@@ -1,6 +1,10 @@
+import unicodedata
+
 import numpy as np
+import pytest
 
 from services.dedup.fingerprint import (
+    analyse,
     blocks,
     fingerprint,
     first_distinct,
@@ -9,7 +13,9 @@ from services.dedup.fingerprint import (
     sequence_hash,
     shingles,
     tokenise,
+    tokenise_compiled,
 )
+from services.dedup.normalise import tokens
 
 TEXT = "Hello, World!\nSecond line here."
 
@@ -134,3 +140,48 @@ def test_merge_sorted_is_the_union_of_a_sorted_base_and_any_values() -> None:
         merged = merge_sorted(sorted_base, values)
         assert merged.dtype == np.uint64
         assert merged.tolist() == np.union1d(sorted_base, values).tolist()
+
+
+ARTICLE = (
+    "Das Mittelalter hinterließ in der Altstadt zahlreiche Spuren, berichtete die Zeitung.\n"
+    "Die Stadtverwaltung ließ die Auflage des Stadtführers verdoppeln, weil Besucher kamen.\n"
+    "Der Bürgermeister eröffnete am Montag die Ausstellung im Rathaus über Handwerkszünfte.\n"
+    "Im Café am Marktplatz sprachen Historiker über Handelswege und die Geschichte der Zünfte."
+)
+ARTICLE_VARIANTS = {
+    "soft hyphen": ARTICLE.replace("Mittelalter", "Mit\u00adtel\u00adal\u00adter").replace(
+        "Handwerkszünfte", "Hand\u00adwerks\u00adzünf\u00adte"
+    ),
+    "zero-width space": ARTICLE.replace("Altstadt", "Alt\u200bstadt").replace(
+        "Stadtführers", "Stadt\u200bführers"
+    ),
+    "word joiner": ARTICLE.replace("Rathaus", "Rat\u2060haus"),
+    "byte-order mark": "\ufeff" + ARTICLE.replace("\nDer", "\n\ufeffDer"),
+    "zero-width non-joiner in Latin": ARTICLE.replace("Auflage", "Auf\u200clage"),
+    "zero-width joiner in Latin": ARTICLE.replace("Handelswege", "Handels\u200dwege"),
+    "decomposed (NFD)": unicodedata.normalize("NFD", ARTICLE),
+    "line separator for a space": ARTICLE.replace("am Montag", "am\u2028Montag"),
+}
+
+
+@pytest.mark.parametrize("variant", ARTICLE_VARIANTS)
+def test_copies_differing_in_invisible_characters_have_one_fingerprint(variant: str) -> None:
+    text = ARTICLE_VARIANTS[variant]
+    assert text != ARTICLE
+    empty = np.zeros(0, dtype=np.uint64)
+    options = {"promoted_blocks": empty, "boilerplate_shingles": empty}
+    _, parts, got = analyse(text, **options, shingle_size=5, lede_size=24)
+    _, expected_parts, expected = analyse(ARTICLE, **options, shingle_size=5, lede_size=24)
+    assert got.body_hash == expected.body_hash
+    assert got.shingles.tolist() == expected.shingles.tolist()
+    assert got.lede.tolist() == expected.lede.tolist()
+    assert parts.hashes.tolist() == expected_parts.hashes.tolist()
+    assert tokenise(text).hashes.tolist() == tokenise(ARTICLE).hashes.tolist()
+    assert tokens(text) == tokens(ARTICLE)
+
+
+def test_joiners_a_script_needs_stay_in_the_tokens() -> None:
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # mi-khaham: two tokens
+    assert tokens(persian) == ["\u0645\u06cc", "\u062e\u0648\u0627\u0647\u0645"]
+    assert tokens("Auf\u200clage") == ["auflage"]
+    assert tokenise_compiled(persian).hashes.tolist() == tokenise(persian).hashes.tolist()

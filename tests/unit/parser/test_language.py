@@ -33,6 +33,27 @@ def test_too_short_or_no_language(text: str) -> None:
     assert detect_language(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("東京都、猛暑対策で延長へ", "ja"),  # 12 characters: fewer than 20 letters
+        ("猛暑で施設開放", "ja"),
+        ("地铁十九号线开通运营", "zh"),  # the model says Wu Chinese: zh
+        ("上海地铁新线路开通", "zh"),
+        ("서울시 자전거 요금 인하", "ko"),
+        ("ขยายรถไฟฟ้า", "th"),
+        ("รถไฟฟ้าสายสีเขียว", "th"),
+    ],
+)
+def test_short_titles_in_dense_scripts(text: str, code: str) -> None:
+    assert detect_language(text) == code
+
+
+@pytest.mark.parametrize("text", ["北京天气预报", "공공자전거", "東京 2025"])
+def test_fewer_than_seven_dense_characters_are_too_short(text: str) -> None:
+    assert detect_language(text) is None
+
+
 def test_all_caps_text() -> None:
     assert detect_language("THREE PEOPLE HAVE DIED DURING PROTESTS IN BOLIVIA THIS WEEK") == "en"
 

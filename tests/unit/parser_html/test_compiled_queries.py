@@ -34,6 +34,16 @@ def test_paragraph_probe_query_matches_the_descendant_xpath() -> None:
     assert html._P_CONTAINING(tree, probe="gamma") == expected
 
 
+def test_paragraph_probe_query_skips_the_characters_clean_text_drops() -> None:
+    tree: HtmlElement = load_html(
+        "<html><body><p>Das Mit\u00adtel\u00adal\u00adter</p></body></html>"
+    )
+    assert tree.xpath("//p[contains(., $probe)]", probe="Mittelalter") == []
+    assert [p.text for p in html._P_CONTAINING(tree, probe="Mittelalter")] == [
+        "Das Mit\u00adtel\u00adal\u00adter"
+    ]
+
+
 def test_same_class_query_matches_the_relative_xpath() -> None:
     tree = _tree()
     scope = tree.find("body")

@@ -10,6 +10,7 @@ import trafilatura
 from lxml import etree  # type: ignore[import-untyped]
 from trafilatura.utils import load_html
 
+from services.core.text import clean_text
 from services.parser import html, metadata
 
 _ARTICLE = "<article>" + "<p>The council voted on Tuesday to approve the budget.</p>" * 6
@@ -67,13 +68,15 @@ def test_one_walk_reads_what_each_reader_reads(page: str) -> None:
     ["", " ", "a  b", " a\tb\n", "a\u00a0b\u2009c\u3000", "\x1c a \x1f", "one", "a\u200bb"],
 )
 def test_squash_collapses_whitespace_as_the_regex_did(text: str) -> None:
-    assert html._squash(text) == re.sub(r"\s+", " ", text).strip()
+    assert html._squash(text) == re.sub(r"\s+", " ", clean_text(text)).strip()
 
 
-def test_has_words_counts_across_paragraphs() -> None:
-    assert html._has_words(["one two", "three", "four five"], 5)
-    assert not html._has_words(["one two", "three four"], 5)
-    assert not html._has_words([], 1)
+def test_squash_cleans_the_text() -> None:
+    assert (
+        html._squash(" Mit\u00adtel\u00adal\u00adter\u200b \ufeffZeit\u2028  ")
+        == "Mittelalter Zeit"
+    )
+    assert html._squash("Cafe\u0301") == "Caf\u00e9"
 
 
 def test_text_output_format_extracts_the_same_body() -> None:

@@ -82,18 +82,15 @@ async def test_undecodable_and_undeclared_bodies_get_clear_errors(
     assert list((await raw_contents(settings, 1)).values()) == ["marker"]
 
 
-# Pages whose body the parser reads today (ja and zh HTML wait for its count of CJK words).
-PIPELINE = [n for n in NEWS if n.language not in {"ja", "zh"}]
-
-
 async def test_legacy_pages_are_stored_as_the_right_text(
     ingest: httpx.AsyncClient, settings: Settings
 ) -> None:
     expected: dict[str, News] = {}
     for news in NEWS:
-        bodies = [(news.encoded(news.plain), f"text/plain; charset={news.charset}")]
-        if news in PIPELINE:
-            bodies.append((news.encoded(news.html("charset")), "text/html"))
+        bodies = [
+            (news.encoded(news.plain), f"text/plain; charset={news.charset}"),
+            (news.encoded(news.html("charset")), "text/html"),
+        ]
         for number, (body, content_type) in enumerate(bodies):
             article_id = f"{news.language}-{news.charset}-{number}"
             response = await ingest.post(

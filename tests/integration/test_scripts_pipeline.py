@@ -91,3 +91,41 @@ async def test_cjk_and_thai_articles_are_stored_counted_and_found_by_a_word(
                 if found != [_id(script)] and _id(script) in stored:
                     problems.append(f"{script.name}: q={word!r} found {found}")
     assert not problems, "\n".join(problems)
+
+
+async def test_invisible_characters_and_decomposed_text_are_found_by_the_plain_spelling(
+    settings: Settings,
+) -> None:
+    """Soft hyphens, zero-width spaces, word joiners and NFD text go through the pipeline and the
+    stored article is found by the word as a reader types it."""
+    await create_topics(settings)
+    texts = {
+        "shy": "Stadtgeschichte\n\nDie Burg stammt aus dem Mit\u00adtel\u00adal\u00adter und "
+        "wurde am Dienstag nach langer Sanierung wieder für Besucher geöffnet.",
+        "zwsp": "Wahl im Rathaus\n\nDer neue Bürger\u200bmeister der Stadt trat sein Amt am "
+        "Montag an und versprach mehr Geld für Schu\u2060len und Straßen.",
+        "nfd": "Re\u0301sultats\n\nLe second tour de l'e\u0301lection municipale a e\u0301te\u0301 "
+        "remporte\u0301 dimanche par la liste sortante, selon la pre\u0301fecture.",
+    }
+    batch = [{"id": key, "source": "de.example", "content": text} for key, text in texts.items()]
+    async with serving(create_app(settings)) as base, httpx.AsyncClient(base_url=base) as client:
+        assert (await client.post("/v1/articles:batch", json=batch)).json()["accepted"] == 3
+    async with stages_running(settings, "parser", "dedup", "store"):
+        deadline = time.monotonic() + 60
+        while len(_stored(settings)) < len(texts) and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+    assert set(_stored(settings)) == set(texts)
+    probes = {
+        "Mittelalter": "shy",
+        "Bürgermeister": "zwsp",
+        "Schulen": "zwsp",
+        "élection": "nfd",
+        "préfecture": "nfd",
+    }
+    async with gateway(settings) as client:
+        for word, key in probes.items():
+            response = await client.get("/v1/articles", params={"q": word})
+            assert [item["id"] for item in response.json()["items"]] == [key], word
+        article = (await client.get("/v1/articles/nfd")).json()
+    assert article["title"] == "Résultats"
+    assert "élection" in article["paragraphs"][0]

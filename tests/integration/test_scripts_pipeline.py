@@ -13,6 +13,7 @@ import httpx
 from services.core.deadletters import NF_ERROR_CLASS, NF_ERROR_MESSAGE, NF_STAGE
 from services.core.records import ConsumedRecord
 from services.core.settings import Settings
+from services.core.topics import Topics
 from services.ingest.app import create_app
 from tests.integration.flow import create_topics, read_committed
 from tests.integration.gateway.conftest import gateway
@@ -41,12 +42,14 @@ def _letter(record: ConsumedRecord) -> str:
     return f"{record.key_text}: {stage} {error}: {record.header(NF_ERROR_MESSAGE)}"
 
 
-async def _outcomes(settings: Settings, dlq: str, timeout_s: float) -> list[ConsumedRecord]:
+async def _outcomes(
+    settings: Settings, dlq: str, pushed: int, timeout_s: float
+) -> list[ConsumedRecord]:
     """Wait until every pushed article is stored or dead-lettered; returns the dead letters."""
     deadline = time.monotonic() + timeout_s
     while True:
         dead = await read_committed(settings, dlq, expected=0, timeout_s=2, settle_s=0.5)
-        if len(_stored(settings)) + len(dead) >= len(SCRIPTS) or time.monotonic() > deadline:
+        if len(_stored(settings)) + len(dead) >= pushed or time.monotonic() > deadline:
             return dead
         await asyncio.sleep(0.5)
 
@@ -69,7 +72,7 @@ async def test_cjk_and_thai_articles_are_stored_counted_and_found_by_a_word(
     assert pushed["accepted"] == len(SCRIPTS), pushed
 
     async with stages_running(settings, "parser", "dedup", "store"):
-        dead = await _outcomes(settings, topics.dlq, timeout_s=120)
+        dead = await _outcomes(settings, topics.dlq, len(SCRIPTS), timeout_s=120)
     problems = [f"dead-lettered {_letter(record)}" for record in dead]
     stored = _stored(settings)
     for script in SCRIPTS:
@@ -111,9 +114,7 @@ async def test_invisible_characters_and_decomposed_text_are_found_by_the_plain_s
     async with serving(create_app(settings)) as base, httpx.AsyncClient(base_url=base) as client:
         assert (await client.post("/v1/articles:batch", json=batch)).json()["accepted"] == 3
     async with stages_running(settings, "parser", "dedup", "store"):
-        deadline = time.monotonic() + 60
-        while len(_stored(settings)) < len(texts) and time.monotonic() < deadline:
-            await asyncio.sleep(0.5)
+        await _outcomes(settings, Topics(settings.topic_prefix).dlq, len(texts), timeout_s=60)
     assert set(_stored(settings)) == set(texts)
     probes = {
         "Mittelalter": "shy",

@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     ingest_port: int = 8000
     gateway_port: int = 8080
+    gateway_status_max_age_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="The gateway is unready while the status it serves is older than this.",
+    )
     health_port_base: int = 9101
 
     # Ingest

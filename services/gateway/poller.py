@@ -21,6 +21,7 @@ from services.core.errors import BrokerUnavailableError
 from services.core.logs import get_logger
 from services.core.settings import ServiceName, Settings
 from services.core.topics import Topics
+from services.gateway import gauges
 from services.gateway.database import LazyReader
 from services.gateway.lag import GroupLag
 from services.gateway.models import (
@@ -115,6 +116,7 @@ class StatusPoller:
     async def poll_once(self, client: httpx.AsyncClient) -> StatusSnapshot:
         await asyncio.gather(self._poll_services(client), self._poll_kafka(), self._poll_database())
         self.snapshot = self._build(time.time())
+        gauges.export(self.snapshot)
         return self.snapshot
 
     async def _poll_services(self, client: httpx.AsyncClient) -> None:

@@ -83,13 +83,20 @@ class DlqStatus(Frozen):
 
 class Totals(Frozen):
     accepted: int | None = Field(default=None, description="Records on the raw topic")
-    parsed: int | None = Field(default=None, description="Records on the parsed topic")
+    parsed: int | None = Field(
+        default=None, description="Committed records on the parsed topic (markers excluded)"
+    )
     stored: int | None = None
     unique: int | None = None
     duplicates: int | None = None
     updates: int | None = None
     dead_lettered: int | None = None
     by_source: dict[str, int] = {}
+    exact: bool = Field(
+        default=True,
+        description="False while parsed and dead_lettered are still being counted: they are "
+        "then lower bounds (committed records counted so far)",
+    )
 
 
 class FreshnessOut(Frozen):

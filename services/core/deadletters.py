@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import traceback
 from datetime import UTC, datetime
 
 from services.core.headers import TraceContext, cloudevent_headers, header_map
@@ -10,14 +11,24 @@ from services.core.models import DeadLetter
 from services.core.records import ConsumedRecord, OutgoingRecord
 
 MAX_ERROR_MESSAGE = 2000
+MAX_TRACEBACK = 16_000  # characters kept in the value (the end: the innermost frames)
+MAX_TRACEBACK_HEADER = 4_000  # and in the header
 
 # Reason headers every DLQ record carries, beside the CloudEvents ones.
 NF_STAGE = "nf_stage"
 NF_ERROR_CLASS = "nf_error_class"
 NF_ERROR_MESSAGE = "nf_error_message"
+NF_ERROR_TRACEBACK = "nf_error_traceback"
 NF_ORIGINAL_TOPIC = "nf_original_topic"
 NF_ORIGINAL_PARTITION = "nf_original_partition"
 NF_ORIGINAL_OFFSET = "nf_original_offset"
+
+
+def traceback_of(error: BaseException, limit: int = MAX_TRACEBACK) -> str:
+    """The formatted traceback of ``error`` (chained causes included), its last ``limit``
+    characters when longer."""
+    text = "".join(traceback.format_exception(error)).rstrip("\n")
+    return text if len(text) <= limit else "…" + text[-(limit - 1) :]
 
 
 def dead_letter(stage: str, record: ConsumedRecord, error: BaseException) -> DeadLetter:
@@ -30,6 +41,7 @@ def dead_letter(stage: str, record: ConsumedRecord, error: BaseException) -> Dea
         stage=stage,
         error_class=type(error).__name__,
         error_message=str(error)[:MAX_ERROR_MESSAGE] or type(error).__name__,
+        error_traceback=traceback_of(error),
         original_topic=record.topic,
         original_partition=record.partition,
         original_offset=record.offset,
@@ -56,6 +68,7 @@ def dead_letter_record(
             NF_STAGE: stage,
             NF_ERROR_CLASS: letter.error_class,
             NF_ERROR_MESSAGE: letter.error_message[:500],
+            NF_ERROR_TRACEBACK: traceback_of(error, MAX_TRACEBACK_HEADER),
             NF_ORIGINAL_TOPIC: record.topic,
             NF_ORIGINAL_PARTITION: str(record.partition),
             NF_ORIGINAL_OFFSET: str(record.offset),

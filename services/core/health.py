@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import uvicorn
 from fastapi import FastAPI, Response
@@ -15,23 +15,37 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from services import __version__
 
 Check = Callable[[], tuple[bool, str]]
+Failures = Callable[[], Sequence[Mapping[str, object]]]
 
 
-def health_app(service: str, live: Check, ready: Check) -> FastAPI:
-    """``/healthz`` (the process works), ``/readyz`` (it can do its job), ``/metrics``."""
+def _no_failures() -> Sequence[Mapping[str, object]]:
+    return ()
+
+
+def health_app(
+    service: str, live: Check, ready: Check, failures: Failures = _no_failures
+) -> FastAPI:
+    """``/healthz`` (the process works), ``/readyz`` (it can do its job), ``/metrics``.
+
+    While ``failures`` names any (partitions stopped on a record the code fails on),
+    ``/readyz`` answers 503 with status ``failing`` and each failure's error class and message.
+    """
     app = FastAPI(title=f"newsflow {service} health", docs_url=None, redoc_url=None)
     started = time.time()
 
-    def answer(check: Check) -> JSONResponse:
+    def answer(check: Check, failing: Sequence[Mapping[str, object]] = ()) -> JSONResponse:
         ok, detail = check()
-        body = {
+        status = "failing" if failing else "ok" if ok else "unavailable"
+        body: dict[str, object] = {
             "service": service,
-            "status": "ok" if ok else "unavailable",
+            "status": status,
             "detail": detail,
             "version": __version__,
             "uptime_s": round(time.time() - started, 1),
         }
-        return JSONResponse(body, status_code=200 if ok else 503)
+        if failing:
+            body["failures"] = [dict(failure) for failure in failing]
+        return JSONResponse(body, status_code=200 if ok and not failing else 503)
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:
@@ -39,7 +53,7 @@ def health_app(service: str, live: Check, ready: Check) -> FastAPI:
 
     @app.get("/readyz")
     def readyz() -> JSONResponse:
-        return answer(ready)
+        return answer(ready, failures())
 
     @app.get("/metrics")
     def prometheus() -> Response:

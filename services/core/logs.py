@@ -5,6 +5,11 @@ with orjson, written to stdout): a stage writes one line per record, so a line m
 microseconds, not the ~50 of a trip through the standard library. Standard-library loggers
 (uvicorn, aiokafka) go through the same processors and renderer, so one process writes one
 format.
+
+aiokafka logs at error level some failures it retries itself: while a fresh broker's group
+coordinator comes up, every group lookup fails with ``GroupCoordinatorNotAvailableError`` and is
+retried. Those lines are written as warnings (:class:`RetriedKafkaErrors`); an aiokafka error that
+is not retriable keeps its level.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any, Literal
 
 import orjson
 import structlog
+from aiokafka.errors import KafkaError
 from structlog.typing import EventDict, FilteringBoundLogger, Processor
 
 _SHARED: list[Processor] = [
@@ -70,6 +76,7 @@ def configure_logging(
     )
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(formatter)
+    handler.addFilter(RetriedKafkaErrors())  # on the handler: it sees every aiokafka logger
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(numeric_level)
@@ -82,6 +89,31 @@ def configure_logging(
     structlog.contextvars.clear_contextvars()
     if service:
         structlog.contextvars.bind_contextvars(service=service)
+
+
+class RetriedKafkaErrors(logging.Filter):
+    """Writes aiokafka's error-level lines about a retriable Kafka error (one it retries itself,
+    such as a group coordinator not available yet) as warnings; everything else is untouched."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if (
+            record.levelno >= logging.ERROR
+            and record.name.startswith("aiokafka")
+            and any(_retriable(arg) for arg in _args(record))
+        ):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def _args(record: logging.LogRecord) -> tuple[object, ...]:
+    args = record.args
+    if isinstance(args, tuple):
+        return args
+    return () if args is None else tuple(args.values())
+
+
+def _retriable(arg: object) -> bool:
+    return isinstance(arg, KafkaError) and bool(getattr(arg, "retriable", False))
 
 
 def _noop(_logger: object, _name: str, event: EventDict) -> EventDict:

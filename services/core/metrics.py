@@ -7,7 +7,20 @@ from prometheus_client import Counter, Gauge, Histogram
 RECORDS_IN = Counter("newsflow_records_in", "Records consumed by a stage", ["stage"])
 RECORDS_OUT = Counter("newsflow_records_out", "Records produced by a stage", ["stage", "topic"])
 RECORDS_FAILED = Counter(
-    "newsflow_records_failed", "Records that failed, by policy", ["stage", "policy"]
+    "newsflow_records_failed",
+    "Failed attempts at a record, by policy (record: a fault of the record; transient: a "
+    "dependency was down; bug: anything else)",
+    ["stage", "policy"],
+)
+DEAD_LETTERS = Counter(
+    "newsflow_dead_letters",
+    "Records sent to the DLQ (fault: record, or bug when errors are tolerated)",
+    ["stage", "fault"],
+)
+STAGE_FAILING = Gauge(
+    "newsflow_stage_failing",
+    "Input partitions this process stopped on a record its code fails on (0: none)",
+    ["stage"],
 )
 RETRIES = Counter("newsflow_retries", "Transient failures retried", ["stage"])
 PROCESSING_SECONDS = Histogram(

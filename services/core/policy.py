@@ -1,4 +1,4 @@
-"""The error policy of every stage, written once: what is transient, and how long to wait."""
+"""The error policy of every stage, written once: what an error means, and how long to wait."""
 
 from __future__ import annotations
 
@@ -7,17 +7,22 @@ from typing import Literal
 
 from aiokafka.errors import KafkaError
 
-from services.core.errors import TransientError
+from services.core.errors import RecordFault, TransientError
 
-Policy = Literal["permanent", "transient"]
+# record: a fault of the record (DLQ, go on); transient: a dependency is down (retry, never
+# skip); bug: anything else (bounded retries, then stop the partition, or dead-letter it if the
+# operator tolerates errors).
+Policy = Literal["record", "transient", "bug"]
+Tolerance = Literal["none", "all"]
 
 
 def classify(error: BaseException) -> Policy:
-    """Dependency failures (broker, disk, database) are transient; everything else is permanent:
-    the same record would fail the same way again."""
+    """What the runner does with ``error``, raised while a record was handled."""
+    if isinstance(error, RecordFault):
+        return "record"
     if isinstance(error, TransientError | KafkaError | OSError | sqlite3.OperationalError):
         return "transient"
-    return "permanent"
+    return "bug"
 
 
 class Backoff:

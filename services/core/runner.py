@@ -8,12 +8,19 @@ rebalance or restart fences any zombie that still thinks it owns it. A partition
 into transactions of at most ``transaction_max_bytes`` of input, so a batch of large pages never
 makes one long transaction.
 
-Error policy, the one catch-all of the project:
+Error policy, the one catch-all of the project (:func:`services.core.policy.classify`):
 
-* permanent (the record can never be processed) → a DLQ record with the reason, inside the same
-  transaction, then the partition moves on;
+* a fault of the record (:class:`~services.core.errors.RecordFault`: it can never be processed)
+  → a DLQ record with the reason and traceback, inside the same transaction, then the partition
+  moves on;
 * transient (broker, disk or database unavailable) → abort, back off (bounded), rewind to the
-  committed offset and try again; nothing is ever skipped.
+  committed offset and try again; nothing is ever skipped;
+* anything else is a bug → logged with its traceback, the transaction aborted and the partition
+  rewound; retried with backoff ``errors_retry_limit`` times; then, with ``errors_tolerance=none``
+  (the default), the partition is paused where it is — nothing past the failing record is
+  committed, nothing of it published, the other partitions go on — and the stage reports
+  ``failing`` until it is restarted; with ``errors_tolerance=all`` the last attempt dead-letters
+  the record instead (as Kafka Connect's ``errors.tolerance``).
 """
 
 from __future__ import annotations
@@ -30,7 +37,8 @@ from aiokafka.errors import KafkaError
 
 from services.core import kafka, metrics
 from services.core.deadletters import dead_letter_record
-from services.core.handlers import BatchHandler, run_isolating
+from services.core.failures import FailureBook, PartitionFailure
+from services.core.handlers import BatchHandler, HandlerFailure, run_isolating
 from services.core.logs import get_logger
 from services.core.policy import Backoff, classify
 from services.core.records import ConsumedRecord, OutgoingRecord
@@ -74,12 +82,18 @@ class StageRunner:
         self._failing: set[TopicPartition] = set()  # partitions retrying a transient failure
         self._unsettled: set[TopicPartition] = set()  # failed, not yet rewound to the commit
         self._pause_s = 0.0
+        self._failures = FailureBook(stage.name, settings.errors_retry_limit)
         self.last_loop_at = time.monotonic()
 
     @property
     def healthy(self) -> bool:
-        """No partition of this instance is retrying a transient failure."""
-        return not self._failing
+        """No partition of this instance is retrying a transient failure or stopped."""
+        return not self._failing and not self._failures.stopped
+
+    @property
+    def failures(self) -> list[PartitionFailure]:
+        """The partitions this instance stopped on a record its code fails on."""
+        return [self._failures.stopped[tp] for tp in sorted(self._failures.stopped)]
 
     async def run(self, stop: asyncio.Event) -> None:
         stage = self._stage
@@ -127,6 +141,7 @@ class StageRunner:
         async with self._lock:  # waits for the in-flight transaction to end
             self._failing -= revoked  # the new owner retries them: nothing pending here
             self._unsettled -= revoked
+            self._failures.forget(revoked)
             for tp in revoked:
                 producer = self._producers.pop(tp, None)
                 if producer is not None:
@@ -145,6 +160,8 @@ class StageRunner:
     async def _process_partition(self, tp: TopicPartition, messages: Sequence[Any]) -> None:
         if kafka.partition(*tp) not in self._consumer.assignment():
             return  # revoked since the fetch: the new owner starts from the committed offset
+        if tp in self._failures.stopped:
+            return  # fetched before it was paused
         if tp in self._unsettled:
             await self._rewind(tp)  # fetched from past a failed batch: drop, fetch again
             return
@@ -162,17 +179,21 @@ class StageRunner:
             if fresh and not await self._starts_at_committed(tp, messages[0].offset):
                 return False  # fetched from a stale position: rewound, fetched again next round
             async with producer.transaction():
-                outputs = await self._handle([kafka.to_consumed(m) for m in messages])
+                outputs = await self._handle(tp, [kafka.to_consumed(m) for m in messages])
                 await kafka.send_all(producer, outputs)
                 offsets = {kafka.partition(*tp): messages[-1].offset + 1}
                 await producer.send_offsets_to_transaction(offsets, self._stage.group_id)
+        except HandlerFailure as failure:
+            await self._failed(tp, failure)
+            return False
         except Exception as error:
-            if classify(error) == "permanent":
-                raise  # a bug in the runner itself, not a bad record: crash loudly
+            if classify(error) != "transient":
+                raise  # a bug in the runner itself, not in a handler: crash loudly
             await self._recover(tp, error)
             return False
         self._backoff.reset()
         self._failing.discard(tp)
+        self._failures.succeeded(tp)
         metrics.TRANSACTION_SECONDS.labels(self._stage.name).observe(time.perf_counter() - started)
         return True
 
@@ -196,12 +217,17 @@ class StageRunner:
         self._consumer.seek(partition, committed)  # past a marker: the same batch comes again
         return False
 
-    async def _handle(self, records: Sequence[ConsumedRecord]) -> list[OutgoingRecord]:
-        """Every output of the batch, dead letters included; one summary log line per record."""
+    async def _handle(
+        self, tp: TopicPartition, records: Sequence[ConsumedRecord]
+    ) -> list[OutgoingRecord]:
+        """Every output of the batch, dead letters included; one summary log line per record.
+        Raises :class:`HandlerFailure` for a record the code fails on, unless this is its last
+        attempt and errors are tolerated (then it is dead-lettered)."""
         stage = self._stage.name
         started = time.perf_counter()
         metrics.RECORDS_IN.labels(stage).inc(len(records))
-        outcomes = await run_isolating(self._stage.handler, records)
+        tolerate = self._settings.errors_tolerance == "all" and self._failures.last_chance(tp)
+        outcomes = await run_isolating(self._stage.handler, records, tolerate_bugs=tolerate)
         each_ms = round((time.perf_counter() - started) * 1000 / len(records), 3)
         outputs: list[OutgoingRecord] = []
         processing = metrics.PROCESSING_SECONDS.labels(stage)
@@ -217,13 +243,7 @@ class StageRunner:
             )
             if isinstance(outcome, Exception):
                 outputs.append(dead_letter_record(self._stage.dlq_topic, stage, record, outcome))
-                metrics.RECORDS_FAILED.labels(stage, "permanent").inc()
-                bound.warning(
-                    "record_dead_lettered",
-                    outcome="dead_lettered",
-                    error_class=type(outcome).__name__,
-                    error=str(outcome)[:500],
-                )
+                self._count_dead_letter(bound, outcome)
                 continue
             processing.observe(each_ms / 1000)
             sent.update(out.topic for out in outcome)
@@ -232,6 +252,46 @@ class StageRunner:
         for topic, count in sent.items():
             metrics.RECORDS_OUT.labels(stage, topic).inc(count)
         return outputs
+
+    def _count_dead_letter(self, bound: Any, error: Exception) -> None:
+        fault = "record" if classify(error) == "record" else "bug"
+        metrics.DEAD_LETTERS.labels(self._stage.name, fault).inc()
+        details = {"error_class": type(error).__name__, "error": str(error)[:500]}
+        if fault == "record":
+            metrics.RECORDS_FAILED.labels(self._stage.name, "record").inc()
+            bound.warning("record_dead_lettered", outcome="dead_lettered", **details)
+        else:  # a bug, tolerated on its last attempt: its traceback matters
+            bound.error("record_dead_lettered", outcome="dead_lettered", exc_info=error, **details)
+
+    async def _failed(self, tp: TopicPartition, failure: HandlerFailure) -> None:
+        """A bug on ``failure.record``: the transaction was aborted. Rewind and retry after a
+        backoff, or, once the retries are used up, pause the partition where it is."""
+        stage, record, error = self._stage.name, failure.record, failure.error
+        metrics.RECORDS_FAILED.labels(stage, "bug").inc()
+        producer = self._producers.pop(tp, None)
+        if producer is not None:
+            await _stop_quietly(producer)
+        given_up = self._failures.failed(tp)
+        details = {
+            "stage": stage,
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "article_id": record.key_text,
+            "error_class": type(error).__name__,
+            "error": str(error)[:500],
+            "attempt": self._failures.attempts(tp),
+        }
+        if given_up:
+            self._consumer.pause(kafka.partition(*tp))
+            self._failures.stop(tp, record.offset, error)
+            log.error("partition_stopped_failing", exc_info=error, **details)
+            return
+        delay = self._backoff.next_delay()
+        self._pause_s = max(self._pause_s, delay)
+        log.error("record_failed_retrying", exc_info=error, retry_in_s=round(delay, 3), **details)
+        self._unsettled.add(tp)
+        await self._rewind(tp)
 
     async def _recover(self, tp: TopicPartition, error: BaseException) -> None:
         """Transient failure: drop the producer, rewind to the committed offset, and back off

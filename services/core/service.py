@@ -74,9 +74,14 @@ async def run_stage(name: ServiceName, factory: StageFactory, settings: Settings
         def ready() -> tuple[bool, str]:
             if not runner.started:
                 return False, "consumer starting"
+            if failures := runner.failures:
+                return False, "failing: " + "; ".join(f.describe() for f in failures)
             return runner.healthy, "consuming" if runner.healthy else "retrying a transient failure"
 
-        app = health_app(name, live, ready)
+        def failing() -> list[dict[str, str | int | float]]:
+            return [failure.to_dict() for failure in runner.failures]
+
+        app = health_app(name, live, ready, failing)
         health = asyncio.create_task(
             serve_http(app, settings.host, settings.health_port(name), stop)
         )

@@ -73,6 +73,17 @@ class Settings(BaseSettings):
         le=9,
         description="Nice levels between a consumer stage and the one after it (0: equal).",
     )
+    errors_tolerance: Literal["none", "all"] = Field(
+        default="none",
+        description="What a stage does with a record its code keeps failing on (not a fault "
+        "of the record): none stops that partition and reports failing; all dead-letters it.",
+    )
+    errors_retry_limit: int = Field(
+        default=3,
+        ge=0,
+        le=1000,
+        description="Retries, with backoff, of a record the code fails on before the policy.",
+    )
     retry_backoff_initial_s: float = Field(default=0.2, gt=0)
     retry_backoff_max_s: float = Field(default=10.0, gt=0)
     session_timeout_ms: int = Field(default=10_000, ge=1000)
@@ -85,6 +96,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     ingest_port: int = 8000
     gateway_port: int = 8080
+    gateway_status_max_age_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="The gateway is unready while the status it serves is older than this.",
+    )
     health_port_base: int = 9101
 
     # Ingest

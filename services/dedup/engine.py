@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from services.core.errors import RecordFault
 from services.core.lifecycle import AsyncClosing
 from services.dedup.deduplicator import Deduplicator, Outcome
 from services.dedup.records import DocRecord
@@ -139,7 +140,7 @@ class DedupEngine(AsyncClosing):
                 continue
             try:
                 probe = self._dedup.probe(article, self._clock())
-            except ValueError as error:  # EmptyBodyError and other input it cannot read
+            except RecordFault as error:  # EmptyBodyError: input it can never check
                 results.append(error)
                 continue
             outcome = self._dedup.decide(probe, await self._records(probe.wanted))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -14,6 +15,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services import __version__
+from services.core.httpmetrics import ResponseCounter
+from services.core.policy import Backoff
 from services.core.settings import Settings
 from services.gateway.database import LazyReader
 from services.gateway.errors import InvalidQueryError
@@ -22,6 +25,7 @@ from services.gateway.poller import POLL_INTERVAL_S, StatusPoller
 from services.gateway.routes import NotFoundError, router
 from services.gateway.state import Gateway
 from services.gateway.stream import StreamTiming
+from services.gateway.supervisor import supervise
 from services.gateway.tracker import DEFAULT_CAPACITY, ArticleIndex
 from services.store.errors import DatabaseUnavailableError, SchemaVersionError
 
@@ -78,9 +82,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         halt = asyncio.Event()
+
+        def backoff() -> Backoff:
+            return Backoff(settings.retry_backoff_initial_s, settings.retry_backoff_max_s)
+
         tasks = [
-            asyncio.create_task(gateway.poller.run(halt)),
-            asyncio.create_task(gateway.follower.run(halt)),
+            asyncio.create_task(supervise("status_poller", gateway.poller.run, halt, backoff())),
+            asyncio.create_task(supervise("follower", gateway.follower.run, halt, backoff())),
         ]
         try:
             yield
@@ -103,11 +111,23 @@ def create_app(
     app.state.gateway = gateway
     app.include_router(router)
     add_error_handlers(app)
-    add_service_routes(app, gateway)
+    add_service_routes(app, gateway, settings.gateway_status_max_age_s)
+    app.add_middleware(ResponseCounter, service="gateway")
     return app
 
 
-def add_service_routes(app: FastAPI, gateway: Gateway) -> None:
+def readiness(
+    db: tuple[bool, str], broker: tuple[bool, str], status_age_s: float, max_age_s: float
+) -> tuple[bool, str]:
+    """Ready while the database is readable, the broker reachable and the status served no
+    older than ``max_age_s`` (a stalled or crashed poller makes the gateway unready)."""
+    fresh = status_age_s <= max_age_s
+    status = f"{status_age_s:.1f}s old" + ("" if fresh else f", over {max_age_s:g}s: stale")
+    ok = db[0] and broker[0] and fresh
+    return ok, f"database: {db[1]}; broker: {broker[1]}; status: {status}"
+
+
+def add_service_routes(app: FastAPI, gateway: Gateway, max_age_s: float) -> None:
     page = dashboard_html()
 
     @app.get("/", include_in_schema=False)
@@ -118,16 +138,23 @@ def add_service_routes(app: FastAPI, gateway: Gateway) -> None:
     async def healthz() -> dict[str, str]:
         return {"service": "gateway", "status": "ok", "version": __version__}
 
-    @app.get("/readyz", summary="Ready while the database is readable and the broker reachable")
+    @app.get(
+        "/readyz",
+        summary="Ready while the database is readable, the broker reachable and the status fresh",
+    )
     async def readyz() -> JSONResponse:
-        db_ok, db_detail = await gateway.db.check()
-        broker_ok = gateway.poller.snapshot.broker.ok
-        ok = db_ok and broker_ok
+        snapshot = gateway.poller.snapshot
+        ok, detail = readiness(
+            await gateway.db.check(),
+            (snapshot.broker.ok, snapshot.broker.detail),
+            time.time() - snapshot.generated_at.timestamp(),
+            max_age_s,
+        )
         body = {
             "service": "gateway",
             "status": "ok" if ok else "unavailable",
             "version": __version__,
-            "detail": f"database: {db_detail}; broker: {gateway.poller.snapshot.broker.detail}",
+            "detail": detail,
         }
         return JSONResponse(body, status_code=200 if ok else 503)
 

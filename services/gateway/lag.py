@@ -99,6 +99,13 @@ def visible_lag(counted: Counted, end: int) -> tuple[int, bool]:
     return counted.records + rest, rest == 0
 
 
+def committed_records(counted: Counted, end: int) -> tuple[int, bool]:
+    """Committed records counted so far, never an offset not read yet (a marker, an aborted
+    record): a lower bound, exact once the count reached ``end``. What a total reports, so a
+    downstream count never overtakes the upstream one while it catches up."""
+    return counted.records, counted.counted_to >= end
+
+
 def offset_lag(start: int, end: int) -> int:
     """The lag on a topic without control markers: the offset difference."""
     return max(end - start, 0)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.core.models import ProcessedArticle
 
-ServiceState = Literal["up", "unready", "down", "unknown"]
+ServiceState = Literal["up", "unready", "failing", "down", "unknown"]
 ArticleStage = Literal["accepted", "parsed", "deduplicated", "stored", "dead_lettered"]
 
 
@@ -31,10 +31,21 @@ class LastMinute(Frozen):
     errors: float | None = None
 
 
+class FailureOut(Frozen):
+    """An input partition a stage stopped on: its code keeps failing on the record there."""
+
+    topic: str
+    partition: int
+    offset: int = Field(description="The record it fails on; nothing past it is committed")
+    error_class: str
+    error_message: str
+
+
 class ServiceStatus(Frozen):
     name: str
     status: ServiceState = Field(
-        description="up: ready; unready: answers but not ready; down: unreachable; "
+        description="up: ready; unready: answers but not ready; failing: stopped on a record "
+        "its code fails on (see failures; restart it once fixed); down: unreachable; "
         "unknown: no health endpoint to poll"
     )
     url: str | None = None
@@ -42,6 +53,7 @@ class ServiceStatus(Frozen):
     uptime_s: float | None = None
     last_seen: datetime | None = Field(default=None, description="Last successful poll")
     detail: str = ""
+    failures: list[FailureOut] = []
     last_minute: LastMinute = LastMinute()
 
 
@@ -71,13 +83,20 @@ class DlqStatus(Frozen):
 
 class Totals(Frozen):
     accepted: int | None = Field(default=None, description="Records on the raw topic")
-    parsed: int | None = Field(default=None, description="Records on the parsed topic")
+    parsed: int | None = Field(
+        default=None, description="Committed records on the parsed topic (markers excluded)"
+    )
     stored: int | None = None
     unique: int | None = None
     duplicates: int | None = None
     updates: int | None = None
     dead_lettered: int | None = None
     by_source: dict[str, int] = {}
+    exact: bool = Field(
+        default=True,
+        description="False while parsed and dead_lettered are still being counted: they are "
+        "then lower bounds (committed records counted so far)",
+    )
 
 
 class FreshnessOut(Frozen):

@@ -20,6 +20,7 @@ from services.core.settings import Settings
 from services.gateway.lag import (
     Counted,
     GroupLag,
+    committed_records,
     extend,
     group_lag,
     offset_lag,
@@ -128,10 +129,14 @@ class OffsetReader:
         return group_lag(group, topic, rows)
 
     async def depth(self, topic: str, *, deadline: float) -> tuple[int, bool]:
-        """Visible records on a transactional topic (the DLQ's depth, the parsed total)."""
+        """Committed records on a transactional topic (the DLQ's depth, the parsed total): only
+        records read ``read_committed`` are counted, never a control marker or a record of an
+        open or aborted transaction. ``exact`` is ``False`` while the count is still catching
+        up (the total is then a lower bound)."""
         total, exact = 0, True
         for number, (first, end) in (await self.bounds(topic)).items():
-            count, counted = await self._visible(("", topic, number), first, end, deadline=deadline)
+            base = await self._counted(("", topic, number), first, end, deadline=deadline)
+            count, counted = committed_records(base, end)
             total, exact = total + count, exact and counted
         return total, exact
 
@@ -142,7 +147,14 @@ class OffsetReader:
     async def _visible(
         self, key: tuple[str, str, int], start: int, end: int, *, deadline: float
     ) -> tuple[int, bool]:
-        """Visible records in ``[start, end)`` of partition ``key[1:]``, counted under ``key``."""
+        """Visible records in ``[start, end)`` of partition ``key[1:]``, counted under ``key``
+        (offsets not counted yet added as an upper bound)."""
+        return visible_lag(await self._counted(key, start, end, deadline=deadline), end)
+
+    async def _counted(
+        self, key: tuple[str, str, int], start: int, end: int, *, deadline: float
+    ) -> Counted:
+        """The count of visible records from ``start`` under ``key``, extended toward ``end``."""
         _, topic, number = key
         base = resume_count(self._counts.get(key), start, end)
         stop = scan_stop(base, end, self._max_scan)
@@ -150,7 +162,7 @@ class OffsetReader:
             reached, found = await self._count(topic, number, base.counted_to, stop, deadline)
             base = extend(base, reached, found)
         self._counts[key] = base
-        return visible_lag(base, end)
+        return base
 
     async def _count(
         self, topic: str, number: int, start: int, stop: int, deadline: float

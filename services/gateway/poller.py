@@ -21,6 +21,7 @@ from services.core.errors import BrokerUnavailableError
 from services.core.logs import get_logger
 from services.core.settings import ServiceName, Settings
 from services.core.topics import Topics
+from services.gateway import gauges
 from services.gateway.database import LazyReader
 from services.gateway.lag import GroupLag
 from services.gateway.models import (
@@ -110,11 +111,16 @@ class StatusPoller:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), self._interval_s)
             finally:
-                await self._offsets.close()
+                await self.close()
+
+    async def close(self) -> None:
+        """Release the broker connections (the next poll reconnects)."""
+        await self._offsets.close()
 
     async def poll_once(self, client: httpx.AsyncClient) -> StatusSnapshot:
         await asyncio.gather(self._poll_services(client), self._poll_kafka(), self._poll_database())
         self.snapshot = self._build(time.time())
+        gauges.export(self.snapshot)
         return self.snapshot
 
     async def _poll_services(self, client: httpx.AsyncClient) -> None:
@@ -152,9 +158,11 @@ class StatusPoller:
                 transactional=stage.transactional,
                 deadline=deadline,
             )
-        accepted = await self._offsets.records(self._topics.raw)
+        # downstream before upstream: a parsed record counted here comes from a raw record
+        # already there when the raw topic is measured, so parsed never overtakes accepted
         parsed, parsed_exact = await self._offsets.depth(self._topics.parsed, deadline=deadline)
         depth, exact = await self._offsets.depth(self._topics.dlq, deadline=deadline)
+        accepted = await self._offsets.records(self._topics.raw)
         return KafkaView(lags, accepted, parsed, parsed_exact, depth, exact)
 
     async def _poll_database(self) -> None:
@@ -198,6 +206,7 @@ class StatusPoller:
                 "accepted": kafka.accepted if kafka else None,
                 "parsed": kafka.parsed if kafka else None,
                 "dead_lettered": kafka.dlq_depth if kafka else None,
+                "exact": kafka.parsed_exact and kafka.dlq_exact if kafka else False,
             }
         )
         return StatusSnapshot(

@@ -7,8 +7,10 @@ import time
 from typing import Any
 
 import httpx
+from pydantic import ValidationError
 
 from services.core.settings import CONSUMER_SERVICES, ServiceName, Settings
+from services.gateway.models import FailureOut
 from services.gateway.samples import INGEST_COUNTERS, STAGE_COUNTERS, counter_totals
 from services.gateway.status import Probe
 
@@ -45,7 +47,26 @@ async def probe(client: httpx.AsyncClient, name: ServiceName, base: str | None) 
         uptime_s=_number(body.get("uptime_s")),
         detail=_text(body.get("detail")) or _text(body.get("status")) or "",
         counters=counters,
+        failures=_failures(body.get("failures")),
     )
+
+
+def _failures(value: object) -> tuple[FailureOut, ...]:
+    """The partitions a stage reports it stopped on (``/readyz`` of a failing stage)."""
+    if not isinstance(value, list):
+        return ()
+    try:
+        return tuple(FailureOut.model_validate(item) for item in value)
+    except ValidationError:
+        return (
+            FailureOut(
+                topic="?",
+                partition=-1,
+                offset=-1,
+                error_class="?",
+                error_message=f"unreadable failure report: {value!r}"[:500],
+            ),
+        )
 
 
 async def probe_all(settings: Settings, client: httpx.AsyncClient) -> list[Probe]:

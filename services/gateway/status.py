@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from services.core.settings import ServiceName
 from services.gateway.lag import GroupLag
 from services.gateway.models import (
+    FailureOut,
     LastMinute,
     PartitionLagOut,
     ServiceState,
@@ -44,6 +45,7 @@ class Probe:
     uptime_s: float | None = None
     detail: str = ""
     counters: Mapping[str, float] | None = None
+    failures: tuple[FailureOut, ...] = ()
 
 
 def utc(at: float | None) -> datetime | None:
@@ -55,6 +57,8 @@ def state_of(probe: Probe | None) -> ServiceState:
         return "unknown"
     if not probe.reachable:
         return "down"
+    if probe.failures:
+        return "failing"
     return "up" if probe.ready else "unready"
 
 
@@ -95,6 +99,7 @@ def service_status(
         uptime_s=probe.uptime_s if probe.reachable else None,
         last_seen=utc(last_ok.at) if last_ok else None,
         detail=probe.detail,
+        failures=list(probe.failures),
         last_minute=minute_of(name, samples, now),
     )
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services import __version__
+from services.core.httpmetrics import ResponseCounter
 from services.core.service import topic_specs
 from services.core.settings import Settings
 from services.core.topics import Topics
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     if settings.api_keys:
         app.add_middleware(ApiKeyMiddleware, keys=settings.api_keys, drain=ingest.drain_limits)
+    app.add_middleware(ResponseCounter, service="ingest")  # outermost: counts every answer
 
     @app.get("/healthz", summary="The process is alive")
     async def healthz() -> dict[str, str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from services.core.errors import PermanentError
+from services.core.errors import RecordFault
 
 
-class EmptyArticleError(PermanentError, ValueError):
+class EmptyArticleError(RecordFault, ValueError):
     """The document is empty, or nothing of an article body is left once it is cleaned.
 
-    Permanent: the same input always fails, so the record goes to the DLQ with this reason.
+    A fault of the record: the same input always fails, so the record goes to the DLQ with this
+    reason.
     """

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from services.core.decoding import decode
-from services.core.errors import PermanentError
+from services.core.errors import RecordFault
 from services.core.events import next_record
 from services.core.handlers import BatchHandler, Outcome
 from services.core.models import ParsedArticle, RawArticle
@@ -22,16 +22,16 @@ PARSED_EVENT = "dev.newsflow.article.parsed.v1"
 
 
 def parse_all(records: Sequence[ConsumedRecord], max_bytes: int) -> list[ParsedArticle | Exception]:
-    """Decode and parse every record; a record that can never be parsed gets its error.
+    """Decode and parse every record; a record that can never be parsed gets its fault.
 
-    Anything unexpected propagates: the runner then runs the batch record by record, so only
-    the record that causes it is dead-lettered.
+    Anything else propagates: it is a bug, which the runner pins to its record (running the
+    batch record by record), retries, and then stops the partition on.
     """
     results: list[ParsedArticle | Exception] = []
     for record in records:
         try:
             results.append(parse_article(decode(record, RawArticle, max_bytes)))
-        except PermanentError as error:
+        except RecordFault as error:
             results.append(error)
     return results
 

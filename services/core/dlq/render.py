@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from services.core.deadletters import NF_ERROR_TRACEBACK
 from services.core.dlq.entries import DlqEntry, Plan, original_value
 from services.core.headers import header_map
 from services.core.models import DeadLetter
@@ -53,6 +54,11 @@ def _headers(title: str, headers: dict[str, str]) -> list[str]:
     return [f"{title}:", *(f"  {name}: {value}" for name, value in headers.items())]
 
 
+def _without_traceback(headers: dict[str, str]) -> dict[str, str]:
+    """The dead letter's headers but the traceback, shown whole with the reason."""
+    return {name: value for name, value in headers.items() if name != NF_ERROR_TRACEBACK}
+
+
 def _reason(entry: DlqEntry, letter: DeadLetter) -> list[str]:
     key = "-" if entry.key is None else entry.key.decode("utf-8", "replace")
     original = f"{letter.original_topic}/{letter.original_partition}/{letter.original_offset}"
@@ -64,7 +70,14 @@ def _reason(entry: DlqEntry, letter: DeadLetter) -> list[str]:
         f"failed at: {letter.failed_at.isoformat()}",
         f"original record: {original}",
         f"key: {key}",
+        *_traceback(letter.error_traceback),
     ]
+
+
+def _traceback(text: str | None) -> list[str]:
+    if not text:
+        return ["traceback: not recorded"]
+    return ["traceback:", *(f"  {line}" for line in text.splitlines())]
 
 
 def details(entry: DlqEntry) -> list[str]:
@@ -83,7 +96,7 @@ def details(entry: DlqEntry) -> list[str]:
         value_title = f"original value: {size} bytes of UTF-8 text"
     return [
         *_reason(entry, letter),
-        *_headers("dead-letter headers", header_map(entry.headers)),
+        *_headers("dead-letter headers", _without_traceback(header_map(entry.headers))),
         *_headers("original headers", letter.original_headers),
         f"{value_title}:",
         letter.original_value,

@@ -16,6 +16,11 @@ class DeadLetter(Message):
     stage: str
     error_class: str
     error_message: str
+    error_traceback: str | None = Field(
+        default=None,
+        description="The Python traceback of the error (its last lines when long); absent in "
+        "dead letters written before it was added.",
+    )
     original_topic: str
     original_partition: int
     original_offset: int

@@ -231,6 +231,23 @@ def test_details_show_reason_origin_headers_and_text_value() -> None:
     assert text.endswith("original value: 11 bytes of UTF-8 text:\nTitle\n\nBody")
 
 
+def test_details_show_the_traceback_once_and_note_a_letter_without_one() -> None:
+    trace = 'Traceback (most recent call last):\n  File "x.py", line 1\nKeyError: 1'
+    record = ConsumedRecord(
+        DLQ,
+        0,
+        6,
+        b"a-1",
+        letter(error_traceback=trace).to_bytes(),
+        [("nf_stage", b"parser"), ("nf_error_traceback", trace.encode())],
+    )
+    text = "\n".join(details(entry_of(record)))
+    assert "traceback:\n  Traceback (most recent call last):\n" in text
+    assert "  KeyError: 1\ndead-letter headers:\n  nf_stage: parser\n" in text
+    assert text.count("KeyError: 1") == 1  # not again among the headers
+    assert "traceback: not recorded" in "\n".join(details(entry(3)))
+
+
 def test_details_note_base64_and_unreadable_records() -> None:
     encoded = base64.b64encode(b"\xff\xfe").decode()
     dead = letter(original_value=encoded, original_value_encoding="base64", original_headers={})

@@ -7,15 +7,19 @@ import sqlite3
 from collections.abc import Sequence
 
 from aiokafka.errors import KafkaConnectionError
+from prometheus_client import REGISTRY
 
-from services.core.deadletters import dead_letter_record
-from services.core.errors import BrokerUnavailableError, InvalidMessageError, PermanentError
+from services.core.deadletters import MAX_TRACEBACK_HEADER, dead_letter_record, traceback_of
+from services.core.errors import BrokerUnavailableError, InvalidMessageError, RecordFault
+from services.core.failures import FailureBook
 from services.core.handlers import Outcome
 from services.core.headers import header_map
 from services.core.policy import Backoff, classify
 from services.core.records import ConsumedRecord
 from services.core.runner import Stage, by_size, stage_consumer
 from services.core.settings import Settings
+from services.dedup.errors import EmptyBodyError
+from services.parser.errors import EmptyArticleError
 
 
 def test_classify() -> None:
@@ -23,9 +27,14 @@ def test_classify() -> None:
     assert classify(KafkaConnectionError()) == "transient"
     assert classify(sqlite3.OperationalError("database is locked")) == "transient"
     assert classify(OSError("disk")) == "transient"
-    assert classify(InvalidMessageError("bad")) == "permanent"
-    assert classify(ValueError("bug on one record")) == "permanent"
-    assert classify(KeyError("x")) == "permanent"
+    assert classify(InvalidMessageError("bad")) == "record"
+    assert classify(RecordFault("bad")) == "record"
+    assert classify(EmptyArticleError("no body")) == "record"
+    assert classify(EmptyBodyError("no words")) == "record"
+    # not a fault of the record: a bug, which must stop the line rather than drain it
+    assert classify(ValueError("bug on one record")) == "bug"
+    assert classify(KeyError("x")) == "bug"
+    assert classify(sqlite3.IntegrityError("UNIQUE constraint failed: fingerprints.seq")) == "bug"
 
 
 def test_backoff_is_bounded_and_resets() -> None:
@@ -38,11 +47,11 @@ def test_backoff_is_bounded_and_resets() -> None:
 
 def test_dead_letter_keeps_the_original_and_the_reason() -> None:
     record = ConsumedRecord("raw", 2, 41, b"k", b"\xff\x00", [("traceparent", b"nonsense")])
-    out = dead_letter_record("dlq", "parser", record, PermanentError("cannot parse"))
+    out = dead_letter_record("dlq", "parser", record, RecordFault("cannot parse"))
     headers = header_map(out.headers)
     assert out.topic == "dlq" and out.key == b"k"
     assert headers["nf_stage"] == "parser"
-    assert headers["nf_error_class"] == "PermanentError"
+    assert headers["nf_error_class"] == "RecordFault"
     assert headers["nf_error_message"] == "cannot parse"
     assert (
         headers["nf_original_topic"],
@@ -52,6 +61,79 @@ def test_dead_letter_keeps_the_original_and_the_reason() -> None:
     body = json.loads(out.value)
     assert body["original_value"] == "/wA=" and body["original_value_encoding"] == "base64"
     assert body["original_headers"] == {"traceparent": "nonsense"}
+
+
+def _raised_deep(depth: int) -> Exception:
+    def dive(n: int) -> None:
+        if n == 0:
+            raise InvalidMessageError("not a valid RawArticle")
+        dive(n - 1)
+
+    try:
+        dive(depth)
+    except InvalidMessageError as error:
+        return error
+    raise AssertionError("unreachable")
+
+
+def test_dead_letter_carries_the_traceback_in_value_and_header() -> None:
+    record = ConsumedRecord("raw", 0, 7, b"k", b"{}")
+    out = dead_letter_record("dlq", "parser", record, _raised_deep(2))
+    body = json.loads(out.value)
+    trace = body["error_traceback"]
+    assert trace.startswith("Traceback (most recent call last):")
+    assert "in dive" in trace and "_raised_deep" in trace
+    assert trace.endswith("InvalidMessageError: not a valid RawArticle")
+    assert header_map(out.headers)["nf_error_traceback"] == trace
+
+
+def test_a_long_traceback_keeps_its_end() -> None:
+    error = _raised_deep(400)
+    full = traceback_of(error, limit=10**9)
+    cut = traceback_of(error, limit=500)
+    assert len(full) > 500 and len(cut) == 500
+    assert cut.startswith("…") and full.endswith(cut[1:])
+    record = ConsumedRecord("raw", 0, 7, b"k", b"{}")
+    out = dead_letter_record("dlq", "parser", record, error)
+    assert len(header_map(out.headers)["nf_error_traceback"]) <= MAX_TRACEBACK_HEADER
+    assert json.loads(out.value)["error_traceback"].endswith("not a valid RawArticle")
+
+
+def test_an_error_never_raised_still_names_itself() -> None:
+    assert traceback_of(ValueError("made, not raised")) == "ValueError: made, not raised"
+
+
+def test_retries_are_counted_per_partition_until_the_limit() -> None:
+    book = FailureBook("echo", retry_limit=2)
+    tp, other = ("raw", 0), ("raw", 1)
+    assert not book.last_chance(tp)
+    assert [book.failed(tp), book.failed(tp)] == [False, False]  # two retries allowed
+    assert book.last_chance(tp) and not book.last_chance(other)
+    assert book.failed(tp)  # the third failure uses them up
+    failure = book.stop(tp, 41, KeyError("boom"))
+    assert (failure.partition, failure.offset, failure.error_class) == (0, 41, "KeyError")
+    assert "raw/0 stopped at offset 41: KeyError" in failure.describe()
+    assert _gauge("echo") == 1
+    book.forget({tp})
+    assert book.stopped == {} and book.attempts(tp) == 0 and _gauge("echo") == 0
+
+
+def test_a_success_resets_the_count() -> None:
+    book = FailureBook("echo", retry_limit=1)
+    tp = ("raw", 0)
+    assert not book.failed(tp)
+    book.succeeded(tp)
+    assert not book.failed(tp) and book.failed(tp)
+
+
+def test_no_retry_at_all_stops_at_the_first_failure() -> None:
+    book = FailureBook("echo", retry_limit=0)
+    assert book.last_chance(("raw", 0)) and book.failed(("raw", 0))
+
+
+def _gauge(stage: str) -> float:
+    value = REGISTRY.get_sample_value("newsflow_stage_failing", {"stage": stage})
+    return -1.0 if value is None else value
 
 
 def test_batches_are_cut_into_transactions_by_size() -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from services.gateway.lag import (
     Counted,
+    committed_records,
     extend,
     group_lag,
     offset_lag,
@@ -65,3 +66,11 @@ def test_plain_topics_lag_by_offsets_and_groups_add_up() -> None:
     lag = group_lag("g", "t", [(1, None, 4, 4, True), (0, 2, 3, 1, False)])
     assert [p.partition for p in lag.partitions] == [0, 1]
     assert lag.total == 5 and not lag.exact
+
+
+def test_a_total_counts_committed_records_only_never_offsets_not_read() -> None:
+    # 1,000 offsets, 300 read so far holding 150 records: the total is 150, a lower bound
+    partial = extend(resume_count(None, 0, 1000), 300, 150)
+    assert committed_records(partial, 1000) == (150, False)
+    done = extend(partial, 1000, 350)
+    assert committed_records(done, 1000) == (500, True)

@@ -1,0 +1,126 @@
+"""A bad deploy: a stage whose code fails on every record stops the line instead of draining it.
+
+The echo stage runs as a real process with a handler that raises on every record. It must
+dead-letter nothing, publish nothing, commit nothing, and report ``failing`` on its own
+``/readyz`` and in the gateway's ``/v1/status``; once a working build is started in its place,
+every record comes out exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from services.core.records import OutgoingRecord
+from services.core.settings import Settings
+from services.gateway.app import create_app
+from tests.faults.harness import health_base
+from tests.integration.flow import (
+    committed_offsets,
+    create_topics,
+    produce,
+    read_committed,
+    wait_for,
+)
+from tests.integration.servers import serving
+
+ROOT = Path(__file__).resolve().parents[2]
+COUNT = 30
+
+
+def echo_process(settings: Settings, base: int, *, broken: bool) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "NEWSFLOW_TOPIC_PREFIX": settings.topic_prefix,
+        "NEWSFLOW_DATA_DIR": str(settings.data_dir),
+        "NEWSFLOW_HEALTH_PORT_BASE": str(base),
+        "NEWSFLOW_SESSION_TIMEOUT_MS": "6000",
+        "NEWSFLOW_ERRORS_RETRY_LIMIT": "2",
+        "NEWSFLOW_RETRY_BACKOFF_INITIAL_S": "0.05",
+        "NEWSFLOW_RETRY_BACKOFF_MAX_S": "0.2",
+        "NEWSFLOW_TEST_BROKEN": "1" if broken else "0",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.integration.echo_stage"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+async def stop(process: subprocess.Popen[bytes]) -> int:
+    process.terminate()
+    return await asyncio.to_thread(process.wait, 30)
+
+
+async def failing_readyz(client: httpx.AsyncClient, base: int) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+
+    async def failing() -> bool:
+        try:
+            answer = await client.get(f"http://127.0.0.1:{base}/readyz")
+        except httpx.HTTPError:
+            return False
+        found.update(answer.json())
+        return answer.status_code == 503 and found.get("status") == "failing"
+
+    await wait_for(failing, 60, "the stage's /readyz to say failing", poll_s=0.2)
+    return found
+
+
+async def failing_in_status(settings: Settings) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    app = create_app(settings, poll_interval_s=0.3)
+    async with serving(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as client:
+
+        async def failing() -> bool:
+            status = (await client.get("/v1/status")).json()
+            row.update(next(s for s in status["services"] if s["name"] == "parser"))
+            return row["status"] == "failing"
+
+        await wait_for(failing, 30, "/v1/status to show the stage failing", poll_s=0.3)
+    return row
+
+
+async def test_a_bad_deploy_stops_the_line_and_a_fixed_one_delivers_each_record_once(
+    settings: Settings,
+) -> None:
+    base = health_base()
+    settings = settings.model_copy(update={"health_port_base": base})
+    topics = await create_topics(settings)
+    values = [f"article {i}".encode() for i in range(COUNT)]
+    await produce(
+        settings, [OutgoingRecord(topics.raw, f"k{i}".encode(), v) for i, v in enumerate(values)]
+    )
+    broken = echo_process(settings, base, broken=True)
+    try:
+        async with httpx.AsyncClient(timeout=2) as client:
+            health = await failing_readyz(client, base)
+        row = await failing_in_status(settings)
+    finally:
+        code = await stop(broken)
+    assert code == 0, "a failing stage still stops cleanly on SIGTERM"
+    assert {f["error_class"] for f in health["failures"]} == {"RuntimeError"}
+    assert health["failures"][0]["error_message"] == "echo is broken in this build"
+    assert "failing" in health["detail"]
+    assert row["failures"] and row["failures"][0]["error_class"] == "RuntimeError"
+    assert await read_committed(settings, topics.dlq, expected=1, timeout_s=2, settle_s=0) == []
+    assert await read_committed(settings, topics.parsed, expected=1, timeout_s=2, settle_s=0) == []
+    committed = await committed_offsets(settings, topics.group_of("echo"), topics.raw)
+    assert sum(committed.values()) == 0
+
+    fixed = echo_process(settings, base, broken=False)
+    try:
+        out = await read_committed(settings, topics.parsed, expected=COUNT, settle_s=2)
+    finally:
+        assert await stop(fixed) == 0
+    assert sorted(r.value for r in out) == sorted(v.upper() for v in values)
+    assert await read_committed(settings, topics.dlq, expected=1, timeout_s=2, settle_s=0) == []
+    committed = await committed_offsets(settings, topics.group_of("echo"), topics.raw)
+    assert sum(committed.values()) == COUNT

@@ -15,7 +15,7 @@ import sqlite3
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,10 +114,20 @@ class Pusher:
 
 
 async def push_steadily(
-    pusher: Pusher, items: list[dict[str, str]], batch: int, pause_s: float
+    pusher: Pusher,
+    items: list[dict[str, str]],
+    batch: int,
+    pause_s: float,
+    holds: Mapping[int, asyncio.Event] | None = None,
 ) -> None:
-    """Push ``items`` in batches with a pause between them (articles keep flowing meanwhile)."""
-    for start in range(0, len(items), batch):
+    """Push ``items`` in batches with a pause between them (articles keep flowing meanwhile).
+
+    ``holds`` maps a batch number to an event: that batch waits for it, so a fault the test
+    injects meanwhile lands mid-stream however slowly the machine runs (the batches before it
+    are in flight, those after it still to come)."""
+    for number, start in enumerate(range(0, len(items), batch)):
+        if holds and number in holds:
+            await holds[number].wait()
         await pusher.push(items[start : start + batch])
         await asyncio.sleep(pause_s)
 

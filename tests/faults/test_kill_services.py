@@ -41,10 +41,16 @@ async def test_kill_9_each_consumer_mid_stream_loses_and_doubles_nothing(
         pusher = Pusher(client)
         with fleet(settings) as services:
             running = services.start_all()
-            pushing = asyncio.create_task(push_steadily(pusher, stream, batch=10, pause_s=0.2))
+            kills = (("parser", 8), ("dedup", 16), ("store", 24))
+            killed = {name: asyncio.Event() for name, _ in kills}
+            # Each kill lands mid-stream: the pusher holds two batches after its mark until then.
+            holds = {after + 2: killed[name] for name, after in kills}
+            pushing = asyncio.create_task(
+                push_steadily(pusher, stream, batch=10, pause_s=0.2, holds=holds)
+            )
             try:
                 await wait_stored(database, 1, 60, "the pipeline flowing")
-                for name, after_batches in (("parser", 8), ("dedup", 16), ("store", 24)):
+                for name, after_batches in kills:
 
                     async def pushed(n: int = after_batches) -> bool:
                         return pusher.batches >= n
@@ -53,6 +59,7 @@ async def test_kill_9_each_consumer_mid_stream_loses_and_doubles_nothing(
                     await services.kill9(running[name])  # mid-stream: pushing goes on
                     running[name] = services.start(name)
                     assert not pushing.done(), f"articles stopped flowing before {name} was killed"
+                    killed[name].set()
                 await asyncio.wait_for(pushing, 60)
             finally:
                 pushing.cancel()

@@ -56,9 +56,10 @@ async def article_events(
     timing: StreamTiming = StreamTiming(),
 ) -> AsyncIterator[str]:
     """SSE text of every matching article stored after position ``after`` (default: now,
-    minus ``backlog`` positions)."""
-    yield retry_hint()
+    minus ``backlog`` positions). The start position is fixed before the first bytes (the retry
+    hint) go out, so a client that has read them misses no article stored afterwards."""
     position = await _start(db, after, backlog)
+    yield retry_hint()
     quiet_since = time.monotonic()
     while not closing.is_set() and not await disconnected():
         rows = await _next(db, position)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
@@ -208,11 +209,14 @@ async def test_openapi_docs_metrics_and_dashboard(client: httpx.AsyncClient) -> 
     assert "https://" not in page.text
 
 
-async def _events(response: httpx.Response, count: int) -> list[dict[str, str]]:
-    """The next ``count`` SSE events (comments included, as ``{"comment": …}``)."""
+async def _events(lines: httpx.Response | AsyncIterator[str], count: int) -> list[dict[str, str]]:
+    """The next ``count`` SSE events (comments included, as ``{"comment": …}``) of a response,
+    or of its line iterator when it is read in several steps."""
     events: list[dict[str, str]] = []
     current: dict[str, str] = {}
-    async for line in response.aiter_lines():
+    if isinstance(lines, httpx.Response):
+        lines = lines.aiter_lines()
+    async for line in lines:
         if line.startswith(":"):
             events.append({"comment": line[1:].strip()})
         elif line:
@@ -235,16 +239,12 @@ async def test_stream_sends_new_articles_resumes_and_filters(
         make_article(102, source="wire.example", title="Fresh copy", verdict="duplicate"),
     ]
 
-    async def write_later() -> None:
-        await asyncio.sleep(0.5)
-        await store_articles(settings.database_path, new)
-
     async with client.stream("GET", "/v1/stream", params={"source": "wire.example"}) as live:
         assert live.headers["content-type"].startswith("text/event-stream")
-        writer = asyncio.create_task(write_later())
-        events = await asyncio.wait_for(_events(live, 2), 20)
-        await writer
-    retry, first = events
+        lines = live.aiter_lines()
+        (retry,) = await asyncio.wait_for(_events(lines, 1), 20)  # the stream's position is set
+        await store_articles(settings.database_path, new)
+        (first,) = await asyncio.wait_for(_events(lines, 1), 20)
     assert retry == {"retry": "2000"}
     assert first["event"] == "article" and '"Fresh one"' in first["data"]
     position = int(first["id"])

@@ -13,10 +13,10 @@ import httpx
 import jsonschema
 
 from services.core import ndjson
-from services.core.contracts import SCHEMAS_DIR
 from services.core.models import ProcessedArticle
 from services.core.settings import Settings
 from services.ingest.app import create_app
+from services.tools.contracts import SCHEMAS_DIR
 from tests.conftest import DATA
 from tests.integration.flow import create_topics, read_committed
 from tests.integration.pipeline import service_process, stages_running

@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 
 import httpx
 
-from services.core import launcher, localkafka
 from services.core.errors import ConfigurationError, NewsflowError
 from services.core.logs import configure_logging
 from services.core.service import bootstrap_topics
 from services.core.settings import SERVICES, ServiceName, Settings
+from services.tools import launcher, localkafka
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,7 +136,7 @@ def command_push(settings: Settings, args: argparse.Namespace) -> int:
 
 def command_schemas(check: bool) -> int:
     """Write the JSON Schemas and the AsyncAPI document, or (--check) list the stale ones."""
-    from services.core.contracts import SCHEMAS_DIR, check_schemas, write_schemas
+    from services.tools.contracts import SCHEMAS_DIR, check_schemas, write_schemas
 
     if check:
         stale = check_schemas(SCHEMAS_DIR)
@@ -177,7 +177,7 @@ def command_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def command_dlq(settings: Settings, args: argparse.Namespace) -> int:
-    from services.core.dlq.command import run_dlq
+    from services.tools.dlq.command import run_dlq
 
     return run_dlq(settings, args)
 

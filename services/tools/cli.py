@@ -136,14 +136,15 @@ def command_push(settings: Settings, args: argparse.Namespace) -> int:
 
 def command_schemas(check: bool) -> int:
     """Write the JSON Schemas and the AsyncAPI document, or (--check) list the stale ones."""
-    from services.tools.contracts import SCHEMAS_DIR, check_schemas, write_schemas
+    from services.tools.contracts import check_schemas, write_schemas
+    from services.tools.resources import schemas_dir, writable_schemas_dir
 
     if check:
-        stale = check_schemas(SCHEMAS_DIR)
+        stale = check_schemas(schemas_dir())
         for name in stale:
             print(f"schemas: {name} is stale; run `newsflow schemas`", file=sys.stderr)
         return 1 if stale else 0
-    for path in write_schemas(SCHEMAS_DIR):
+    for path in write_schemas(writable_schemas_dir()):
         print(f"schemas: wrote {path}")
     return 0
 

@@ -47,7 +47,6 @@ from services.core.records import ConsumedRecord
 from services.core.topics import Topic
 from services.tools.contracts import (
     ASYNCAPI_FILE,
-    SCHEMAS_DIR,
     TOPIC_MODELS,
     asyncapi_document,
     check_schemas,
@@ -57,7 +56,9 @@ from services.tools.contracts import (
     topic_schema,
     write_schemas,
 )
+from services.tools.resources import SCHEMAS
 
+SCHEMAS_DIR = SCHEMAS.checkout  # the repository's committed schemas/
 NOW = datetime(2025, 11, 26, 14, 30, tzinfo=UTC)
 KYIV = timezone(timedelta(hours=2))
 CLOUDEVENT_HEADERS = (CE_SPECVERSION, CE_ID, CE_SOURCE, CE_TYPE, CE_TIME, CONTENT_TYPE, TRACEPARENT)

@@ -57,10 +57,11 @@ from bench.common import (
     write_result,
 )
 from bench.ingest import broker_settings
-from services.core import kafka, localkafka, ndjson
+from services.core import kafka, ndjson
 from services.core.service import topic_specs
 from services.core.settings import Settings
 from services.core.topics import Topics, TopicSpec
+from services.tools import localkafka
 
 STAGES = ("parser", "dedup", "store")
 SERVICES = ("ingest", *STAGES)

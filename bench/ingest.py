@@ -59,7 +59,6 @@ from bench.common import (
     table,
     write_result,
 )
-from services.core import localkafka
 from services.core.headers import TraceContext
 from services.core.kafka import admin_client, ensure_topics, make_producer
 from services.core.records import OutgoingRecord
@@ -69,6 +68,7 @@ from services.core.topics import Topics
 from services.ingest.articles import to_raw_article
 from services.ingest.publisher import raw_record, received_now
 from services.ingest.requests import ArticleIn
+from services.tools import localkafka
 
 GOAL_SINGLE_ARTICLES_S = 1000.0
 GOAL_BATCH_RATIO = 0.5

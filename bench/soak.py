@@ -63,7 +63,7 @@ from bench.ingest import (
     stop_server,
     wait_ready,
 )
-from services.core import kafka, localkafka, ndjson
+from services.core import kafka, ndjson
 from services.core.headers import TraceContext
 from services.core.kafka import ensure_topics, make_producer
 from services.core.records import OutgoingRecord
@@ -73,6 +73,7 @@ from services.core.topics import Topics
 from services.ingest.articles import to_raw_article
 from services.ingest.publisher import raw_record, received_now
 from services.ingest.requests import ArticleIn
+from services.tools import localkafka
 
 HOST = "127.0.0.1"
 FULL_ARTICLES = 50_000

@@ -23,7 +23,6 @@ from typing import Any
 import httpx
 
 from services.core import ndjson
-from services.core.localkafka import port_in_use
 from services.core.models import DeadLetter
 from services.core.records import ConsumedRecord
 from services.core.settings import Settings
@@ -31,6 +30,7 @@ from services.core.topics import Topics
 from services.ingest.articles import to_raw_article
 from services.ingest.publisher import received_now
 from services.ingest.requests import ArticleIn
+from services.tools.localkafka import port_in_use
 from tests.conftest import DATA
 from tests.integration.flow import read_committed, wait_for
 from tests.integration.pipeline import service_process

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import httpx
 
-from services.core import localkafka
 from services.core.settings import Settings
 from services.ingest.app import create_app
+from services.tools import localkafka
 from tests.faults.harness import (
     Pusher,
     assert_exactly_once,

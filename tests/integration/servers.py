@@ -10,9 +10,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.core import localkafka
 from services.core.health import serve_http
 from services.core.settings import Settings
+from services.tools import localkafka
 
 
 def free_port() -> int:

@@ -13,10 +13,10 @@ import httpx
 import jsonschema
 
 from services.core import ndjson
-from services.core.contracts import SCHEMAS_DIR
 from services.core.models import ProcessedArticle
 from services.core.settings import Settings
 from services.ingest.app import create_app
+from services.tools.resources import schemas_dir
 from tests.conftest import DATA
 from tests.integration.flow import create_topics, read_committed
 from tests.integration.pipeline import service_process, stages_running
@@ -77,7 +77,7 @@ async def test_each_article_once_in_database_and_on_processed_topic_despite_a_st
     in_db = stored_ids(settings)
     assert set(in_db) == accepted and max(in_db.values()) == 1
 
-    schema = json.loads((SCHEMAS_DIR / "articles.processed.v1.json").read_text())
+    schema = json.loads((schemas_dir() / "articles.processed.v1.json").read_text())
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     for record in out:
         validator.validate(json.loads(record.value or b""))

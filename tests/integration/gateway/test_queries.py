@@ -272,7 +272,7 @@ async def test_stream_rejects_bad_parameters(client: httpx.AsyncClient) -> None:
 async def test_newsflow_status_prints_the_gateways_status(
     client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from services.core.cli import main
+    from services.tools.cli import main
 
     async def polled() -> bool:
         return (await client.get("/v1/status")).json()["totals"]["stored"] == len(ARTICLES)

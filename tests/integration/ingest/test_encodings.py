@@ -114,7 +114,7 @@ async def test_legacy_pages_are_stored_as_the_right_text(
 
 async def push_cli(base: str, *args: str, stdin: bytes | None = None) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "services.core.cli", "push", "--url", base, *args,
+        sys.executable, "-m", "services.tools.cli", "push", "--url", base, *args,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, _ = await asyncio.wait_for(process.communicate(stdin), 120)

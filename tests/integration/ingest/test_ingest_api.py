@@ -220,7 +220,7 @@ async def test_broker_stopped_answers_503_not_202(tmp_path: Path) -> None:
             httpx.AsyncClient(base_url=base, timeout=30) as client,
         ):
             assert (await client.post("/v1/articles", json={"content": "up"})).status_code == 202
-            from services.core import localkafka
+            from services.tools import localkafka
 
             localkafka.stop(settings)
             for _ in range(3):

@@ -82,7 +82,7 @@ async def push_cli(base: str, *args: str, stdin: bytes | None = None) -> tuple[i
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "services.core.cli",
+        "services.tools.cli",
         "push",
         "--url",
         base,

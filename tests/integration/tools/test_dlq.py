@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.core.dlq.command import list_letters, replay_letters, show_letter
-from services.core.dlq.entries import REPLAYED_FROM, DlqError, Filter, Selection
 from services.core.models import ParsedArticle, RawArticle
 from services.core.records import ConsumedRecord, OutgoingRecord
 from services.core.settings import Settings
 from services.core.topics import Topics
+from services.tools.dlq.command import list_letters, replay_letters, show_letter
+from services.tools.dlq.entries import REPLAYED_FROM, DlqError, Filter, Selection
 from tests.conftest import DATA
 from tests.integration.flow import create_topics, produce, read_committed
 from tests.integration.pipeline import ROOT, stages_running
@@ -73,7 +73,7 @@ async def cli(settings: Settings, *argv: str) -> tuple[int, str, str]:
     env = {**os.environ, "NEWSFLOW_TOPIC_PREFIX": settings.topic_prefix}
     env |= {"NEWSFLOW_LOG_LEVEL": "WARNING", "NEWSFLOW_DATA_DIR": str(settings.data_dir)}
     process = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "services.core.cli", "dlq", *argv),
+        *(sys.executable, "-m", "services.tools.cli", "dlq", *argv),
         cwd=ROOT,
         env=env,
         stdout=asyncio.subprocess.PIPE,

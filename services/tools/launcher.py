@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from services.core import localkafka
 from services.core.logs import get_logger
 from services.core.settings import ServiceName, Settings
+from services.tools import localkafka
 
 if TYPE_CHECKING:
     from services.ingest.push import PushSummary

@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 
 import httpx
 
-from services.core import launcher, localkafka
 from services.core.errors import ConfigurationError, NewsflowError
 from services.core.logs import configure_logging
 from services.core.service import bootstrap_topics
 from services.core.settings import SERVICES, ServiceName, Settings
+from services.tools import launcher, localkafka
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,14 +136,15 @@ def command_push(settings: Settings, args: argparse.Namespace) -> int:
 
 def command_schemas(check: bool) -> int:
     """Write the JSON Schemas and the AsyncAPI document, or (--check) list the stale ones."""
-    from services.core.contracts import SCHEMAS_DIR, check_schemas, write_schemas
+    from services.tools.contracts import check_schemas, write_schemas
+    from services.tools.resources import schemas_dir, writable_schemas_dir
 
     if check:
-        stale = check_schemas(SCHEMAS_DIR)
+        stale = check_schemas(schemas_dir())
         for name in stale:
             print(f"schemas: {name} is stale; run `newsflow schemas`", file=sys.stderr)
         return 1 if stale else 0
-    for path in write_schemas(SCHEMAS_DIR):
+    for path in write_schemas(writable_schemas_dir()):
         print(f"schemas: wrote {path}")
     return 0
 
@@ -177,7 +178,7 @@ def command_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def command_dlq(settings: Settings, args: argparse.Namespace) -> int:
-    from services.core.dlq.command import run_dlq
+    from services.tools.dlq.command import run_dlq
 
     return run_dlq(settings, args)
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from services.core.dlq.entries import (
+from services.core.models import DeadLetter
+from services.core.records import ConsumedRecord, Delivered
+from services.tools.dlq.entries import (
     REPLAYED_FROM,
     DlqEntry,
     DlqError,
@@ -25,9 +27,7 @@ from services.core.dlq.entries import (
     selection_of,
     targets_of,
 )
-from services.core.dlq.render import details, one_line, summary, table
-from services.core.models import DeadLetter
-from services.core.records import ConsumedRecord, Delivered
+from services.tools.dlq.render import details, one_line, summary, table
 from tests.unit.core.test_purity import IO_MODULES, imported_roots
 
 DLQ = "t.articles.dlq.v1"
@@ -66,7 +66,7 @@ def unreadable(offset: int) -> DlqEntry:
 
 
 def test_pure_modules_import_no_io() -> None:
-    root = Path(__file__).resolve().parents[3] / "services" / "core" / "dlq"
+    root = Path(__file__).resolve().parents[3] / "services" / "tools" / "dlq"
     for name in ("entries.py", "render.py"):
         assert not imported_roots(root / name) & IO_MODULES, name
 

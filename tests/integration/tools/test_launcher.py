@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
-from services.core.launcher import push_seeds, push_when_ready
 from services.core.settings import Settings
 from services.ingest.app import create_app
 from services.ingest.files import expand, read_items
+from services.tools.launcher import push_seeds, push_when_ready
 from tests.integration.flow import create_topics
 from tests.integration.servers import serving
 
@@ -63,7 +63,7 @@ async def newsflow_push(settings: Settings, *args: str, **env: str) -> tuple[int
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "services.core.cli",
+        "services.tools.cli",
         "push",
         "--url",
         settings.ingest_url,

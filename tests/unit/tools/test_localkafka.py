@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from services.core import localkafka
 from services.core.errors import ConfigurationError
 from services.core.settings import Settings
+from services.tools import localkafka
 
 
 def test_missing_java_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ from typing import Any, Literal
 from aiokafka.errors import KafkaError, ProducerFenced
 
 from services.core import kafka
-from services.core.dlq.entries import DlqError, Replay
 from services.core.errors import BrokerUnavailableError
 from services.core.records import ConsumedRecord, Delivered
 from services.core.settings import Settings
 from services.core.topics import Topics
+from services.tools.dlq.entries import DlqError, Replay
 
 READ_TIMEOUT_S = 30.0
 REPLAY_GROUP = "dlq-replay"

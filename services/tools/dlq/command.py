@@ -10,8 +10,12 @@ from typing import TextIO
 
 from aiokafka.errors import KafkaError
 
-from services.core.dlq import broker, render
-from services.core.dlq.entries import (
+from services.core.errors import BrokerUnavailableError
+from services.core.records import Delivered
+from services.core.settings import Settings
+from services.core.topics import Topics
+from services.tools.dlq import broker, render
+from services.tools.dlq.entries import (
     DlqError,
     Filter,
     Selection,
@@ -23,10 +27,6 @@ from services.core.dlq.entries import (
     selection_of,
     targets_of,
 )
-from services.core.errors import BrokerUnavailableError
-from services.core.records import Delivered
-from services.core.settings import Settings
-from services.core.topics import Topics
 
 
 def write(out: TextIO, lines: Sequence[str]) -> None:

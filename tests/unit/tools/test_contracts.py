@@ -11,18 +11,6 @@ import pytest
 from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
 from pydantic import ValidationError
 
-from services.core.contracts import (
-    ASYNCAPI_FILE,
-    SCHEMAS_DIR,
-    TOPIC_MODELS,
-    asyncapi_document,
-    check_schemas,
-    headers_schema,
-    rendered_files,
-    schema_file,
-    topic_schema,
-    write_schemas,
-)
 from services.core.deadletters import (
     NF_ERROR_CLASS,
     NF_ERROR_MESSAGE,
@@ -57,7 +45,20 @@ from services.core.models import (
 )
 from services.core.records import ConsumedRecord
 from services.core.topics import Topic
+from services.tools.contracts import (
+    ASYNCAPI_FILE,
+    TOPIC_MODELS,
+    asyncapi_document,
+    check_schemas,
+    headers_schema,
+    rendered_files,
+    schema_file,
+    topic_schema,
+    write_schemas,
+)
+from services.tools.resources import SCHEMAS
 
+SCHEMAS_DIR = SCHEMAS.checkout  # the repository's committed schemas/
 NOW = datetime(2025, 11, 26, 14, 30, tzinfo=UTC)
 KYIV = timezone(timedelta(hours=2))
 CLOUDEVENT_HEADERS = (CE_SPECVERSION, CE_ID, CE_SOURCE, CE_TYPE, CE_TIME, CONTENT_TYPE, TRACEPARENT)

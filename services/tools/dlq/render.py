@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from services.core.deadletters import NF_ERROR_TRACEBACK
-from services.core.dlq.entries import DlqEntry, Plan, original_value
 from services.core.headers import header_map
 from services.core.models import DeadLetter
 from services.core.records import Delivered
+from services.tools.dlq.entries import DlqEntry, Plan, original_value
 
 MESSAGE_WIDTH = 80
 KEY_WIDTH = 40

@@ -48,7 +48,6 @@ JsonObject = dict[str, Any]
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_BASE_URL = "https://newsflow.dev/schemas/"
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"  # the repository's schemas/
 ASYNCAPI_FILE = "asyncapi.json"
 # AsyncAPI lists draft-07 among its schema formats; draft 2020-12 is named the same way (a
 # custom value the AsyncAPI spec allows, which a tool may need a schema parser for).

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from services.core.errors import ConfigurationError
 from services.core.settings import Settings
+from services.tools.resources import kafka_dir
 
-DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy" / "kafka"
 READY_LINE = "Kafka Server started"
 MIN_JAVA = 17
 
@@ -100,7 +100,7 @@ def fetch_jars(settings: Settings) -> Path:
         return libs
     libs.mkdir(parents=True, exist_ok=True)
     command = [
-        "mvn", "-B", "-q", "-f", str(DEPLOY_DIR / "pom.xml"),
+        "mvn", "-B", "-q", "-f", str(kafka_dir() / "pom.xml"),
         f"-Dkafka.version={settings.kafka_version}",
         "dependency:copy-dependencies", "-DincludeScope=runtime", f"-DoutputDirectory={libs}",
     ]  # fmt: skip
@@ -123,7 +123,7 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
 
 
 def render_properties(settings: Settings, paths: BrokerPaths) -> str:
-    template = (DEPLOY_DIR / "server.properties").read_text()
+    template = (kafka_dir() / "server.properties").read_text()
     return (
         template.replace("{controller_port}", str(settings.kafka_controller_port))
         .replace("{port}", str(settings.kafka_port))
@@ -154,7 +154,7 @@ def _java_command(java: str, settings: Settings, libs: Path, main: str, *args: s
         *JVM_PERFORMANCE_OPTIONS,
         *JIT_OPTIONS,
         *jvm_options(settings),
-        f"-Dlog4j2.configurationFile={DEPLOY_DIR / 'log4j2.yaml'}",
+        f"-Dlog4j2.configurationFile={kafka_dir() / 'log4j2.yaml'}",
         "-Djava.awt.headless=true",
         "-cp",
         f"{libs}/*",

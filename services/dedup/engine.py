@@ -16,7 +16,7 @@ from pathlib import Path
 
 from services.core.errors import RecordFault
 from services.core.lifecycle import AsyncClosing
-from services.dedup.deduplicator import Deduplicator, Outcome
+from services.dedup.deduplicator import Deduplicator, StateChange
 from services.dedup.records import DocRecord
 from services.dedup.settings import DedupSettings
 from services.dedup.state import DedupState
@@ -120,9 +120,9 @@ class DedupEngine(AsyncClosing):
             if self._closed:
                 raise RuntimeError("dedup engine is closed")
             try:
-                results, outcomes = await self._decide_all(articles)
+                results, changes = await self._decide_all(articles)
                 async with self._state.transaction():
-                    await self._state.write_many(outcomes)
+                    await self._state.write_many(changes)
             except BaseException:
                 await self._rebuild()
                 raise
@@ -130,9 +130,9 @@ class DedupEngine(AsyncClosing):
 
     async def _decide_all(
         self, articles: Sequence[DedupInput]
-    ) -> tuple[list[Verdict | Exception], list[Outcome]]:
+    ) -> tuple[list[Verdict | Exception], list[StateChange]]:
         known = await self._state.verdicts(a.article_id for a in articles)
-        outcomes: list[Outcome] = []
+        changes: list[StateChange] = []
         results: list[Verdict | Exception] = []
         for article in articles:
             if (verdict := known.get(article.article_id)) is not None:
@@ -143,13 +143,13 @@ class DedupEngine(AsyncClosing):
             except RecordFault as error:  # EmptyBodyError: input it can never check
                 results.append(error)
                 continue
-            outcome = self._dedup.decide(probe, await self._records(probe.wanted))
-            self._dedup.apply(outcome)
-            self._recent.put(outcome.record)
-            known[article.article_id] = outcome.verdict
-            outcomes.append(outcome)
-            results.append(outcome.verdict)
-        return results, outcomes
+            change = self._dedup.decide(probe, await self._records(probe.wanted))
+            self._dedup.apply(change)
+            self._recent.put(change.record)
+            known[article.article_id] = change.verdict
+            changes.append(change)
+            results.append(change.verdict)
+        return results, changes
 
     async def _records(self, seqs: Sequence[int]) -> dict[int, DocRecord]:
         """The stored records of candidates: recent ones from memory, the rest from SQLite."""

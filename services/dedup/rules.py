@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
+from services.dedup.probed import ProbedArticle
 from services.dedup.records import DocRecord
 from services.dedup.settings import DedupSettings
 from services.dedup.similarity import PairScore, accepts, compare, is_update
 from services.dedup.verdict import Evidence, Method, Verdict, VerdictKind
 
-if TYPE_CHECKING:
-    from services.dedup.deduplicator import Probe
-
 
 def _evidence(
-    probe: Probe,
+    probe: ProbedArticle,
     score: PairScore | None,
     settings: DedupSettings,
     *,
@@ -52,7 +49,7 @@ def _evidence(
 
 
 def _verdict(
-    probe: Probe,
+    probe: ProbedArticle,
     *,
     kind: VerdictKind,
     match: DocRecord | None,
@@ -73,7 +70,7 @@ def _verdict(
 
 
 def _by_url(
-    probe: Probe, match: DocRecord, boilerplate: NDArray[np.uint64], settings: DedupSettings
+    probe: ProbedArticle, match: DocRecord, boilerplate: NDArray[np.uint64], settings: DedupSettings
 ) -> Verdict:
     score = compare(probe.fingerprint, match, boilerplate, settings.lede_max_position)
     same = match.body_hash == probe.fingerprint.body_hash
@@ -98,7 +95,7 @@ def _by_url(
 
 
 def _best_near(
-    probe: Probe,
+    probe: ProbedArticle,
     records: Mapping[int, DocRecord],
     boilerplate: NDArray[np.uint64],
     settings: DedupSettings,
@@ -119,7 +116,7 @@ def _best_near(
 
 
 def decide_verdict(
-    probe: Probe,
+    probe: ProbedArticle,
     records: Mapping[int, DocRecord],
     boilerplate: NDArray[np.uint64],
     settings: DedupSettings,

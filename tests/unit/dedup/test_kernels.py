@@ -10,7 +10,7 @@ import pytest
 
 from services.core import ndjson
 from services.core.text import clean_text
-from services.dedup import kernels
+from services.dedup import overlaps, sortedsets
 from services.dedup.fingerprint import (
     Fingerprint,
     analyse,
@@ -223,18 +223,18 @@ def test_hash_sort_equals_numpy() -> None:
     rng = np.random.default_rng(9)
     for size in (0, 1, 2, 31, 32, 33, 500, 5000):
         values = rng.integers(0, 2**64, size, dtype=U64)
-        assert kernels.sort_hashes(values).tolist() == np.sort(values).tolist()
+        assert sortedsets.sort_hashes(values).tolist() == np.sort(values).tolist()
         clumped = np.repeat(values[:7], 50) if size else values
-        assert kernels.sort_hashes(clumped).tolist() == np.sort(clumped).tolist()
-        assert kernels.sorted_unique(clumped).tolist() == np.unique(clumped).tolist()
+        assert sortedsets.sort_hashes(clumped).tolist() == np.sort(clumped).tolist()
+        assert sortedsets.sorted_unique(clumped).tolist() == np.unique(clumped).tolist()
         small = rng.integers(0, 40, size, dtype=U64)  # all in one bucket
-        assert kernels.sort_hashes(small).tolist() == np.sort(small).tolist()
+        assert sortedsets.sort_hashes(small).tolist() == np.sort(small).tolist()
 
 
 def test_screen_has_no_false_negatives() -> None:
     rng = np.random.default_rng(3)
     values = np.sort(rng.integers(0, 2**64, 3000, dtype=U64))
-    bits = kernels.screen(values)
+    bits = sortedsets.screen(values)
     others = rng.integers(0, 2**64, 3000, dtype=U64)
     empty = np.zeros(0, dtype=U64)
     for probe in (values, others):
@@ -243,7 +243,7 @@ def test_screen_has_no_false_negatives() -> None:
             1, "a", "s", 0, 0, None, probe.size, np.sort(probe)[:128], probe[:24], empty, True
         )
         expected = overlap_counts(fp, record, values, 0.5)
-        got = kernels.compare_counts(
+        got = overlaps.compare_counts(
             fp.shingles, fp.sequence, fp.lede, record.sample, record.lede, values, bits, 0.5
         )
         assert got == expected
@@ -266,7 +266,7 @@ def test_compare_counts_equal_the_readable_ones() -> None:
                     record = DocRecord(1, "a", "s", 0, 0, None, 900, sample, lede, empty, True)
                     for position in (0.5, 1.0, 0.0):
                         expected = overlap_counts(fp, record, boilerplate, position)
-                        got = kernels.compare_counts(
+                        got = overlaps.compare_counts(
                             fp.shingles,
                             fp.sequence,
                             fp.lede,

@@ -16,7 +16,13 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from services.dedup.boilerplate import BlockStat, BoilerplateDelta, BoilerplateModel, Promotion
+from services.dedup.boilerplate_model import (
+    BlockStat,
+    BoilerplateDelta,
+    BoilerplateModel,
+    Promotion,
+)
+from services.dedup.decision import Decision, DedupInput, Method
 from services.dedup.errors import EmptyBodyError
 from services.dedup.fingerprint import (
     ANCHOR_SHIFT,
@@ -26,10 +32,9 @@ from services.dedup.fingerprint import (
 from services.dedup.index import DEAD, CandidateIndex, IndexBatch
 from services.dedup.normalise import hash64, url_key
 from services.dedup.probed import ProbedArticle
-from services.dedup.records import DocRecord, MemoryRecordStore, RecordStore
+from services.dedup.recordstore import DocRecord, MemoryRecordStore, RecordStore
 from services.dedup.rules import decide_verdict
-from services.dedup.settings import DedupSettings
-from services.dedup.verdict import DedupInput, Method, Verdict
+from services.dedup.tuning import DedupSettings
 
 _NO_ANCHORS = np.zeros(0, dtype=np.uint64)
 
@@ -38,7 +43,7 @@ _NO_ANCHORS = np.zeros(0, dtype=np.uint64)
 class StateChange:
     """Everything one article changes: the engine ``apply``-s it in memory, then persists it."""
 
-    verdict: Verdict
+    verdict: Decision
     record: DocRecord
     boilerplate: BoilerplateDelta
     watermark: int
@@ -92,7 +97,7 @@ class Deduplicator:
         self.next_seq = 0
         self._since_sweep = 0
 
-    def check(self, article: DedupInput, now: datetime | None = None) -> Verdict:
+    def check(self, article: DedupInput, now: datetime | None = None) -> Decision:
         """The verdict for ``article`` (the stored one when its id was seen before)."""
         known = self.store.verdict(article.article_id)
         if known is not None:

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from services.core.errors import RecordFault
 from services.core.lifecycle import AsyncClosing
+from services.dedup.decision import Decision, DedupInput
 from services.dedup.deduplicator import Deduplicator, StateChange
-from services.dedup.records import DocRecord
-from services.dedup.settings import DedupSettings
+from services.dedup.recordstore import DocRecord
 from services.dedup.state import DedupState
-from services.dedup.verdict import DedupInput, Verdict
+from services.dedup.tuning import DedupSettings
 
 Clock = Callable[[], datetime]
 
@@ -97,7 +97,7 @@ class DedupEngine(AsyncClosing):
     def deduplicator(self) -> Deduplicator:
         return self._dedup
 
-    async def check(self, article: DedupInput) -> Verdict:
+    async def check(self, article: DedupInput) -> Decision:
         """The verdict for ``article``, persisted before it is returned.
 
         Raises :class:`~services.dedup.errors.EmptyBodyError` for a body without words.
@@ -107,7 +107,7 @@ class DedupEngine(AsyncClosing):
             raise result
         return result
 
-    async def check_many(self, articles: Sequence[DedupInput]) -> list[Verdict | Exception]:
+    async def check_many(self, articles: Sequence[DedupInput]) -> list[Decision | Exception]:
         """Verdicts for ``articles`` in order, all persisted in one SQLite transaction before
         this returns. An article that can never be checked (no words) gets its error instead of
         a verdict; a failing write rolls the whole batch back (and the in-memory index with it)
@@ -130,10 +130,10 @@ class DedupEngine(AsyncClosing):
 
     async def _decide_all(
         self, articles: Sequence[DedupInput]
-    ) -> tuple[list[Verdict | Exception], list[StateChange]]:
+    ) -> tuple[list[Decision | Exception], list[StateChange]]:
         known = await self._state.verdicts(a.article_id for a in articles)
         changes: list[StateChange] = []
-        results: list[Verdict | Exception] = []
+        results: list[Decision | Exception] = []
         for article in articles:
             if (verdict := known.get(article.article_id)) is not None:
                 results.append(verdict)

@@ -15,9 +15,9 @@ from services.core.records import ConsumedRecord
 from services.core.runner import Stage
 from services.core.settings import Settings
 from services.core.topics import Topics
+from services.dedup.decision import Decision, DedupInput
 from services.dedup.engine import DedupEngine
-from services.dedup.settings import DedupSettings
-from services.dedup.verdict import DedupInput, Verdict
+from services.dedup.tuning import DedupSettings
 
 DEDUPLICATED_EVENT = "dev.newsflow.article.deduplicated.v1"
 
@@ -32,7 +32,7 @@ def dedup_input(article: ParsedArticle) -> DedupInput:
     )
 
 
-def verdict_model(verdict: Verdict) -> DedupVerdict:
+def verdict_model(verdict: Decision) -> DedupVerdict:
     return DedupVerdict(
         verdict=verdict.kind.value,
         story_id=verdict.story_id,
@@ -43,7 +43,7 @@ def verdict_model(verdict: Verdict) -> DedupVerdict:
     )
 
 
-def with_verdict(article: ParsedArticle, verdict: Verdict) -> DeduplicatedArticle:
+def with_verdict(article: ParsedArticle, verdict: Decision) -> DeduplicatedArticle:
     """The validated parsed article's fields plus its (validated) verdict."""
     return DeduplicatedArticle.model_construct(**article.__dict__, dedup=verdict_model(verdict))
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.dedup.decision import DedupInput
 from services.dedup.fingerprint import Blocks, Fingerprint, TokenStream
 from services.dedup.index import Candidate
-from services.dedup.verdict import DedupInput
 
 
 @dataclass(frozen=True, slots=True)

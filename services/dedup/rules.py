@@ -1,4 +1,4 @@
-"""Verdict rules (pure): same URL, then same normalised body, then verified near content."""
+"""Decision rules (pure): same URL, then same normalised body, then verified near content."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import NDArray
 
+from services.dedup.decision import Decision, Evidence, Method, VerdictKind
 from services.dedup.probed import ProbedArticle
-from services.dedup.records import DocRecord
-from services.dedup.settings import DedupSettings
+from services.dedup.recordstore import DocRecord
 from services.dedup.similarity import PairScore, accepts, compare, is_update
-from services.dedup.verdict import Evidence, Method, Verdict, VerdictKind
+from services.dedup.tuning import DedupSettings
 
 
 def _evidence(
@@ -56,9 +56,9 @@ def _verdict(
     similarity: float,
     method: Method,
     evidence: Evidence,
-) -> Verdict:
+) -> Decision:
     article_id = probe.article.article_id
-    return Verdict(
+    return Decision(
         article_id=article_id,
         kind=kind,
         story_id=article_id if match is None else match.story_id,
@@ -71,7 +71,7 @@ def _verdict(
 
 def _by_url(
     probe: ProbedArticle, match: DocRecord, boilerplate: NDArray[np.uint64], settings: DedupSettings
-) -> Verdict:
+) -> Decision:
     score = compare(probe.fingerprint, match, boilerplate, settings.lede_max_position)
     same = match.body_hash == probe.fingerprint.body_hash
     evidence = _evidence(probe, score, settings, url_match=True, body_match=same)
@@ -120,7 +120,7 @@ def decide_verdict(
     records: Mapping[int, DocRecord],
     boilerplate: NDArray[np.uint64],
     settings: DedupSettings,
-) -> Verdict:
+) -> Decision:
     """Apply the rules in order; the first that matches a live record wins."""
     url_match = records.get(probe.url_seqs[-1]) if probe.url_seqs else None
     if url_match is not None:

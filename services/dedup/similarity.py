@@ -14,8 +14,8 @@ from numpy.typing import NDArray
 
 from services.dedup import overlaps
 from services.dedup.fingerprint import Fingerprint, member, screen
-from services.dedup.records import DocRecord
-from services.dedup.settings import DedupSettings
+from services.dedup.recordstore import DocRecord
+from services.dedup.tuning import DedupSettings
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,12 +18,12 @@ import numpy as np
 import orjson
 from numpy.typing import NDArray
 
-from services.dedup.boilerplate import BlockStat, BoilerplateDelta, Promotion
+from services.dedup.boilerplate_model import BlockStat, BoilerplateDelta, Promotion
+from services.dedup.decision import Decision
 from services.dedup.deduplicator import StateChange
 from services.dedup.errors import StateError
-from services.dedup.records import DocRecord
-from services.dedup.settings import DedupSettings
-from services.dedup.verdict import Verdict
+from services.dedup.recordstore import DocRecord
+from services.dedup.tuning import DedupSettings
 
 # 2: token hashes read tokens eight bytes at a time (fingerprints of version 1 differ)
 SCHEMA_VERSION = "2"
@@ -82,7 +82,7 @@ def _record(row: Any) -> DocRecord:
     )
 
 
-def _verdict_row(verdict: Verdict) -> tuple[str, str, str]:
+def _verdict_row(verdict: Decision) -> tuple[str, str, str]:
     """The verdicts table's row (the JSON by orjson: a tenth of the standard library's time;
     numpy numbers are written as the numbers they hold)."""
     json = orjson.dumps(verdict.to_dict(), option=orjson.OPT_SERIALIZE_NUMPY)
@@ -168,7 +168,7 @@ class DedupState:
     async def close(self) -> None:
         await self._db.close()
 
-    async def verdicts(self, article_ids: Iterable[str]) -> dict[str, Verdict]:
+    async def verdicts(self, article_ids: Iterable[str]) -> dict[str, Decision]:
         """The stored verdicts of those ids that have one (one query)."""
         wanted = list(dict.fromkeys(article_ids))
         if not wanted:
@@ -176,7 +176,7 @@ class DedupState:
         marks = ",".join("?" * len(wanted))
         query = f"SELECT article_id, verdict FROM verdicts WHERE article_id IN ({marks})"
         async with self._db.execute(query, wanted) as cursor:
-            return {str(a): Verdict.from_dict(orjson.loads(v)) async for a, v in cursor}
+            return {str(a): Decision.from_dict(orjson.loads(v)) async for a, v in cursor}
 
     async def records(self, seqs: Iterable[int]) -> dict[int, DocRecord]:
         wanted = list(seqs)

@@ -2,10 +2,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.dedup.decision import Decision, DedupInput, Method, VerdictKind
 from services.dedup.deduplicator import Deduplicator
 from services.dedup.errors import EmptyBodyError
-from services.dedup.settings import DedupSettings
-from services.dedup.verdict import DedupInput, Method, Verdict, VerdictKind
+from services.dedup.tuning import DedupSettings
 from tests.unit.dedup.texts import FOOTER, edit, story, truncate, wrap
 
 T0 = datetime(2025, 3, 19, 9, 0, tzinfo=UTC)
@@ -13,7 +13,7 @@ T0 = datetime(2025, 3, 19, 9, 0, tzinfo=UTC)
 
 def _check(
     dedup: Deduplicator, article_id: str, body: str, url: str | None = None, **kw: object
-) -> Verdict:
+) -> Decision:
     return dedup.check(DedupInput(article_id, url, body, None, **kw))  # type: ignore[arg-type]
 
 
@@ -164,4 +164,4 @@ def test_verdict_round_trips_through_a_dict() -> None:
     dedup = Deduplicator(DedupSettings())
     _check(dedup, "a", story(1))
     verdict = _check(dedup, "b", wrap(story(1)))
-    assert Verdict.from_dict(verdict.to_dict()) == verdict
+    assert Decision.from_dict(verdict.to_dict()) == verdict

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from services.dedup.decision import Decision, DedupInput
 from services.dedup.engine import DedupEngine
 from services.dedup.errors import EmptyBodyError
 from services.dedup.state import DedupState
-from services.dedup.verdict import DedupInput, Verdict
 from tests.unit.dedup.test_state import SETTINGS, _articles, _Clock
 
 
-def _kinds(results: list[Verdict | Exception]) -> list[tuple[str, str, str | None]]:
+def _kinds(results: list[Decision | Exception]) -> list[tuple[str, str, str | None]]:
     return [
         ("error", type(r).__name__, None)
         if isinstance(r, Exception)
@@ -30,7 +30,7 @@ async def test_batches_give_the_same_verdicts_as_one_by_one(tmp_path: Path) -> N
         expected = [await one_by_one.check(a) for a in articles]
     batched = await DedupEngine.open(tmp_path / "b.db", SETTINGS, _Clock())
     async with batched:
-        results: list[Verdict | Exception] = []
+        results: list[Decision | Exception] = []
         for start in range(0, len(articles), 7):
             results += await batched.check_many(articles[start : start + 7])
     assert _kinds(results) == _kinds(list(expected))

@@ -32,14 +32,14 @@ from services.dedup.normalise import (
     TABLE_SIZE,
     UNSAFE,
     WORD,
-    _canonical_url,
-    canonical_url,
+    _normalised_url_split,
     char_tables,
+    normalised_url,
     prepare,
     prepare_raw,
     tokens,
 )
-from services.dedup.records import DocRecord
+from services.dedup.recordstore import DocRecord
 from services.dedup.similarity import overlap_counts
 from tests.unit.dedup.texts import FOOTER, story
 
@@ -337,22 +337,22 @@ def test_candidates_rank_like_unique_and_lexsort() -> None:
         "https://h/%20x/",
     ],
 )
-def test_canonical_url_fast_path_equals_urllib(url: str) -> None:
-    assert canonical_url(url) == _canonical_url(url.strip())
+def test_normalised_url_fast_path_equals_urllib(url: str) -> None:
+    assert normalised_url(url) == _normalised_url_split(url.strip())
 
 
-def test_canonical_url_fast_path_equals_urllib_on_random_urls() -> None:
+def test_normalised_url_fast_path_equals_urllib_on_random_urls() -> None:
     rng = random.Random(4)
     alphabet = "aZ09:/?#@.-+_%&=;[]!~*()$,"
     for _ in range(20_000):
         scheme = rng.choice(["http://", "HtTp://", "x+y://", "1a://", "://", "", "h:"])
         url = scheme + "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
         try:
-            expected: object = _canonical_url(url)
+            expected: object = _normalised_url_split(url)
         except ValueError as error:
             expected = type(error)
         try:
-            got: object = canonical_url(url)
+            got: object = normalised_url(url)
         except ValueError as error:
             got = type(error)
         assert got == expected, url

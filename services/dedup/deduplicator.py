@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from services.core.settings import DedupSettings
 from services.dedup.boilerplate_model import (
     BlockStat,
     BoilerplateDelta,
@@ -34,7 +35,6 @@ from services.dedup.normalise import hash64, url_key
 from services.dedup.probed import ProbedArticle
 from services.dedup.recordstore import DocRecord, MemoryRecordStore, RecordStore
 from services.dedup.rules import decide_verdict
-from services.dedup.tuning import DedupSettings
 
 _NO_ANCHORS = np.zeros(0, dtype=np.uint64)
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from services.core.errors import RecordFault
 from services.core.lifecycle import AsyncClosing
+from services.core.settings import DedupSettings
 from services.dedup.decision import Decision, DedupInput
 from services.dedup.deduplicator import Deduplicator, StateChange
 from services.dedup.recordstore import DocRecord
 from services.dedup.state import DedupState
-from services.dedup.tuning import DedupSettings
 
 Clock = Callable[[], datetime]
 

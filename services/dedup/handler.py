@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from services.core.decoding import decode
 from services.core.errors import InvalidMessageError
@@ -17,7 +17,6 @@ from services.core.settings import Settings
 from services.core.topics import Topics
 from services.dedup.decision import Decision, DedupInput
 from services.dedup.engine import DedupEngine
-from services.dedup.tuning import DedupSettings
 
 DEDUPLICATED_EVENT = "dev.newsflow.article.deduplicated.v1"
 
@@ -81,14 +80,8 @@ def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> Ba
     return handle
 
 
-def engine_settings(settings: Settings) -> DedupSettings:
-    return DedupSettings(window=timedelta(hours=settings.dedup_window_hours))
-
-
 @asynccontextmanager
 async def dedup_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    async with await DedupEngine.open(
-        settings.dedup_state_path, engine_settings(settings)
-    ) as engine:
+    async with await DedupEngine.open(settings.dedup_state_path, settings.dedup) as engine:
         yield Stage.of("dedup", topics.parsed, topics, dedup_handler(settings, topics, engine))

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import NDArray
 
+from services.core.settings import DedupSettings
 from services.dedup.decision import Decision, Evidence, Method, VerdictKind
 from services.dedup.probed import ProbedArticle
 from services.dedup.recordstore import DocRecord
 from services.dedup.similarity import PairScore, accepts, compare, is_update
-from services.dedup.tuning import DedupSettings
 
 
 def _evidence(

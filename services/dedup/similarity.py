@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from services.core.settings import DedupSettings
 from services.dedup import overlaps
 from services.dedup.fingerprint import Fingerprint, member, screen
 from services.dedup.recordstore import DocRecord
-from services.dedup.tuning import DedupSettings
 
 
 @dataclass(frozen=True, slots=True)

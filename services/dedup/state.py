@@ -18,12 +18,12 @@ import numpy as np
 import orjson
 from numpy.typing import NDArray
 
+from services.core.settings import DedupSettings
 from services.dedup.boilerplate_model import BlockStat, BoilerplateDelta, Promotion
 from services.dedup.decision import Decision
 from services.dedup.deduplicator import StateChange
 from services.dedup.errors import StateError
 from services.dedup.recordstore import DocRecord
-from services.dedup.tuning import DedupSettings
 
 # 2: token hashes read tokens eight bytes at a time (fingerprints of version 1 differ)
 SCHEMA_VERSION = "2"

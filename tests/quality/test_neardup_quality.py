@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 
 from services.core import ndjson
+from services.core.settings import DedupSettings
 from services.dedup.decision import Decision, DedupInput
 from services.dedup.deduplicator import Deduplicator
 from services.dedup.engine import DedupEngine
 from services.dedup.normalise import normalised_url
-from services.dedup.tuning import DedupSettings
 from tests.quality.floors import (
     NEARDUP_FOOTER_MERGES,
     NEARDUP_KIND_RECALL,

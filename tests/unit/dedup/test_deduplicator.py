@@ -2,10 +2,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.core.settings import DedupSettings
 from services.dedup.decision import Decision, DedupInput, Method, VerdictKind
 from services.dedup.deduplicator import Deduplicator
 from services.dedup.errors import EmptyBodyError
-from services.dedup.tuning import DedupSettings
 from tests.unit.dedup.texts import FOOTER, edit, story, truncate, wrap
 
 T0 = datetime(2025, 3, 19, 9, 0, tzinfo=UTC)
@@ -125,7 +125,7 @@ def test_empty_body_raises(body: str) -> None:
 
 
 def test_window_evicts_old_articles() -> None:
-    settings = DedupSettings(window=timedelta(hours=1), sweep_every=1)
+    settings = DedupSettings(window_hours=1, sweep_every=1)
     dedup = Deduplicator(settings)
     _check(dedup, "old", story(1), published_at=T0)
     _check(dedup, "filler", story(2), published_at=T0 + timedelta(hours=2))
@@ -149,7 +149,7 @@ def test_published_time_is_capped_by_now_and_naive_means_utc() -> None:
     [
         ("shingle_size", 0),
         ("jaccard_threshold", 1.5),
-        ("window", timedelta(0)),
+        ("window_hours", 0),
         ("anchors_per_doc", 500),
         ("head_anchors", 9),
         ("sqlite_synchronous", "SOMETIMES"),

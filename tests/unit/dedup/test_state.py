@@ -6,16 +6,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from services.core.settings import DedupSettings
 from services.dedup.decision import Decision, DedupInput, Evidence, Method, VerdictKind
 from services.dedup.deduplicator import Deduplicator
 from services.dedup.engine import DedupEngine
 from services.dedup.errors import EmptyBodyError, StateError
 from services.dedup.state import _verdict_row
-from services.dedup.tuning import DedupSettings
 from tests.unit.dedup.texts import FOOTER, edit, story, truncate, wrap
 
 T0 = datetime(2025, 3, 19, 9, 0, tzinfo=UTC)
-SETTINGS = DedupSettings(window=timedelta(hours=6), sweep_every=3, boilerplate_min_stories=3)
+SETTINGS = DedupSettings(window_hours=6, sweep_every=3, boilerplate_min_stories=3)
 
 
 def _articles() -> list[DedupInput]:

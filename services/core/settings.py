@@ -210,11 +210,6 @@ class Settings(BaseSettings):
         "freed (a fixed glibc threshold); 0 leaves glibc's own, which grows.",
     )
 
-    # Fault tests
-    fault_crash_at: str | None = Field(
-        default=None, description="Crash (SIGKILL) at this named point; for fault tests only."
-    )
-
     # Logging
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"

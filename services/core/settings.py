@@ -76,6 +76,12 @@ class DedupSettings(BaseModel):
         default=1024, ge=1, description="Articles between sweeps of records out of the window."
     )
     sqlite_synchronous: SqliteSynchronous = "FULL"
+    recent_records: int = Field(
+        default=8192,
+        ge=1,
+        description="Stored records of recent candidates kept in memory (least recently used "
+        "go first); the others are read from the state file.",
+    )
 
     @model_validator(mode="after")
     def _anchors_fit(self) -> DedupSettings:

@@ -29,9 +29,6 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-RECENT_RECORDS = 8192  # candidate records kept in memory (immutable once written)
-
-
 class RecentRecords:
     """A bounded, least-recently-used map of document records by sequence number."""
 
@@ -75,7 +72,7 @@ class DedupEngine(AsyncClosing):
         self._state = state
         self._dedup = dedup
         self._settings = settings
-        self._recent = RecentRecords(RECENT_RECORDS)
+        self._recent = RecentRecords(settings.recent_records)
         self._clock = clock
         self._lock = asyncio.Lock()
         self._closed = False
@@ -163,7 +160,7 @@ class DedupEngine(AsyncClosing):
 
     async def _rebuild(self) -> None:
         """Reload the in-memory index from the committed state (after a rolled-back batch)."""
-        self._recent = RecentRecords(RECENT_RECORDS)
+        self._recent = RecentRecords(self._settings.recent_records)
         self._dedup = await _restored(self._state, self._settings)
 
     async def close(self) -> None:

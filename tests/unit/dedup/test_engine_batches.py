@@ -39,6 +39,17 @@ async def test_batches_give_the_same_verdicts_as_one_by_one(tmp_path: Path) -> N
         assert await reopened.check_many(articles) == results, "replayed from the written state"
 
 
+async def test_a_tiny_record_cache_reads_the_rest_from_the_state_file(tmp_path: Path) -> None:
+    articles = _articles()
+    async with await DedupEngine.open(tmp_path / "a.db", SETTINGS, _Clock()) as engine:
+        expected = await engine.check_many(articles)
+    tiny = SETTINGS.model_copy(update={"recent_records": 1})
+    async with await DedupEngine.open(tmp_path / "b.db", tiny, _Clock()) as engine:
+        results = [await engine.check(a) for a in articles]
+        assert len(engine._recent._records) == 1
+    assert _kinds(list(results)) == _kinds(expected)
+
+
 async def test_an_unreadable_article_gets_its_error_and_the_batch_goes_on(tmp_path: Path) -> None:
     articles = _articles()[:3]
     empty = DedupInput("empty", None, "— … ·", None, None)

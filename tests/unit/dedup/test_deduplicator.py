@@ -157,7 +157,7 @@ def test_published_time_is_capped_by_now_and_naive_means_utc() -> None:
 )
 def test_bad_settings_are_rejected(field: str, value: object) -> None:
     with pytest.raises(ValueError, match=field.split("_", maxsplit=1)[0]):
-        DedupSettings(**{field: value})  # type: ignore[arg-type]
+        DedupSettings(**{field: value})
 
 
 def test_verdict_round_trips_through_a_dict() -> None:

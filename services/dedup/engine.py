@@ -20,7 +20,7 @@ from services.core.settings import DedupSettings
 from services.dedup.decision import Decision, DedupInput
 from services.dedup.deduplicator import Deduplicator, StateChange
 from services.dedup.recordstore import DocRecord
-from services.dedup.state import DedupState
+from services.dedup.statestore import DedupState
 
 Clock = Callable[[], datetime]
 

@@ -10,8 +10,8 @@ import pytest
 from services.dedup.decision import Decision, DedupInput
 from services.dedup.engine import DedupEngine
 from services.dedup.errors import EmptyBodyError
-from services.dedup.state import DedupState
-from tests.unit.dedup.test_state import SETTINGS, _articles, _Clock
+from services.dedup.statestore import DedupState
+from tests.unit.dedup.test_statestore import SETTINGS, _articles, _Clock
 
 
 def _kinds(results: list[Decision | Exception]) -> list[tuple[str, str, str | None]]:

@@ -11,7 +11,7 @@ from services.dedup.decision import Decision, DedupInput, Evidence, Method, Verd
 from services.dedup.deduplicator import Deduplicator
 from services.dedup.engine import DedupEngine
 from services.dedup.errors import EmptyBodyError, StateError
-from services.dedup.state import _verdict_row
+from services.dedup.statestore import _verdict_row
 from tests.unit.dedup.texts import FOOTER, edit, story, truncate, wrap
 
 T0 = datetime(2025, 3, 19, 9, 0, tzinfo=UTC)

@@ -56,11 +56,21 @@ class DedupSettings(BaseModel):
     min_shingles: int = Field(
         default=3, ge=1, description="Content shingles an article needs for near matching."
     )
-    jaccard_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
-    containment_threshold: float = Field(default=0.65, ge=0.0, le=1.0)
-    lede_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
-    lede_max_position: float = Field(default=0.5, ge=0.0, le=1.0)
-    lede_exempt_jaccard: float = Field(default=0.8, ge=0.0, le=1.0)
+    jaccard_threshold: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Estimated Jaccard of the same story."
+    )
+    containment_threshold: float = Field(
+        default=0.65, ge=0.0, le=1.0, description="Or larger containment of the same story."
+    )
+    lede_threshold: float = Field(
+        default=0.2, ge=0.0, le=1.0, description="Share of a lede found in the other's opening."
+    )
+    lede_max_position: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="How far into the article its opening reaches."
+    )
+    lede_exempt_jaccard: float = Field(
+        default=0.8, ge=0.0, le=1.0, description="Jaccard from which openings need not agree."
+    )
     update_containment: float = Field(
         default=0.85, ge=0.0, le=1.0, description="Containment from which a match may be an update."
     )
@@ -70,12 +80,18 @@ class DedupSettings(BaseModel):
     boilerplate_min_stories: int = Field(
         default=4, ge=1, description="Stories a block must appear in to be learned as boilerplate."
     )
-    boilerplate_max_blocks: int = Field(default=200_000, ge=1)
-    boilerplate_max_shingles: int = Field(default=200_000, ge=1)
+    boilerplate_max_blocks: int = Field(
+        default=200_000, ge=1, description="Blocks tracked at most (the least seen are pruned)."
+    )
+    boilerplate_max_shingles: int = Field(
+        default=200_000, ge=1, description="Boilerplate shingles learned at most."
+    )
     sweep_every: int = Field(
         default=1024, ge=1, description="Articles between sweeps of records out of the window."
     )
-    sqlite_synchronous: SqliteSynchronous = "FULL"
+    sqlite_synchronous: SqliteSynchronous = Field(
+        default="FULL", description="SQLite's synchronous mode for the dedup state file."
+    )
     recent_records: int = Field(
         default=8192,
         ge=1,

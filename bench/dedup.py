@@ -42,11 +42,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from services.core import ndjson  # noqa: E402
+from services.core.settings import DedupSettings  # noqa: E402
+from services.dedup.decision import DedupInput  # noqa: E402
 from services.dedup.deduplicator import Deduplicator  # noqa: E402
 from services.dedup.fingerprint import blocks, fingerprint, tokenise  # noqa: E402
 from services.dedup.index import CandidateIndex, IndexBatch  # noqa: E402
-from services.dedup.settings import DedupSettings  # noqa: E402
-from services.dedup.verdict import DedupInput  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "neardup" / "neardup-dev.jsonl"
 SETTINGS = DedupSettings()

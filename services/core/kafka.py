@@ -45,7 +45,15 @@ def partition_for(key: bytes | None, partitions: Sequence[int], available: Seque
 
 
 def make_producer(settings: Settings, *, transactional_id: str | None = None, **extra: Any) -> Any:
-    """An idempotent producer acknowledged by all in-sync replicas (transactional if named)."""
+    """An idempotent producer acknowledged by all in-sync replicas (transactional if named).
+
+    A transactional producer (a stage's) waits ``stage_producer_timeout_s`` for the broker, any
+    other (ingest's) ``ingest_send_timeout_s``."""
+    timeout_s = (
+        settings.ingest_send_timeout_s
+        if transactional_id is None
+        else settings.stage_producer_timeout_s
+    )
     return AIOKafkaProducer(
         bootstrap_servers=settings.bootstrap_servers,
         acks="all",
@@ -55,7 +63,7 @@ def make_producer(settings: Settings, *, transactional_id: str | None = None, **
         max_batch_size=PRODUCER_BATCH_BYTES,  # aiokafka's 16 KiB holds only a few articles
         compression_type=None,
         partitioner=partition_for,
-        request_timeout_ms=int(settings.ingest_send_timeout_s * 1000),
+        request_timeout_ms=int(timeout_s * 1000),
         **extra,
     )
 

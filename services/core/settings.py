@@ -5,16 +5,115 @@ This is the only module that reads the environment. Each field is documented in 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ServiceName = Literal["ingest", "parser", "dedup", "store", "gateway"]
 SERVICES: tuple[ServiceName, ...] = ("ingest", "parser", "dedup", "store", "gateway")
 CONSUMER_SERVICES: tuple[ServiceName, ...] = ("parser", "dedup", "store")
+SqliteSynchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
+
+
+class DedupSettings(BaseModel):
+    """The dedup engine's thresholds, window and fingerprint sizes (``NEWSFLOW_DEDUP_<FIELD>``).
+
+    A candidate is the same story when the estimated Jaccard is ``>= jaccard_threshold`` or the
+    larger containment is ``>= containment_threshold``, and the two openings agree: at least
+    ``lede_threshold`` of the candidate's lede (first content shingles) is found in the first
+    ``lede_max_position`` of the new article, or of the new article's lede in the candidate's
+    (waived from ``lede_exempt_jaccard`` up). Different stories sharing a long footer, or a story
+    quoted at the end of another, share content but not their openings.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    shingle_size: int = Field(default=5, ge=1, description="Tokens per shingle.")
+    window_hours: int = Field(
+        default=7 * 24,
+        ge=1,
+        description="How far back (by publication time) near duplicates are looked for.",
+    )
+    anchors_per_doc: int = Field(default=6, ge=1, description="Index keys kept per article.")
+    head_anchors: int = Field(
+        default=3, ge=0, description="Of the anchors, those taken from the article's opening."
+    )
+    head_size: int = Field(
+        default=64, ge=1, description="Shingles of the opening the head anchors come from."
+    )
+    sample_size: int = Field(
+        default=128, ge=1, description="Bottom-k shingle sample kept per article to verify."
+    )
+    lede_size: int = Field(default=24, ge=1, description="Content shingles making up the lede.")
+    probe_limit: int = Field(
+        default=256, ge=1, description="Shingles of a new article looked up in the index."
+    )
+    max_candidates: int = Field(default=8, ge=1, description="Candidates verified per article.")
+    min_shingles: int = Field(
+        default=3, ge=1, description="Content shingles an article needs for near matching."
+    )
+    jaccard_threshold: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Estimated Jaccard of the same story."
+    )
+    containment_threshold: float = Field(
+        default=0.65, ge=0.0, le=1.0, description="Or larger containment of the same story."
+    )
+    lede_threshold: float = Field(
+        default=0.2, ge=0.0, le=1.0, description="Share of a lede found in the other's opening."
+    )
+    lede_max_position: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="How far into the article its opening reaches."
+    )
+    lede_exempt_jaccard: float = Field(
+        default=0.8, ge=0.0, le=1.0, description="Jaccard from which openings need not agree."
+    )
+    update_containment: float = Field(
+        default=0.85, ge=0.0, le=1.0, description="Containment from which a match may be an update."
+    )
+    update_novelty: float = Field(
+        default=0.15, ge=0.0, le=1.0, description="New content share that makes it an update."
+    )
+    boilerplate_min_stories: int = Field(
+        default=4, ge=1, description="Stories a block must appear in to be learned as boilerplate."
+    )
+    boilerplate_max_blocks: int = Field(
+        default=200_000, ge=1, description="Blocks tracked at most (the least seen are pruned)."
+    )
+    boilerplate_max_shingles: int = Field(
+        default=200_000, ge=1, description="Boilerplate shingles learned at most."
+    )
+    sweep_every: int = Field(
+        default=1024, ge=1, description="Articles between sweeps of records out of the window."
+    )
+    sqlite_synchronous: SqliteSynchronous = Field(
+        default="FULL", description="SQLite's synchronous mode for the dedup state file."
+    )
+    recent_records: int = Field(
+        default=8192,
+        ge=1,
+        description="Stored records of recent candidates kept in memory (least recently used "
+        "go first); the others are read from the state file.",
+    )
+
+    @model_validator(mode="after")
+    def _anchors_fit(self) -> DedupSettings:
+        if self.anchors_per_doc > self.sample_size:
+            raise ValueError("anchors_per_doc must not exceed sample_size")
+        if self.head_anchors > self.anchors_per_doc:
+            raise ValueError("head_anchors must be within [0, anchors_per_doc]")
+        return self
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(hours=self.window_hours)
+
+    @property
+    def window_seconds(self) -> int:
+        return self.window_hours * 3600
 
 
 class Settings(BaseSettings):
@@ -26,6 +125,8 @@ class Settings(BaseSettings):
         extra="ignore",
         frozen=True,
         populate_by_name=True,
+        env_nested_delimiter="_",  # NEWSFLOW_DEDUP_SHINGLE_SIZE is dedup.shingle_size
+        env_nested_max_split=1,
     )
 
     # Kafka
@@ -87,8 +188,14 @@ class Settings(BaseSettings):
     retry_backoff_initial_s: float = Field(default=0.2, gt=0)
     retry_backoff_max_s: float = Field(default=10.0, gt=0)
     session_timeout_ms: int = Field(default=10_000, ge=1000)
+    stage_producer_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long a stage's transactional producer waits for the broker to answer "
+        "a request (a send, a transaction step).",
+    )
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
-    dedup_window_hours: int = Field(default=7 * 24, ge=1)
+    dedup: DedupSettings = Field(default_factory=DedupSettings)
 
     # Paths and ports
     data_dir: Path = Path("data")
@@ -123,11 +230,6 @@ class Settings(BaseSettings):
         le=32 * 1024 * 1024,
         description="Blocks from this size up are mapped and given back to the system when "
         "freed (a fixed glibc threshold); 0 leaves glibc's own, which grows.",
-    )
-
-    # Fault tests
-    fault_crash_at: str | None = Field(
-        default=None, description="Crash (SIGKILL) at this named point; for fault tests only."
     )
 
     # Logging

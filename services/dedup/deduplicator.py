@@ -1,8 +1,11 @@
 """The dedup decision (pure): probe the index, verify candidates, decide, then apply.
 
-``Deduplicator.check`` runs the whole cycle against a synchronous :class:`RecordStore`. The async
-engine runs the same steps itself — ``probe`` → load the wanted records → ``decide`` → persist
-the :class:`Outcome` → ``apply`` — so the in-memory state only changes once the verdict is durable.
+``Deduplicator.check`` runs the whole cycle against a synchronous :class:`RecordStore`, saving
+each article's record and verdict before applying its :class:`StateChange`. The async engine
+runs the same steps for a batch — ``probe`` → load the wanted records → ``decide`` → ``apply``,
+article by article, so each sees the ones before it — and then persists the batch's changes in
+one transaction; when that write fails it rebuilds the in-memory state from the committed one,
+so no verdict is returned before it is durable.
 """
 
 from __future__ import annotations
@@ -13,54 +16,34 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from services.dedup.boilerplate import BlockStat, BoilerplateDelta, BoilerplateModel, Promotion
+from services.core.settings import DedupSettings
+from services.dedup.boilerplate_model import (
+    BlockStat,
+    BoilerplateDelta,
+    BoilerplateModel,
+    Promotion,
+)
+from services.dedup.decision import Decision, DedupInput, Method
 from services.dedup.errors import EmptyBodyError
 from services.dedup.fingerprint import (
     ANCHOR_SHIFT,
-    Blocks,
-    Fingerprint,
-    TokenStream,
     analyse,
     anchor_keys,
 )
-from services.dedup.index import DEAD, Candidate, CandidateIndex, IndexBatch
+from services.dedup.index import DEAD, CandidateIndex, IndexBatch
 from services.dedup.normalise import hash64, url_key
-from services.dedup.records import DocRecord, MemoryRecordStore, RecordStore
+from services.dedup.probed import ProbedArticle
+from services.dedup.recordstore import DocRecord, MemoryRecordStore, RecordStore
 from services.dedup.rules import decide_verdict
-from services.dedup.settings import DedupSettings
-from services.dedup.verdict import DedupInput, Method, Verdict
 
 _NO_ANCHORS = np.zeros(0, dtype=np.uint64)
 
 
 @dataclass(frozen=True, slots=True)
-class Probe:
-    """A fingerprinted article and the indexed documents it must be checked against."""
+class StateChange:
+    """Everything one article changes: the engine ``apply``-s it in memory, then persists it."""
 
-    article: DedupInput
-    seq: int
-    event_time: int
-    url_key: int | None
-    stream: TokenStream
-    parts: Blocks
-    fingerprint: Fingerprint
-    url_seqs: tuple[int, ...]
-    body_seqs: tuple[int, ...]
-    candidates: tuple[Candidate, ...]
-
-    @property
-    def wanted(self) -> tuple[int, ...]:
-        """Sequence numbers whose records ``decide`` needs."""
-        seqs = set(self.url_seqs[-1:]) | set(self.body_seqs[:1])
-        seqs.update(candidate.seq for candidate in self.candidates)
-        return tuple(sorted(seqs))
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """Everything one article changes: persist it, then ``apply`` it."""
-
-    verdict: Verdict
+    verdict: Decision
     record: DocRecord
     boilerplate: BoilerplateDelta
     watermark: int
@@ -114,18 +97,18 @@ class Deduplicator:
         self.next_seq = 0
         self._since_sweep = 0
 
-    def check(self, article: DedupInput, now: datetime | None = None) -> Verdict:
+    def check(self, article: DedupInput, now: datetime | None = None) -> Decision:
         """The verdict for ``article`` (the stored one when its id was seen before)."""
         known = self.store.verdict(article.article_id)
         if known is not None:
             return known
         probe = self.probe(article, now)
-        outcome = self.decide(probe, self.store.records(probe.wanted))
-        self.store.save(outcome.record, outcome.verdict)
-        self.apply(outcome)
-        if outcome.sweep:
-            self.store.evict(outcome.cutoff)
-        return outcome.verdict
+        change = self.decide(probe, self.store.records(probe.wanted))
+        self.store.save(change.record, change.verdict)
+        self.apply(change)
+        if change.sweep:
+            self.store.evict(change.cutoff)
+        return change.verdict
 
     def event_time(self, article: DedupInput, now: datetime | None) -> int:
         """Published time (capped at ``now``), else ``now``, else the watermark."""
@@ -134,7 +117,7 @@ class Deduplicator:
             return min(times)
         return 0 if self.watermark is None else self.watermark
 
-    def probe(self, article: DedupInput, now: datetime | None = None) -> Probe:
+    def probe(self, article: DedupInput, now: datetime | None = None) -> ProbedArticle:
         """Fingerprint the article and look up its candidates (no state change)."""
         settings = self.settings
         stream, parts, fp = analyse(
@@ -151,7 +134,7 @@ class Deduplicator:
         found, url_seqs, body_seqs = self.index.probe(
             probes, settings.max_candidates, key, fp.body_hash
         )
-        return Probe(
+        return ProbedArticle(
             article=article,
             seq=self.next_seq,
             event_time=self.event_time(article, now),
@@ -164,7 +147,7 @@ class Deduplicator:
             candidates=tuple(found),
         )
 
-    def decide(self, probe: Probe, records: Mapping[int, DocRecord]) -> Outcome:
+    def decide(self, probe: ProbedArticle, records: Mapping[int, DocRecord]) -> StateChange:
         """The verdict and state changes for a probe, given the records it wanted (pure)."""
         settings = self.settings
         verdict = decide_verdict(probe, records, self.boilerplate.shingles, settings)
@@ -191,7 +174,7 @@ class Deduplicator:
             probe.stream, probe.parts, hash64(verdict.story_id), probe.seq, settings.shingle_size
         )
         watermark = max(probe.event_time, self.watermark or probe.event_time)
-        return Outcome(
+        return StateChange(
             verdict=verdict,
             record=record,
             boilerplate=delta,
@@ -200,14 +183,15 @@ class Deduplicator:
             sweep=self._since_sweep + 1 >= settings.sweep_every,
         )
 
-    def apply(self, outcome: Outcome) -> None:
-        """Make an outcome part of the in-memory state (after it has been persisted)."""
-        self._index_record(outcome.record)
-        self.boilerplate.apply(outcome.boilerplate)
-        self.watermark = outcome.watermark
-        self.index.advance(outcome.cutoff)
+    def apply(self, change: StateChange) -> None:
+        """Make a change part of the in-memory state (the engine persists it afterwards and
+        rebuilds from the committed state when that fails)."""
+        self._index_record(change.record)
+        self.boilerplate.apply(change.boilerplate)
+        self.watermark = change.watermark
+        self.index.advance(change.cutoff)
         self._since_sweep += 1
-        if outcome.sweep:
+        if change.sweep:
             self.index.sweep()
             self._since_sweep = 0
 

@@ -16,20 +16,17 @@ from pathlib import Path
 
 from services.core.errors import RecordFault
 from services.core.lifecycle import AsyncClosing
-from services.dedup.deduplicator import Deduplicator, Outcome
-from services.dedup.records import DocRecord
-from services.dedup.settings import DedupSettings
-from services.dedup.state import DedupState
-from services.dedup.verdict import DedupInput, Verdict
+from services.core.settings import DedupSettings
+from services.dedup.decision import Decision, DedupInput
+from services.dedup.deduplicator import Deduplicator, StateChange
+from services.dedup.recordstore import DocRecord
+from services.dedup.statestore import DedupState
 
 Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-RECENT_RECORDS = 8192  # candidate records kept in memory (immutable once written)
 
 
 class RecentRecords:
@@ -75,7 +72,7 @@ class DedupEngine(AsyncClosing):
         self._state = state
         self._dedup = dedup
         self._settings = settings
-        self._recent = RecentRecords(RECENT_RECORDS)
+        self._recent = RecentRecords(settings.recent_records)
         self._clock = clock
         self._lock = asyncio.Lock()
         self._closed = False
@@ -97,7 +94,7 @@ class DedupEngine(AsyncClosing):
     def deduplicator(self) -> Deduplicator:
         return self._dedup
 
-    async def check(self, article: DedupInput) -> Verdict:
+    async def check(self, article: DedupInput) -> Decision:
         """The verdict for ``article``, persisted before it is returned.
 
         Raises :class:`~services.dedup.errors.EmptyBodyError` for a body without words.
@@ -107,7 +104,7 @@ class DedupEngine(AsyncClosing):
             raise result
         return result
 
-    async def check_many(self, articles: Sequence[DedupInput]) -> list[Verdict | Exception]:
+    async def check_many(self, articles: Sequence[DedupInput]) -> list[Decision | Exception]:
         """Verdicts for ``articles`` in order, all persisted in one SQLite transaction before
         this returns. An article that can never be checked (no words) gets its error instead of
         a verdict; a failing write rolls the whole batch back (and the in-memory index with it)
@@ -120,9 +117,9 @@ class DedupEngine(AsyncClosing):
             if self._closed:
                 raise RuntimeError("dedup engine is closed")
             try:
-                results, outcomes = await self._decide_all(articles)
+                results, changes = await self._decide_all(articles)
                 async with self._state.transaction():
-                    await self._state.write_many(outcomes)
+                    await self._state.write_many(changes)
             except BaseException:
                 await self._rebuild()
                 raise
@@ -130,10 +127,10 @@ class DedupEngine(AsyncClosing):
 
     async def _decide_all(
         self, articles: Sequence[DedupInput]
-    ) -> tuple[list[Verdict | Exception], list[Outcome]]:
+    ) -> tuple[list[Decision | Exception], list[StateChange]]:
         known = await self._state.verdicts(a.article_id for a in articles)
-        outcomes: list[Outcome] = []
-        results: list[Verdict | Exception] = []
+        changes: list[StateChange] = []
+        results: list[Decision | Exception] = []
         for article in articles:
             if (verdict := known.get(article.article_id)) is not None:
                 results.append(verdict)
@@ -143,13 +140,13 @@ class DedupEngine(AsyncClosing):
             except RecordFault as error:  # EmptyBodyError: input it can never check
                 results.append(error)
                 continue
-            outcome = self._dedup.decide(probe, await self._records(probe.wanted))
-            self._dedup.apply(outcome)
-            self._recent.put(outcome.record)
-            known[article.article_id] = outcome.verdict
-            outcomes.append(outcome)
-            results.append(outcome.verdict)
-        return results, outcomes
+            change = self._dedup.decide(probe, await self._records(probe.wanted))
+            self._dedup.apply(change)
+            self._recent.put(change.record)
+            known[article.article_id] = change.verdict
+            changes.append(change)
+            results.append(change.verdict)
+        return results, changes
 
     async def _records(self, seqs: Sequence[int]) -> dict[int, DocRecord]:
         """The stored records of candidates: recent ones from memory, the rest from SQLite."""
@@ -163,7 +160,7 @@ class DedupEngine(AsyncClosing):
 
     async def _rebuild(self) -> None:
         """Reload the in-memory index from the committed state (after a rolled-back batch)."""
-        self._recent = RecentRecords(RECENT_RECORDS)
+        self._recent = RecentRecords(self._settings.recent_records)
         self._dedup = await _restored(self._state, self._settings)
 
     async def close(self) -> None:

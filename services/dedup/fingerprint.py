@@ -9,7 +9,7 @@ All arithmetic is modulo 2**64 on ``uint64`` arrays, so results are platform-ind
 
 The numpy functions here are the readable definition; :func:`analyse` computes the same values
 (tokens, blocks and fingerprint at once) with the compiled kernels of
-:mod:`services.dedup.kernels`, and is what the engine runs.
+:mod:`~services.dedup.scanner` and :mod:`~services.dedup.shingling`, and is what the engine runs.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from services.dedup import kernels
+from services.dedup import scanner, shingling, sortedsets
 from services.dedup.hashing import Q_INV, U64, Q, mix64, powers, word_hashes
 from services.dedup.normalise import NEWLINE, char_tables, prepare, prepare_raw, token_bounds
 
@@ -172,7 +172,7 @@ class Fingerprint:
         """Shingles to index: the bottom-``count - head`` of the whole text plus the bottom-``head``
         of its first ``head_size`` shingles (so truncated copies, which keep the opening, find it).
         """
-        found: NDArray[np.uint64] = kernels.anchors(
+        found: NDArray[np.uint64] = shingling.select_anchors(
             self.shingles, self.sequence, count, head, head_size
         )
         return found
@@ -221,13 +221,13 @@ _last_screen: list[tuple[NDArray[np.uint64], NDArray[np.uint64]]] = []
 
 
 def screen(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """``kernels.screen`` of the sorted ``values``, remembered for the last read-only array
+    """``sortedsets.screen`` of the sorted ``values``, remembered for the last read-only array
     (the boilerplate model's, which changes only by being replaced)."""
     if values.flags.writeable:
-        return kernels.screen(values)
+        return sortedsets.screen(values)
     if _last_screen and _last_screen[0][0] is values:
         return _last_screen[0][1]
-    bits: NDArray[np.uint64] = kernels.screen(values)
+    bits: NDArray[np.uint64] = sortedsets.screen(values)
     _last_screen[:] = [(values, bits)]
     return bits
 
@@ -241,7 +241,7 @@ def tokenise_compiled(text: str) -> TokenStream:
     cannot handle that way go through ``prepare`` (and are read again on their own, their
     tokens put in place of those the first reading found on them).
     """
-    if len(text) > kernels.MAX_BYTES // 4:  # beyond 32-bit positions (never, for an article)
+    if len(text) > scanner.MAX_BYTES // 4:  # beyond 32-bit positions (never, for an article)
         return tokenise(text)
     if text.isascii():
         return _scan(text.encode("ascii"), raw=False)[0]
@@ -265,16 +265,16 @@ def tokenise_compiled(text: str) -> TokenStream:
 
 
 def _scan(data: bytes, *, raw: bool) -> tuple[TokenStream, list[int]]:
-    """The tokens of the UTF-8 ``data`` (``kernels.scan_text``: ASCII lower-cased) and the
+    """The tokens of the UTF-8 ``data`` (``scanner.scan_text``: ASCII lower-cased) and the
     lines it could not read."""
-    found = kernels.scan_text(np.frombuffer(data, dtype=np.uint8), *char_tables(raw=raw))
+    found = scanner.scan_text(np.frombuffer(data, dtype=np.uint8), *char_tables(raw=raw))
     hashes, lines, starts, ends, long, unsafe, view = found
     if long:  # rare: tokens longer than 64 bytes are hashed with BLAKE2b
-        for index in np.flatnonzero(ends - starts > kernels.LONG_TOKEN).tolist():
+        for index in np.flatnonzero(ends - starts > scanner.LONG_TOKEN).tolist():
             start, end = int(starts[index]), int(ends[index])
             digest = hashlib.blake2b(view[start:end].tobytes(), digest_size=8).digest()
             acc = np.uint64(int.from_bytes(digest, "little"))
-            hashes[index] = kernels.finish_token(acc, end - start)
+            hashes[index] = scanner.finish_token(acc, end - start)
     return TokenStream(hashes, lines), unsafe.tolist()
 
 
@@ -298,7 +298,7 @@ def analyse(
         lede,
         boilerplate_tokens,
         dropped,
-    ) = kernels.analyse(
+    ) = shingling.fingerprint_tokens(
         stream.hashes,
         stream.lines,
         promoted_blocks,
@@ -309,7 +309,7 @@ def analyse(
     )
     fp = Fingerprint(
         body_hash=int(body_hash),
-        shingles=kernels.distinct(np.sort(sequence)),
+        shingles=sortedsets.distinct(np.sort(sequence)),
         sequence=sequence,
         lede=lede,
         boilerplate_tokens=int(boilerplate_tokens),

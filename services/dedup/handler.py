@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from services.core.decoding import decode
 from services.core.errors import InvalidMessageError
@@ -15,9 +15,8 @@ from services.core.records import ConsumedRecord
 from services.core.runner import Stage
 from services.core.settings import Settings
 from services.core.topics import Topics
+from services.dedup.decision import Decision, DedupInput
 from services.dedup.engine import DedupEngine
-from services.dedup.settings import DedupSettings
-from services.dedup.verdict import DedupInput, Verdict
 
 DEDUPLICATED_EVENT = "dev.newsflow.article.deduplicated.v1"
 
@@ -32,7 +31,7 @@ def dedup_input(article: ParsedArticle) -> DedupInput:
     )
 
 
-def verdict_model(verdict: Verdict) -> DedupVerdict:
+def verdict_model(verdict: Decision) -> DedupVerdict:
     return DedupVerdict(
         verdict=verdict.kind.value,
         story_id=verdict.story_id,
@@ -43,7 +42,7 @@ def verdict_model(verdict: Verdict) -> DedupVerdict:
     )
 
 
-def with_verdict(article: ParsedArticle, verdict: Verdict) -> DeduplicatedArticle:
+def with_verdict(article: ParsedArticle, verdict: Decision) -> DeduplicatedArticle:
     """The validated parsed article's fields plus its (validated) verdict."""
     return DeduplicatedArticle.model_construct(**article.__dict__, dedup=verdict_model(verdict))
 
@@ -81,14 +80,8 @@ def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> Ba
     return handle
 
 
-def engine_settings(settings: Settings) -> DedupSettings:
-    return DedupSettings(window=timedelta(hours=settings.dedup_window_hours))
-
-
 @asynccontextmanager
 async def dedup_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    async with await DedupEngine.open(
-        settings.dedup_state_path, engine_settings(settings)
-    ) as engine:
+    async with await DedupEngine.open(settings.dedup_state_path, settings.dedup) as engine:
         yield Stage.of("dedup", topics.parsed, topics, dedup_handler(settings, topics, engine))

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from services.dedup import kernels
+from services.dedup import sortedruns
 from services.dedup.fingerprint import ANCHOR_SHIFT
 from services.dedup.multimap import MultiMap
 
@@ -84,7 +84,7 @@ class SlotTable:
         return out
 
     def parts(self) -> tuple[NDArray[np.int64], int, int]:
-        """The arrays (and numbers) ``kernels.live_seqs`` reads, after the sequence numbers."""
+        """The arrays (and numbers) ``sortedruns.live_seqs`` reads, after the sequence numbers."""
         return self._times, self._base, self._size
 
     def full_seq(self, seq32: NDArray[np.uint32]) -> NDArray[np.int64]:
@@ -208,7 +208,7 @@ class CandidateIndex:
     ) -> tuple[list[Candidate], list[int], list[int]]:
         """:meth:`candidates`, :meth:`by_url` (none without a URL) and :meth:`by_body` at once."""
         keys = np.array([0 if url is None else url, body_hash], dtype=np.uint64)
-        seqs, hits, by_url, by_body = kernels.probe_index(
+        seqs, hits, by_url, by_body = sortedruns.probe_index(
             shingles,
             ANCHOR_SHIFT,
             limit,
@@ -240,8 +240,8 @@ class CandidateIndex:
     def _find(
         self, table: MultiMap, query: NDArray[np.uint64], shift: int, limit: int
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """``kernels.find``: the live documents under the keys ``query >> shift``."""
-        found: tuple[NDArray[np.int64], NDArray[np.int64]] = kernels.find(
+        """``sortedruns.find``: the live documents under the keys ``query >> shift``."""
+        found: tuple[NDArray[np.int64], NDArray[np.int64]] = sortedruns.find(
             query, shift, table.parts(), *self._slots.parts(), self._cutoff, limit
         )
         return found

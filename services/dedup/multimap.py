@@ -4,7 +4,7 @@ It is a small log-structured merge: a bounded, sorted write buffer (adding one d
 is a compiled in-place merge, no array rebuild) over two sorted runs (a middle run and the main
 run). Big runs carry a bucket directory on the key's high bits, so a lookup reads one directory
 entry and a bucket of a few keys whatever the index size (flat lookup time, not a deepening
-binary search). Lookups are one compiled call over all three (``kernels.lookup``).
+binary search). Lookups are one compiled call over all three (``sortedruns.lookup``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from services.dedup import kernels
+from services.dedup import sortedruns
 
 KeyArray = NDArray[np.unsignedinteger[Any]]
 Alive = Callable[[NDArray[np.uint32]], NDArray[np.bool_]]
@@ -24,7 +24,7 @@ _DIRECTORY_MIN = 2048
 _EMPTY_SEQ = np.zeros(0, dtype=np.uint32)
 _NO_DIRECTORY = np.zeros(0, dtype=np.int32)
 # (keys, values, directory, shift) of the main and the middle run, then the write buffer's
-# (keys, values, size): what ``kernels.lookup`` reads
+# (keys, values, size): what ``sortedruns.lookup`` reads
 RunParts = tuple[
     KeyArray,
     NDArray[np.uint32],
@@ -112,7 +112,7 @@ class MultiMap:
             self._merge_in(self._sorted_run(keys, vals), keep)
             return
         self._reserve(int(keys.size))
-        self._pending_count = kernels.buffer_insert(
+        self._pending_count = sortedruns.buffer_insert(
             self._pending_keys,
             self._pending_vals,
             self._pending_count,
@@ -131,7 +131,7 @@ class MultiMap:
             self._merge_in(self._sorted_run(unique, np.full(unique.size, val, np.uint32)), keep)
             return
         self._reserve(int(keys.size))
-        self._pending_count = kernels.buffer_insert_value(
+        self._pending_count = sortedruns.buffer_insert_value(
             self._pending_keys,
             self._pending_vals,
             self._pending_count,
@@ -180,10 +180,10 @@ class MultiMap:
     ) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
         """(query position, value) for every stored entry whose key equals a query key (the
         key being ``query >> shift``)."""
-        return kernels.lookup(np.asarray(query, dtype=np.uint64), shift, self.parts())
+        return sortedruns.lookup(np.asarray(query, dtype=np.uint64), shift, self.parts())
 
     def parts(self) -> RunParts:
-        """The arrays (and sizes) ``kernels.lookup`` reads."""
+        """The arrays (and sizes) ``sortedruns.lookup`` reads."""
         main, middle = self._runs
         return (
             main.keys,

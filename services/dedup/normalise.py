@@ -164,14 +164,14 @@ def hash64(text: str) -> int:
 
 
 # scheme://host/path?query#fragment of printable ASCII, no IPv6 brackets: the common case, for
-# which urlsplit + urlunsplit reduce to the plain string operations of ``canonical_url``
+# which urlsplit + urlunsplit reduce to the plain string operations of ``normalised_url``
 _PLAIN_URL = re.compile(
     r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#\[\]]+)((?:/[^?#]*)?)(?:\?([^#]*))?(?:#.*)?"
 )
 _PRINTABLE = re.compile(r"[!-~]+")
 
 
-def canonical_url(url: str) -> str:
+def normalised_url(url: str) -> str:
     """Normalise an already-canonical URL: trim, lower-case scheme and host, drop the fragment."""
     stripped = url.strip()
     if not stripped:
@@ -182,11 +182,11 @@ def canonical_url(url: str) -> str:
             path = path.rstrip("/") or "/"
         tail = f"?{query}" if query else ""
         return f"{scheme.lower()}://{host.lower()}{path}{tail}"
-    return _canonical_url(stripped)
+    return _normalised_url_split(stripped)
 
 
-def _canonical_url(stripped: str) -> str:
-    """:func:`canonical_url` by ``urllib.parse`` (any URL)."""
+def _normalised_url_split(stripped: str) -> str:
+    """:func:`normalised_url` by ``urllib.parse`` (any URL)."""
     parts = urlsplit(stripped)
     path = parts.path
     if len(path) > 1 and path.endswith("/"):
@@ -198,4 +198,4 @@ def url_key(url: str | None) -> int | None:
     """64-bit key of a canonical URL, or None when there is no URL."""
     if url is None or not url.strip():
         return None
-    return hash64(canonical_url(url))
+    return hash64(normalised_url(url))

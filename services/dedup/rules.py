@@ -1,24 +1,21 @@
-"""Verdict rules (pure): same URL, then same normalised body, then verified near content."""
+"""Decision rules (pure): same URL, then same normalised body, then verified near content."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from services.dedup.records import DocRecord
-from services.dedup.settings import DedupSettings
+from services.core.settings import DedupSettings
+from services.dedup.decision import Decision, Evidence, Method, VerdictKind
+from services.dedup.probed import ProbedArticle
+from services.dedup.recordstore import DocRecord
 from services.dedup.similarity import PairScore, accepts, compare, is_update
-from services.dedup.verdict import Evidence, Method, Verdict, VerdictKind
-
-if TYPE_CHECKING:
-    from services.dedup.deduplicator import Probe
 
 
 def _evidence(
-    probe: Probe,
+    probe: ProbedArticle,
     score: PairScore | None,
     settings: DedupSettings,
     *,
@@ -52,16 +49,16 @@ def _evidence(
 
 
 def _verdict(
-    probe: Probe,
+    probe: ProbedArticle,
     *,
     kind: VerdictKind,
     match: DocRecord | None,
     similarity: float,
     method: Method,
     evidence: Evidence,
-) -> Verdict:
+) -> Decision:
     article_id = probe.article.article_id
-    return Verdict(
+    return Decision(
         article_id=article_id,
         kind=kind,
         story_id=article_id if match is None else match.story_id,
@@ -73,8 +70,8 @@ def _verdict(
 
 
 def _by_url(
-    probe: Probe, match: DocRecord, boilerplate: NDArray[np.uint64], settings: DedupSettings
-) -> Verdict:
+    probe: ProbedArticle, match: DocRecord, boilerplate: NDArray[np.uint64], settings: DedupSettings
+) -> Decision:
     score = compare(probe.fingerprint, match, boilerplate, settings.lede_max_position)
     same = match.body_hash == probe.fingerprint.body_hash
     evidence = _evidence(probe, score, settings, url_match=True, body_match=same)
@@ -98,7 +95,7 @@ def _by_url(
 
 
 def _best_near(
-    probe: Probe,
+    probe: ProbedArticle,
     records: Mapping[int, DocRecord],
     boilerplate: NDArray[np.uint64],
     settings: DedupSettings,
@@ -119,11 +116,11 @@ def _best_near(
 
 
 def decide_verdict(
-    probe: Probe,
+    probe: ProbedArticle,
     records: Mapping[int, DocRecord],
     boilerplate: NDArray[np.uint64],
     settings: DedupSettings,
-) -> Verdict:
+) -> Decision:
     """Apply the rules in order; the first that matches a live record wins."""
     url_match = records.get(probe.url_seqs[-1]) if probe.url_seqs else None
     if url_match is not None:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from services.dedup import kernels
+from services.core.settings import DedupSettings
+from services.dedup import overlaps
 from services.dedup.fingerprint import Fingerprint, member, screen
-from services.dedup.records import DocRecord
-from services.dedup.settings import DedupSettings
+from services.dedup.recordstore import DocRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ def overlap_counts(
     fp: Fingerprint, record: DocRecord, boilerplate: NDArray[np.uint64], max_position: float
 ) -> tuple[int, int, float, float]:
     """(sample size, sample shingles found in ``fp``, lede overlap, lede position) with the
-    boilerplate dropped: the readable definition of ``kernels.compare_counts``."""
+    boilerplate dropped: the readable definition of ``overlaps.compare_counts``."""
     sample = _drop(record.sample, boilerplate)
     if sample.size == 0 or fp.size == 0:
         return int(sample.size), 0, 0.0, 1.0
@@ -72,7 +72,7 @@ def compare(
     fp: Fingerprint, record: DocRecord, boilerplate: NDArray[np.uint64], max_position: float
 ) -> PairScore:
     """Estimate Jaccard, both containments and the opening agreement of ``fp`` and ``record``."""
-    size, found, overlap, position = kernels.compare_counts(
+    size, found, overlap, position = overlaps.compare_counts(
         fp.shingles,
         fp.sequence,
         fp.lede,

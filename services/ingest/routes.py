@@ -174,7 +174,7 @@ async def push_batch(request: Request) -> Response:
         )
     except BodyError as error:
         return error_response(error)
-    results, valid = sort_items(items)
+    results, valid = partition_items(items)
     del body, items  # only the encoded values are needed while the broker acknowledges
     try:
         delivered = (
@@ -196,10 +196,11 @@ async def push_batch(request: Request) -> Response:
 ItemDict = dict[str, Any]
 
 
-def sort_items(
+def partition_items(
     items: list[ArticleIn | BodyError],
 ) -> tuple[list[ItemDict], list[tuple[int, AcceptedArticle]]]:
-    """Results for refused items (placeholders for the rest) and the valid items to publish.
+    """Split ``items`` into results for the refused ones (placeholders for the rest) and the
+    valid items to publish, each with its index.
 
     Results are plain dicts shaped as ``ItemResult`` (the documented response model): a batch of
     1,000 answers faster without a model per item.

@@ -53,9 +53,6 @@ class RawMetadata:
     site_name: str | None = None
     language: str | None = None
 
-    def is_complete(self) -> bool:
-        return bool(self.title and self.authors and self.published and self.site_name)
-
 
 @dataclass(frozen=True, slots=True)
 class PageMetadata:

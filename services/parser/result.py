@@ -1,11 +1,9 @@
-"""The parser's result types: what an extractor reads from one document, and the final parse."""
+"""What an extractor (plain text or HTML) reads from one document."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from services.parser.words import word_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,20 +25,3 @@ class Extracted:
     site_name: str | None = None
     language: str | None = None
     warnings: tuple[str, ...] = field(default=())
-
-
-@dataclass(frozen=True, slots=True)
-class ParseResult:
-    """The final parse of one article: extracted structure plus derived fields."""
-
-    extracted: Extracted
-    language: str | None
-    cited_outlets: tuple[str, ...]
-
-    @property
-    def lead(self) -> str | None:
-        return self.extracted.paragraphs[0] if self.extracted.paragraphs else None
-
-    @property
-    def word_count(self) -> int:
-        return sum(word_count(p) for p in self.extracted.paragraphs)

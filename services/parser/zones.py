@@ -184,10 +184,6 @@ def fixed_zone(name: str) -> timezone | None:
     return FIXED_ZONES[spelled] if spelled else None
 
 
-def is_known_zone(name: str) -> bool:
-    return fixed_zone(name) is not None or _region(name.strip()) is not None
-
-
 def localize(naive: datetime, zone_name: str) -> datetime | None:
     """Attach the zone ``zone_name`` to the wall-clock time ``naive``; None if it is unknown.
 

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from services.core.decoding import decode
 from services.core.errors import InvalidMessageError
 from services.core.events import next_record
-from services.core.faults import crash_point
 from services.core.handlers import BatchHandler, Outcome
 from services.core.headers import NF_VERDICT
 from services.core.models import DeduplicatedArticle, ProcessedArticle
@@ -50,7 +49,6 @@ def store_handler(
             position = Position(record.topic, record.partition, record.offset)
             pending.append((index, processed(article, now), position))
         stored = await repository.store_claimed([(a, p) for _, a, p in pending])
-        crash_point("store.after_write", settings.fault_crash_at)
         for (index, _, _), publish in zip(pending, stored, strict=True):
             if publish is not None:
                 outcomes[index] = [

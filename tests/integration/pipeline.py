@@ -44,8 +44,11 @@ async def stages_running(settings: Settings, *names: str) -> AsyncIterator[None]
             await asyncio.wait_for(asyncio.gather(*tasks), 60)
 
 
-def service_process(settings: Settings, name: str, **env: str) -> subprocess.Popen[bytes]:
-    """``python -m services.<name>`` with this test's topics and data directory."""
+def service_process(
+    settings: Settings, name: str, *, module: str | None = None, **env: str
+) -> subprocess.Popen[bytes]:
+    """``python -m services.<name>`` (or ``module``) with this test's topics and data
+    directory."""
     variables = {
         **os.environ,
         "NEWSFLOW_TOPIC_PREFIX": settings.topic_prefix,
@@ -56,4 +59,5 @@ def service_process(settings: Settings, name: str, **env: str) -> subprocess.Pop
         "NEWSFLOW_LOG_LEVEL": "WARNING",
         **env,
     }
-    return subprocess.Popen([sys.executable, "-m", f"services.{name}"], cwd=ROOT, env=variables)
+    command = [sys.executable, "-m", module or f"services.{name}"]
+    return subprocess.Popen(command, cwd=ROOT, env=variables)

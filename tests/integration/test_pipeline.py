@@ -51,7 +51,7 @@ async def test_each_article_once_in_database_and_on_processed_topic_despite_a_st
     assert {r["id"] for r in again["results"]} <= accepted
 
     async with stages_running(settings, "parser", "dedup"):
-        crashing = service_process(settings, "store", NEWSFLOW_FAULT_CRASH_AT="store.after_write")
+        crashing = service_process(settings, "store", module="tests.integration.crashing_store")
         try:
             code = await asyncio.to_thread(crashing.wait, 90)
         finally:

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 
 from services.core import ndjson
+from services.core.settings import DedupSettings
+from services.dedup.decision import Decision, DedupInput
 from services.dedup.deduplicator import Deduplicator
 from services.dedup.engine import DedupEngine
-from services.dedup.normalise import canonical_url
-from services.dedup.settings import DedupSettings
-from services.dedup.verdict import DedupInput, Verdict
+from services.dedup.normalise import normalised_url
 from tests.quality.floors import (
     NEARDUP_FOOTER_MERGES,
     NEARDUP_KIND_RECALL,
@@ -42,7 +42,7 @@ def _inputs(docs: list[dict[str, Any]]) -> list[DedupInput]:
     return [
         DedupInput(
             article_id=doc["doc_id"],
-            canonical_url=canonical_url(doc["url"]) if doc.get("url") else None,
+            canonical_url=normalised_url(doc["url"]) if doc.get("url") else None,
             body=doc["text"],
             title=doc.get("title"),
             published_at=None,
@@ -76,7 +76,7 @@ class Score:
         )
 
 
-def score(docs: list[dict[str, Any]], verdicts: list[Verdict]) -> Score:
+def score(docs: list[dict[str, Any]], verdicts: list[Decision]) -> Score:
     story = {v.article_id: v.story_id for v in verdicts}
     tp = fp = fn = footer = 0
     kind_total: Counter[str] = Counter()
@@ -108,7 +108,7 @@ def docs() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def verdicts(docs: list[dict[str, Any]]) -> list[Verdict]:
+def verdicts(docs: list[dict[str, Any]]) -> list[Decision]:
     dedup = Deduplicator(DedupSettings())
     return [dedup.check(item) for item in _inputs(docs)]
 
@@ -118,7 +118,7 @@ def test_dataset_shape(docs: list[dict[str, Any]]) -> None:
     assert len({d["cluster"] for d in docs}) == 59
 
 
-def test_neardup_floors(docs: list[dict[str, Any]], verdicts: list[Verdict]) -> None:
+def test_neardup_floors(docs: list[dict[str, Any]], verdicts: list[Decision]) -> None:
     result = score(docs, verdicts)
     message = result.describe()
     assert result.precision >= NEARDUP_PRECISION, message
@@ -128,7 +128,7 @@ def test_neardup_floors(docs: list[dict[str, Any]], verdicts: list[Verdict]) -> 
     assert result.footer_merges <= NEARDUP_FOOTER_MERGES, message
 
 
-def test_every_verdict_is_well_formed(verdicts: list[Verdict]) -> None:
+def test_every_verdict_is_well_formed(verdicts: list[Decision]) -> None:
     for verdict in verdicts:
         assert verdict.duplicate_of != verdict.article_id, verdict
         assert 0.0 <= verdict.similarity <= 1.0, verdict
@@ -136,12 +136,12 @@ def test_every_verdict_is_well_formed(verdicts: list[Verdict]) -> None:
 
 
 async def test_engine_on_sqlite_matches_the_pure_run(
-    docs: list[dict[str, Any]], verdicts: list[Verdict], tmp_path: Path
+    docs: list[dict[str, Any]], verdicts: list[Decision], tmp_path: Path
 ) -> None:
     settings = DedupSettings(sqlite_synchronous="NORMAL")
     inputs = _inputs(docs)
     half = len(inputs) // 2
-    durable: list[Verdict] = []
+    durable: list[Decision] = []
     for chunk in (inputs[:half], inputs[half:]):  # with a restart in the middle
         async with await DedupEngine.open(tmp_path / "dedup.db", settings) as engine:
             durable += [await engine.check(item) for item in chunk]

@@ -2,18 +2,55 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
-from services.core.settings import Settings
+from services.core.settings import DedupSettings, Settings
 
-README = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+README = Path(__file__).resolve().parents[3] / "README.md"
 
 
-@pytest.mark.parametrize("name", sorted(Settings.model_fields))
-def test_every_setting_is_documented_in_readme(name: str) -> None:
-    assert f"`NEWSFLOW_{name.upper()}`" in README
+def environment_names(model: type[BaseModel], prefix: str = "NEWSFLOW_") -> list[str]:
+    """The environment variable of every field, nested models' fields under their own prefix."""
+    names: list[str] = []
+    for name, field in model.model_fields.items():
+        kind = field.annotation
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            names.extend(environment_names(kind, f"{prefix}{name.upper()}_"))
+        else:
+            names.append(f"{prefix}{name.upper()}")
+    return names
+
+
+def documented_names() -> set[str]:
+    """The variables named in the first column of README's Settings table."""
+    section = README.read_text().split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
+    cells = (line.split("|")[1] for line in section.splitlines() if line.startswith("|"))
+    return {name for cell in cells for name in re.findall(r"`(NEWSFLOW_[A-Z0-9_]+)`", cell)}
+
+
+@pytest.mark.parametrize("variable", environment_names(Settings))
+def test_every_setting_is_documented_in_readme(variable: str) -> None:
+    assert variable in documented_names(), f"README's Settings table has no row for {variable}"
+
+
+def test_dedup_settings_come_from_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSFLOW_DEDUP_SHINGLE_SIZE", "7")
+    monkeypatch.setenv("NEWSFLOW_DEDUP_WINDOW_HOURS", "5")
+    monkeypatch.setenv("NEWSFLOW_DEDUP_SQLITE_SYNCHRONOUS", "NORMAL")
+    dedup = Settings().dedup
+    assert (dedup.shingle_size, dedup.window_seconds, dedup.sqlite_synchronous) == (
+        7,
+        5 * 3600,
+        "NORMAL",
+    )
+    assert dedup.jaccard_threshold == DedupSettings().jaccard_threshold
+    monkeypatch.setenv("NEWSFLOW_DEDUP_ANCHORS_PER_DOC", "0")
+    with pytest.raises(ValueError, match="anchors_per_doc"):
+        Settings()
 
 
 def test_external_cluster_from_plain_kafka_variable(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,10 +2,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.core.settings import DedupSettings
+from services.dedup.decision import Decision, DedupInput, Method, VerdictKind
 from services.dedup.deduplicator import Deduplicator
 from services.dedup.errors import EmptyBodyError
-from services.dedup.settings import DedupSettings
-from services.dedup.verdict import DedupInput, Method, Verdict, VerdictKind
 from tests.unit.dedup.texts import FOOTER, edit, story, truncate, wrap
 
 T0 = datetime(2025, 3, 19, 9, 0, tzinfo=UTC)
@@ -13,7 +13,7 @@ T0 = datetime(2025, 3, 19, 9, 0, tzinfo=UTC)
 
 def _check(
     dedup: Deduplicator, article_id: str, body: str, url: str | None = None, **kw: object
-) -> Verdict:
+) -> Decision:
     return dedup.check(DedupInput(article_id, url, body, None, **kw))  # type: ignore[arg-type]
 
 
@@ -125,7 +125,7 @@ def test_empty_body_raises(body: str) -> None:
 
 
 def test_window_evicts_old_articles() -> None:
-    settings = DedupSettings(window=timedelta(hours=1), sweep_every=1)
+    settings = DedupSettings(window_hours=1, sweep_every=1)
     dedup = Deduplicator(settings)
     _check(dedup, "old", story(1), published_at=T0)
     _check(dedup, "filler", story(2), published_at=T0 + timedelta(hours=2))
@@ -149,7 +149,7 @@ def test_published_time_is_capped_by_now_and_naive_means_utc() -> None:
     [
         ("shingle_size", 0),
         ("jaccard_threshold", 1.5),
-        ("window", timedelta(0)),
+        ("window_hours", 0),
         ("anchors_per_doc", 500),
         ("head_anchors", 9),
         ("sqlite_synchronous", "SOMETIMES"),
@@ -157,11 +157,11 @@ def test_published_time_is_capped_by_now_and_naive_means_utc() -> None:
 )
 def test_bad_settings_are_rejected(field: str, value: object) -> None:
     with pytest.raises(ValueError, match=field.split("_", maxsplit=1)[0]):
-        DedupSettings(**{field: value})  # type: ignore[arg-type]
+        DedupSettings(**{field: value})
 
 
 def test_verdict_round_trips_through_a_dict() -> None:
     dedup = Deduplicator(DedupSettings())
     _check(dedup, "a", story(1))
     verdict = _check(dedup, "b", wrap(story(1)))
-    assert Verdict.from_dict(verdict.to_dict()) == verdict
+    assert Decision.from_dict(verdict.to_dict()) == verdict

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from services.dedup.decision import Decision, DedupInput
 from services.dedup.engine import DedupEngine
 from services.dedup.errors import EmptyBodyError
-from services.dedup.state import DedupState
-from services.dedup.verdict import DedupInput, Verdict
-from tests.unit.dedup.test_state import SETTINGS, _articles, _Clock
+from services.dedup.statestore import DedupState
+from tests.unit.dedup.test_statestore import SETTINGS, _articles, _Clock
 
 
-def _kinds(results: list[Verdict | Exception]) -> list[tuple[str, str, str | None]]:
+def _kinds(results: list[Decision | Exception]) -> list[tuple[str, str, str | None]]:
     return [
         ("error", type(r).__name__, None)
         if isinstance(r, Exception)
@@ -30,13 +30,24 @@ async def test_batches_give_the_same_verdicts_as_one_by_one(tmp_path: Path) -> N
         expected = [await one_by_one.check(a) for a in articles]
     batched = await DedupEngine.open(tmp_path / "b.db", SETTINGS, _Clock())
     async with batched:
-        results: list[Verdict | Exception] = []
+        results: list[Decision | Exception] = []
         for start in range(0, len(articles), 7):
             results += await batched.check_many(articles[start : start + 7])
     assert _kinds(results) == _kinds(list(expected))
     assert {r.kind.value for r in expected} >= {"unique", "duplicate", "update"}
     async with await DedupEngine.open(tmp_path / "b.db", SETTINGS, _Clock()) as reopened:
         assert await reopened.check_many(articles) == results, "replayed from the written state"
+
+
+async def test_a_tiny_record_cache_reads_the_rest_from_the_state_file(tmp_path: Path) -> None:
+    articles = _articles()
+    async with await DedupEngine.open(tmp_path / "a.db", SETTINGS, _Clock()) as engine:
+        expected = await engine.check_many(articles)
+    tiny = SETTINGS.model_copy(update={"recent_records": 1})
+    async with await DedupEngine.open(tmp_path / "b.db", tiny, _Clock()) as engine:
+        results = [await engine.check(a) for a in articles]
+        assert len(engine._recent._records) == 1
+    assert _kinds(list(results)) == _kinds(expected)
 
 
 async def test_an_unreadable_article_gets_its_error_and_the_batch_goes_on(tmp_path: Path) -> None:

@@ -6,16 +6,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from services.core.settings import DedupSettings
+from services.dedup.decision import Decision, DedupInput, Evidence, Method, VerdictKind
 from services.dedup.deduplicator import Deduplicator
 from services.dedup.engine import DedupEngine
 from services.dedup.errors import EmptyBodyError, StateError
-from services.dedup.settings import DedupSettings
-from services.dedup.state import _verdict_row
-from services.dedup.verdict import DedupInput, Evidence, Method, Verdict, VerdictKind
+from services.dedup.statestore import _verdict_row
 from tests.unit.dedup.texts import FOOTER, edit, story, truncate, wrap
 
 T0 = datetime(2025, 3, 19, 9, 0, tzinfo=UTC)
-SETTINGS = DedupSettings(window=timedelta(hours=6), sweep_every=3, boilerplate_min_stories=3)
+SETTINGS = DedupSettings(window_hours=6, sweep_every=3, boilerplate_min_stories=3)
 
 
 def _articles() -> list[DedupInput]:
@@ -47,7 +47,7 @@ async def test_restart_keeps_state_and_gives_identical_verdicts(tmp_path: Path) 
     clock = _Clock()
     async with await DedupEngine.open(tmp_path / "straight.db", SETTINGS, clock) as engine:
         straight = [await engine.check(a) for a in articles]
-    restarted: list[Verdict] = []
+    restarted: list[Decision] = []
     for start in range(0, len(articles), 7):  # a restart every 7 articles
         async with await DedupEngine.open(tmp_path / "restart.db", SETTINGS, clock) as engine:
             restarted += [await engine.check(a) for a in articles[start : start + 7]]
@@ -139,11 +139,11 @@ async def test_state_of_an_older_fingerprint_version_is_refused(tmp_path: Path) 
 def test_a_verdict_row_holds_numpy_numbers_as_plain_json_numbers() -> None:
     evidence = Evidence(jaccard=np.float64(0.8125), matched_shingles=np.int64(13))  # type: ignore[arg-type]
     similarity = np.float64(0.8125)
-    verdict = Verdict(
+    verdict = Decision(
         "a-1", VerdictKind.DUPLICATE, "s-1", "a-0", similarity, Method.NEAR_CONTENT, evidence
     )
     article_id, story_id, text = _verdict_row(verdict)
     assert (article_id, story_id) == ("a-1", "s-1")
-    back = Verdict.from_dict(json.loads(text))
+    back = Decision.from_dict(json.loads(text))
     assert back == verdict
     assert json.loads(text)["evidence"]["matched_shingles"] == 13

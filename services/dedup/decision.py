@@ -1,4 +1,4 @@
-"""The dedup verdict and its input (plain values, JSON-friendly)."""
+"""The dedup decision (kind, method, evidence) and its input (plain values, JSON-friendly)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class Verdict:
+class Decision:
     """The engine's answer for one article id (stable across replays and restarts)."""
 
     article_id: str
@@ -92,7 +92,7 @@ class Verdict:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Verdict:
+    def from_dict(cls, data: dict[str, Any]) -> Decision:
         return cls(
             article_id=str(data["article_id"]),
             kind=VerdictKind(data["kind"]),

@@ -1,6 +1,6 @@
 import numpy as np
 
-from services.dedup.boilerplate import BlockStat, BoilerplateModel
+from services.dedup.boilerplate_model import BlockStat, BoilerplateModel
 from services.dedup.fingerprint import blocks, tokenise
 from tests.unit.dedup.texts import FOOTER, story
 

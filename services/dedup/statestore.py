@@ -1,8 +1,8 @@
 """Durable dedup state in SQLite (aiosqlite, WAL): verdicts, fingerprints, boilerplate, clock.
 
-One transaction per article holds its verdict (with evidence), its fingerprint record, the
-boilerplate statistics it changed and the window clock, so a restart rebuilds exactly the
-in-memory state an uninterrupted run would have.
+One transaction per batch of articles (the engine's ``check_many``) holds their verdicts (with
+evidence), their fingerprint records, the boilerplate statistics they changed and the window
+clock, so a restart rebuilds exactly the in-memory state an uninterrupted run would have.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ import numpy as np
 import orjson
 from numpy.typing import NDArray
 
-from services.dedup.boilerplate import BlockStat, BoilerplateDelta, Promotion
-from services.dedup.deduplicator import Outcome
+from services.core.settings import DedupSettings
+from services.dedup.boilerplate_model import BlockStat, BoilerplateDelta, Promotion
+from services.dedup.decision import Decision
+from services.dedup.deduplicator import StateChange
 from services.dedup.errors import StateError
-from services.dedup.records import DocRecord
-from services.dedup.settings import DedupSettings
-from services.dedup.verdict import Verdict
+from services.dedup.recordstore import DocRecord
 
 # 2: token hashes read tokens eight bytes at a time (fingerprints of version 1 differ)
 SCHEMA_VERSION = "2"
@@ -82,7 +82,7 @@ def _record(row: Any) -> DocRecord:
     )
 
 
-def _verdict_row(verdict: Verdict) -> tuple[str, str, str]:
+def _verdict_row(verdict: Decision) -> tuple[str, str, str]:
     """The verdicts table's row (the JSON by orjson: a tenth of the standard library's time;
     numpy numbers are written as the numbers they hold)."""
     json = orjson.dumps(verdict.to_dict(), option=orjson.OPT_SERIALIZE_NUMPY)
@@ -168,13 +168,7 @@ class DedupState:
     async def close(self) -> None:
         await self._db.close()
 
-    async def verdict(self, article_id: str) -> Verdict | None:
-        query = "SELECT verdict FROM verdicts WHERE article_id = ?"
-        async with self._db.execute(query, (article_id,)) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else Verdict.from_dict(orjson.loads(row[0]))
-
-    async def verdicts(self, article_ids: Iterable[str]) -> dict[str, Verdict]:
+    async def verdicts(self, article_ids: Iterable[str]) -> dict[str, Decision]:
         """The stored verdicts of those ids that have one (one query)."""
         wanted = list(dict.fromkeys(article_ids))
         if not wanted:
@@ -182,7 +176,7 @@ class DedupState:
         marks = ",".join("?" * len(wanted))
         query = f"SELECT article_id, verdict FROM verdicts WHERE article_id IN ({marks})"
         async with self._db.execute(query, wanted) as cursor:
-            return {str(a): Verdict.from_dict(orjson.loads(v)) async for a, v in cursor}
+            return {str(a): Decision.from_dict(orjson.loads(v)) async for a, v in cursor}
 
     async def records(self, seqs: Iterable[int]) -> dict[int, DocRecord]:
         wanted = list(seqs)
@@ -212,11 +206,6 @@ class DedupState:
             promotions = [Promotion(to_unsigned(int(b)), _array(s)) async for b, s in c]
         return Snapshot(records, stats, promotions, watermark, int(meta.get("next_seq", "0")))
 
-    async def persist(self, outcome: Outcome) -> None:
-        """Write one article's outcome atomically (verdict, record, boilerplate, clock)."""
-        async with self.transaction():
-            await self.write(outcome)
-
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
         """One write transaction; reads inside it see its own uncommitted writes."""
@@ -229,22 +218,22 @@ class DedupState:
             raise
         await db.execute("COMMIT")
 
-    async def write_many(self, outcomes: Sequence[Outcome]) -> None:
-        """Write a batch of outcomes (in order) inside the caller's transaction, with one
+    async def write_many(self, changes: Sequence[StateChange]) -> None:
+        """Write a batch of changes (in order) inside the caller's transaction, with one
         statement per table: the boilerplate rows get their final state after the batch."""
-        if not outcomes:
+        if not changes:
             return
-        db, last = self._db, outcomes[-1]
+        db, last = self._db, changes[-1]
         await db.executemany(
             "INSERT INTO verdicts (article_id, story_id, verdict) VALUES (?, ?, ?)",
-            [_verdict_row(o.verdict) for o in outcomes],
+            [_verdict_row(o.verdict) for o in changes],
         )
         marks = ",".join("?" * 11)
         await db.executemany(
             f"INSERT INTO fingerprints ({_FINGERPRINT_COLUMNS}) VALUES ({marks})",
-            [_record_row(o.record) for o in outcomes],
+            [_record_row(o.record) for o in changes],
         )
-        blocks, promoted = _final_boilerplate(o.boilerplate for o in outcomes)
+        blocks, promoted = _final_boilerplate(o.boilerplate for o in changes)
         gone = [(to_signed(b),) for b, stat in blocks.items() if stat is None]
         kept = [
             (to_signed(b), _blob(np.array(stat.stories, dtype=np.uint64)), stat.last_seq)
@@ -268,38 +257,6 @@ class DedupState:
         await db.executemany(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", clock.items()
         )
-        sweeps = [o.cutoff for o in outcomes if o.sweep]
+        sweeps = [o.cutoff for o in changes if o.sweep]
         if sweeps:
             await db.execute("DELETE FROM fingerprints WHERE event_time < ?", (max(sweeps),))
-
-    async def write(self, outcome: Outcome) -> None:
-        """Write one article's outcome inside the caller's transaction."""
-        db, verdict, record, delta = self._db, outcome.verdict, outcome.record, outcome.boilerplate
-        await db.execute(
-            "INSERT INTO verdicts (article_id, story_id, verdict) VALUES (?, ?, ?)",
-            _verdict_row(verdict),
-        )
-        marks = ",".join("?" * 11)
-        await db.execute(
-            f"INSERT INTO fingerprints ({_FINGERPRINT_COLUMNS}) VALUES ({marks})",
-            _record_row(record),
-        )
-        await db.executemany(
-            "INSERT OR REPLACE INTO boilerplate_blocks (block, stories, last_seq) VALUES (?, ?, ?)",
-            [
-                (to_signed(b), _blob(np.array(s.stories, dtype=np.uint64)), s.last_seq)
-                for b, s in delta.updates
-            ],
-        )
-        gone = [(to_signed(b),) for b in (*delta.pruned, *(p.block for p in delta.promotions))]
-        await db.executemany("DELETE FROM boilerplate_blocks WHERE block = ?", gone)
-        await db.executemany(
-            "INSERT OR REPLACE INTO boilerplate_promoted (block, shingles) VALUES (?, ?)",
-            [(to_signed(p.block), _blob(p.shingles)) for p in delta.promotions],
-        )
-        clock = {"watermark": str(outcome.watermark), "next_seq": str(record.seq + 1)}
-        await db.executemany(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", clock.items()
-        )
-        if outcome.sweep:
-            await db.execute("DELETE FROM fingerprints WHERE event_time < ?", (outcome.cutoff,))

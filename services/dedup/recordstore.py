@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from services.dedup.verdict import Verdict
+from services.dedup.decision import Decision
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +34,9 @@ class RecordStore(Protocol):
 
     def records(self, seqs: Iterable[int]) -> dict[int, DocRecord]: ...
 
-    def verdict(self, article_id: str) -> Verdict | None: ...
+    def verdict(self, article_id: str) -> Decision | None: ...
 
-    def save(self, record: DocRecord | None, verdict: Verdict) -> None: ...
+    def save(self, record: DocRecord | None, verdict: Decision) -> None: ...
 
     def evict(self, cutoff: int) -> None: ...
 
@@ -49,15 +49,15 @@ class MemoryRecordStore:
 
     def __init__(self) -> None:
         self._records: dict[int, DocRecord] = {}
-        self._verdicts: dict[str, Verdict] = {}
+        self._verdicts: dict[str, Decision] = {}
 
     def records(self, seqs: Iterable[int]) -> dict[int, DocRecord]:
         return {seq: self._records[seq] for seq in seqs if seq in self._records}
 
-    def verdict(self, article_id: str) -> Verdict | None:
+    def verdict(self, article_id: str) -> Decision | None:
         return self._verdicts.get(article_id)
 
-    def save(self, record: DocRecord | None, verdict: Verdict) -> None:
+    def save(self, record: DocRecord | None, verdict: Decision) -> None:
         if record is not None:
             self._records[record.seq] = record
         self._verdicts[verdict.article_id] = verdict

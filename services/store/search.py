@@ -36,7 +36,8 @@ MAX_LIMIT = 100
 MAX_TEXT = 200
 MAX_QUERY = 500
 MAX_TERMS = 32
-# Sort key of undated articles; the same constant as ``services.store.database.NO_DATE``.
+# The sort key of every listing is the publication instant in epoch microseconds; undated
+# articles get this one, so they come last (the schema's generated ``sort_ts`` column uses it).
 NO_DATE = -(2**63)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

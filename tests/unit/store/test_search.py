@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.store import database, search
+from services.store import search
 from services.store.query import search_statement
 from services.store.search import (
     NO_DATE,
@@ -188,10 +188,6 @@ def test_query_is_frozen() -> None:
     query = SearchQuery(q="paris")
     with pytest.raises(AttributeError):
         query.q = "london"  # type: ignore[misc]
-
-
-def test_undated_sort_key_matches_the_schema() -> None:
-    assert NO_DATE == database.NO_DATE
 
 
 def test_builder_is_pure() -> None:

@@ -29,10 +29,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import RESULTS_DIR, table, write_result  # noqa: E402
 from bench.store import START, Corpus  # noqa: E402
-from services.gateway.reader import ArticleReader  # noqa: E402
-from services.gateway.search import SearchQuery  # noqa: E402
 from services.store.database import open_readonly  # noqa: E402
+from services.store.reader import ArticleReader  # noqa: E402
 from services.store.repository import ArticleRepository  # noqa: E402
+from services.store.search import SearchQuery  # noqa: E402
 
 Timed = Callable[[], Awaitable[object]]
 CHUNK = 2_000

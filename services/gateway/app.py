@@ -19,7 +19,6 @@ from services.core.httpmetrics import ResponseCounter
 from services.core.policy import Backoff
 from services.core.settings import Settings
 from services.gateway.database import LazyReader
-from services.gateway.errors import InvalidQueryError
 from services.gateway.follower import BACKLOG_PER_PARTITION, ArticleFollower
 from services.gateway.poller import POLL_INTERVAL_S, StatusPoller
 from services.gateway.routes import NotFoundError, router
@@ -28,6 +27,7 @@ from services.gateway.stream import StreamTiming
 from services.gateway.supervisor import supervise
 from services.gateway.tracker import DEFAULT_CAPACITY, ArticleIndex
 from services.store.errors import DatabaseUnavailableError, SchemaVersionError
+from services.store.search import InvalidQueryError
 
 RETRY_AFTER_S = "2"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from services.gateway.reader import ArticleReader
 from services.store.errors import DatabaseUnavailableError, SchemaVersionError
+from services.store.reader import ArticleReader
 
 
 class LazyReader:

@@ -19,9 +19,15 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
-from services.gateway.errors import InvalidQueryError
-from services.gateway.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY, MAX_TEXT, SearchQuery
 from services.gateway.sse import StreamFilter
+from services.store.search import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    MAX_QUERY,
+    MAX_TEXT,
+    InvalidQueryError,
+    SearchQuery,
+)
 
 MAX_BACKLOG = 100
 LIMIT = r"^(100|[1-9][0-9]?)$"  # 1 to MAX_LIMIT (100), no sign, no leading zero

@@ -14,9 +14,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 from services.gateway.database import LazyReader
-from services.gateway.reader import StoredArticle
 from services.gateway.sse import HEARTBEAT, StreamFilter, event, retry_hint
 from services.store.errors import DatabaseUnavailableError, SchemaVersionError
+from services.store.reader import StoredArticle
 
 BATCH = 100
 POLL_S = 0.5

@@ -25,14 +25,12 @@ from services.store.errors import (
     translated,
 )
 from services.store.fulltext import index_text
+from services.store.search import NO_DATE
 
 DEFAULT_BUSY_TIMEOUT_MS = 5_000
 _CACHE_KIB = 64 * 1024
 _MMAP_BYTES = 256 * 1024 * 1024
 _JOURNAL_LIMIT_BYTES = 64 * 1024 * 1024
-
-# The sort key of every listing: publication instant in epoch microseconds, unknown dates last.
-NO_DATE = -(2**63)
 
 _SCHEMA_V1 = (
     f"""

@@ -27,11 +27,10 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from services.core.settings import Settings
 from services.gateway.app import create_app as gateway_app
-from services.gateway.errors import InvalidQueryError
 from services.gateway.params import instant
-from services.gateway.search import SearchQuery
 from services.ingest.app import create_app as ingest_app
 from services.store.repository import ArticleRepository
+from services.store.search import InvalidQueryError, SearchQuery
 from tests.integration.flow import create_topics
 from tests.integration.servers import serving
 from tests.unit.store.factory import make_article

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from services.core.settings import Settings
-from services.gateway.search import SortKey, encode_cursor
+from services.store.search import SortKey, encode_cursor
 from tests.integration.flow import create_topics, wait_for
 from tests.integration.gateway.conftest import gateway, store_articles
 from tests.unit.store.factory import BASE_TIME, make_article

@@ -27,6 +27,7 @@ PURE = [
     "parser/zones.py", "parser/boilerplate.py", "parser/html.py", "parser/metadata.py",
     "parser/language.py", "parser/outlets.py", "parser/parse.py", "parser/result.py",
     "core/text.py", "parser/words.py", "dedup/normalise.py",
+    "store/fulltext.py", "store/search.py", "store/query.py",
 ]  # fmt: skip
 
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from services.gateway.errors import InvalidQueryError
 from services.gateway.params import (
     BACKLOG,
     CURSOR,
@@ -18,9 +17,9 @@ from services.gateway.params import (
     stream_backlog,
     stream_filter,
 )
-from services.gateway.search import SortKey, encode_cursor
 from services.gateway.sse import StreamFilter, event, last_event_id
 from services.gateway.stories import story_of
+from services.store.search import InvalidQueryError, SortKey, encode_cursor
 from tests.unit.store.factory import make_article
 
 

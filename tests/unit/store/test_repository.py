@@ -11,6 +11,7 @@ import pytest
 from services.core.errors import TransientError
 from services.store.errors import DatabaseUnavailableError
 from services.store.repository import INSERT_ARTICLE, ArticleRepository, article_row, epoch_us
+from services.store.search import NO_DATE
 from tests.unit.store.factory import BASE_TIME, make_article
 
 
@@ -95,6 +96,7 @@ async def test_undated_article_is_stored_without_instant(
     await repo.save(make_article(5, undated=True))
     rows = _rows(tmp_path / "newsflow.db", "SELECT published_at, published_at_utc FROM articles")
     assert rows == [(None, None)]
+    assert _rows(tmp_path / "newsflow.db", "SELECT sort_ts FROM articles") == [(NO_DATE,)]
 
 
 async def test_missing_article(repo: ArticleRepository) -> None:

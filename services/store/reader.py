@@ -1,5 +1,6 @@
-"""``ArticleReader``: the gateway's read-only queries over the store's database.
+"""``ArticleReader``: the read model — every read-only query over the store's database.
 
+The gateway reads through this class only; it writes no SQL and opens no connection itself.
 Every query runs in autocommit mode, so each sees the latest committed writes of the store
 (WAL readers never block the writer, nor are blocked by it).
 """
@@ -19,18 +20,15 @@ import aiosqlite
 
 from services.core.lifecycle import AsyncClosing
 from services.core.models import ProcessedArticle
-from services.gateway.errors import InvalidQueryError
-from services.gateway.search import (
+from services.store.database import DEFAULT_BUSY_TIMEOUT_MS, open_readonly
+from services.store.errors import translated
+from services.store.query import (
     DENSE_MATCHES,
-    SearchQuery,
-    SortKey,
     Statement,
-    encode_cursor,
     match_probe_statement,
     search_statement,
 )
-from services.store.database import DEFAULT_BUSY_TIMEOUT_MS, open_readonly
-from services.store.errors import translated
+from services.store.search import InvalidQueryError, SearchQuery, SortKey, encode_cursor
 
 UNKNOWN_SOURCE = "unknown"  # the key of articles without a source in counts and freshness
 FRESHNESS_WINDOW = 1_000
@@ -89,7 +87,7 @@ def _reading(action: str, *, full_text: bool = False) -> Iterator[None]:
 
 
 class ArticleReader(AsyncClosing):
-    """Queries for the gateway. Owns one read-only connection (see :meth:`open`)."""
+    """The read API of the store. Owns one read-only connection (see :meth:`open`)."""
 
     def __init__(self, conn: aiosqlite.Connection, *, dense_matches: int = DENSE_MATCHES) -> None:
         self._conn = conn

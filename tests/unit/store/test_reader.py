@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 
 from services.core.models import ProcessedArticle
-from services.gateway.errors import InvalidQueryError
-from services.gateway.reader import UNKNOWN_SOURCE, ArticleReader
-from services.gateway.search import NO_DATE, SearchQuery
 from services.store.errors import DatabaseNotReadyError
+from services.store.reader import UNKNOWN_SOURCE, ArticleReader
 from services.store.repository import ArticleRepository, epoch_us
+from services.store.search import NO_DATE, InvalidQueryError, SearchQuery
 from tests.unit.store.factory import BASE_TIME, make_article
 
 SOURCES = ("a.example", "b.example", "c.example", None)

@@ -1,8 +1,9 @@
-"""The ``/v1/articles`` search, as data: :class:`SearchQuery` → SQL text and parameters.
+"""A search of the stored articles, as data: :class:`SearchQuery`, its cursor, its ``q`` syntax.
 
-Pure: no I/O, no database driver. Results are always ordered by publication instant, newest
-first, undated articles last, ties by id (descending) — stable under inserts, so keyset
-pagination with an opaque cursor visits every row exactly once.
+Pure: no I/O, no database driver; :mod:`services.store.query` turns a query into SQL and
+:class:`~services.store.reader.ArticleReader` runs it. Results are always ordered by
+publication instant, newest first, undated articles last, ties by id (descending) — stable
+under inserts, so keyset pagination with an opaque cursor visits every row exactly once.
 
 Full-text syntax accepted in ``q`` (``unicode61``, case- and accent-insensitive):
 words (all must match), ``"exact phrases"``, ``word*`` prefixes, ``a OR b``, ``-word`` or
@@ -23,13 +24,11 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import orjson
 
-from services.gateway.errors import InvalidQueryError
 from services.store.fulltext import index_text
 
 DEFAULT_LIMIT = 20
@@ -37,18 +36,18 @@ MAX_LIMIT = 100
 MAX_TEXT = 200
 MAX_QUERY = 500
 MAX_TERMS = 32
-# A MATCH with at least this many hits is "dense": walking the date index and checking each row
-# against the hits finds a page sooner than looking up and sorting every hit (measured crossover
-# at 100k articles: ~250 hits). See :func:`search_statement` and ``bench/query.py``.
-DENSE_MATCHES = 250
-# Sort key of undated articles; the same constant as ``services.store.database.NO_DATE``.
+# The sort key of every listing is the publication instant in epoch microseconds; undated
+# articles get this one, so they come last (the schema's generated ``sort_ts`` column uses it).
 NO_DATE = -(2**63)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _ITEM = re.compile(r'"([^"]*)"(\*?)|([^\s"]+)')
 _WORD = re.compile(r"\w")
-Param = str | int
+
+
+class InvalidQueryError(ValueError):
+    """A search parameter, cursor or full-text query that cannot be run (an HTTP 400)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +165,8 @@ def _text(
     return value.lower() if lower else value
 
 
-def _instant(name: str, value: datetime | None) -> int | None:
+def instant_us(name: str, value: datetime | None) -> int | None:
+    """``value`` as epoch microseconds, the unit of the sort key (``None`` stays ``None``)."""
     if value is None:
         return None
     if not isinstance(value, datetime) or value.utcoffset() is None:
@@ -196,7 +196,7 @@ class SearchQuery:
         for name in ("source", "author", "story"):
             object.__setattr__(self, name, _text(name, getattr(self, name)))
         object.__setattr__(self, "language", _text("language", self.language, lower=True))
-        since, until = _instant("since", self.since), _instant("until", self.until)
+        since, until = instant_us("since", self.since), instant_us("until", self.until)
         if since is not None and until is not None and since >= until:
             raise InvalidQueryError("since must be before until")
         if type(self.include_duplicates) is not bool:
@@ -206,78 +206,3 @@ class SearchQuery:
         cursor = _text("cursor", self.cursor)
         object.__setattr__(self, "match", fts_expression(q) if q is not None else None)
         object.__setattr__(self, "after", decode_cursor(cursor) if cursor else None)
-
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    """SQL text with named parameters."""
-
-    sql: str
-    params: dict[str, Param]
-
-
-def _filters(query: SearchQuery) -> tuple[list[str], dict[str, Param]]:
-    clauses: list[str] = []
-    params: dict[str, Param] = {}
-    if not query.include_duplicates:
-        # Unary + : never drive the scan from the (unselective) verdict index.
-        clauses.append("+a.verdict IN ('unique', 'update')")
-    for name, column in (("source", "source"), ("language", "language"), ("story", "story_id")):
-        value = getattr(query, name)
-        if value is not None:
-            clauses.append(f"a.{column} = :{name}")
-            params[name] = value
-    if query.author is not None:
-        clauses.append("a.id IN (SELECT article_id FROM article_authors WHERE author = :author)")
-        params["author"] = query.author
-    since, until = _instant("since", query.since), _instant("until", query.until)
-    if since is not None:
-        clauses.append("a.sort_ts >= :since")
-        params["since"] = since
-    if until is not None:
-        clauses.append("a.sort_ts < :until AND a.sort_ts > :no_date")
-        params.update(until=until, no_date=NO_DATE)
-    if query.after is not None:
-        clauses.append("(a.sort_ts, a.id) < (:after_ts, :after_id)")
-        params.update(after_ts=query.after.ts, after_id=query.after.id)
-    return clauses, params
-
-
-def search_statement(query: SearchQuery, hits: Sequence[int] | None = None) -> Statement:
-    """One page (``limit + 1`` rows, to tell whether another follows) of ``seq, sort_ts, id, doc``.
-
-    With ``q``, two plans give the same rows. ``hits`` is every full-text match, when
-    :func:`match_probe_statement` found fewer than :data:`DENSE_MATCHES`: those rows are looked
-    up and sorted (the MATCH is not run again). Without ``hits`` the match is dense: each row
-    met while walking the date index is checked against it, which stops after one page.
-    """
-    clauses, params = _filters(query)
-    source = "articles AS a"
-    if query.match is not None and hits is not None:
-        source = "json_each(:hits) AS hit CROSS JOIN articles AS a ON a.seq = hit.value"
-        params["hits"] = orjson.dumps(list(hits)).decode()
-    elif query.match is not None:
-        clauses.append("+a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match)")
-        params["match"] = query.match
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    params["limit"] = query.limit + 1
-    sql = (
-        "WITH page AS MATERIALIZED ("
-        f"SELECT a.seq, a.sort_ts, a.id FROM {source} {where} "
-        "ORDER BY a.sort_ts DESC, a.id DESC LIMIT :limit) "
-        "SELECT page.seq, page.sort_ts, page.id, a.doc "
-        "FROM page JOIN articles AS a ON a.seq = page.seq "
-        "ORDER BY page.sort_ts DESC, page.id DESC"
-    )
-    return Statement(sql, params)
-
-
-def match_probe_statement(query: SearchQuery, cap: int = DENSE_MATCHES) -> Statement | None:
-    """The rowids ``q`` matches, at most ``cap`` of them; ``None`` without q.
-
-    Fewer than ``cap`` rows is the complete match: pass them to :func:`search_statement`.
-    """
-    if query.match is None:
-        return None
-    sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match LIMIT :cap"
-    return Statement(sql, {"match": query.match, "cap": cap})

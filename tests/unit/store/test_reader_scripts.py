@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from services.core.models import ProcessedArticle
-from services.gateway.reader import ArticleReader
-from services.gateway.search import SearchQuery
+from services.store.reader import ArticleReader
 from services.store.repository import ArticleRepository
+from services.store.search import SearchQuery
 from tests.unit.store.factory import BASE_TIME, make_article
 from tests.unit.store.script_articles import ScriptArticle, processed, script_articles
 

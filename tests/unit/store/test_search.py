@@ -1,96 +1,28 @@
-"""The pure search builder: validation, full-text syntax, cursors, SQL shape."""
+"""The pure search: validation, full-text syntax, cursors."""
 
 from __future__ import annotations
 
 import base64
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.gateway import search
-from services.gateway.errors import InvalidQueryError
-from services.gateway.search import (
-    DENSE_MATCHES,
+from services.store import search
+from services.store.query import search_statement
+from services.store.search import (
     NO_DATE,
+    InvalidQueryError,
     SearchQuery,
     SortKey,
-    Statement,
     decode_cursor,
     encode_cursor,
     fts_expression,
-    match_probe_statement,
-    search_statement,
 )
-from services.store import database
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
 T0_US = 1_740_787_200_000_000
-
-
-def test_default_query_lists_unique_and_update_only() -> None:
-    query = SearchQuery()
-    statement = search_statement(query)
-    assert "+a.verdict IN ('unique', 'update')" in statement.sql
-    assert "ORDER BY a.sort_ts DESC, a.id DESC LIMIT :limit" in statement.sql
-    assert "MATCH" not in statement.sql
-    assert statement.params == {"limit": 21}
-    assert match_probe_statement(query) is None
-
-
-def test_every_filter_becomes_a_clause_and_parameter() -> None:
-    query = SearchQuery(
-        source=" example.com ",
-        author="Jane Doe",
-        language="EN",
-        since=T0,
-        until=T0 + timedelta(days=1),
-        story="story-1",
-        include_duplicates=True,
-        limit=5,
-    )
-    statement = search_statement(query)
-    assert "verdict" not in statement.sql
-    for clause in (
-        "a.source = :source",
-        "a.language = :language",
-        "a.story_id = :story",
-        "author = :author",
-        "a.sort_ts >= :since",
-        "a.sort_ts < :until AND a.sort_ts > :no_date",
-    ):
-        assert clause in statement.sql
-    assert statement.params == {
-        "source": "example.com",
-        "language": "en",
-        "story": "story-1",
-        "author": "Jane Doe",
-        "since": T0_US,
-        "until": T0_US + 86_400_000_000,
-        "no_date": NO_DATE,
-        "limit": 6,
-    }
-
-
-def test_since_is_the_instant_whatever_the_offset() -> None:
-    paris = T0.astimezone(timezone(timedelta(hours=1)))
-    assert search_statement(SearchQuery(since=paris)).params["since"] == T0_US
-
-
-def test_full_text_plans_give_the_same_filters() -> None:
-    query = SearchQuery(q="climate", source="a.example")
-    sparse, dense = search_statement(query, [3, 1, 2]), search_statement(query)
-    assert "json_each(:hits) AS hit CROSS JOIN articles AS a" in sparse.sql
-    assert "MATCH" not in sparse.sql
-    assert sparse.params == {"source": "a.example", "hits": "[3,1,2]", "limit": 21}
-    assert "+a.seq IN (SELECT rowid FROM articles_fts" in dense.sql
-    assert dense.params == {"source": "a.example", "match": '"climate"', "limit": 21}
-    probe = match_probe_statement(query)
-    assert probe is not None
-    assert "LIMIT :cap" in probe.sql
-    assert probe.params == {"match": '"climate"', "cap": DENSE_MATCHES}
-    assert match_probe_statement(query, cap=7) == Statement(probe.sql, {**probe.params, "cap": 7})
 
 
 @pytest.mark.parametrize(
@@ -258,16 +190,12 @@ def test_query_is_frozen() -> None:
         query.q = "london"  # type: ignore[misc]
 
 
-def test_undated_sort_key_matches_the_schema() -> None:
-    assert NO_DATE == database.NO_DATE
-
-
 def test_builder_is_pure() -> None:
     code = (
-        "import sys, services.gateway.search, services.gateway.errors; "
+        "import sys, services.store.search, services.store.query; "
         "banned = {'aiosqlite', 'sqlite3', '_sqlite3', 'fastapi', 'starlette', 'httpx'}; "
         "print(sorted(banned & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-    assert search.__name__ == "services.gateway.search"
+    assert search.__name__ == "services.store.search"

@@ -1,0 +1,95 @@
+"""The SQL of a search: :class:`~services.store.search.SearchQuery` → SQL text and parameters.
+
+Pure: no I/O, no database driver. Every listing is ordered by ``(sort_ts, id)`` descending (see
+:mod:`services.store.search`); the statements here are the only SQL that reads a page of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import orjson
+
+from services.store.search import NO_DATE, SearchQuery, instant_us
+
+# A MATCH with at least this many hits is "dense": walking the date index and checking each row
+# against the hits finds a page sooner than looking up and sorting every hit (measured crossover
+# at 100k articles: ~250 hits). See :func:`search_statement` and ``bench/query.py``.
+DENSE_MATCHES = 250
+Param = str | int
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """SQL text with named parameters."""
+
+    sql: str
+    params: dict[str, Param]
+
+
+def _filters(query: SearchQuery) -> tuple[list[str], dict[str, Param]]:
+    clauses: list[str] = []
+    params: dict[str, Param] = {}
+    if not query.include_duplicates:
+        # Unary + : never drive the scan from the (unselective) verdict index.
+        clauses.append("+a.verdict IN ('unique', 'update')")
+    for name, column in (("source", "source"), ("language", "language"), ("story", "story_id")):
+        value = getattr(query, name)
+        if value is not None:
+            clauses.append(f"a.{column} = :{name}")
+            params[name] = value
+    if query.author is not None:
+        clauses.append("a.id IN (SELECT article_id FROM article_authors WHERE author = :author)")
+        params["author"] = query.author
+    since, until = instant_us("since", query.since), instant_us("until", query.until)
+    if since is not None:
+        clauses.append("a.sort_ts >= :since")
+        params["since"] = since
+    if until is not None:
+        clauses.append("a.sort_ts < :until AND a.sort_ts > :no_date")
+        params.update(until=until, no_date=NO_DATE)
+    if query.after is not None:
+        clauses.append("(a.sort_ts, a.id) < (:after_ts, :after_id)")
+        params.update(after_ts=query.after.ts, after_id=query.after.id)
+    return clauses, params
+
+
+def search_statement(query: SearchQuery, hits: Sequence[int] | None = None) -> Statement:
+    """One page (``limit + 1`` rows, to tell whether another follows) of ``seq, sort_ts, id, doc``.
+
+    With ``q``, two plans give the same rows. ``hits`` is every full-text match, when
+    :func:`match_probe_statement` found fewer than :data:`DENSE_MATCHES`: those rows are looked
+    up and sorted (the MATCH is not run again). Without ``hits`` the match is dense: each row
+    met while walking the date index is checked against it, which stops after one page.
+    """
+    clauses, params = _filters(query)
+    source = "articles AS a"
+    if query.match is not None and hits is not None:
+        source = "json_each(:hits) AS hit CROSS JOIN articles AS a ON a.seq = hit.value"
+        params["hits"] = orjson.dumps(list(hits)).decode()
+    elif query.match is not None:
+        clauses.append("+a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match)")
+        params["match"] = query.match
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    params["limit"] = query.limit + 1
+    sql = (
+        "WITH page AS MATERIALIZED ("
+        f"SELECT a.seq, a.sort_ts, a.id FROM {source} {where} "
+        "ORDER BY a.sort_ts DESC, a.id DESC LIMIT :limit) "
+        "SELECT page.seq, page.sort_ts, page.id, a.doc "
+        "FROM page JOIN articles AS a ON a.seq = page.seq "
+        "ORDER BY page.sort_ts DESC, page.id DESC"
+    )
+    return Statement(sql, params)
+
+
+def match_probe_statement(query: SearchQuery, cap: int = DENSE_MATCHES) -> Statement | None:
+    """The rowids ``q`` matches, at most ``cap`` of them; ``None`` without q.
+
+    Fewer than ``cap`` rows is the complete match: pass them to :func:`search_statement`.
+    """
+    if query.match is None:
+        return None
+    sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match LIMIT :cap"
+    return Statement(sql, {"match": query.match, "cap": cap})

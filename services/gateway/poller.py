@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
-from aiokafka.errors import KafkaError
 
 from services import __version__
 from services.core.errors import BrokerUnavailableError
+from services.core.kafkaerrors import translated
 from services.core.logs import get_logger
 from services.core.settings import ServiceName, Settings
 from services.core.topics import Topics
@@ -135,8 +135,9 @@ class StatusPoller:
     async def _poll_kafka(self) -> None:
         now = time.time()
         try:
-            view = await asyncio.wait_for(self._measure(), KAFKA_BUDGET_S)
-        except (BrokerUnavailableError, KafkaError, TimeoutError, OSError) as error:
+            with translated("cannot measure the topics"):
+                view = await asyncio.wait_for(self._measure(), KAFKA_BUDGET_S)
+        except (BrokerUnavailableError, TimeoutError, OSError) as error:
             await self._offsets.close()
             detail = str(error) or type(error).__name__
             self._broker = Dependency(ok=False, detail=detail, checked_at=utc(now))

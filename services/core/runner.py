@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from services.core import kafka, metrics
+from services.core import kafka, metrics, topology
 from services.core.deadletters import dead_letter_record
 from services.core.errors import TransientError
 from services.core.failures import FailureBook, PartitionFailure
@@ -44,6 +44,7 @@ from services.core.policy import Backoff, classify
 from services.core.records import ConsumedRecord, OutgoingRecord
 from services.core.settings import Settings
 from services.core.topics import Topics
+from services.core.topology import ServiceName
 
 TopicPartition = tuple[str, int]
 REWIND_WAIT_S = 10.0
@@ -66,6 +67,11 @@ class Stage:
     def of(cls, name: str, input_topic: str, topics: Topics, handler: BatchHandler) -> Stage:
         """A stage with the flow's conventions: group ``<prefix>newsflow.<name>``, the DLQ."""
         return cls(name, input_topic, topics.group_of(name), topics.dlq, handler)
+
+    @classmethod
+    def in_flow(cls, name: ServiceName, topics: Topics, handler: BatchHandler) -> Stage:
+        """The stage ``name`` of the topology, reading its input topic there."""
+        return cls.of(name, topics.name_of(topology.stage(name).input), topics, handler)
 
 
 class StageRunner:

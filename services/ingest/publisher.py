@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from services.core import kafka
+from services.core import kafka, topology
 from services.core.errors import BrokerUnavailableError, NewsflowError
 from services.core.headers import TraceContext, cloudevent_headers
 from services.core.kafkaerrors import translated
@@ -24,7 +24,7 @@ from services.core.topics import TopicSpec
 from services.ingest.articles import AcceptedArticle
 
 log = get_logger(__name__)
-RAW_EVENT_TYPE = "dev.newsflow.article.accepted.v1"
+RAW_EVENT_TYPE = topology.stage("ingest").event_type
 READY_CHECK_S = 2.0
 RESET_AFTER_FAILURES = 3
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from services.core.headers import TraceContext, cloudevent_headers, header_map
 from services.core.models import DeadLetter
 from services.core.records import ConsumedRecord, OutgoingRecord
+from services.core.topology import DEADLETTERED_EVENT
 
 MAX_ERROR_MESSAGE = 2000
 MAX_TRACEBACK = 16_000  # characters kept in the value (the end: the innermost frames)
@@ -61,7 +62,7 @@ def dead_letter_record(
     headers = cloudevent_headers(
         event_id=f"{record.topic}/{record.partition}/{record.offset}",
         source=f"/newsflow/{stage}",
-        event_type="dev.newsflow.article.deadlettered.v1",
+        event_type=DEADLETTERED_EVENT,
         time=letter.failed_at,
         trace=trace.child(),
         extra={

@@ -41,5 +41,10 @@ class BrokerUnavailableError(TransientError):
     """The Kafka broker did not answer or refused the request for now."""
 
 
+class ProducerFencedError(BrokerUnavailableError):
+    """The broker refused a transactional producer: another one took over its transactional id
+    (what this one had not committed is aborted)."""
+
+
 class ConfigurationError(NewsflowError):
     """The environment cannot run newsflow (missing Java, port in use, bad setting)."""

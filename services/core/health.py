@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 
 import uvicorn
-from fastapi import FastAPI, Response
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services import __version__
 
-Check = Callable[[], tuple[bool, str]]
+Readiness = tuple[bool, str]
+Check = Callable[[], Readiness | Awaitable[Readiness]]
 Failures = Callable[[], Sequence[Mapping[str, object]]]
 
 
@@ -22,19 +24,37 @@ def _no_failures() -> Sequence[Mapping[str, object]]:
     return ()
 
 
-def health_app(
-    service: str, live: Check, ready: Check, failures: Failures = _no_failures
-) -> FastAPI:
-    """``/healthz`` (the process works), ``/readyz`` (it can do its job), ``/metrics``.
+def _serving() -> Readiness:
+    return True, "serving"
 
-    While ``failures`` names any (partitions stopped on a record the code fails on),
-    ``/readyz`` answers 503 with status ``failing`` and each failure's error class and message.
+
+async def _checked(check: Check) -> Readiness:
+    result = check()
+    return await result if inspect.isawaitable(result) else result
+
+
+def health_router(
+    service: str,
+    ready: Check,
+    *,
+    live: Check = _serving,
+    failures: Failures = _no_failures,
+    ready_summary: str = "Ready while the service can do its job",
+) -> APIRouter:
+    """``/healthz`` (the process works), ``/readyz`` (it can do its job), ``/metrics``: the
+    same bodies and status codes for every service.
+
+    A check answers ``(ok, detail)``, directly or awaited. The body says ``service``,
+    ``status`` (``ok``, ``unavailable``, or ``failing`` while ``failures`` names any: partitions
+    stopped on a record the code fails on, each with its error class and message, under
+    ``failures``), ``detail``, ``version`` and ``uptime_s``; the answer is 200 when ``ok`` and
+    not failing, 503 otherwise.
     """
-    app = FastAPI(title=f"newsflow {service} health", docs_url=None, redoc_url=None)
+    router = APIRouter()
     started = time.time()
 
-    def answer(check: Check, failing: Sequence[Mapping[str, object]] = ()) -> JSONResponse:
-        ok, detail = check()
+    async def answer(check: Check, failing: Sequence[Mapping[str, object]] = ()) -> JSONResponse:
+        ok, detail = await _checked(check)
         status = "failing" if failing else "ok" if ok else "unavailable"
         body: dict[str, object] = {
             "service": service,
@@ -47,18 +67,27 @@ def health_app(
             body["failures"] = [dict(failure) for failure in failing]
         return JSONResponse(body, status_code=200 if ok and not failing else 503)
 
-    @app.get("/healthz")
-    def healthz() -> JSONResponse:
-        return answer(live)
+    @router.get("/healthz", summary="The process is alive")
+    async def healthz() -> JSONResponse:
+        return await answer(live)
 
-    @app.get("/readyz")
-    def readyz() -> JSONResponse:
-        return answer(ready, failures())
+    @router.get("/readyz", summary=ready_summary)
+    async def readyz() -> JSONResponse:
+        return await answer(ready, failures())
 
-    @app.get("/metrics")
-    def prometheus() -> Response:
+    @router.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
+    return router
+
+
+def health_app(
+    service: str, live: Check, ready: Check, failures: Failures = _no_failures
+) -> FastAPI:
+    """The health endpoints alone, as a consumer stage serves them on its health port."""
+    app = FastAPI(title=f"newsflow {service} health", docs_url=None, redoc_url=None)
+    app.include_router(health_router(service, ready, live=live, failures=failures))
     return app
 
 

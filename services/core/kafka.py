@@ -13,13 +13,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from dataclasses import dataclass
 from typing import Any
 
-import aiokafka.producer.sender
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError
 from murmurhash2 import murmurhash2
 
-from services.core.errors import BrokerUnavailableError
+from services.core.kafkaerrors import translated
 from services.core.records import ConsumedRecord, Delivered, OutgoingRecord
 from services.core.settings import Settings
 from services.core.topics import TopicSpec
@@ -28,11 +27,9 @@ MAX_REQUEST_BYTES = 33_554_432
 PRODUCER_BATCH_BYTES = 1_048_576
 MURMUR2_SEED = 0x9747B28C
 
-# A transaction begun right after the previous one committed is often refused with
-# CONCURRENT_TRANSACTIONS while the broker still writes the commit markers (a millisecond or
-# two); aiokafka then retries after this fixed 20 ms, which alone made most of a stage hop's
-# latency. Retrying after 5 ms keeps back-to-back transactions cheap.
-aiokafka.producer.sender.BACKOFF_OVERRIDE = 0.005
+# How soon a transactional producer retries a refused coordinator request (aiokafka: 100 ms);
+# see :func:`send_in_transaction` for why it matters.
+TRANSACTION_RETRY_BACKOFF_MS = 5
 
 
 def partition_for(key: bytes | None, partitions: Sequence[int], available: Sequence[int]) -> int:
@@ -54,6 +51,8 @@ def make_producer(settings: Settings, *, transactional_id: str | None = None, **
         if transactional_id is None
         else settings.stage_producer_timeout_s
     )
+    if transactional_id is not None:
+        extra.setdefault("retry_backoff_ms", TRANSACTION_RETRY_BACKOFF_MS)
     return AIOKafkaProducer(
         bootstrap_servers=settings.bootstrap_servers,
         acks="all",
@@ -99,12 +98,10 @@ def to_consumed(message: Any) -> ConsumedRecord:
 
 async def send(producer: Any, record: OutgoingRecord) -> Delivered:
     """Send one record and wait for the broker's acknowledgement."""
-    try:
+    with translated("broker did not acknowledge"):
         meta = await producer.send_and_wait(
             record.topic, record.value, key=record.key, headers=record.headers
         )
-    except KafkaError as error:
-        raise BrokerUnavailableError(f"broker did not acknowledge: {error!r}") from error
     return Delivered(meta.topic, meta.partition, meta.offset)
 
 
@@ -162,6 +159,23 @@ async def send_all(producer: Any, records: Sequence[OutgoingRecord]) -> None:
     await asyncio.gather(*batches_of(queued))
 
 
+async def send_in_transaction(
+    producer: Any, records: Sequence[OutgoingRecord], offsets: dict[Any, int], group_id: str
+) -> None:
+    """Add the consumed ``offsets`` of ``group_id`` and the output ``records`` to the producer's
+    open transaction (committed together, or not at all, when the transaction ends).
+
+    The offsets go first. A transaction begun right after the previous one committed is often
+    refused with CONCURRENT_TRANSACTIONS while the broker still writes the commit markers (a
+    millisecond or two). aiokafka retries a refused AddOffsetsToTxn after the producer's retry
+    backoff (5 ms here, ``TRANSACTION_RETRY_BACKOFF_MS``), but a refused first AddPartitionsToTxn
+    after a fixed 20 ms, which alone made most of a stage hop's latency: once the offsets are
+    in, the transaction is open on the broker and adding the partitions is no longer refused.
+    """
+    await producer.send_offsets_to_transaction(offsets, group_id)
+    await send_all(producer, records)
+
+
 def batches_of(queued: Sequence[Queued]) -> list[asyncio.Future[Any]]:
     """The distinct producer batches (acknowledgement futures) the queued records went into."""
     return list({id(item.batch): item.batch for item in queued}.values())
@@ -185,10 +199,8 @@ async def admin_client(settings: Settings) -> AsyncIterator[Any]:
     admin = AIOKafkaAdminClient(
         bootstrap_servers=settings.bootstrap_servers, request_timeout_ms=10_000
     )
-    try:
+    with translated(f"cannot reach {settings.bootstrap_servers}"):
         await admin.start()
-    except KafkaError as error:
-        raise BrokerUnavailableError(f"cannot reach {settings.bootstrap_servers}") from error
     try:
         yield admin
     finally:
@@ -199,7 +211,8 @@ async def ensure_topics(settings: Settings, specs: Iterable[TopicSpec]) -> list[
     """Create the topics that do not exist yet; return the names created. Idempotent."""
     wanted = list(specs)
     async with admin_client(settings) as admin:
-        existing = set(await admin.list_topics())
+        with translated("cannot create the topics"):
+            existing = set(await admin.list_topics())
         missing = [spec for spec in wanted if spec.name not in existing]
         if not missing:
             return []
@@ -212,7 +225,7 @@ async def ensure_topics(settings: Settings, specs: Iterable[TopicSpec]) -> list[
             )
             for spec in missing
         ]
-        with contextlib.suppress(TopicAlreadyExistsError):
+        with translated("cannot create the topics"), contextlib.suppress(TopicAlreadyExistsError):
             await admin.create_topics(new)
     return [spec.name for spec in missing]
 

@@ -20,8 +20,9 @@ from typing import Any, Literal
 
 import orjson
 import structlog
-from aiokafka.errors import KafkaError
 from structlog.typing import EventDict, FilteringBoundLogger, Processor
+
+from services.core.kafkaerrors import is_retriable
 
 _SHARED: list[Processor] = [
     structlog.contextvars.merge_contextvars,
@@ -99,7 +100,7 @@ class RetriedKafkaErrors(logging.Filter):
         if (
             record.levelno >= logging.ERROR
             and record.name.startswith("aiokafka")
-            and any(_retriable(arg) for arg in _args(record))
+            and any(is_retriable(arg) for arg in _args(record))
         ):
             record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True
@@ -110,10 +111,6 @@ def _args(record: logging.LogRecord) -> tuple[object, ...]:
     if isinstance(args, tuple):
         return args
     return () if args is None else tuple(args.values())
-
-
-def _retriable(arg: object) -> bool:
-    return isinstance(arg, KafkaError) and bool(getattr(arg, "retriable", False))
 
 
 def _noop(_logger: object, _name: str, event: EventDict) -> EventDict:

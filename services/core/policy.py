@@ -5,9 +5,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Literal
 
-from aiokafka.errors import KafkaError
-
 from services.core.errors import RecordFault, TransientError
+from services.core.kafkaerrors import is_broker_error
 
 # record: a fault of the record (DLQ, go on); transient: a dependency is down (retry, never
 # skip); bug: anything else (bounded retries, then stop the partition, or dead-letter it if the
@@ -20,7 +19,9 @@ def classify(error: BaseException) -> Policy:
     """What the runner does with ``error``, raised while a record was handled."""
     if isinstance(error, RecordFault):
         return "record"
-    if isinstance(error, TransientError | KafkaError | OSError | sqlite3.OperationalError):
+    if isinstance(error, TransientError | OSError | sqlite3.OperationalError):
+        return "transient"
+    if is_broker_error(error):  # raised inside a client call, not translated
         return "transient"
     return "bug"
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from services.core.settings import CONSUMER_SERVICES, ServiceName
+from services.core.topology import ServiceName, steps_to_sink
 
 _TASKS = Path("/proc/self/task")
 MAX_NICE = 19
@@ -26,9 +26,7 @@ def stage_niceness(service: ServiceName, step: int) -> int:
     sink (0 for the store, and for services that are not consumer stages)."""
     if step < 0:
         raise ValueError(f"priority step must be at least 0, got {step}")
-    if service not in CONSUMER_SERVICES:
-        return 0
-    return min((len(CONSUMER_SERVICES) - 1 - CONSUMER_SERVICES.index(service)) * step, MAX_NICE)
+    return min(steps_to_sink(service) * step, MAX_NICE)
 
 
 def lower_priority(by: int) -> int:

@@ -33,17 +33,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka.errors import KafkaError
-
-from services.core import kafka, metrics
+from services.core import kafka, metrics, topology
 from services.core.deadletters import dead_letter_record
+from services.core.errors import TransientError
 from services.core.failures import FailureBook, PartitionFailure
 from services.core.handlers import BatchHandler, HandlerFailure, run_isolating
+from services.core.kafkaerrors import translated
 from services.core.logs import get_logger
 from services.core.policy import Backoff, classify
 from services.core.records import ConsumedRecord, OutgoingRecord
 from services.core.settings import Settings
 from services.core.topics import Topics
+from services.core.topology import ServiceName
 
 TopicPartition = tuple[str, int]
 REWIND_WAIT_S = 10.0
@@ -66,6 +67,11 @@ class Stage:
     def of(cls, name: str, input_topic: str, topics: Topics, handler: BatchHandler) -> Stage:
         """A stage with the flow's conventions: group ``<prefix>newsflow.<name>``, the DLQ."""
         return cls(name, input_topic, topics.group_of(name), topics.dlq, handler)
+
+    @classmethod
+    def in_flow(cls, name: ServiceName, topics: Topics, handler: BatchHandler) -> Stage:
+        """The stage ``name`` of the topology, reading its input topic there."""
+        return cls.of(name, topics.name_of(topology.stage(name).input), topics, handler)
 
 
 class StageRunner:
@@ -180,9 +186,8 @@ class StageRunner:
                 return False  # fetched from a stale position: rewound, fetched again next round
             async with producer.transaction():
                 outputs = await self._handle(tp, [kafka.to_consumed(m) for m in messages])
-                await kafka.send_all(producer, outputs)
                 offsets = {kafka.partition(*tp): messages[-1].offset + 1}
-                await producer.send_offsets_to_transaction(offsets, self._stage.group_id)
+                await kafka.send_in_transaction(producer, outputs, offsets, self._stage.group_id)
         except HandlerFailure as failure:
             await self._failed(tp, failure)
             return False
@@ -324,8 +329,11 @@ class StageRunner:
             self._unsettled.discard(tp)  # its new owner starts from the committed offset
             return False
         try:
-            committed = await asyncio.wait_for(self._consumer.committed(partition), REWIND_WAIT_S)
-        except (KafkaError, TimeoutError) as error:
+            with translated("cannot read the committed offset"):
+                committed = await asyncio.wait_for(
+                    self._consumer.committed(partition), REWIND_WAIT_S
+                )
+        except (TransientError, TimeoutError) as error:
             log.warning("committed_offset_unavailable", stage=self._stage.name, error=repr(error))
             return False
         if committed is None:
@@ -376,6 +384,7 @@ def by_size(messages: Sequence[Any], max_bytes: int) -> list[Sequence[Any]]:
 async def _stop_quietly(producer: Any) -> None:
     """Stop a producer we are giving up on, without waiting long on a broker that is down."""
     try:
-        await asyncio.wait_for(producer.stop(), PRODUCER_STOP_WAIT_S)
-    except (KafkaError, OSError, TimeoutError) as error:
+        with translated("cannot stop the producer"):
+            await asyncio.wait_for(producer.stop(), PRODUCER_STOP_WAIT_S)
+    except (TransientError, OSError, TimeoutError) as error:
         log.warning("producer_stop_failed", error=repr(error))

@@ -13,9 +13,10 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ServiceName = Literal["ingest", "parser", "dedup", "store", "gateway"]
-SERVICES: tuple[ServiceName, ...] = ("ingest", "parser", "dedup", "store", "gateway")
-CONSUMER_SERVICES: tuple[ServiceName, ...] = ("parser", "dedup", "store")
+from services.core.topology import CONSUMER_SERVICES, SERVICES, ServiceName, stage
+
+__all__ = ["CONSUMER_SERVICES", "SERVICES", "DedupSettings", "ServiceName", "Settings"]
+
 SqliteSynchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
 
 
@@ -259,11 +260,12 @@ class Settings(BaseSettings):
         return [k.strip() for k in self.ingest_api_keys.split(",") if k.strip()]
 
     def health_port(self, service: ServiceName) -> int:
-        """Each consumer service's health/metrics port, counted up from ``health_port_base``
-        (a base of 0 means any free port)."""
-        if self.health_port_base == 0:
-            return 0
-        return self.health_port_base + CONSUMER_SERVICES.index(service)
+        """Each consumer service's health/metrics port: its offset in the topology above
+        ``health_port_base`` (a base of 0 means any free port)."""
+        offset = stage(service).health_port_offset
+        if offset is None:
+            raise ValueError(f"{service} serves health on its own HTTP port")
+        return 0 if self.health_port_base == 0 else self.health_port_base + offset
 
     @property
     def ingest_url(self) -> str:

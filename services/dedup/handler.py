@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+from services.core import topology
 from services.core.decoding import decode
 from services.core.errors import InvalidMessageError
 from services.core.events import next_record
@@ -18,7 +19,7 @@ from services.core.topics import Topics
 from services.dedup.decision import Decision, DedupInput
 from services.dedup.engine import DedupEngine
 
-DEDUPLICATED_EVENT = "dev.newsflow.article.deduplicated.v1"
+DEDUP = topology.stage("dedup")
 
 
 def dedup_input(article: ParsedArticle) -> DedupInput:
@@ -68,10 +69,10 @@ def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> Ba
             outcomes[index] = [
                 next_record(
                     records[index],
-                    topics.deduplicated,
+                    topics.name_of(DEDUP.sends),
                     out,
-                    stage="dedup",
-                    event_type=DEDUPLICATED_EVENT,
+                    stage=DEDUP.name,
+                    event_type=DEDUP.event_type,
                     time=now,
                 )
             ]
@@ -84,4 +85,4 @@ def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> Ba
 async def dedup_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     async with await DedupEngine.open(settings.dedup_state_path, settings.dedup) as engine:
-        yield Stage.of("dedup", topics.parsed, topics, dedup_handler(settings, topics, engine))
+        yield Stage.in_flow(DEDUP.name, topics, dedup_handler(settings, topics, engine))

@@ -10,11 +10,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services import __version__
+from services.core.health import health_router
 from services.core.httpmetrics import ResponseCounter
 from services.core.policy import Backoff
 from services.core.settings import Settings
@@ -134,30 +134,20 @@ def add_service_routes(app: FastAPI, gateway: Gateway, max_age_s: float) -> None
     async def dashboard() -> HTMLResponse:
         return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
 
-    @app.get("/healthz", summary="The process is alive")
-    async def healthz() -> dict[str, str]:
-        return {"service": "gateway", "status": "ok", "version": __version__}
-
-    @app.get(
-        "/readyz",
-        summary="Ready while the database is readable, the broker reachable and the status fresh",
-    )
-    async def readyz() -> JSONResponse:
+    async def ready() -> tuple[bool, str]:
         snapshot = gateway.poller.snapshot
-        ok, detail = readiness(
+        return readiness(
             await gateway.db.check(),
             (snapshot.broker.ok, snapshot.broker.detail),
             time.time() - snapshot.generated_at.timestamp(),
             max_age_s,
         )
-        body = {
-            "service": "gateway",
-            "status": "ok" if ok else "unavailable",
-            "version": __version__,
-            "detail": detail,
-        }
-        return JSONResponse(body, status_code=200 if ok else 503)
 
-    @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    app.include_router(
+        health_router(
+            "gateway",
+            ready,
+            ready_summary="Ready while the database is readable, the broker reachable and the "
+            "status fresh",
+        )
+    )

@@ -12,10 +12,9 @@ import asyncio
 import contextlib
 from typing import Any
 
-from aiokafka.errors import KafkaError
-
 from services.core import kafka
 from services.core.errors import BrokerUnavailableError
+from services.core.kafkaerrors import translated
 from services.core.logs import get_logger
 from services.core.service import bootstrap_topics
 from services.core.settings import Settings
@@ -44,11 +43,12 @@ class ArticleFollower:
         delay = self._settings.retry_backoff_initial_s
         while not stop.is_set():
             try:
-                await _until(stop, bootstrap_topics(self._settings))
-                if stop.is_set():
-                    return
-                await self._follow(stop)
-            except (KafkaError, BrokerUnavailableError) as error:
+                with translated("cannot follow the topics"):
+                    await _until(stop, bootstrap_topics(self._settings))
+                    if stop.is_set():
+                        return
+                    await self._follow(stop)
+            except BrokerUnavailableError as error:
                 self.following = False
                 log.warning("gateway_follower_retrying", error=repr(error), retry_in_s=delay)
                 with contextlib.suppress(TimeoutError):

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
-
-from aiokafka.errors import KafkaError
 
 from services.core import kafka
 from services.core.errors import BrokerUnavailableError
+from services.core.kafkaerrors import translated
 from services.core.settings import Settings
 from services.gateway.lag import (
     Counted,
@@ -54,12 +53,10 @@ class OffsetReader:
         if self._admin is not None:
             return
         try:
-            admin = await self._stack.enter_async_context(kafka.admin_client(self._settings))
-            consumer = kafka.make_consumer(self._settings, None, request_timeout_ms=5000)
-            await consumer.start()
-        except KafkaError as error:
-            await self.close()
-            raise BrokerUnavailableError(f"cannot reach the broker: {error!r}") from error
+            with translated("cannot reach the broker"):
+                admin = await self._stack.enter_async_context(kafka.admin_client(self._settings))
+                consumer = kafka.make_consumer(self._settings, None, request_timeout_ms=5000)
+                await consumer.start()
         except BaseException:
             await self.close()
             raise
@@ -71,7 +68,7 @@ class OffsetReader:
         self._admin = self._consumer = None
         self._partitions = {}
         stack, self._stack = self._stack, contextlib.AsyncExitStack()
-        with contextlib.suppress(KafkaError, OSError):
+        with contextlib.suppress(BrokerUnavailableError, OSError), translated("closing"):
             await stack.aclose()
 
     async def refresh(self) -> None:
@@ -82,7 +79,7 @@ class OffsetReader:
         found = {topic: await topic_partitions(self._admin, topic) for topic in self._topics}
         if found != self._partitions:
             tps = [kafka.partition(t, n) for t, numbers in found.items() for n in numbers]
-            with _translated("assigning partitions"):
+            with translated("assigning partitions"):
                 self._consumer.assign(tps)
                 self._consumer.pause(*tps)
             self._partitions = found
@@ -97,7 +94,7 @@ class OffsetReader:
         tps = [kafka.partition(topic, n) for n in await self.partitions(topic)]
         if not tps:
             return {}
-        with _translated("reading offsets"):
+        with translated("reading offsets"):
             first = await self._consumer.beginning_offsets(tps)
             last = await self._consumer.end_offsets(tps)
         return {tp.partition: (int(first[tp]), int(last[tp])) for tp in tps}
@@ -106,7 +103,7 @@ class OffsetReader:
         """The group's committed offsets on ``topic`` (partitions without one are left out)."""
         await self._connect()
         tps = [kafka.partition(topic, n) for n in partitions]
-        with _translated("reading committed offsets"):
+        with translated("reading committed offsets"):
             found = await self._admin.list_consumer_group_offsets(group, partitions=tps)
         return {tp.partition: int(meta.offset) for tp, meta in found.items() if meta.offset >= 0}
 
@@ -170,7 +167,7 @@ class OffsetReader:
         """Read ``[start, stop)`` read_committed; ``(offset reached, records seen)``."""
         tp = kafka.partition(topic, number)
         found = 0
-        with _translated("counting records"):
+        with translated("counting records"):
             self._consumer.seek(tp, start)
             self._consumer.resume(tp)
             position = start
@@ -186,7 +183,7 @@ class OffsetReader:
 
 async def topic_partitions(admin: Any, topic: str) -> list[int]:
     """The partition numbers of ``topic`` (none when it does not exist; nothing is created)."""
-    with _translated("reading topic metadata"):
+    with translated("reading topic metadata"):
         described = await admin.describe_topics([topic])
     return sorted(
         int(part["partition"])
@@ -194,11 +191,3 @@ async def topic_partitions(admin: Any, topic: str) -> list[int]:
         if found.get("error_code") == 0
         for part in found.get("partitions", ())
     )
-
-
-@contextlib.contextmanager
-def _translated(action: str) -> Iterator[None]:
-    try:
-        yield
-    except KafkaError as error:
-        raise BrokerUnavailableError(f"{action}: {error!r}") from error

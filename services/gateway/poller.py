@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
-from aiokafka.errors import KafkaError
 
 from services import __version__
+from services.core import topology
 from services.core.errors import BrokerUnavailableError
+from services.core.kafkaerrors import translated
 from services.core.logs import get_logger
 from services.core.settings import ServiceName, Settings
 from services.core.topics import Topics
@@ -41,7 +42,7 @@ from services.store.errors import DatabaseUnavailableError, SchemaVersionError
 log = get_logger(__name__)
 POLL_INTERVAL_S = 2.0
 KAFKA_BUDGET_S = 5.0
-POLLED: tuple[ServiceName, ...] = ("ingest", "parser", "dedup", "store")
+POLLED: tuple[ServiceName, ...] = topology.STAGES  # the gateway reports itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +55,14 @@ class StageInput:
 
 
 def stage_inputs(topics: Topics) -> tuple[StageInput, ...]:
-    return (
-        StageInput("parser", topics.raw, transactional=False),
-        StageInput("dedup", topics.parsed, transactional=True),
-        StageInput("store", topics.deduplicated, transactional=True),
+    """Every consumer stage of the topology, in flow order."""
+    return tuple(
+        StageInput(
+            stage.name,
+            topics.name_of(stage.input),
+            transactional=topology.written_in_transactions(stage.input),
+        )
+        for stage in topology.CONSUMERS
     )
 
 
@@ -135,8 +140,9 @@ class StatusPoller:
     async def _poll_kafka(self) -> None:
         now = time.time()
         try:
-            view = await asyncio.wait_for(self._measure(), KAFKA_BUDGET_S)
-        except (BrokerUnavailableError, KafkaError, TimeoutError, OSError) as error:
+            with translated("cannot measure the topics"):
+                view = await asyncio.wait_for(self._measure(), KAFKA_BUDGET_S)
+        except (BrokerUnavailableError, TimeoutError, OSError) as error:
             await self._offsets.close()
             detail = str(error) or type(error).__name__
             self._broker = Dependency(ok=False, detail=detail, checked_at=utc(now))

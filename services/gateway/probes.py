@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from services.core.settings import CONSUMER_SERVICES, ServiceName, Settings
+from services.core import topology
+from services.core.settings import ServiceName, Settings
 from services.gateway.models import FailureOut
 from services.gateway.samples import INGEST_COUNTERS, STAGE_COUNTERS, counter_totals
 from services.gateway.status import Probe
@@ -18,11 +19,15 @@ PROBE_TIMEOUT_S = 1.5
 
 
 def service_urls(settings: Settings) -> dict[ServiceName, str | None]:
-    """Base URL of each polled service's health endpoints (``None``: no fixed port to poll)."""
-    urls: dict[ServiceName, str | None] = {"ingest": settings.ingest_url}
-    for name in CONSUMER_SERVICES:
-        port = settings.health_port(name)
-        urls[name] = f"http://127.0.0.1:{port}" if port else None
+    """Base URL of each stage's health endpoints (``None``: no fixed port to poll): a consumer
+    stage's health port, the ingest's own HTTP port."""
+    urls: dict[ServiceName, str | None] = {}
+    for stage in topology.FLOW:
+        if stage.health_port_offset is None:
+            urls[stage.name] = settings.ingest_url
+            continue
+        port = settings.health_port(stage.name)
+        urls[stage.name] = f"http://127.0.0.1:{port}" if port else None
     return urls
 
 

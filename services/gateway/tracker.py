@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from services.core import topology
 from services.core.deadletters import NF_ERROR_CLASS, NF_ERROR_MESSAGE, NF_STAGE
 from services.core.records import ConsumedRecord
 from services.core.topics import Topics
@@ -75,13 +76,14 @@ class ArticleIndex:
 
 
 def topic_stages(topics: Topics) -> dict[str, ArticleStage]:
-    """The topics the index follows, and the stage each one means."""
-    return {
-        topics.raw: "accepted",
-        topics.parsed: "parsed",
-        topics.deduplicated: "deduplicated",
-        topics.dlq: "dead_lettered",
+    """The topics the index follows, and the stage each one means: every stage's output topic
+    but the sink's (stored articles are answered from the database), and the DLQ."""
+    sink = topology.sink()
+    stages: dict[str, ArticleStage] = {
+        topics.name_of(stage.sends): stage.reached for stage in topology.FLOW if stage.sends != sink
     }
+    stages[topics.name_of(topology.DEAD_LETTERS)] = "dead_lettered"
+    return stages
 
 
 def sighting_of(

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Response
-from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from fastapi import FastAPI
 
 from services import __version__
+from services.core import topology
+from services.core.health import health_router
 from services.core.httpmetrics import ResponseCounter
 from services.core.service import topic_specs
 from services.core.settings import Settings
@@ -39,7 +39,8 @@ def document_request_models(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     topics = Topics(settings.topic_prefix)
-    publisher = Publisher(settings, topic_specs(settings, topics), topics.raw)
+    raw = topics.name_of(topology.stage("ingest").sends)
+    publisher = Publisher(settings, topic_specs(settings, topics), raw)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -62,22 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(ApiKeyMiddleware, keys=settings.api_keys, drain=ingest.drain_limits)
     app.add_middleware(ResponseCounter, service="ingest")  # outermost: counts every answer
 
-    @app.get("/healthz", summary="The process is alive")
-    async def healthz() -> dict[str, str]:
-        return {"service": "ingest", "status": "ok", "version": __version__}
+    def ready() -> tuple[bool, str]:
+        if publisher.ready:
+            return True, f"producer connected to {settings.bootstrap_servers}"
+        return False, f"broker {settings.bootstrap_servers} not reachable"
 
-    @app.get("/readyz", summary="Ready while the producer is connected to the broker")
-    async def readyz() -> JSONResponse:
-        ok = publisher.ready
-        body = {
-            "service": "ingest",
-            "status": "ok" if ok else "unavailable",
-            "version": __version__,
-        }
-        return JSONResponse(body, status_code=200 if ok else 503)
-
-    @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
+    app.include_router(
+        health_router(
+            "ingest", ready, ready_summary="Ready while the producer is connected to the broker"
+        )
+    )
     return app

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka.errors import KafkaError
-
-from services.core import kafka
+from services.core import kafka, topology
 from services.core.errors import BrokerUnavailableError, NewsflowError
 from services.core.headers import TraceContext, cloudevent_headers
+from services.core.kafkaerrors import translated
 from services.core.logs import get_logger
 from services.core.records import Delivered, OutgoingRecord
 from services.core.settings import Settings
@@ -25,7 +24,7 @@ from services.core.topics import TopicSpec
 from services.ingest.articles import AcceptedArticle
 
 log = get_logger(__name__)
-RAW_EVENT_TYPE = "dev.newsflow.article.accepted.v1"
+RAW_EVENT_TYPE = topology.stage("ingest").event_type
 READY_CHECK_S = 2.0
 RESET_AFTER_FAILURES = 3
 
@@ -97,21 +96,25 @@ class Publisher:
         of seconds."""
         while True:
             try:
-                if not self._started:
-                    await kafka.ensure_topics(self._settings, self._topic_specs)
-                    self._producer = kafka.make_producer(self._settings, linger_ms=2)
-                    await self._producer.start()
-                    self._started = True
-                await asyncio.wait_for(self._producer.client.fetch_all_metadata(), READY_CHECK_S)
-                if self._failed_in_a_row >= RESET_AFTER_FAILURES:
-                    await self._reset_producer()
-                self.ready = True
-                self._connected.set()
-            except (KafkaError, BrokerUnavailableError, OSError, TimeoutError) as error:
+                with translated("broker unreachable"):
+                    await self._check_ready()
+            except (BrokerUnavailableError, OSError, TimeoutError) as error:
                 if self.ready:
                     log.warning("broker_unreachable", error=repr(error))
                 self.ready = False
             await asyncio.sleep(READY_CHECK_S)
+
+    async def _check_ready(self) -> None:
+        if not self._started:
+            await kafka.ensure_topics(self._settings, self._topic_specs)
+            self._producer = kafka.make_producer(self._settings, linger_ms=2)
+            await self._producer.start()
+            self._started = True
+        await asyncio.wait_for(self._producer.client.fetch_all_metadata(), READY_CHECK_S)
+        if self._failed_in_a_row >= RESET_AFTER_FAILURES:
+            await self._reset_producer()
+        self.ready = True
+        self._connected.set()
 
     async def _reset_producer(self) -> None:
         """The broker answers but sends keep failing: the producer is in a state it will not
@@ -120,7 +123,10 @@ class Publisher:
         log.warning("producer_reset", failed_publishes=self._failed_in_a_row)
         old, self._producer = self._producer, kafka.make_producer(self._settings, linger_ms=2)
         self._failed_in_a_row = 0
-        with contextlib.suppress(KafkaError, OSError, TimeoutError):
+        with (
+            contextlib.suppress(BrokerUnavailableError, OSError, TimeoutError),
+            translated("stopping the old producer"),
+        ):
             await asyncio.wait_for(old.stop(), self._settings.ingest_send_timeout_s)
         await self._producer.start()
 
@@ -158,10 +164,11 @@ class Publisher:
         """Many records to one topic as whole producer batches (the batch endpoint's path)."""
         timeout = self._settings.ingest_send_timeout_s
         try:
-            queued = await asyncio.wait_for(
-                kafka.queue_batches(self._producer, records[0].topic, records), timeout
-            )
-        except (KafkaError, TimeoutError) as error:
+            with translated("broker did not take the batch"):
+                queued = await asyncio.wait_for(
+                    kafka.queue_batches(self._producer, records[0].topic, records), timeout
+                )
+        except TimeoutError as error:
             raise BrokerUnavailableError(f"broker did not take the batch: {error!r}") from error
         await asyncio.wait(kafka.batches_of(queued), timeout=timeout)
         return [_queued_outcome(item, records[0].topic) for item in queued]
@@ -172,15 +179,18 @@ class Publisher:
         queued: list[asyncio.Future[Any] | BaseException] = []
         for record in records:
             try:
-                queued.append(
-                    await asyncio.wait_for(
-                        self._producer.send(
-                            record.topic, record.value, key=record.key, headers=record.headers
-                        ),
-                        max(deadline - loop.time(), 0.001),
+                with translated("broker did not take the record"):
+                    queued.append(
+                        await asyncio.wait_for(
+                            self._producer.send(
+                                record.topic, record.value, key=record.key, headers=record.headers
+                            ),
+                            max(deadline - loop.time(), 0.001),
+                        )
                     )
-                )
-            except (KafkaError, TimeoutError) as error:
+            except BrokerUnavailableError as error:
+                queued.append(error)
+            except TimeoutError as error:
                 queued.append(BrokerUnavailableError(f"broker did not take the record: {error!r}"))
         pending = [item for item in queued if isinstance(item, asyncio.Future)]
         if pending:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+from services.core import topology
 from services.core.decoding import decode
 from services.core.errors import RecordFault
 from services.core.events import next_record
@@ -18,7 +19,7 @@ from services.core.settings import Settings
 from services.core.topics import Topics
 from services.parser.parse import parse_article, warm_up
 
-PARSED_EVENT = "dev.newsflow.article.parsed.v1"
+PARSER = topology.stage("parser")
 
 
 def parse_all(records: Sequence[ConsumedRecord], max_bytes: int) -> list[ParsedArticle | Exception]:
@@ -47,10 +48,10 @@ def parser_handler(settings: Settings, topics: Topics) -> BatchHandler:
             else [
                 next_record(
                     record,
-                    topics.parsed,
+                    topics.name_of(PARSER.sends),
                     result,
-                    stage="parser",
-                    event_type=PARSED_EVENT,
+                    stage=PARSER.name,
+                    event_type=PARSER.event_type,
                     time=now,
                 )
             ]
@@ -63,4 +64,4 @@ def parser_handler(settings: Settings, topics: Topics) -> BatchHandler:
 @asynccontextmanager
 async def parser_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
     await asyncio.to_thread(warm_up)  # the language model and compiled kernels, up front
-    yield Stage.of("parser", topics.raw, topics, parser_handler(settings, topics))
+    yield Stage.in_flow(PARSER.name, topics, parser_handler(settings, topics))

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+from services.core import topology
 from services.core.decoding import decode
 from services.core.errors import InvalidMessageError
 from services.core.events import next_record
@@ -25,7 +26,7 @@ from services.core.settings import Settings
 from services.core.topics import Topics
 from services.store.repository import ArticleRepository, Position
 
-PROCESSED_EVENT = "dev.newsflow.article.processed.v1"
+STORE = topology.stage("store")
 
 
 def processed(article: DeduplicatedArticle, stored_at: datetime) -> ProcessedArticle:
@@ -54,10 +55,10 @@ def store_handler(
                 outcomes[index] = [
                     next_record(
                         records[index],
-                        topics.processed,
+                        topics.name_of(STORE.sends),
                         publish.doc.encode(),  # the bytes stored: a retry publishes the same
-                        stage="store",
-                        event_type=PROCESSED_EVENT,
+                        stage=STORE.name,
+                        event_type=STORE.event_type,
                         extra_headers={NF_VERDICT: publish.article.dedup.verdict},
                         time=now,
                     )
@@ -71,6 +72,4 @@ def store_handler(
 async def store_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     async with await ArticleRepository.open(settings.database_path) as repository:
-        yield Stage.of(
-            "store", topics.deduplicated, topics, store_handler(settings, topics, repository)
-        )
+        yield Stage.in_flow(STORE.name, topics, store_handler(settings, topics, repository))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from services import __version__
+from services.core import topology
 from services.core.deadletters import (
     NF_ERROR_CLASS,
     NF_ERROR_MESSAGE,
@@ -71,16 +72,6 @@ TOPIC_SUMMARIES: dict[Topic, str] = {
     "(compacted).",
     Topic.DLQ: "Records a stage could not process, kept whole, with the reason.",
 }
-
-# (stage, topic it receives, topic it sends): the flow, in order.
-FLOW: tuple[tuple[str, Topic | None, Topic | None], ...] = (
-    ("ingest", None, Topic.RAW),
-    ("parser", Topic.RAW, Topic.PARSED),
-    ("dedup", Topic.PARSED, Topic.DEDUPLICATED),
-    ("store", Topic.DEDUPLICATED, Topic.PROCESSED),
-    ("downstream", Topic.PROCESSED, None),
-)
-DEAD_LETTERING_STAGES = ("parser", "dedup", "store")
 
 
 def schema_file(topic: Topic) -> str:
@@ -232,17 +223,23 @@ def _operation(stage: str, action: str, topic: Topic) -> tuple[str, JsonObject]:
 
 def _operations() -> JsonObject:
     operations: JsonObject = {}
-    for stage, receives, sends in FLOW:
-        if receives is not None:
-            name, operation = _operation(stage, "receive", receives)
+    for stage in topology.FLOW:
+        if stage.receives is not None:
+            name, operation = _operation(stage.name, "receive", stage.receives)
             operations[name] = operation
-        if sends is not None:
-            name, operation = _operation(stage, "send", sends)
-            operations[name] = operation
-    for stage in DEAD_LETTERING_STAGES:
-        name, operation = _operation(stage, "send", Topic.DLQ)
+        name, operation = _operation(stage.name, "send", stage.sends)
+        operations[name] = operation
+    name, operation = _operation("downstream", "receive", topology.sink())
+    operations[name] = operation
+    for stage in topology.CONSUMERS:  # every consumer stage dead-letters
+        name, operation = _operation(stage.name, "send", topology.DEAD_LETTERS)
         operations[name] = operation
     return operations
+
+
+def flow_topics() -> list[Topic]:
+    """Every topic of the topology: each stage's output, and the DLQ."""
+    return [stage.sends for stage in topology.FLOW] + [topology.DEAD_LETTERS]
 
 
 def _default(field: str) -> Any:
@@ -258,7 +255,7 @@ def asyncapi_document() -> JsonObject:
     by_name = {spec.name: spec for spec in specs}
     channels = {
         topic.value: _channel(topic, by_name[topic.value].partitions, by_name[topic.value].config)
-        for topic in Topic
+        for topic in flow_topics()
     }
     return {
         "asyncapi": "3.0.0",
@@ -285,7 +282,7 @@ def asyncapi_document() -> JsonObject:
         },
         "channels": channels,
         "operations": _operations(),
-        "components": {"messages": {message_id(topic): _message(topic) for topic in Topic}},
+        "components": {"messages": {message_id(topic): _message(topic) for topic in flow_topics()}},
     }
 
 
@@ -296,7 +293,7 @@ def render(document: JsonObject) -> bytes:
 
 def rendered_files() -> dict[str, bytes]:
     """Every file of ``schemas/``, by name."""
-    files = {schema_file(topic): render(topic_schema(topic)) for topic in Topic}
+    files = {schema_file(topic): render(topic_schema(topic)) for topic in flow_topics()}
     files[ASYNCAPI_FILE] = render(asyncapi_document())
     return files
 

@@ -7,10 +7,9 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from aiokafka.errors import KafkaError, ProducerFenced
-
 from services.core import kafka
-from services.core.errors import BrokerUnavailableError
+from services.core.errors import BrokerUnavailableError, ProducerFencedError
+from services.core.kafkaerrors import translated
 from services.core.records import ConsumedRecord, Delivered
 from services.core.settings import Settings
 from services.core.topics import Topics
@@ -59,18 +58,17 @@ async def read_partition(
     await _check_exists(settings, topic, partition)
     consumer = kafka.make_consumer(settings, None)
     try:
-        await consumer.start()
-        tp = kafka.partition(topic, partition)
-        consumer.assign([tp])
-        first = int((await consumer.beginning_offsets([tp]))[tp])
-        last = await _end_offset(settings, consumer, tp, end)
-        start, stop = max(start, first), last if stop is None else min(stop, last)
-        if start >= stop:
-            return []
-        consumer.seek(tp, start)
-        return await _read_until(consumer, tp, stop, time.monotonic() + timeout_s)
-    except KafkaError as error:
-        raise BrokerUnavailableError(f"cannot read {topic}/{partition}: {error!r}") from error
+        with translated(f"cannot read {topic}/{partition}"):
+            await consumer.start()
+            tp = kafka.partition(topic, partition)
+            consumer.assign([tp])
+            first = int((await consumer.beginning_offsets([tp]))[tp])
+            last = await _end_offset(settings, consumer, tp, end)
+            start, stop = max(start, first), last if stop is None else min(stop, last)
+            if start >= stop:
+                return []
+            consumer.seek(tp, start)
+            return await _read_until(consumer, tp, stop, time.monotonic() + timeout_s)
     finally:
         await consumer.stop()
 
@@ -113,19 +111,18 @@ def replay_producer(settings: Settings) -> Any:
 async def publish(producer: Any, replays: Sequence[Replay]) -> list[Delivered]:
     """Send every replay in one transaction; all are committed, or none."""
     try:
-        async with producer.transaction():
-            futures = [
-                await producer.send(
-                    r.topic, r.value, key=r.key, headers=r.headers, partition=r.partition
-                )
-                for r in replays
-            ]
-            metas = await asyncio.gather(*futures)
-    except ProducerFenced as error:
+        with translated("the replay was not committed"):
+            async with producer.transaction():
+                futures = [
+                    await producer.send(
+                        r.topic, r.value, key=r.key, headers=r.headers, partition=r.partition
+                    )
+                    for r in replays
+                ]
+                metas = await asyncio.gather(*futures)
+    except ProducerFencedError as error:
         raise DlqError(
             "another replay started meanwhile and fenced this one, which published nothing; "
             "run it again to replay what is left"
         ) from error
-    except KafkaError as error:
-        raise BrokerUnavailableError(f"the replay was not committed: {error!r}") from error
     return [Delivered(meta.topic, meta.partition, meta.offset) for meta in metas]

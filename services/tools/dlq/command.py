@@ -8,9 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from aiokafka.errors import KafkaError
-
-from services.core.errors import BrokerUnavailableError
+from services.core.kafkaerrors import translated
 from services.core.records import Delivered
 from services.core.settings import Settings
 from services.core.topics import Topics
@@ -65,15 +63,14 @@ async def replay_letters(
     chosen, missing = select(entries, selection)
     producer = None if dry_run else broker.replay_producer(settings)
     try:
-        if producer is not None:
-            await producer.start()  # init_transactions: fences any other replay first
-        replayed = markers_in(await broker.scan_targets(settings, targets_of(chosen)))
-        todo = plan(chosen, missing, replayed)
-        delivered: list[Delivered] | None = None
-        if producer is not None:
-            delivered = await broker.publish(producer, todo.publish) if todo.publish else []
-    except KafkaError as error:
-        raise BrokerUnavailableError(f"cannot replay: {error!r}") from error
+        with translated("cannot replay"):
+            if producer is not None:
+                await producer.start()  # init_transactions: fences any other replay first
+            replayed = markers_in(await broker.scan_targets(settings, targets_of(chosen)))
+            todo = plan(chosen, missing, replayed)
+            delivered: list[Delivered] | None = None
+            if producer is not None:
+                delivered = await broker.publish(producer, todo.publish) if todo.publish else []
     finally:
         if producer is not None:
             await producer.stop()

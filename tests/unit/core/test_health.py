@@ -1,12 +1,18 @@
-"""The health endpoint of a stage: ready, unready, and failing with what it failed on."""
+"""The one health piece: a stage ready, unready, and failing with what it failed on; every
+service answering the same bodies and status codes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import httpx
+from fastapi import FastAPI
 
-from services.core.health import health_app
+from services.core.health import health_app, health_router
+from services.core.settings import CONSUMER_SERVICES, SERVICES, Settings
+from services.gateway.app import create_app as gateway_app
+from services.ingest.app import create_app as ingest_app
 
 STOPPED = {
     "topic": "articles.raw.v1",
@@ -49,3 +55,43 @@ async def test_a_failing_stage_answers_503_with_each_failure() -> None:
 async def test_failing_wins_even_when_the_check_says_ready() -> None:
     answer = await readyz((True, "consuming"), [STOPPED])
     assert answer.status_code == 503 and answer.json()["status"] == "failing"
+
+
+async def test_a_check_may_be_awaited() -> None:
+    async def ready() -> tuple[bool, str]:
+        return True, "database open"
+
+    app = FastAPI()
+    app.include_router(health_router("gateway", ready))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+        answer = await client.get("/readyz")
+    assert answer.status_code == 200 and answer.json()["detail"] == "database open"
+
+
+def every_service(tmp_path: Path) -> dict[str, FastAPI]:
+    """The five services' HTTP apps (not started: ingest has no producer, the gateway no
+    database), each serving the one health piece."""
+    settings = Settings(data_dir=tmp_path, kafka_bootstrap_servers="127.0.0.1:1")
+    stages: dict[str, FastAPI] = {
+        name: health_app(name, lambda: (True, "polling"), lambda: (False, "consumer starting"))
+        for name in CONSUMER_SERVICES
+    }
+    return {"ingest": ingest_app(settings), "gateway": gateway_app(settings), **stages}
+
+
+async def test_every_service_answers_the_same_bodies_and_codes(tmp_path: Path) -> None:
+    apps = every_service(tmp_path)
+    assert sorted(apps) == sorted(SERVICES)
+    for name, app in apps.items():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            live, ready = await client.get("/healthz"), await client.get("/readyz")
+            metrics = await client.get("/metrics")
+        keys = {"service", "status", "detail", "version", "uptime_s"}
+        assert live.status_code == 200, name
+        assert set(live.json()) == keys and live.json()["status"] == "ok", name
+        assert ready.status_code == 503, name  # nothing is started here
+        assert set(ready.json()) == keys and ready.json()["status"] == "unavailable", name
+        assert ready.json()["service"] == name and ready.json()["detail"], name
+        assert metrics.status_code == 200 and "# TYPE" in metrics.text, name

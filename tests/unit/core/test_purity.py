@@ -21,6 +21,7 @@ IO_MODULES = {
 }
 PURE = [
     "core/urls.py", "core/headers.py", "core/topics.py", "core/models", "core/ndjson.py",
+    "core/topology.py",
     "ingest/identity.py", "ingest/bodies.py", "ingest/articles.py", "ingest/files.py",
     "ingest/charsets.py",
     "parser/plaintext.py", "parser/header.py", "parser/byline.py", "parser/dateline.py",

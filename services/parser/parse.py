@@ -83,6 +83,7 @@ def parse_article(raw: RawArticle) -> ParsedArticle:
         authors=_clean_all(raw.authors or ()) or _clean_all(extracted.authors),
         published_at=published,
         published_at_utc=published.astimezone(UTC) if published else None,
+        published_local=published.replace(tzinfo=None).isoformat() if published else None,
         updated_at=extracted.updated_at,
         language=language,
         paragraphs=paragraphs,

@@ -27,6 +27,15 @@ class ParsedArticle(Message):
     published_at_utc: AwareDatetime | None = Field(
         default=None, description="The same instant in UTC."
     )
+    published_local: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$",
+        description="The publication date or date-time as written, in the source's wall-clock "
+        "time and without a UTC offset (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]), whenever a date is "
+        "found; published_at is set only when the zone is known (from the text, the page or the "
+        "client).",
+        examples=["2025-03-19T09:19:00", "2025-03-19"],
+    )
     updated_at: AwareDatetime | None = None
     language: str | None = Field(default=None, description="ISO 639-1 code.")
     paragraphs: list[str] = Field(

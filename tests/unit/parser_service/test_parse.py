@@ -51,6 +51,7 @@ def test_plain_text_seed_article() -> None:
     assert parsed.published_at == datetime(2025, 3, 19, 9, 19, tzinfo=timezone(timedelta(hours=1)))
     assert parsed.published_at.utcoffset() == timedelta(hours=1)
     assert parsed.published_at_utc == datetime(2025, 3, 19, 8, 19, tzinfo=UTC)
+    assert parsed.published_local == "2025-03-19T09:19:00"  # the wall clock as written
     assert parsed.language == "en"
     assert parsed.cited_outlets == ["Euronews", "Fox News"]
     assert parsed.boilerplate_removed == ["Trending Now", "TRENDING NOW"]
@@ -148,3 +149,13 @@ async def test_handler_rejects_poison_permanently(value: bytes | None, reason: s
 def test_warm_up_loads_what_parsing_uses() -> None:
     warm_up()
     warm_up()  # again: everything is loaded once
+
+
+def test_published_local_is_a_wall_clock_date_or_date_time() -> None:
+    """The contract refuses an offset or anything but an ISO date or date-time there."""
+    fields = parse_article(raw(content_type="text/plain")).model_dump()
+    for value in ("2025-03-19", "2025-03-19T09:19", "2025-03-19T09:19:00.5"):
+        assert ParsedArticle.model_validate({**fields, "published_local": value})
+    for value in ("2025-03-19T09:19:00+01:00", "19.03.2025", "2025-03-19 09:19"):
+        with pytest.raises(ValueError, match="published_local"):
+            ParsedArticle.model_validate({**fields, "published_local": value})

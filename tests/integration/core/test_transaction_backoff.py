@@ -67,5 +67,7 @@ async def test_back_to_back_transactions_seldom_wait_the_fixed_backoff(
     outputs_first = waits[0]
     waits[0] = 0
     await run_transactions(settings, offsets_first=True)
-    assert outputs_first >= TRANSACTIONS // 2, f"outputs first waited {outputs_first}: re-measure"
+    # The old order shows the race in most transactions on an idle machine (34 of 40) and in
+    # fewer on a loaded one (16 of 40 seen while other suites ran): a quarter proves it is there.
+    assert outputs_first >= TRANSACTIONS // 4, f"outputs first waited {outputs_first}: re-measure"
     assert waits[0] <= TRANSACTIONS // 10, f"{waits[0]} of {TRANSACTIONS} waited the fixed 20 ms"

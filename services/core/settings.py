@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -236,6 +236,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
 
+    def to_env(self) -> dict[str, str]:
+        """These settings as the ``NEWSFLOW_…`` variables a child process reads back into equal
+        settings (the dedup settings as ``NEWSFLOW_DEDUP_<FIELD>``); unset fields are left out."""
+        prefix = self.model_config.get("env_prefix", "")
+        return _variables(self, prefix) | _variables(self.dedup, f"{prefix}DEDUP_")
+
     @property
     def bootstrap_servers(self) -> str:
         return self.kafka_bootstrap_servers or f"127.0.0.1:{self.kafka_port}"
@@ -284,3 +290,14 @@ class Settings(BaseSettings):
     @property
     def dedup_state_path(self) -> Path:
         return self.data_dir / "dedup.db"
+
+
+def _variables(model: BaseModel, prefix: str) -> dict[str, str]:
+    """``prefix + FIELD`` for each set field of ``model`` that is not itself a model."""
+    variables: dict[str, str] = {}
+    for name in type(model).model_fields:
+        value: Any = getattr(model, name)
+        if value is None or isinstance(value, BaseModel):
+            continue
+        variables[f"{prefix}{name.upper()}"] = str(value)
+    return variables

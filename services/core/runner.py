@@ -46,8 +46,6 @@ from services.core.settings import Settings
 from services.core.topics import Topics
 
 TopicPartition = tuple[str, int]
-REWIND_WAIT_S = 10.0
-PRODUCER_STOP_WAIT_S = 5.0
 
 log = get_logger(__name__)
 
@@ -128,7 +126,7 @@ class StageRunner:
     async def _shutdown(self) -> None:
         async with self._lock:
             for producer in self._producers.values():
-                await _stop_quietly(producer)
+                await _stop_quietly(producer, self._settings.stage_producer_stop_wait_s)
             self._producers.clear()
         await self._consumer.stop()
         log.info("stage_stopped", stage=self._stage.name)
@@ -145,7 +143,7 @@ class StageRunner:
             for tp in revoked:
                 producer = self._producers.pop(tp, None)
                 if producer is not None:
-                    await _stop_quietly(producer)
+                    await _stop_quietly(producer, self._settings.stage_producer_stop_wait_s)
         log.info("partitions_revoked", stage=self._stage.name, partitions=sorted(revoked))
 
     async def _producer_for(self, tp: TopicPartition) -> Any:
@@ -270,7 +268,7 @@ class StageRunner:
         metrics.RECORDS_FAILED.labels(stage, "bug").inc()
         producer = self._producers.pop(tp, None)
         if producer is not None:
-            await _stop_quietly(producer)
+            await _stop_quietly(producer, self._settings.stage_producer_stop_wait_s)
         given_up = self._failures.failed(tp)
         details = {
             "stage": stage,
@@ -311,7 +309,7 @@ class StageRunner:
         )
         producer = self._producers.pop(tp, None)
         if producer is not None:
-            await _stop_quietly(producer)
+            await _stop_quietly(producer, self._settings.stage_producer_stop_wait_s)
         self._unsettled.add(tp)
         await self._rewind(tp)
 
@@ -324,7 +322,9 @@ class StageRunner:
             self._unsettled.discard(tp)  # its new owner starts from the committed offset
             return False
         try:
-            committed = await asyncio.wait_for(self._consumer.committed(partition), REWIND_WAIT_S)
+            committed = await asyncio.wait_for(
+                self._consumer.committed(partition), self._settings.stage_rewind_wait_s
+            )
         except (KafkaError, TimeoutError) as error:
             log.warning("committed_offset_unavailable", stage=self._stage.name, error=repr(error))
             return False
@@ -373,9 +373,10 @@ def by_size(messages: Sequence[Any], max_bytes: int) -> list[Sequence[Any]]:
     return runs
 
 
-async def _stop_quietly(producer: Any) -> None:
-    """Stop a producer we are giving up on, without waiting long on a broker that is down."""
+async def _stop_quietly(producer: Any, wait_s: float) -> None:
+    """Stop a producer we are giving up on, without waiting long (``wait_s``) on a broker that is
+    down."""
     try:
-        await asyncio.wait_for(producer.stop(), PRODUCER_STOP_WAIT_S)
+        await asyncio.wait_for(producer.stop(), wait_s)
     except (KafkaError, OSError, TimeoutError) as error:
         log.warning("producer_stop_failed", error=repr(error))

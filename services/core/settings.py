@@ -194,6 +194,23 @@ class Settings(BaseSettings):
         description="How long a stage's transactional producer waits for the broker to answer "
         "a request (a send, a transaction step).",
     )
+    stage_stall_limit_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="A stage is not live (its /livez fails) once its consumer loop has not "
+        "polled for this long.",
+    )
+    stage_rewind_wait_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long a stage waits for the broker to say a partition's committed "
+        "offset when it rewinds to it.",
+    )
+    stage_producer_stop_wait_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long a stage waits for a transactional producer it gives up on to stop.",
+    )
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
     dedup: DedupSettings = Field(default_factory=DedupSettings)
 
@@ -224,12 +241,38 @@ class Settings(BaseSettings):
     ingest_max_in_flight: int = 20_000
     ingest_drain_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
     ingest_drain_timeout_s: float = Field(default=10.0, ge=0)
+    ingest_ready_check_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often ingest checks that the broker answers (and how long it waits "
+        "for the answer); ingest is unready while it does not.",
+    )
+    ingest_reset_after_failures: int = Field(
+        default=3,
+        ge=1,
+        description="Failed publishes in a row after which ingest replaces its producer (once "
+        "the broker answers again).",
+    )
     ingest_mmap_threshold_bytes: int = Field(
         default=128 * 1024,
         ge=0,
         le=32 * 1024 * 1024,
         description="Blocks from this size up are mapped and given back to the system when "
         "freed (a fixed glibc threshold); 0 leaves glibc's own, which grows.",
+    )
+
+    # Launcher (newsflow run)
+    launcher_stop_grace_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="How long `newsflow run` waits for a service to exit on SIGTERM before "
+        "SIGKILL.",
+    )
+    launcher_ready_wait_s: float = Field(
+        default=90.0,
+        gt=0,
+        description="How long `newsflow run --push` waits for ingest to be ready before giving "
+        "up the push.",
     )
 
     # Logging

@@ -23,9 +23,7 @@ if TYPE_CHECKING:
     from services.ingest.push import PushSummary
 
 log = get_logger(__name__)
-STOP_GRACE_S = 20.0
 STABLE_AFTER_S = 30.0
-READY_WAIT_S = 90.0
 
 
 @dataclass
@@ -52,7 +50,7 @@ async def supervise(
         stopper.cancel()
         if stop.is_set():
             waiter.cancel()
-            await terminate(unit.process, STOP_GRACE_S)
+            await terminate(unit.process, settings.launcher_stop_grace_s)
             return
         code = waiter.result()
         if time.monotonic() - unit.started_at > STABLE_AFTER_S:
@@ -79,13 +77,17 @@ def push_when_ready(
 
     async def after_start() -> None:
         async with httpx.AsyncClient(base_url=settings.ingest_url, timeout=2) as client:
-            for _ in range(int(READY_WAIT_S / 0.5)):
+            for _ in range(int(settings.launcher_ready_wait_s / 0.5)):
                 with contextlib.suppress(httpx.TransportError):
                     if (await client.get("/readyz")).status_code == 200:
                         break
                 await asyncio.sleep(0.5)
             else:
-                log.error("ingest_not_ready", url=settings.ingest_url, waited_s=READY_WAIT_S)
+                log.error(
+                    "ingest_not_ready",
+                    url=settings.ingest_url,
+                    waited_s=settings.launcher_ready_wait_s,
+                )
                 return
         await asyncio.to_thread(push_seeds, settings, paths)
         log.info("newsflow_running", ingest=settings.ingest_url, gateway=settings.gateway_url)

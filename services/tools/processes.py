@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import httpx
 
@@ -79,11 +80,15 @@ class ServiceProcess:
         log_path: Path | None = None,
         cwd: Path | None = None,
         own_group: bool = False,
-    ) -> ServiceProcess:
+        ready: str | None = None,
+    ) -> Self:
         """Start ``python -m services.<name>`` (or ``module``, or a whole ``command``) with
         ``settings``. Its output goes to ``log_path`` when given (else to this process's);
         ``own_group`` puts it in its own process group, so a Ctrl-C of the terminal reaches only
-        the caller, which ends it by PID."""
+        the caller, which ends it by PID. (Not its own session: where the kernel groups CPU time
+        by session (autogroup), a process alone in one would cancel the stages' relative
+        priorities, ``services.core.priority``.) ``ready`` is where it answers ``/readyz`` when
+        that is not the service's own (see :func:`ready_url`)."""
         argv = list(command or [sys.executable, "-m", module or f"services.{name}"])
         env = environment(settings, extra_env)
         group = 0 if own_group else None
@@ -102,7 +107,7 @@ class ServiceProcess:
                     stderr=subprocess.STDOUT,
                     process_group=group,
                 )
-        return cls(name, process, ready_url(settings, name), log_path)
+        return cls(name, process, ready or ready_url(settings, name), log_path)
 
     @property
     def pid(self) -> int:

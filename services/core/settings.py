@@ -226,6 +226,22 @@ class Settings(BaseSettings):
         description="The gateway is unready while the status it serves is older than this.",
     )
     health_port_base: int = 9101
+    gateway_stream_poll_s: float = Field(
+        default=0.5,
+        gt=0,
+        description="How often a live stream (/v1/stream) looks for newly stored articles "
+        "while it is idle.",
+    )
+    gateway_stream_heartbeat_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="Quiet time after which a live stream sends a keep-alive comment.",
+    )
+    gateway_sse_retry_ms: int = Field(
+        default=2000,
+        ge=0,
+        description="How long a live stream tells its client to wait before reconnecting.",
+    )
 
     # Ingest
     ingest_api_keys: str = Field(default="", repr=False, description="Comma-separated API keys.")

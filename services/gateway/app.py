@@ -76,7 +76,7 @@ def create_app(
         follower=ArticleFollower(settings, index, backlog=backlog),
         backlog=backlog,
         closing=stop or asyncio.Event(),
-        timing=timing or StreamTiming(),
+        timing=timing or StreamTiming.of(settings),
     )
 
     @asynccontextmanager

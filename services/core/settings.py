@@ -214,6 +214,25 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
     dedup: DedupSettings = Field(default_factory=DedupSettings)
 
+    # The store's database
+    store_busy_timeout_ms: int = Field(
+        default=5_000,
+        ge=0,
+        description="How long a connection to the store's database waits for a lock held by "
+        "another before it fails.",
+    )
+    store_cache_kib: int = Field(
+        default=64 * 1024,
+        ge=0,
+        description="SQLite page cache per connection to the store's database, in KiB.",
+    )
+    store_mmap_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=0,
+        description="Bytes of the store's database a connection reads through a memory map "
+        "(0: none).",
+    )
+
     # Paths and ports
     data_dir: Path = Path("data")
     cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "newsflow")

@@ -67,7 +67,7 @@ def create_app(
 ) -> FastAPI:
     """The gateway app. ``stop`` (set on SIGTERM by ``__main__``) also ends live streams."""
     settings = settings or Settings()
-    db = LazyReader(settings.database_path)
+    db = LazyReader.of(settings)
     index = ArticleIndex(index_capacity)
     gateway = Gateway(
         db=db,

@@ -70,7 +70,7 @@ def store_handler(
 @asynccontextmanager
 async def store_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    async with await ArticleRepository.open(settings.database_path) as repository:
+    async with await ArticleRepository.for_settings(settings) as repository:
         yield Stage.of(
             "store", topics.deduplicated, topics, store_handler(settings, topics, repository)
         )

@@ -10,10 +10,9 @@ import re
 import shlex
 import socket
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -170,23 +169,3 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     length = _CONTENT_LENGTH.search(head)
     body = await reader.readexactly(int(length[1])) if length else b""
     return int(head[9:12]), body
-
-
-def spawn(
-    command: Sequence[str], env: Mapping[str, str], log_path: Path
-) -> subprocess.Popen[bytes]:
-    """Start a service process from the repository root, its output to ``log_path``, in its own
-    process group (a Ctrl-C of the benchmark reaches only the benchmark, which ends it by PID).
-
-    Not its own session: where the kernel groups CPU time by session (autogroup), a process
-    alone in one would cancel the stages' relative priorities (``services.core.priority``)."""
-    with log_path.open("wb") as log:
-        return subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            process_group=0,
-        )

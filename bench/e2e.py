@@ -29,7 +29,6 @@ import os
 import pstats
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +43,7 @@ import orjson
 
 from bench.common import (
     DATA_DIR,
+    ROOT,
     Deadline,
     command_line,
     free_port,
@@ -51,7 +51,6 @@ from bench.common import (
     ratio,
     read_response,
     self_cpu_s,
-    spawn,
     table,
     thread_cpu_s,
     write_result,
@@ -62,6 +61,7 @@ from services.core.service import topic_specs
 from services.core.settings import Settings
 from services.core.topics import Topics, TopicSpec
 from services.tools import localkafka
+from services.tools.processes import ServiceProcess
 
 STAGES = ("parser", "dedup", "store")
 SERVICES = ("ingest", *STAGES)
@@ -70,11 +70,8 @@ PUSHERS = 4
 
 
 @dataclass
-class Service:
-    name: str
-    process: subprocess.Popen[bytes]
-    health_url: str
-    cpu_start: float = 0.0
+class Service(ServiceProcess):
+    """A service process of the run, with what the report reads of it."""
 
     def cpu(self) -> float:
         return process_cpu_s(self.process.pid)
@@ -168,42 +165,25 @@ def html_pages(limit: int = 20) -> list[str]:
 # ---------------------------------------------------------------- processes
 
 
-def start_service(name: str, env: dict[str, str], workdir: Path, profile: bool) -> Service:
-    health_port = (
-        int(env["NEWSFLOW_HEALTH_PORT_BASE"]) + STAGES.index(name) if name in STAGES else 0
-    )
-    port = int(env["NEWSFLOW_INGEST_PORT"]) if name == "ingest" else health_port
-    command = [sys.executable]
+def start_service(name: str, settings: Settings, workdir: Path, profile: bool) -> Service:
+    command = None
     if profile:
-        command += ["-m", "cProfile", "-o", str(workdir / f"{name}.prof")]
-    command += ["-m", f"services.{name}"]
-    process = spawn(command, env, workdir / f"{name}.log")
-    return Service(name, process, f"http://127.0.0.1:{port}/readyz")
+        profiler = [sys.executable, "-m", "cProfile", "-o", str(workdir / f"{name}.prof")]
+        command = [*profiler, "-m", f"services.{name}"]
+    log_path = workdir / f"{name}.log"
+    return Service.start(
+        name, settings, command=command, log_path=log_path, cwd=ROOT, own_group=True
+    )
 
 
 async def wait_ready(services: Sequence[Service], deadline: Deadline) -> None:
-    async with httpx.AsyncClient(timeout=2) as client:
-        for service in services:
-            while True:
-                if service.process.poll() is not None:
-                    raise RuntimeError(f"{service.name} exited early; see its log")
-                with contextlib.suppress(httpx.TransportError):
-                    if (await client.get(service.health_url)).status_code == 200:
-                        break
-                if deadline.passed():
-                    raise RuntimeError(f"{service.name} not ready in time")
-                await asyncio.sleep(0.2)
+    for service in services:
+        await service.wait_ready(max(0.0, deadline.left()))
 
 
 def stop(service: Service) -> None:
     """End exactly this process: SIGTERM, then SIGKILL if it lingers."""
-    if service.process.poll() is None:
-        service.process.send_signal(signal.SIGTERM)
-        try:
-            service.process.wait(30)
-        except subprocess.TimeoutExpired:
-            service.process.kill()
-            service.process.wait(5)
+    service.stop(30)
 
 
 # ---------------------------------------------------------------- measuring
@@ -436,10 +416,10 @@ async def run(config: Config, workdir: Path) -> dict[str, Any]:
         settings = settings.model_copy(update={"topic_prefix": prefix})
         topics = Topics(prefix)
         await kafka.ensure_topics(settings, topic_specs(settings, topics))
-        env = service_env(settings, workdir)
-        services = [start_service(n, env, workdir, config.profile == n) for n in SERVICES]
+        told = service_settings(settings, workdir)
+        services = [start_service(n, told, workdir, config.profile == n) for n in SERVICES]
         await wait_ready(services, deadline)
-        base = f"http://127.0.0.1:{env['NEWSFLOW_INGEST_PORT']}"
+        base = f"http://127.0.0.1:{told.ingest_port}"
         texts, html = plain_texts(), html_pages()
         plain = [plain_article(n, texts) for n in range(config.articles)]
         mixed = [
@@ -514,20 +494,22 @@ def busy_cpu(services: Sequence[Service], broker_pid: int | None) -> dict[str, f
     return used
 
 
-def service_env(settings: Settings, workdir: Path) -> dict[str, str]:
+def service_settings(settings: Settings, workdir: Path) -> Settings:
+    """What the services are told: this run's broker, topics and data directory, ports of their
+    own, and the default logging (one summary line per record, as JSON, to a file)."""
     base = free_port()
     while any(localkafka.port_in_use(base + i) for i in range(3)):
         base = free_port()
-    return {
-        **os.environ,
-        "KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
-        "NEWSFLOW_TOPIC_PREFIX": settings.topic_prefix,
-        "NEWSFLOW_DATA_DIR": str(workdir / "data"),
-        "NEWSFLOW_INGEST_PORT": str(free_port()),
-        "NEWSFLOW_HEALTH_PORT_BASE": str(base),
-        "NEWSFLOW_LOG_LEVEL": "INFO",  # the default: one summary line per record, to a file
-        "NEWSFLOW_LOG_FORMAT": "json",
-    }
+    return settings.model_copy(
+        update={
+            "kafka_bootstrap_servers": settings.bootstrap_servers,
+            "data_dir": workdir / "data",
+            "ingest_port": free_port(),
+            "health_port_base": base,
+            "log_level": "INFO",
+            "log_format": "json",
+        }
+    )
 
 
 def report(config: Config, result: dict[str, Any]) -> dict[str, Any]:

@@ -29,10 +29,8 @@ import cProfile
 import dataclasses
 import functools
 import io
-import os
 import pstats
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +39,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -55,7 +54,6 @@ from bench.common import (
     ratio,
     read_response,
     self_cpu_s,
-    spawn,
     table,
     write_result,
 )
@@ -69,6 +67,7 @@ from services.ingest.articles import to_raw_article
 from services.ingest.publisher import raw_record, received_now
 from services.ingest.requests import ArticleIn
 from services.tools import localkafka
+from services.tools.processes import ServiceProcess
 
 GOAL_SINGLE_ARTICLES_S = 1000.0
 GOAL_BATCH_RATIO = 0.5
@@ -332,15 +331,17 @@ async def bare_load(
 
 
 @dataclass
-class Server:
-    label: str
-    process: subprocess.Popen[bytes]
-    port: int
-    log_path: Path
+class Server(ServiceProcess):
+    """A server process of the run (ingest, or a stage on its health port)."""
 
     @property
-    def pid(self) -> int:
-        return self.process.pid
+    def label(self) -> str:
+        return self.name
+
+    @property
+    def port(self) -> int:
+        """The port it answers ``/readyz`` on (ingest's own port)."""
+        return (urlsplit(self.ready_url).port or 0) if self.ready_url else 0
 
     def loaded(self) -> str:
         """Which event loop and HTTP parser the process has loaded (from its memory map)."""
@@ -357,49 +358,36 @@ def start_server(
     label: str, settings: Settings, prefix: str, workdir: Path, command: list[str]
 ) -> Server:
     port = free_port()
-    env = {
-        **os.environ,
-        "NEWSFLOW_INGEST_PORT": str(port),
-        "NEWSFLOW_HOST": HOST,
-        "NEWSFLOW_TOPIC_PREFIX": prefix,
-        "KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
-        "NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
-        "NEWSFLOW_LOG_LEVEL": "WARNING",
-        "NEWSFLOW_INGEST_API_KEYS": "",
-        "NEWSFLOW_DATA_DIR": str(workdir),
-    }
+    told = settings.model_copy(
+        update={
+            "ingest_port": port,
+            "host": HOST,
+            "topic_prefix": prefix,
+            "kafka_bootstrap_servers": settings.bootstrap_servers,
+            "log_level": "WARNING",
+            "ingest_api_keys": "",
+            "data_dir": workdir,
+        }
+    )
     log_path = workdir / f"server-{label.replace(' ', '_')}.log"
-    return Server(label, spawn(command, env, log_path), port, log_path)
+    return Server.start(
+        label,
+        told,
+        command=command,
+        log_path=log_path,
+        cwd=ROOT,
+        own_group=True,
+        ready=f"http://{HOST}:{port}/readyz",
+    )
 
 
 async def wait_ready(server: Server, timeout_s: float = READY_TIMEOUT_S) -> None:
-    deadline = time.monotonic() + timeout_s
-    request = f"GET /readyz HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode()
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"{server.label} exited; see {server.log_path}")
-        with contextlib.suppress(OSError, asyncio.IncompleteReadError):
-            reader, writer = await asyncio.open_connection(HOST, server.port)
-            writer.write(request)
-            status = (await reader.readline())[9:12]
-            writer.close()
-            if status == b"200":
-                return
-        await asyncio.sleep(0.2)
-    raise RuntimeError(f"{server.label} not ready within {timeout_s:.0f}s; see {server.log_path}")
+    await server.wait_ready(timeout_s)
 
 
 def stop_server(server: Server, timeout_s: float = 20.0) -> None:
     """End exactly this server: SIGTERM to its PID, SIGKILL if it has not exited in time."""
-    if server.process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(server.pid, signal.SIGTERM)
-        try:
-            server.process.wait(timeout_s)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(server.pid, signal.SIGKILL)
-            server.process.wait(5.0)
+    server.stop(timeout_s)
 
 
 def broker_settings(workdir: Path) -> tuple[Settings, bool]:

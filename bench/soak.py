@@ -32,7 +32,6 @@ import random
 import re
 import signal
 import sqlite3
-import sys
 import tempfile
 import time
 import uuid
@@ -50,7 +49,6 @@ from bench.common import (
     command_line,
     free_port,
     ratio,
-    spawn,
     table,
     write_result,
 )
@@ -123,21 +121,18 @@ def articles(count: int, run: str, seed: int) -> list[dict[str, str]]:
 def start_stage(name: str, settings: Settings, workdir: Path, generation: int) -> Server:
     """``python -m services.<name>`` on the private broker; its health port is ``Server.port``."""
     port = free_port()
-    base = port - CONSUMER_SERVICES.index(name)
-    env = {
-        **os.environ,
-        "NEWSFLOW_TOPIC_PREFIX": settings.topic_prefix,
-        "KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
-        "NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
-        "NEWSFLOW_DATA_DIR": str(workdir / "data"),
-        "NEWSFLOW_HEALTH_PORT_BASE": str(base),
-        "NEWSFLOW_SESSION_TIMEOUT_MS": str(SESSION_TIMEOUT_MS),
-        "NEWSFLOW_LOG_LEVEL": "WARNING",
-        "NEWSFLOW_LOG_FORMAT": "json",
-    }
+    told = settings.model_copy(
+        update={
+            "kafka_bootstrap_servers": settings.bootstrap_servers,
+            "data_dir": workdir / "data",
+            "health_port_base": port - CONSUMER_SERVICES.index(name),
+            "session_timeout_ms": SESSION_TIMEOUT_MS,
+            "log_level": "WARNING",
+            "log_format": "json",
+        }
+    )
     log_path = workdir / f"{name}-{generation}.log"
-    process = spawn([sys.executable, "-m", f"services.{name}"], env, log_path)
-    return Server(name, process, port, log_path)
+    return Server.start(name, told, log_path=log_path, cwd=ROOT, own_group=True)
 
 
 @dataclass

@@ -47,8 +47,6 @@ from services.core.topics import Topics
 from services.core.topology import ServiceName
 
 TopicPartition = tuple[str, int]
-REWIND_WAIT_S = 10.0
-PRODUCER_STOP_WAIT_S = 5.0
 
 log = get_logger(__name__)
 
@@ -134,7 +132,7 @@ class StageRunner:
     async def _shutdown(self) -> None:
         async with self._lock:
             for producer in self._producers.values():
-                await _stop_quietly(producer)
+                await _stop_quietly(producer, self._settings.stage_producer_stop_wait_s)
             self._producers.clear()
         await self._consumer.stop()
         log.info("stage_stopped", stage=self._stage.name)
@@ -151,7 +149,7 @@ class StageRunner:
             for tp in revoked:
                 producer = self._producers.pop(tp, None)
                 if producer is not None:
-                    await _stop_quietly(producer)
+                    await _stop_quietly(producer, self._settings.stage_producer_stop_wait_s)
         log.info("partitions_revoked", stage=self._stage.name, partitions=sorted(revoked))
 
     async def _producer_for(self, tp: TopicPartition) -> Any:
@@ -275,7 +273,7 @@ class StageRunner:
         metrics.RECORDS_FAILED.labels(stage, "bug").inc()
         producer = self._producers.pop(tp, None)
         if producer is not None:
-            await _stop_quietly(producer)
+            await _stop_quietly(producer, self._settings.stage_producer_stop_wait_s)
         given_up = self._failures.failed(tp)
         details = {
             "stage": stage,
@@ -316,7 +314,7 @@ class StageRunner:
         )
         producer = self._producers.pop(tp, None)
         if producer is not None:
-            await _stop_quietly(producer)
+            await _stop_quietly(producer, self._settings.stage_producer_stop_wait_s)
         self._unsettled.add(tp)
         await self._rewind(tp)
 
@@ -331,7 +329,7 @@ class StageRunner:
         try:
             with translated("cannot read the committed offset"):
                 committed = await asyncio.wait_for(
-                    self._consumer.committed(partition), REWIND_WAIT_S
+                    self._consumer.committed(partition), self._settings.stage_rewind_wait_s
                 )
         except (TransientError, TimeoutError) as error:
             log.warning("committed_offset_unavailable", stage=self._stage.name, error=repr(error))
@@ -381,10 +379,11 @@ def by_size(messages: Sequence[Any], max_bytes: int) -> list[Sequence[Any]]:
     return runs
 
 
-async def _stop_quietly(producer: Any) -> None:
-    """Stop a producer we are giving up on, without waiting long on a broker that is down."""
+async def _stop_quietly(producer: Any, wait_s: float) -> None:
+    """Stop a producer we are giving up on, without waiting long (``wait_s``) on a broker that is
+    down."""
     try:
         with translated("cannot stop the producer"):
-            await asyncio.wait_for(producer.stop(), PRODUCER_STOP_WAIT_S)
+            await asyncio.wait_for(producer.stop(), wait_s)
     except (TransientError, OSError, TimeoutError) as error:
         log.warning("producer_stop_failed", error=repr(error))

@@ -25,7 +25,6 @@ from services.core.settings import ServiceName, Settings
 from services.core.topics import Topics, TopicSpec
 
 StageFactory = Callable[[Settings, Topics], AbstractAsyncContextManager[Stage]]
-STALL_LIMIT_S = 60.0
 
 log = get_logger(__name__)
 
@@ -69,7 +68,7 @@ async def run_stage(name: ServiceName, factory: StageFactory, settings: Settings
 
         def live() -> tuple[bool, str]:
             stalled = time.monotonic() - runner.last_loop_at
-            return stalled < STALL_LIMIT_S, f"last poll {stalled:.1f}s ago"
+            return stalled < settings.stage_stall_limit_s, f"last poll {stalled:.1f}s ago"
 
         def ready() -> tuple[bool, str]:
             if not runner.started:

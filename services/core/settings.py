@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -195,8 +195,44 @@ class Settings(BaseSettings):
         description="How long a stage's transactional producer waits for the broker to answer "
         "a request (a send, a transaction step).",
     )
+    stage_stall_limit_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="A stage is not live (its /livez fails) once its consumer loop has not "
+        "polled for this long.",
+    )
+    stage_rewind_wait_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long a stage waits for the broker to say a partition's committed "
+        "offset when it rewinds to it.",
+    )
+    stage_producer_stop_wait_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long a stage waits for a transactional producer it gives up on to stop.",
+    )
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
     dedup: DedupSettings = Field(default_factory=DedupSettings)
+
+    # The store's database
+    store_busy_timeout_ms: int = Field(
+        default=5_000,
+        ge=0,
+        description="How long a connection to the store's database waits for a lock held by "
+        "another before it fails.",
+    )
+    store_cache_kib: int = Field(
+        default=64 * 1024,
+        ge=0,
+        description="SQLite page cache per connection to the store's database, in KiB.",
+    )
+    store_mmap_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=0,
+        description="Bytes of the store's database a connection reads through a memory map "
+        "(0: none).",
+    )
 
     # Paths and ports
     data_dir: Path = Path("data")
@@ -210,6 +246,22 @@ class Settings(BaseSettings):
         description="The gateway is unready while the status it serves is older than this.",
     )
     health_port_base: int = 9101
+    gateway_stream_poll_s: float = Field(
+        default=0.5,
+        gt=0,
+        description="How often a live stream (/v1/stream) looks for newly stored articles "
+        "while it is idle.",
+    )
+    gateway_stream_heartbeat_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="Quiet time after which a live stream sends a keep-alive comment.",
+    )
+    gateway_sse_retry_ms: int = Field(
+        default=2000,
+        ge=0,
+        description="How long a live stream tells its client to wait before reconnecting.",
+    )
 
     # Ingest
     ingest_api_keys: str = Field(default="", repr=False, description="Comma-separated API keys.")
@@ -225,6 +277,18 @@ class Settings(BaseSettings):
     ingest_max_in_flight: int = 20_000
     ingest_drain_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
     ingest_drain_timeout_s: float = Field(default=10.0, ge=0)
+    ingest_ready_check_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often ingest checks that the broker answers (and how long it waits "
+        "for the answer); ingest is unready while it does not.",
+    )
+    ingest_reset_after_failures: int = Field(
+        default=3,
+        ge=1,
+        description="Failed publishes in a row after which ingest replaces its producer (once "
+        "the broker answers again).",
+    )
     ingest_mmap_threshold_bytes: int = Field(
         default=128 * 1024,
         ge=0,
@@ -233,9 +297,29 @@ class Settings(BaseSettings):
         "freed (a fixed glibc threshold); 0 leaves glibc's own, which grows.",
     )
 
+    # Launcher (newsflow run)
+    launcher_stop_grace_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="How long `newsflow run` waits for a service to exit on SIGTERM before "
+        "SIGKILL.",
+    )
+    launcher_ready_wait_s: float = Field(
+        default=90.0,
+        gt=0,
+        description="How long `newsflow run --push` waits for ingest to be ready before giving "
+        "up the push.",
+    )
+
     # Logging
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as the ``NEWSFLOW_…`` variables a child process reads back into equal
+        settings (the dedup settings as ``NEWSFLOW_DEDUP_<FIELD>``); unset fields are left out."""
+        prefix = self.model_config.get("env_prefix", "")
+        return _variables(self, prefix) | _variables(self.dedup, f"{prefix}DEDUP_")
 
     @property
     def bootstrap_servers(self) -> str:
@@ -286,3 +370,14 @@ class Settings(BaseSettings):
     @property
     def dedup_state_path(self) -> Path:
         return self.data_dir / "dedup.db"
+
+
+def _variables(model: BaseModel, prefix: str) -> dict[str, str]:
+    """``prefix + FIELD`` for each set field of ``model`` that is not itself a model."""
+    variables: dict[str, str] = {}
+    for name in type(model).model_fields:
+        value: Any = getattr(model, name)
+        if value is None or isinstance(value, BaseModel):
+            continue
+        variables[f"{prefix}{name.upper()}"] = str(value)
+    return variables

@@ -67,7 +67,7 @@ def create_app(
 ) -> FastAPI:
     """The gateway app. ``stop`` (set on SIGTERM by ``__main__``) also ends live streams."""
     settings = settings or Settings()
-    db = LazyReader(settings.database_path)
+    db = LazyReader.of(settings)
     index = ArticleIndex(index_capacity)
     gateway = Gateway(
         db=db,
@@ -76,7 +76,7 @@ def create_app(
         follower=ArticleFollower(settings, index, backlog=backlog),
         backlog=backlog,
         closing=stop or asyncio.Event(),
-        timing=timing or StreamTiming(),
+        timing=timing or StreamTiming.of(settings),
     )
 
     @asynccontextmanager

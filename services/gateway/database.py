@@ -4,8 +4,10 @@ the store has created it, and retries opening lazily on the next request or poll
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from services.core.settings import Settings
 from services.store.errors import DatabaseUnavailableError, SchemaVersionError
 from services.store.reader import ArticleReader
 
@@ -13,10 +15,18 @@ from services.store.reader import ArticleReader
 class LazyReader:
     """One shared :class:`ArticleReader`, opened on first use and re-opened after a failure."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path, open_reader: Callable[[], Awaitable[ArticleReader]] | None = None
+    ) -> None:
         self._path = path
+        self._open = open_reader or (lambda: ArticleReader.open(path))
         self._reader: ArticleReader | None = None
         self._lock = asyncio.Lock()
+
+    @classmethod
+    def of(cls, settings: Settings) -> LazyReader:
+        """The reader of the database of ``settings``, tuned as they say."""
+        return cls(settings.database_path, lambda: ArticleReader.for_settings(settings))
 
     async def get(self) -> ArticleReader:
         """The reader; raises :class:`DatabaseUnavailableError` (or its ``DatabaseNotReadyError``)
@@ -25,7 +35,7 @@ class LazyReader:
             return self._reader
         async with self._lock:
             if self._reader is None:
-                self._reader = await ArticleReader.open(self._path)
+                self._reader = await self._open()
             return self._reader
 
     async def check(self) -> tuple[bool, str]:

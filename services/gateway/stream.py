@@ -13,8 +13,9 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
+from services.core.settings import Settings
 from services.gateway.database import LazyReader
-from services.gateway.sse import HEARTBEAT, StreamFilter, event, retry_hint
+from services.gateway.sse import HEARTBEAT, RETRY_MS, StreamFilter, event, retry_hint
 from services.store.errors import DatabaseUnavailableError, SchemaVersionError
 from services.store.reader import StoredArticle
 
@@ -25,8 +26,20 @@ HEARTBEAT_S = 15.0
 
 @dataclass(frozen=True, slots=True)
 class StreamTiming:
+    """How often a live stream polls, when it sends a keep-alive, and the reconnect delay it
+    tells its client (the defaults are those of :class:`Settings`)."""
+
     poll_s: float = POLL_S
     heartbeat_s: float = HEARTBEAT_S
+    retry_ms: int = RETRY_MS
+
+    @classmethod
+    def of(cls, settings: Settings) -> StreamTiming:
+        return cls(
+            settings.gateway_stream_poll_s,
+            settings.gateway_stream_heartbeat_s,
+            settings.gateway_sse_retry_ms,
+        )
 
 
 async def _start(db: LazyReader, after: int | None, backlog: int) -> int:
@@ -59,7 +72,7 @@ async def article_events(
     minus ``backlog`` positions). The start position is fixed before the first bytes (the retry
     hint) go out, so a client that has read them misses no article stored afterwards."""
     position = await _start(db, after, backlog)
-    yield retry_hint()
+    yield retry_hint(timing.retry_ms)
     quiet_since = time.monotonic()
     while not closing.is_set() and not await disconnected():
         rows = await _next(db, position)

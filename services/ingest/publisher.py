@@ -25,8 +25,6 @@ from services.ingest.articles import AcceptedArticle
 
 log = get_logger(__name__)
 RAW_EVENT_TYPE = topology.stage("ingest").event_type
-READY_CHECK_S = 2.0
-RESET_AFTER_FAILURES = 3
 
 
 class SaturatedError(NewsflowError):
@@ -102,7 +100,7 @@ class Publisher:
                 if self.ready:
                     log.warning("broker_unreachable", error=repr(error))
                 self.ready = False
-            await asyncio.sleep(READY_CHECK_S)
+            await asyncio.sleep(self._settings.ingest_ready_check_s)
 
     async def _check_ready(self) -> None:
         if not self._started:
@@ -110,8 +108,10 @@ class Publisher:
             self._producer = kafka.make_producer(self._settings, linger_ms=2)
             await self._producer.start()
             self._started = True
-        await asyncio.wait_for(self._producer.client.fetch_all_metadata(), READY_CHECK_S)
-        if self._failed_in_a_row >= RESET_AFTER_FAILURES:
+        await asyncio.wait_for(
+            self._producer.client.fetch_all_metadata(), self._settings.ingest_ready_check_s
+        )
+        if self._failed_in_a_row >= self._settings.ingest_reset_after_failures:
             await self._reset_producer()
         self.ready = True
         self._connected.set()

@@ -27,9 +27,10 @@ from services.store.errors import (
 from services.store.fulltext import index_text
 from services.store.search import NO_DATE
 
+# The defaults of a connection's tuning (the store and gateway pass NEWSFLOW_STORE_* settings).
 DEFAULT_BUSY_TIMEOUT_MS = 5_000
-_CACHE_KIB = 64 * 1024
-_MMAP_BYTES = 256 * 1024 * 1024
+DEFAULT_CACHE_KIB = 64 * 1024
+DEFAULT_MMAP_BYTES = 256 * 1024 * 1024
 _JOURNAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 _SCHEMA_V1 = (
@@ -233,20 +234,24 @@ MIGRATIONS: tuple[Migration, ...] = (
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
-def _shared_pragmas(busy_timeout_ms: int) -> tuple[str, ...]:
+def _shared_pragmas(busy_timeout_ms: int, cache_kib: int, mmap_bytes: int) -> tuple[str, ...]:
     return (
         f"PRAGMA busy_timeout = {int(busy_timeout_ms)}",
-        f"PRAGMA cache_size = -{_CACHE_KIB}",
-        f"PRAGMA mmap_size = {_MMAP_BYTES}",
+        f"PRAGMA cache_size = -{int(cache_kib)}",
+        f"PRAGMA mmap_size = {int(mmap_bytes)}",
         "PRAGMA temp_store = MEMORY",
         "PRAGMA foreign_keys = ON",
     )
 
 
-def writer_pragmas(busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> tuple[str, ...]:
+def writer_pragmas(
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    cache_kib: int = DEFAULT_CACHE_KIB,
+    mmap_bytes: int = DEFAULT_MMAP_BYTES,
+) -> tuple[str, ...]:
     """Every pragma the store's writing connection runs before it migrates."""
     return (
-        *_shared_pragmas(busy_timeout_ms),
+        *_shared_pragmas(busy_timeout_ms, cache_kib, mmap_bytes),
         "PRAGMA journal_mode = WAL",
         "PRAGMA synchronous = NORMAL",
         f"PRAGMA journal_size_limit = {_JOURNAL_LIMIT_BYTES}",
@@ -262,6 +267,8 @@ async def open_database(
     path: Path,
     *,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    cache_kib: int = DEFAULT_CACHE_KIB,
+    mmap_bytes: int = DEFAULT_MMAP_BYTES,
     migrations: Sequence[Migration] = MIGRATIONS,
 ) -> aiosqlite.Connection:
     """Open (creating if needed) the database for writing, and migrate it to the latest version."""
@@ -269,7 +276,7 @@ async def open_database(
     with translated(f"opening {path}"):
         conn = await _connect(str(path), uri=False)
         try:
-            for pragma in writer_pragmas(busy_timeout_ms):
+            for pragma in writer_pragmas(busy_timeout_ms, cache_kib, mmap_bytes):
                 await conn.execute(pragma)
             await migrate(conn, migrations)
         except BaseException:
@@ -279,7 +286,11 @@ async def open_database(
 
 
 async def open_readonly(
-    path: Path, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+    path: Path,
+    *,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    cache_kib: int = DEFAULT_CACHE_KIB,
+    mmap_bytes: int = DEFAULT_MMAP_BYTES,
 ) -> aiosqlite.Connection:
     """Open an existing, migrated database read-only (``mode=ro``); never creates or migrates.
 
@@ -289,7 +300,8 @@ async def open_readonly(
     with translated(f"opening {path} read-only"):
         conn = await _connect(_readonly_uri(path), uri=True)
         try:
-            for pragma in (*_shared_pragmas(busy_timeout_ms), "PRAGMA query_only = ON"):
+            shared = _shared_pragmas(busy_timeout_ms, cache_kib, mmap_bytes)
+            for pragma in (*shared, "PRAGMA query_only = ON"):
                 await conn.execute(pragma)
             _check_version(path, await user_version(conn), SCHEMA_VERSION)
         except BaseException:

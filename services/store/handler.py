@@ -71,5 +71,5 @@ def store_handler(
 @asynccontextmanager
 async def store_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    async with await ArticleRepository.open(settings.database_path) as repository:
+    async with await ArticleRepository.for_settings(settings) as repository:
         yield Stage.in_flow(STORE.name, topics, store_handler(settings, topics, repository))

@@ -20,7 +20,13 @@ import aiosqlite
 
 from services.core.lifecycle import AsyncClosing
 from services.core.models import ProcessedArticle
-from services.store.database import DEFAULT_BUSY_TIMEOUT_MS, open_readonly
+from services.core.settings import Settings
+from services.store.database import (
+    DEFAULT_BUSY_TIMEOUT_MS,
+    DEFAULT_CACHE_KIB,
+    DEFAULT_MMAP_BYTES,
+    open_readonly,
+)
 from services.store.errors import translated
 from services.store.query import (
     DENSE_MATCHES,
@@ -99,11 +105,25 @@ class ArticleReader(AsyncClosing):
         path: Path,
         *,
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+        cache_kib: int = DEFAULT_CACHE_KIB,
+        mmap_bytes: int = DEFAULT_MMAP_BYTES,
         dense_matches: int = DENSE_MATCHES,
     ) -> ArticleReader:
         """Open the store's database read-only; it must exist and be migrated."""
-        conn = await open_readonly(path, busy_timeout_ms=busy_timeout_ms)
+        conn = await open_readonly(
+            path, busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib, mmap_bytes=mmap_bytes
+        )
         return cls(conn, dense_matches=dense_matches)
+
+    @classmethod
+    async def for_settings(cls, settings: Settings) -> ArticleReader:
+        """Open the database of ``settings`` read-only, tuned as they say."""
+        return await cls.open(
+            settings.database_path,
+            busy_timeout_ms=settings.store_busy_timeout_ms,
+            cache_kib=settings.store_cache_kib,
+            mmap_bytes=settings.store_mmap_bytes,
+        )
 
     async def close(self) -> None:
         await self._conn.close()

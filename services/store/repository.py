@@ -21,7 +21,14 @@ import orjson
 
 from services.core.lifecycle import AsyncClosing
 from services.core.models import ProcessedArticle
-from services.store.database import DEFAULT_BUSY_TIMEOUT_MS, open_database, transaction
+from services.core.settings import Settings
+from services.store.database import (
+    DEFAULT_BUSY_TIMEOUT_MS,
+    DEFAULT_CACHE_KIB,
+    DEFAULT_MMAP_BYTES,
+    open_database,
+    transaction,
+)
 from services.store.errors import translated
 from services.store.fulltext import index_text
 
@@ -175,10 +182,28 @@ class ArticleRepository(AsyncClosing):
 
     @classmethod
     async def open(
-        cls, path: Path, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+        cls,
+        path: Path,
+        *,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+        cache_kib: int = DEFAULT_CACHE_KIB,
+        mmap_bytes: int = DEFAULT_MMAP_BYTES,
     ) -> ArticleRepository:
         """Open (create and migrate if needed) the database at ``path`` for writing."""
-        return cls(await open_database(path, busy_timeout_ms=busy_timeout_ms))
+        conn = await open_database(
+            path, busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib, mmap_bytes=mmap_bytes
+        )
+        return cls(conn)
+
+    @classmethod
+    async def for_settings(cls, settings: Settings) -> ArticleRepository:
+        """Open the database of ``settings`` for writing, tuned as they say."""
+        return await cls.open(
+            settings.database_path,
+            busy_timeout_ms=settings.store_busy_timeout_ms,
+            cache_kib=settings.store_cache_kib,
+            mmap_bytes=settings.store_mmap_bytes,
+        )
 
     async def close(self) -> None:
         """Let SQLite refresh its planner statistics, then close the connection."""

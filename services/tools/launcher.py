@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import sys
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -18,14 +17,13 @@ import httpx
 from services.core.logs import get_logger
 from services.core.settings import ServiceName, Settings
 from services.tools import localkafka
+from services.tools.processes import ServiceProcess
 
 if TYPE_CHECKING:
     from services.ingest.push import PushSummary
 
 log = get_logger(__name__)
-STOP_GRACE_S = 20.0
 STABLE_AFTER_S = 30.0
-READY_WAIT_S = 90.0
 
 
 @dataclass
@@ -33,29 +31,26 @@ class Supervised:
     """One service process and its restart bookkeeping."""
 
     name: ServiceName
-    process: asyncio.subprocess.Process | None = None
+    process: ServiceProcess | None = None
     restarts: int = 0
     started_at: float = field(default_factory=time.monotonic)
 
 
-async def spawn(name: ServiceName) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", f"services.{name}", stdin=asyncio.subprocess.DEVNULL
-    )
-
-
-async def supervise(unit: Supervised, stop: asyncio.Event, max_backoff_s: float) -> None:
+async def supervise(
+    unit: Supervised, settings: Settings, stop: asyncio.Event, max_backoff_s: float
+) -> None:
     """Keep one service running until ``stop``; restart it with backoff when it exits."""
     while not stop.is_set():
         unit.started_at = time.monotonic()
-        unit.process = await spawn(unit.name)
+        unit.process = ServiceProcess.start(unit.name, settings)
         log.info("service_started", name=unit.name, pid=unit.process.pid)
         waiter = asyncio.create_task(unit.process.wait())
         stopper = asyncio.create_task(stop.wait())
         await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
         if stop.is_set():
-            await terminate(unit.process, STOP_GRACE_S)
+            waiter.cancel()
+            await terminate(unit.process, settings.launcher_stop_grace_s)
             return
         code = waiter.result()
         if time.monotonic() - unit.started_at > STABLE_AFTER_S:
@@ -67,19 +62,12 @@ async def supervise(unit: Supervised, stop: asyncio.Event, max_backoff_s: float)
             await asyncio.wait_for(stop.wait(), delay)
 
 
-async def terminate(process: asyncio.subprocess.Process, grace_s: float) -> None:
+async def terminate(process: ServiceProcess, grace_s: float) -> None:
     """SIGTERM, then SIGKILL after ``grace_s``: exactly this child, nothing else."""
-    if process.returncode is not None:
+    if process.exit_code is not None:
         return
-    with contextlib.suppress(ProcessLookupError):
-        process.send_signal(signal.SIGTERM)
-    try:
-        await asyncio.wait_for(process.wait(), grace_s)
-    except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await process.wait()
-    log.info("service_stopped", pid=process.pid, code=process.returncode)
+    await process.stop_async(grace_s)
+    log.info("service_stopped", pid=process.pid, code=process.exit_code)
 
 
 def push_when_ready(
@@ -89,13 +77,17 @@ def push_when_ready(
 
     async def after_start() -> None:
         async with httpx.AsyncClient(base_url=settings.ingest_url, timeout=2) as client:
-            for _ in range(int(READY_WAIT_S / 0.5)):
+            for _ in range(int(settings.launcher_ready_wait_s / 0.5)):
                 with contextlib.suppress(httpx.TransportError):
                     if (await client.get("/readyz")).status_code == 200:
                         break
                 await asyncio.sleep(0.5)
             else:
-                log.error("ingest_not_ready", url=settings.ingest_url, waited_s=READY_WAIT_S)
+                log.error(
+                    "ingest_not_ready",
+                    url=settings.ingest_url,
+                    waited_s=settings.launcher_ready_wait_s,
+                )
                 return
         await asyncio.to_thread(push_seeds, settings, paths)
         log.info("newsflow_running", ingest=settings.ingest_url, gateway=settings.gateway_url)
@@ -141,7 +133,7 @@ async def run(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     units = [Supervised(name) for name in services]
-    tasks = [asyncio.create_task(supervise(unit, stop, 30.0)) for unit in units]
+    tasks = [asyncio.create_task(supervise(unit, settings, stop, 30.0)) for unit in units]
     follow_up = asyncio.create_task(after_start()) if after_start is not None else None
     try:
         await stop.wait()

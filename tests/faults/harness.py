@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -31,9 +30,10 @@ from services.ingest.articles import to_raw_article
 from services.ingest.publisher import received_now
 from services.ingest.requests import ArticleIn
 from services.tools.localkafka import port_in_use
+from services.tools.processes import ServiceProcess
 from tests.conftest import DATA
 from tests.integration.flow import read_committed, wait_for
-from tests.integration.pipeline import service_process
+from tests.integration.pipeline import ROOT, child_settings
 from tests.integration.servers import free_port
 
 PLAINTEXT = DATA / "plaintext" / "plaintext-dev.jsonl"
@@ -41,11 +41,11 @@ STAGE_NAMES = ("parser", "dedup", "store")
 
 # What every fault test's service processes are told: small batches (many transactions, so a
 # kill lands between them or inside one), quick polls and short, bounded retry backoff.
-FAST_ENV = {
-    "NEWSFLOW_CONSUMER_BATCH_SIZE": "20",
-    "NEWSFLOW_CONSUMER_FETCH_TIMEOUT_MS": "100",
-    "NEWSFLOW_RETRY_BACKOFF_INITIAL_S": "0.1",
-    "NEWSFLOW_RETRY_BACKOFF_MAX_S": "1.0",
+FAST: dict[str, object] = {
+    "consumer_batch_size": 20,
+    "consumer_fetch_timeout_ms": 100,
+    "retry_backoff_initial_s": 0.1,
+    "retry_backoff_max_s": 1.0,
 }
 
 
@@ -166,74 +166,47 @@ def health_base() -> int:
     raise RuntimeError("no three consecutive free ports on loopback")
 
 
-@dataclass
-class Service:
-    name: str
-    process: subprocess.Popen[bytes]
-    health_port: int
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    @property
-    def readyz(self) -> str:
-        return f"http://127.0.0.1:{self.health_port}/readyz"
-
-
 class Fleet:
     """The consumer-stage processes of one test: started, killed, stalled and ended by PID."""
 
-    def __init__(self, settings: Settings, **env: str) -> None:
+    def __init__(self, settings: Settings, **updates: object) -> None:
         self.settings = settings
-        self.env = {**FAST_ENV, **env}
-        self.services: list[Service] = []
+        self.updates = {**FAST, **updates}
+        self.services: list[ServiceProcess] = []
 
-    def start(self, name: str) -> Service:
-        base = health_base()
-        process = service_process(
-            self.settings, name, NEWSFLOW_HEALTH_PORT_BASE=str(base), **self.env
-        )
-        service = Service(name, process, base + STAGE_NAMES.index(name))
+    def start(self, name: str) -> ServiceProcess:
+        child = child_settings(self.settings, health_port_base=health_base(), **self.updates)
+        service = ServiceProcess.start(name, child, cwd=ROOT)
         self.services.append(service)
         return service
 
-    def start_all(self) -> dict[str, Service]:
+    def start_all(self) -> dict[str, ServiceProcess]:
         return {name: self.start(name) for name in STAGE_NAMES}
 
-    async def kill9(self, service: Service) -> None:
+    async def kill9(self, service: ServiceProcess) -> None:
         """``kill -9`` exactly this process and reap it."""
-        assert service.process.poll() is None, f"{service.name} exited before the kill"
+        assert service.exit_code is None, f"{service.name} exited before the kill"
         os.kill(service.pid, signal.SIGKILL)
         code = await asyncio.to_thread(service.process.wait, 30)
         assert code == -signal.SIGKILL
         self.services.remove(service)
 
-    def alive(self) -> list[Service]:
-        return [s for s in self.services if s.process.poll() is None]
+    def alive(self) -> list[ServiceProcess]:
+        return [s for s in self.services if s.exit_code is None]
 
     def stop_all(self, timeout_s: float = 30.0) -> dict[int, int | None]:
         """SIGCONT (a stalled one would ignore SIGTERM) and SIGTERM each, SIGKILL late ones."""
         for service in self.services:
-            if service.process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(service.pid, signal.SIGCONT)
-                    os.kill(service.pid, signal.SIGTERM)
-        codes: dict[int, int | None] = {}
+            service.terminate()
+        codes: dict[int, int | None] = {}  # None: had to be killed
         deadline = time.monotonic() + timeout_s
         for service in self.services:
-            try:
-                codes[service.pid] = service.process.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(service.pid, signal.SIGKILL)
-                codes[service.pid] = None  # had to be killed
-                service.process.wait(10)
+            codes[service.pid] = service.reap(max(0.1, deadline - time.monotonic()))
         self.services.clear()
         return codes
 
     async def wait_ready(
-        self, services: list[Service] | None = None, timeout_s: float = 60
+        self, services: list[ServiceProcess] | None = None, timeout_s: float = 60
     ) -> None:
         """Each service answers ``/readyz`` 200 (and is still running) within the deadline."""
         pending = list(self.services if services is None else services)
@@ -241,35 +214,36 @@ class Fleet:
 
             async def ready() -> bool:
                 for service in list(pending):
-                    code = service.process.poll()
+                    code = service.exit_code
                     assert code is None, f"{service.name} (pid {service.pid}) exited with {code}"
-                    with contextlib.suppress(httpx.HTTPError):
-                        if (await client.get(service.readyz)).status_code == 200:
-                            pending.remove(service)
+                    if await service.is_ready(client):
+                        pending.remove(service)
                 return not pending
 
             try:
                 await wait_for(ready, timeout_s, "/readyz 200", poll_s=0.2)
             except AssertionError as error:
-                names = ", ".join(f"{s.name} (pid {s.pid}, :{s.health_port})" for s in pending)
+                names = ", ".join(f"{s.name} (pid {s.pid}, {s.ready_url})" for s in pending)
                 raise AssertionError(f"{error} from {names}") from None
 
 
 @contextlib.contextmanager
-def fleet(settings: Settings, **env: str) -> Iterator[Fleet]:
-    running = Fleet(settings, **env)
+def fleet(settings: Settings, **updates: object) -> Iterator[Fleet]:
+    """A :class:`Fleet` whose processes are told ``settings`` (see ``child_settings``), the
+    :data:`FAST` updates and ``updates``; every one still running is stopped at the end."""
+    running = Fleet(settings, **updates)
     try:
         yield running
     finally:
         running.stop_all()
 
 
-def broker_env(settings: Settings) -> dict[str, str]:
-    """Point service processes at this settings' broker (a private one, in restart tests)."""
+def on_broker(settings: Settings) -> dict[str, object]:
+    """Settings updates that point service processes at this settings' broker (a private one,
+    in restart tests)."""
     return {
-        "NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
-        "KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
-        "NEWSFLOW_KAFKA_PORT": str(settings.kafka_port),
+        "kafka_bootstrap_servers": settings.bootstrap_servers,
+        "kafka_port": settings.kafka_port,
     }
 
 

@@ -9,10 +9,6 @@ every record comes out exactly once.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +16,7 @@ import httpx
 from services.core.records import OutgoingRecord
 from services.core.settings import Settings
 from services.gateway.app import create_app
+from services.tools.processes import ServiceProcess
 from tests.faults.harness import health_base
 from tests.integration.flow import (
     committed_offsets,
@@ -28,35 +25,37 @@ from tests.integration.flow import (
     read_committed,
     wait_for,
 )
+from tests.integration.pipeline import ROOT
 from tests.integration.servers import serving
 
-ROOT = Path(__file__).resolve().parents[2]
 COUNT = 30
 
 
-def echo_process(settings: Settings, base: int, *, broken: bool) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "NEWSFLOW_TOPIC_PREFIX": settings.topic_prefix,
-        "NEWSFLOW_DATA_DIR": str(settings.data_dir),
-        "NEWSFLOW_HEALTH_PORT_BASE": str(base),
-        "NEWSFLOW_SESSION_TIMEOUT_MS": "6000",
-        "NEWSFLOW_ERRORS_RETRY_LIMIT": "2",
-        "NEWSFLOW_RETRY_BACKOFF_INITIAL_S": "0.05",
-        "NEWSFLOW_RETRY_BACKOFF_MAX_S": "0.2",
-        "NEWSFLOW_TEST_BROKEN": "1" if broken else "0",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.echo_stage"],
+def echo_process(settings: Settings, base: int, *, broken: bool) -> ServiceProcess:
+    """The echo stage as its own process, failing on every record when ``broken``."""
+    child = Settings().model_copy(
+        update={
+            "topic_prefix": settings.topic_prefix,
+            "data_dir": settings.data_dir,
+            "health_port_base": base,
+            "session_timeout_ms": 6000,
+            "errors_retry_limit": 2,
+            "retry_backoff_initial_s": 0.05,
+            "retry_backoff_max_s": 0.2,
+        }
+    )
+    return ServiceProcess.start(
+        "echo",
+        child,
+        module="tests.integration.echo_stage",
+        extra_env={"NEWSFLOW_TEST_BROKEN": "1" if broken else "0"},
+        log_path=settings.data_dir.parent / f"echo-{'broken' if broken else 'fixed'}.log",
         cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
     )
 
 
-async def stop(process: subprocess.Popen[bytes]) -> int:
-    process.terminate()
-    return await asyncio.to_thread(process.wait, 30)
+async def stop(process: ServiceProcess) -> int | None:
+    return await asyncio.to_thread(process.stop, 30)
 
 
 async def failing_readyz(client: httpx.AsyncClient, base: int) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from services.tools import localkafka
 from tests.faults.harness import (
     Pusher,
     assert_exactly_once,
-    broker_env,
     fleet,
+    on_broker,
     push_until,
     stored_ids,
     wait_stored,
@@ -53,7 +53,7 @@ async def test_services_recover_by_themselves_from_a_broker_restart(tmp_path: Pa
         ):
             pusher = Pusher(client)
             stop_pushing = asyncio.Event()
-            with fleet(settings, **broker_env(settings)) as services:
+            with fleet(settings, **on_broker(settings)) as services:
                 services.start_all()
                 pushing = asyncio.create_task(push_until(pusher, run, stop_pushing, pause_s=0.3))
                 try:

@@ -90,7 +90,7 @@ async def test_poison_records_are_dead_lettered_with_their_reason_and_the_flow_g
         records += [*valid[index * step : (index + 1) * step], poison]
     records += valid[len(bad) * step :]
 
-    with fleet(settings, NEWSFLOW_MAX_BODY_BYTES=str(MAX_BODY)) as services:
+    with fleet(settings, max_body_bytes=MAX_BODY) as services:
         services.start_all()
         await produce(settings, records)
         await assert_exactly_once(settings, accepted)

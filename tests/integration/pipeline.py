@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import subprocess
-import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
 from services.core.runner import StageRunner
@@ -18,6 +15,7 @@ from services.core.topics import Topics
 from services.dedup.handler import dedup_stage
 from services.parser.handler import parser_stage
 from services.store.handler import store_stage
+from services.tools.processes import ServiceProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGES: dict[str, StageFactory] = {
@@ -44,20 +42,32 @@ async def stages_running(settings: Settings, *names: str) -> AsyncIterator[None]
             await asyncio.wait_for(asyncio.gather(*tasks), 60)
 
 
+def child_settings(settings: Settings, /, **updates: object) -> Settings:
+    """What a service process of this test is told: the environment's settings with this test's
+    topics, data directory and session timeout, a health port picked at start and warnings only;
+    then ``updates``."""
+    return Settings().model_copy(
+        update={
+            "topic_prefix": settings.topic_prefix,
+            "topic_partitions": settings.topic_partitions,
+            "data_dir": settings.data_dir,
+            "health_port_base": 0,
+            "session_timeout_ms": settings.session_timeout_ms,
+            "log_level": "WARNING",
+            **updates,
+        }
+    )
+
+
 def service_process(
-    settings: Settings, name: str, *, module: str | None = None, **env: str
-) -> subprocess.Popen[bytes]:
-    """``python -m services.<name>`` (or ``module``) with this test's topics and data
-    directory."""
-    variables = {
-        **os.environ,
-        "NEWSFLOW_TOPIC_PREFIX": settings.topic_prefix,
-        "NEWSFLOW_TOPIC_PARTITIONS": str(settings.topic_partitions),
-        "NEWSFLOW_DATA_DIR": str(settings.data_dir),
-        "NEWSFLOW_HEALTH_PORT_BASE": "0",
-        "NEWSFLOW_SESSION_TIMEOUT_MS": str(settings.session_timeout_ms),
-        "NEWSFLOW_LOG_LEVEL": "WARNING",
-        **env,
-    }
-    command = [sys.executable, "-m", module or f"services.{name}"]
-    return subprocess.Popen(command, cwd=ROOT, env=variables)
+    settings: Settings,
+    name: str,
+    *,
+    module: str | None = None,
+    extra_env: Mapping[str, str] | None = None,
+    **updates: object,
+) -> ServiceProcess:
+    """``python -m services.<name>`` (or ``module``) with this test's topics and data directory
+    (see :func:`child_settings`); ``extra_env`` for variables that are not settings."""
+    child = child_settings(settings, **updates)
+    return ServiceProcess.start(name, child, module=module, extra_env=extra_env, cwd=ROOT)

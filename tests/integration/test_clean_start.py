@@ -10,36 +10,35 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from services.core.records import OutgoingRecord
 from services.core.settings import Settings
+from services.tools.processes import ServiceProcess
 from tests.integration.flow import create_topics, produce, read_committed
+from tests.integration.pipeline import ROOT
 from tests.integration.servers import private_broker
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def stage_process(broker: Settings, prefix: str, data_dir: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-        "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
-        "NEWSFLOW_TOPIC_PREFIX": prefix,
-        "NEWSFLOW_DATA_DIR": str(data_dir),
-        "NEWSFLOW_HEALTH_PORT_BASE": "0",
-        "NEWSFLOW_LOG_FORMAT": "json",
-        "NEWSFLOW_LOG_LEVEL": "INFO",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.echo_stage"],
+def stage_process(broker: Settings, prefix: str, data_dir: Path) -> ServiceProcess:
+    """The echo stage on ``broker``, logging JSON at INFO to ``stage.log`` beside its data."""
+    child = Settings().model_copy(
+        update={
+            "kafka_bootstrap_servers": broker.bootstrap_servers,
+            "topic_prefix": prefix,
+            "data_dir": data_dir,
+            "health_port_base": 0,
+            "log_format": "json",
+            "log_level": "INFO",
+        }
+    )
+    return ServiceProcess.start(
+        "echo",
+        child,
+        module="tests.integration.echo_stage",
+        log_path=data_dir.parent / "stage.log",
         cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
     )
 
 
@@ -60,11 +59,10 @@ async def test_a_stage_started_with_a_fresh_broker_logs_no_error(
             await produce(settings, [OutgoingRecord(topics.raw, b"k", v) for v in values])
             out = await read_committed(settings, topics.parsed, expected=5, settle_s=0.5)
         finally:
-            stage.terminate()
-            output, _ = await asyncio.to_thread(stage.communicate, timeout=30)
+            code = await asyncio.to_thread(stage.stop, 30)
     assert sorted(r.value for r in out) == sorted(v.upper() for v in values)
-    assert stage.returncode == 0
-    lines = log_lines(output)
+    assert code == 0
+    lines = log_lines((tmp_path / "stage.log").read_bytes())
     assert any(line["event"] == "stage_started" for line in lines)
     errors = [line for line in lines if line["level"] in ("error", "critical")]
     assert errors == [], errors

@@ -53,10 +53,9 @@ async def test_each_article_once_in_database_and_on_processed_topic_despite_a_st
     async with stages_running(settings, "parser", "dedup"):
         crashing = service_process(settings, "store", module="tests.integration.crashing_store")
         try:
-            code = await asyncio.to_thread(crashing.wait, 90)
+            code = await asyncio.to_thread(crashing.process.wait, 90)
         finally:
-            if crashing.poll() is None:
-                crashing.kill()
+            crashing.kill()
         assert code == -signal.SIGKILL, "the store should crash after its first write"
         assert sum(stored_ids(settings).values()) > 0, "the crash came after a database write"
         store = service_process(settings, "store")
@@ -65,9 +64,8 @@ async def test_each_article_once_in_database_and_on_processed_topic_despite_a_st
                 settings, topics.processed, len(accepted), timeout_s=120, settle_s=3
             )
         finally:
-            store.send_signal(signal.SIGTERM)
-            code = await asyncio.to_thread(store.wait, 30)
-        assert code == 0, "SIGTERM ends the store cleanly"
+            stopped = await asyncio.to_thread(store.stop, 30)
+        assert stopped == 0, "SIGTERM ends the store cleanly"
 
     published = Counter(r.key_text for r in out)
     assert set(published) == accepted, "every accepted article is published"

@@ -5,16 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 from services.core.records import OutgoingRecord
 from services.core.runner import StageRunner
 from services.core.settings import Settings
+from services.tools.processes import ServiceProcess
 from tests.integration.echo_stage import echo_stage
 from tests.integration.flow import (
     committed_offsets,
@@ -23,8 +19,7 @@ from tests.integration.flow import (
     read_committed,
     wait_for,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.integration.pipeline import service_process
 
 
 @contextlib.asynccontextmanager
@@ -230,19 +225,15 @@ async def test_a_batch_commits_in_runs_and_a_failed_run_comes_again(settings: Se
     assert sum(committed.values()) == len(values)
 
 
-def start_stage(settings: Settings, delay_s: float) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "NEWSFLOW_TOPIC_PREFIX": settings.topic_prefix,
-        "NEWSFLOW_DATA_DIR": str(settings.data_dir),
-        "NEWSFLOW_HEALTH_PORT_BASE": "0",
-        "NEWSFLOW_TEST_DELAY_S": str(delay_s),
-        "NEWSFLOW_SESSION_TIMEOUT_MS": "6000",
-        "NEWSFLOW_CONSUMER_BATCH_SIZE": "20",
-        "NEWSFLOW_LOG_LEVEL": "WARNING",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.echo_stage"], cwd=ROOT, env=env
+def start_stage(settings: Settings, delay_s: float) -> ServiceProcess:
+    """The echo stage as its own process, each record slowed down by ``delay_s``."""
+    return service_process(
+        settings,
+        "echo",
+        module="tests.integration.echo_stage",
+        extra_env={"NEWSFLOW_TEST_DELAY_S": str(delay_s)},
+        session_timeout_ms=6000,
+        consumer_batch_size=20,
     )
 
 
@@ -253,19 +244,17 @@ async def test_stage_killed_mid_stream_yields_each_output_exactly_once(settings:
     first = start_stage(settings, delay_s=0.01)
     try:
         await read_committed(settings, topics.parsed, expected=40, timeout_s=60, settle_s=0)
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
+        first.kill()
+        first.process.wait(10)
     finally:
-        if first.poll() is None:
-            first.kill()
+        first.kill()
     second = start_stage(settings, delay_s=0.0)
     try:
         out = await read_committed(
             settings, topics.parsed, expected=count, timeout_s=90, settle_s=2
         )
     finally:
-        second.send_signal(signal.SIGTERM)
-        code = second.wait(30)
+        code = second.stop(30)
     values = [r.value for r in out]
     assert len(values) == count, f"{len(values)} outputs for {count} inputs"
     assert sorted(values) == sorted(f"N{i}".encode() for i in range(count))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 from typing import Any
 
 import httpx
@@ -89,7 +88,6 @@ async def test_article_status_totals_and_zero_lag_through_the_pipeline(
 
 async def test_a_stopped_parser_shows_down_and_its_lag_grows(gw_settings: Settings) -> None:
     await create_topics(gw_settings)
-    base_env = {"NEWSFLOW_HEALTH_PORT_BASE": str(gw_settings.health_port_base)}
     async with serving(ingest_app(gw_settings)) as base, httpx.AsyncClient(base_url=base) as push:
         gw = ingest_settings(gw_settings, base)
         async with gateway(gw) as client:
@@ -101,15 +99,16 @@ async def test_a_stopped_parser_shows_down_and_its_lag_grows(gw_settings: Settin
                 now = await status()
                 return service(now, "parser")["status"] == "up" and stage(now, "parser")["lag"] == 0
 
-            parser = service_process(gw_settings, "parser", **base_env)
+            parser = service_process(
+                gw_settings, "parser", health_port_base=gw_settings.health_port_base
+            )
             try:
                 await push.post("/v1/articles:batch", json=[article(n) for n in range(3)])
                 await wait_for(parser_up_and_caught_up, 90, "the parser up and caught up")
                 up = service(await status(), "parser")
                 assert up["version"] and up["last_seen"] and up["uptime_s"] is not None
             finally:
-                parser.send_signal(signal.SIGTERM)
-                assert await asyncio.to_thread(parser.wait, 60) == 0
+                assert await asyncio.to_thread(parser.stop, 60) == 0
 
             await push.post("/v1/articles:batch", json=[article(n) for n in range(3, 6)])
 

@@ -4,10 +4,6 @@ verdicts as an uninterrupted run, each output exactly once."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 from services.core.models import DeadLetter, DeduplicatedArticle, ParsedArticle
@@ -15,10 +11,11 @@ from services.core.records import OutgoingRecord
 from services.core.runner import StageRunner
 from services.core.settings import Settings
 from services.dedup.handler import dedup_stage
+from services.tools.processes import ServiceProcess
 from tests.integration.flow import create_topics, produce, read_committed
+from tests.integration.pipeline import ROOT
 from tests.integration.stages.neardup import parsed_records
 
-ROOT = Path(__file__).resolve().parents[3]
 COUNT = 150
 
 
@@ -38,17 +35,19 @@ async def uninterrupted(settings: Settings) -> dict[str, tuple[str, str, str | N
     return verdicts([DeduplicatedArticle.from_bytes(r.value or b"") for r in out])
 
 
-def start_dedup(settings: Settings) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "NEWSFLOW_TOPIC_PREFIX": settings.topic_prefix,
-        "NEWSFLOW_TOPIC_PARTITIONS": "1",
-        "NEWSFLOW_DATA_DIR": str(settings.data_dir),
-        "NEWSFLOW_HEALTH_PORT_BASE": "0",
-        "NEWSFLOW_CONSUMER_BATCH_SIZE": "5",
-        "NEWSFLOW_LOG_LEVEL": "WARNING",
-    }
-    return subprocess.Popen([sys.executable, "-m", "services.dedup"], cwd=ROOT, env=env)
+def start_dedup(settings: Settings) -> ServiceProcess:
+    """``python -m services.dedup`` on one partition, in batches of five."""
+    child = Settings().model_copy(
+        update={
+            "topic_prefix": settings.topic_prefix,
+            "topic_partitions": 1,
+            "data_dir": settings.data_dir,
+            "health_port_base": 0,
+            "consumer_batch_size": 5,
+            "log_level": "WARNING",
+        }
+    )
+    return ServiceProcess.start("dedup", child, cwd=ROOT)
 
 
 async def test_restart_mid_stream_gives_the_same_verdicts(
@@ -70,14 +69,13 @@ async def test_restart_mid_stream_gives_the_same_verdicts(
     try:
         await read_committed(single, topics.deduplicated, expected=30, timeout_s=90, settle_s=0)
     finally:
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
+        first.kill()
+        first.process.wait(10)
     second = start_dedup(single)
     try:
         out = await read_committed(single, topics.deduplicated, COUNT, timeout_s=120, settle_s=2)
     finally:
-        second.send_signal(signal.SIGTERM)
-        assert second.wait(30) == 0
+        assert second.stop(30) == 0
     articles = [DeduplicatedArticle.from_bytes(r.value or b"") for r in out]
     assert len(articles) == COUNT, "every article exactly once"
     assert verdicts(articles) == expected

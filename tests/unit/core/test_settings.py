@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 from pydantic import BaseModel
@@ -91,3 +93,59 @@ def test_invalid_values_are_refused() -> None:
     for wait in (-1, 10_001):
         with pytest.raises(ValueError, match="consumer_fetch_max_wait_ms"):
             Settings(consumer_fetch_max_wait_ms=wait)
+
+
+def changed(model: type[BaseModel], name: str) -> Any:
+    """A valid value for field ``name`` of ``model`` that is not its default."""
+    field = model.model_fields[name]
+    default = field.get_default(call_default_factory=True)
+    kind = field.annotation
+    if get_origin(kind) is not Literal:  # an optional value: its type
+        kind = next((k for k in get_args(kind) if k is not type(None)), kind)
+    if get_origin(kind) is Literal:
+        return next(choice for choice in get_args(kind) if choice != default)
+    if kind is bool:
+        return not default
+    if kind is int:
+        return default + 1
+    if kind is float:
+        return default / 2 + 0.03125 if default else 0.5
+    if kind is str:
+        return f"{default}x" if default is not None else "kafka.example:9092"
+    if kind is Path:
+        return Path("/srv/newsflow") / name
+    raise TypeError(f"no changed value for {model.__name__}.{name} ({field.annotation})")
+
+
+def test_to_env_round_trips_every_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child process given ``to_env()`` reads back settings equal to the parent's, for every
+    field changed from its default (nested dedup fields included)."""
+    dedup = DedupSettings(
+        **{
+            name: changed(DedupSettings, name)
+            for name in DedupSettings.model_fields
+            if name not in {"anchors_per_doc", "head_anchors"}
+        }
+    )
+    dedup = dedup.model_copy(update={"anchors_per_doc": 7, "head_anchors": 4})
+    fields = {name: changed(Settings, name) for name in Settings.model_fields if name != "dedup"}
+    parent = Settings(**fields, dedup=dedup)
+    assert all(getattr(parent, name) != getattr(Settings(), name) for name in fields)
+    variables = parent.to_env()
+    assert set(variables) == set(environment_names(Settings))
+    for name in list(os.environ):
+        if name.startswith("NEWSFLOW_") or name == "KAFKA_BOOTSTRAP_SERVERS":
+            monkeypatch.delenv(name)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    child = Settings(_env_file=None)
+    assert child.model_dump() == parent.model_dump()
+    assert child.dedup == dedup
+
+
+def test_to_env_leaves_an_unset_cluster_out() -> None:
+    variables = Settings(kafka_bootstrap_servers=None).to_env()
+    assert "NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS" not in variables
+    assert variables["NEWSFLOW_KAFKA_PORT"] == str(
+        Settings(kafka_bootstrap_servers=None).kafka_port
+    )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from services.core.settings import Settings
 from services.gateway.params import (
     BACKLOG,
     CURSOR,
@@ -19,6 +20,7 @@ from services.gateway.params import (
 )
 from services.gateway.sse import StreamFilter, event, last_event_id
 from services.gateway.stories import story_of
+from services.gateway.stream import StreamTiming
 from services.store.search import InvalidQueryError, SortKey, encode_cursor
 from tests.unit.store.factory import make_article
 
@@ -198,3 +200,11 @@ def test_story_sources_and_evidence() -> None:
     assert story.sources == ["b.example", "unknown"]
     assert story.evidence[1]["duplicate_of"] == "article-0000"
     assert story.evidence[1]["evidence"] == {"jaccard": 0.97}
+
+
+def test_stream_timing_defaults_are_the_settings_defaults() -> None:
+    assert StreamTiming() == StreamTiming.of(Settings())
+    told = Settings(
+        gateway_stream_poll_s=0.25, gateway_stream_heartbeat_s=3, gateway_sse_retry_ms=7
+    )
+    assert StreamTiming.of(told) == StreamTiming(poll_s=0.25, heartbeat_s=3.0, retry_ms=7)

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from services.core.settings import Settings
 from services.store.database import (
+    DEFAULT_BUSY_TIMEOUT_MS,
+    DEFAULT_CACHE_KIB,
+    DEFAULT_MMAP_BYTES,
     FTS_AUTOMERGE,
     FTS_CRISISMERGE,
     MIGRATIONS,
@@ -26,6 +30,8 @@ from services.store.errors import (
     is_transient,
     translated,
 )
+from services.store.reader import ArticleReader
+from services.store.repository import ArticleRepository
 
 V2 = Migration(SCHEMA_VERSION + 1, "a column", ("ALTER TABLE articles ADD COLUMN extra TEXT",))
 
@@ -292,3 +298,28 @@ async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
         assert await _scalar(conn, "SELECT count(*) FROM sqlite_master WHERE name = 'whole'") == 1
     finally:
         await conn.close()
+
+
+def test_the_tuning_defaults_are_the_settings_defaults() -> None:
+    settings = Settings()
+    assert (
+        settings.store_busy_timeout_ms,
+        settings.store_cache_kib,
+        settings.store_mmap_bytes,
+    ) == (
+        DEFAULT_BUSY_TIMEOUT_MS,
+        DEFAULT_CACHE_KIB,
+        DEFAULT_MMAP_BYTES,
+    )
+
+
+async def test_a_reader_is_tuned_as_the_settings_say(tmp_path: Path) -> None:
+    told = Settings(
+        data_dir=tmp_path, store_busy_timeout_ms=1234, store_cache_kib=2048, store_mmap_bytes=0
+    )
+    await (await ArticleRepository.for_settings(told)).close()
+    async with await ArticleReader.for_settings(told) as reader:
+        conn = reader._conn
+        assert [(await (await conn.execute(f"PRAGMA {name}")).fetchone()) for name in (
+            "busy_timeout", "cache_size", "mmap_size"
+        )] == [(1234,), (-2048,), (0,)]  # fmt: skip

@@ -245,6 +245,27 @@ class Settings(BaseSettings):
         gt=0,
         description="The gateway is unready while the status it serves is older than this.",
     )
+    gateway_poll_interval_s: float = Field(
+        default=2.0, gt=0, description="How often the gateway polls every service and Kafka."
+    )
+    gateway_kafka_budget_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long one poll may spend measuring the topics and consumer lag.",
+    )
+    gateway_probe_timeout_s: float = Field(
+        default=1.5, gt=0, description="How long the gateway waits for a service's /readyz."
+    )
+    gateway_index_capacity: int = Field(
+        default=200_000,
+        ge=1,
+        description="Article ids the gateway remembers for /v1/articles/{id}/status.",
+    )
+    gateway_index_backlog: int = Field(
+        default=20_000,
+        ge=0,
+        description="Offsets of each partition the gateway reads back at start to fill that index.",
+    )
     health_port_base: int = 9101
     gateway_stream_poll_s: float = Field(
         default=0.5,

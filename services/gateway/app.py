@@ -19,13 +19,13 @@ from services.core.httpmetrics import ResponseCounter
 from services.core.policy import Backoff
 from services.core.settings import Settings
 from services.gateway.database import LazyReader
-from services.gateway.follower import BACKLOG_PER_PARTITION, ArticleFollower
-from services.gateway.poller import POLL_INTERVAL_S, StatusPoller
+from services.gateway.follower import ArticleFollower
+from services.gateway.poller import StatusPoller
 from services.gateway.routes import NotFoundError, router
 from services.gateway.state import Gateway
 from services.gateway.stream import StreamTiming
 from services.gateway.supervisor import supervise
-from services.gateway.tracker import DEFAULT_CAPACITY, ArticleIndex
+from services.gateway.tracker import ArticleIndex
 from services.store.errors import DatabaseUnavailableError, SchemaVersionError
 from services.store.search import InvalidQueryError
 
@@ -60,15 +60,15 @@ def create_app(
     settings: Settings | None = None,
     *,
     stop: asyncio.Event | None = None,
-    poll_interval_s: float = POLL_INTERVAL_S,
-    index_capacity: int = DEFAULT_CAPACITY,
-    backlog: int = BACKLOG_PER_PARTITION,
+    poll_interval_s: float | None = None,
     timing: StreamTiming | None = None,
 ) -> FastAPI:
-    """The gateway app. ``stop`` (set on SIGTERM by ``__main__``) also ends live streams."""
+    """The gateway app. ``stop`` (set on SIGTERM by ``__main__``) also ends live streams;
+    ``poll_interval_s`` overrides the setting (tests poll faster)."""
     settings = settings or Settings()
     db = LazyReader.of(settings)
-    index = ArticleIndex(index_capacity)
+    index = ArticleIndex(settings.gateway_index_capacity)
+    backlog = settings.gateway_index_backlog
     gateway = Gateway(
         db=db,
         poller=StatusPoller(settings, db, interval_s=poll_interval_s),

@@ -23,16 +23,13 @@ from services.gateway.offsets import topic_partitions
 from services.gateway.tracker import ArticleIndex, sighting_of, topic_stages
 
 log = get_logger(__name__)
-BACKLOG_PER_PARTITION = 20_000
 FETCH_WAIT_MS = 500
 
 
 class ArticleFollower:
     """Runs until ``stop``; :attr:`following` tells whether it is caught up with the topics."""
 
-    def __init__(
-        self, settings: Settings, index: ArticleIndex, *, backlog: int = BACKLOG_PER_PARTITION
-    ) -> None:
+    def __init__(self, settings: Settings, index: ArticleIndex, *, backlog: int) -> None:
         self._settings = settings
         self._index = index
         self._backlog = backlog

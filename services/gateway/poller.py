@@ -34,14 +34,12 @@ from services.gateway.models import (
     Totals,
 )
 from services.gateway.offsets import OffsetReader
-from services.gateway.probes import PROBE_TIMEOUT_S, probe_all
+from services.gateway.probes import probe_all
 from services.gateway.samples import Sample, SampleRing
 from services.gateway.status import Probe, service_status, stage_status, throughput, utc
 from services.store.errors import DatabaseUnavailableError, SchemaVersionError
 
 log = get_logger(__name__)
-POLL_INTERVAL_S = 2.0
-KAFKA_BUDGET_S = 5.0
 POLLED: tuple[ServiceName, ...] = topology.STAGES  # the gateway reports itself
 
 
@@ -80,11 +78,11 @@ class StatusPoller:
     """Owns the samples and the latest snapshot; :meth:`run` polls until ``stop`` is set."""
 
     def __init__(
-        self, settings: Settings, db: LazyReader, *, interval_s: float = POLL_INTERVAL_S
+        self, settings: Settings, db: LazyReader, *, interval_s: float | None = None
     ) -> None:
         self._settings = settings
         self._db = db
-        self._interval_s = interval_s
+        self._interval_s = interval_s or settings.gateway_poll_interval_s
         self._topics = Topics(settings.topic_prefix)
         self._stages = stage_inputs(self._topics)
         self._offsets = OffsetReader(
@@ -109,7 +107,7 @@ class StatusPoller:
         return ok, f"database: {self._database.detail}; broker: {self._broker.detail}"
 
     async def run(self, stop: asyncio.Event) -> None:
-        async with httpx.AsyncClient(timeout=PROBE_TIMEOUT_S) as client:
+        async with httpx.AsyncClient(timeout=self._settings.gateway_probe_timeout_s) as client:
             try:
                 while not stop.is_set():
                     await self.poll_once(client)
@@ -141,7 +139,9 @@ class StatusPoller:
         now = time.time()
         try:
             with translated("cannot measure the topics"):
-                view = await asyncio.wait_for(self._measure(), KAFKA_BUDGET_S)
+                view = await asyncio.wait_for(
+                    self._measure(), self._settings.gateway_kafka_budget_s
+                )
         except (BrokerUnavailableError, TimeoutError, OSError) as error:
             await self._offsets.close()
             detail = str(error) or type(error).__name__
@@ -154,7 +154,7 @@ class StatusPoller:
         )
 
     async def _measure(self) -> KafkaView:
-        deadline = time.monotonic() + KAFKA_BUDGET_S * 0.6
+        deadline = time.monotonic() + self._settings.gateway_kafka_budget_s * 0.6
         await self._offsets.refresh()
         lags: dict[str, GroupLag] = {}
         for stage in self._stages:

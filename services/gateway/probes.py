@@ -15,8 +15,6 @@ from services.gateway.models import FailureOut
 from services.gateway.samples import INGEST_COUNTERS, STAGE_COUNTERS, counter_totals
 from services.gateway.status import Probe
 
-PROBE_TIMEOUT_S = 1.5
-
 
 def service_urls(settings: Settings) -> dict[ServiceName, str | None]:
     """Base URL of each stage's health endpoints (``None``: no fixed port to poll): a consumer

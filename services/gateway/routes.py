@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from services.core.models import ProcessedArticle
-from services.gateway.follower import BACKLOG_PER_PARTITION
 from services.gateway.models import (
     ArticlePage,
     ArticleStatus,
@@ -21,7 +20,6 @@ from services.gateway.sse import last_event_id
 from services.gateway.state import Gateway, gateway_of
 from services.gateway.stories import story_of
 from services.gateway.stream import article_events
-from services.gateway.tracker import DEFAULT_CAPACITY
 from services.store.errors import DatabaseUnavailableError, SchemaVersionError
 
 router = APIRouter()
@@ -136,10 +134,11 @@ async def article(article_id: str, state: State) -> ProcessedArticle:
         "stored (from the database); otherwise the furthest stage the gateway saw the id at: "
         "accepted (raw topic), parsed, deduplicated, or dead_lettered with the reason. "
         "Window: the gateway indexes article ids seen since it started plus, at start, the "
-        "last {backlog} offsets of each partition of the raw, parsed, deduplicated and DLQ "
-        "topics, keeping the {capacity} most recently seen ids. An id outside that window, "
-        "or never pushed, answers 404."
-    ).format(backlog=f"{BACKLOG_PER_PARTITION:,}", capacity=f"{DEFAULT_CAPACITY:,}"),
+        "last NEWSFLOW_GATEWAY_INDEX_BACKLOG offsets (20,000 by default) of each partition of "
+        "the raw, parsed, deduplicated and DLQ topics, keeping the "
+        "NEWSFLOW_GATEWAY_INDEX_CAPACITY most recently seen ids (200,000 by default). An id "
+        "outside that window, or never pushed, answers 404."
+    ),
     responses={**NOT_FOUND, **UNAVAILABLE},
 )
 async def article_status(article_id: str, state: State) -> ArticleStatus:

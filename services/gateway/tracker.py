@@ -20,7 +20,6 @@ from services.core.records import ConsumedRecord
 from services.core.topics import Topics
 from services.gateway.models import ArticleStage, DeadLetterReason
 
-DEFAULT_CAPACITY = 200_000
 RANK: dict[ArticleStage, int] = {
     "accepted": 1,
     "parsed": 2,
@@ -52,7 +51,7 @@ def furthest(old: Sighting | None, new: Sighting) -> Sighting:
 class ArticleIndex:
     """The latest ``capacity`` article ids seen, each with its furthest sighting."""
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(self, capacity: int) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         self._capacity = capacity

@@ -319,7 +319,7 @@ async def assert_exactly_once(
     out = await read_committed(
         settings, topics.processed, len(pusher_accepted), timeout_s=timeout_s, settle_s=3
     )
-    published = Counter(r.key_text for r in out)
+    published = Counter(r.key_text or "" for r in out)
     missing = sorted(pusher_accepted - set(published))
     doubled = sorted(k for k, n in published.items() if n > 1)
     strangers = sorted(set(published) - pusher_accepted - uncertain)
@@ -344,7 +344,7 @@ async def assert_stage_once(
     wanted = Counter(f"{r.header('ce_id')}:{stage}" for r in inputs)
     assert max(wanted.values()) == 1, "input CloudEvent ids are unique"
     outputs = await read_committed(settings, target, len(wanted), timeout_s=timeout_s, settle_s=3)
-    seen = Counter(r.header("ce_id") for r in outputs)
+    seen = Counter(r.header("ce_id") or "" for r in outputs)
     missing = sorted(set(wanted) - set(seen))
     doubled = sorted(k for k, n in seen.items() if n > 1)
     assert not missing, f"{stage}: {len(missing)} inputs with no output: {missing[:5]}"

@@ -34,7 +34,7 @@ from services.tools.localkafka import port_in_use
 from tests.conftest import DATA
 from tests.integration.flow import read_committed, wait_for
 from tests.integration.pipeline import service_process
-from tests.integration.servers import free_port
+from tests.support.ports import free_port
 
 PLAINTEXT = DATA / "plaintext" / "plaintext-dev.jsonl"
 STAGE_NAMES = ("parser", "dedup", "store")

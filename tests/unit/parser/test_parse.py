@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from services.core.errors import PermanentError
 from services.parser.errors import EmptyArticleError
-from services.parser.parse import PARSER_VERSION, looks_like_html, parse_article, warm_up
+from services.parser.parse import PARSER_VERSION, looks_like_html, parse_article
 from tests.unit.parser.articles import SEED, raw
 
 HTML = (
@@ -69,6 +72,42 @@ def test_empty_article_is_permanent() -> None:
     assert issubclass(EmptyArticleError, PermanentError)
 
 
+# In a fresh interpreter (this one has parsed already): what is loaded before warm-up, after it,
+# and after a second one; the compiled kernels are the dispatchers numba has a signature for.
+_LOADED = """
+import json
+from services.core import text
+from services.parser import kernels, language, words
+from services.parser.parse import warm_up
+
+def loaded():
+    compiled = [(module, name) for module in (kernels, text) for name in dir(module)
+                if hasattr(getattr(module, name), "signatures")]
+    return {
+        "model": language._identifier.cache_info().currsize,
+        "model_loads": language._identifier.cache_info().misses,
+        "tables": words.char_classes.cache_info().currsize,
+        "kernels": sorted(name for module, name in compiled if getattr(module, name).signatures),
+        "all_kernels": sorted(name for _, name in compiled),
+    }
+
+before = loaded()
+warm_up()
+after = loaded()
+warm_up()
+print(json.dumps([before, after, loaded()]))
+"""
+
+
 def test_warm_up_loads_what_parsing_uses() -> None:
-    warm_up()
-    warm_up()  # again: everything is loaded once
+    run = subprocess.run(
+        [sys.executable, "-c", _LOADED], capture_output=True, text=True, timeout=240, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    before, after, again = json.loads(run.stdout)
+    assert {"language_features", "count_words", "scan_flags"} <= set(before["all_kernels"])
+    assert (before["model"], before["tables"], before["kernels"]) == (0, 0, [])
+    assert (after["model"], after["tables"]) == (1, 1)
+    assert after["kernels"] == after["all_kernels"], "every kernel parsing uses is compiled"
+    assert again == after, "a second warm-up loads nothing again"
+    assert again["model_loads"] == 1

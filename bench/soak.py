@@ -267,7 +267,7 @@ async def killer(
     settings: Settings,
     workdir: Path,
     run: Run,
-    points: list[tuple[float, str]],
+    points: Sequence[tuple[float, str]],
     total: int,
     deadline: Deadline,
 ) -> None:
@@ -486,7 +486,7 @@ async def verify(settings: Settings, topics: Topics, workdir: Path, run: Run) ->
             dlq += sum(len(m) for m in batch.values())
     finally:
         await consumer.stop()
-    checks = {
+    checks: dict[str, object] = {
         "accepted_unique_ids": len(run.accepted),
         "processed_records": sum(processed.values()),
         "processed_unique_ids": len(processed),

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 SEPARATORS = ("\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
 BLANKS = ("", " ", "\t", "  \t ", "\r")  # JSON's own whitespace
 
-texts = st.text(st.one_of(st.characters(exclude_categories=("Cs",)), st.sampled_from(SEPARATORS)))
+texts = st.text(st.one_of(st.characters(exclude_categories=["Cs"]), st.sampled_from(SEPARATORS)))
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ async def failing_in_status(settings: Settings) -> dict[str, Any]:
         async def failing() -> bool:
             status = (await client.get("/v1/status")).json()
             row.update(next(s for s in status["services"] if s["name"] == "parser"))
-            return row["status"] == "failing"
+            return bool(row["status"] == "failing")
 
         await wait_for(failing, 30, "/v1/status to show the stage failing", poll_s=0.3)
     return row
@@ -119,7 +119,7 @@ async def test_a_bad_deploy_stops_the_line_and_a_fixed_one_delivers_each_record_
         out = await read_committed(settings, topics.parsed, expected=COUNT, settle_s=2)
     finally:
         assert await stop(fixed) == 0
-    assert sorted(r.value for r in out) == sorted(v.upper() for v in values)
+    assert sorted(r.value or b"" for r in out) == sorted(v.upper() for v in values)
     assert await read_committed(settings, topics.dlq, expected=1, timeout_s=2, settle_s=0) == []
     committed = await committed_offsets(settings, topics.group_of("echo"), topics.raw)
     assert sum(committed.values()) == COUNT

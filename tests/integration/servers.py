@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,13 +12,7 @@ from fastapi import FastAPI
 from services.core.health import serve_http
 from services.core.settings import Settings
 from services.tools import localkafka
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.support.ports import free_port
 
 
 @contextlib.asynccontextmanager

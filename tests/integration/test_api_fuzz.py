@@ -23,6 +23,7 @@ from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 from schemathesis.config._checks import NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES
 from schemathesis.core.failures import FailureGroup
+from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from services.core.settings import Settings
@@ -204,7 +205,10 @@ def fuzz_all(base: str, expected: set[str], skip: frozenset[str] = frozenset()) 
     """Every operation of the live schema at ``base`` (but ``skip``), valid and invalid data;
     fails with every operation's failures."""
     schema = schemathesis.openapi.from_url(f"{base}/openapi.json", config=CONFIG)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = []
+    for result in schema.get_all_operations():
+        assert isinstance(result, Ok), f"the schema has an invalid operation: {result.err()}"
+        operations.append(result.ok())
     assert {operation.label for operation in operations} == expected | skip
     operations = [operation for operation in operations if operation.label not in skip]
     failures = [

@@ -15,7 +15,8 @@ from services.core.settings import Settings
 from services.gateway.app import create_app
 from services.gateway.stream import StreamTiming
 from services.store.repository import ArticleRepository
-from tests.integration.servers import free_port, serving
+from tests.integration.servers import serving
+from tests.support.ports import free_port
 
 FAST_STREAM = StreamTiming(poll_s=0.1, heartbeat_s=0.5)
 

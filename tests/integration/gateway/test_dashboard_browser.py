@@ -39,7 +39,8 @@ async def test_dashboard_shows_live_services_and_articles(
         await push.post("/v1/articles:batch", json=[article(n) for n in range(4)])
 
         async def stored(count: int) -> bool:
-            return (await client.get("/v1/status")).json()["totals"]["stored"] == count
+            totals: dict[str, int] = (await client.get("/v1/status")).json()["totals"]
+            return totals["stored"] == count
 
         await wait_for(lambda: stored(4), 60, "four stored articles")
         async with browser_page(str(client.base_url) + "/", tmp_path / "profile") as page:

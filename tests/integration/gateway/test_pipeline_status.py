@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import Any
 
 import httpx
@@ -55,7 +56,9 @@ async def test_article_status_totals_and_zero_lag_through_the_pipeline(
             async with stages_running(settings, "parser", "dedup", "store"):
                 await produce(settings, [OutgoingRecord(topics.raw, b"gw-bad", b"{not json")])
                 for n in range(6):
-                    await wait_for(lambda n=n: seen(f"gw-{n}", "stored"), 60, f"gw-{n} stored")
+                    await wait_for(
+                        functools.partial(seen, f"gw-{n}", "stored"), 60, f"gw-{n} stored"
+                    )
                 await wait_for(lambda: seen("gw-bad", "dead_lettered"), 60, "gw-bad in DLQ")
 
                 async def settled() -> bool:
@@ -97,7 +100,9 @@ async def test_a_stopped_parser_shows_down_and_its_lag_grows(gw_settings: Settin
 
             async def parser_up_and_caught_up() -> bool:
                 now = await status()
-                return service(now, "parser")["status"] == "up" and stage(now, "parser")["lag"] == 0
+                return bool(
+                    service(now, "parser")["status"] == "up" and stage(now, "parser")["lag"] == 0
+                )
 
             parser = service_process(
                 gw_settings, "parser", health_port_base=gw_settings.health_port_base
@@ -114,7 +119,7 @@ async def test_a_stopped_parser_shows_down_and_its_lag_grows(gw_settings: Settin
 
             async def down_with_lag() -> bool:
                 now = await status()
-                return (
+                return bool(
                     service(now, "parser")["status"] == "down" and stage(now, "parser")["lag"] == 3
                 )
 
@@ -126,6 +131,6 @@ async def test_a_stopped_parser_shows_down_and_its_lag_grows(gw_settings: Settin
             await push.post("/v1/articles:batch", json=[article(n) for n in range(6, 10)])
 
             async def grown() -> bool:
-                return stage(await status(), "parser")["lag"] == 7
+                return bool(stage(await status(), "parser")["lag"] == 7)
 
             await wait_for(grown, 30, "the parser's lag to grow to 7")

@@ -39,11 +39,11 @@ ARTICLES = [
 
 
 @pytest.fixture
-async def client(settings: Settings) -> httpx.AsyncClient:
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     await create_topics(settings)
     await store_articles(settings.database_path, ARTICLES)
     async with gateway(settings) as client:
-        yield client  # type: ignore[misc]
+        yield client
 
 
 async def test_serves_before_the_database_exists_and_is_ready_once_it_does(
@@ -275,7 +275,8 @@ async def test_newsflow_status_prints_the_gateways_status(
     from services.tools.cli import main
 
     async def polled() -> bool:
-        return (await client.get("/v1/status")).json()["totals"]["stored"] == len(ARTICLES)
+        totals: dict[str, int] = (await client.get("/v1/status")).json()["totals"]
+        return totals["stored"] == len(ARTICLES)
 
     await wait_for(polled, 20, "the first poll")
     code = await asyncio.to_thread(main, ["status", "--url", str(client.base_url)])

@@ -3,6 +3,8 @@ word inside their text, against a store database written directly."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
@@ -21,11 +23,11 @@ ARTICLES = [
 
 
 @pytest.fixture
-async def client(settings: Settings) -> httpx.AsyncClient:
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     await create_topics(settings)
     await store_articles(settings.database_path, ARTICLES)
     async with gateway(settings) as client:
-        yield client  # type: ignore[misc]
+        yield client
 
 
 async def _found(client: httpx.AsyncClient, **params: str) -> list[str]:

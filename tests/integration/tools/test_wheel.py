@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from services.core.settings import Settings
-from tests.integration.servers import free_port
+from tests.support.ports import free_port
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 INSTALL_TIMEOUT_S = 240.0

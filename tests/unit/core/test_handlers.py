@@ -79,7 +79,8 @@ async def test_a_bug_breaking_a_whole_batch_is_pinned_to_its_first_record() -> N
 
 async def test_a_returned_bug_is_a_failure_and_a_returned_transient_error_is_raised() -> None:
     async def returning(batch: Sequence[ConsumedRecord]) -> list[Outcome]:
-        return [InvalidMessageError("bad"), ValueError("engine bug")][: len(batch)]
+        outcomes: list[Outcome] = [InvalidMessageError("bad"), ValueError("engine bug")]
+        return outcomes[: len(batch)]
 
     with pytest.raises(HandlerFailure):
         await run_isolating(returning, records(b"a", b"b"))

@@ -1,4 +1,6 @@
-"""Pure domain modules import no I/O library: no Kafka, SQLite, HTTP framework or client."""
+"""Every module of ``services`` is pure (imports no Kafka, SQLite, HTTP framework or client,
+socket or subprocess) unless it is listed here as one that does I/O: a new module is pure until
+someone lists it, and a listed one must really do I/O, itself or through another listed one."""
 
 from __future__ import annotations
 
@@ -8,48 +10,127 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3] / "services"
-IO_MODULES = {
-    "aiokafka",
-    "aiosqlite",
-    "sqlite3",
-    "fastapi",
-    "starlette",
-    "uvicorn",
-    "httpx",
-    "socket",
-    "subprocess",
-}
-PURE = [
-    "core/urls.py", "core/headers.py", "core/topics.py", "core/models", "core/ndjson.py",
-    "core/topology.py",
-    "ingest/identity.py", "ingest/bodies.py", "ingest/articles.py", "ingest/files.py",
-    "ingest/charsets.py",
-    "parser/plaintext.py", "parser/header.py", "parser/byline.py", "parser/dateline.py",
-    "parser/zones.py", "parser/boilerplate.py", "parser/html.py", "parser/metadata.py",
-    "parser/language.py", "parser/outlets.py", "parser/parse.py", "parser/result.py",
-    "core/text.py", "parser/words.py", "dedup/normalise.py",
-    "store/fulltext.py", "store/search.py", "store/query.py",
-]  # fmt: skip
+IO_LIBRARIES = frozenset(
+    {
+        "aiokafka",
+        "aiosqlite",
+        "sqlite3",
+        "fastapi",
+        "starlette",
+        "uvicorn",
+        "httpx",
+        "socket",
+        "subprocess",
+    }
+)
+# The modules that do I/O or wire it, relative to services/. Everything else is pure.
+IO_MODULES = frozenset(
+    {
+        # shared: the Kafka wrappers and their errors, the runner and its policy, the service
+        # entry point, the HTTP health and metrics pieces, logging (configures aiokafka's logs)
+        "core/kafka.py",
+        "core/kafkaerrors.py",  # added by the topology work: translates aiokafka's errors
+        "core/runner.py",
+        "core/policy.py",
+        "core/handlers.py",
+        "core/service.py",
+        "core/health.py",
+        "core/httpmetrics.py",
+        "core/logs.py",
+        # ingest: its HTTP app, routes and middleware, the publisher, the push client
+        "ingest/__main__.py",
+        "ingest/app.py",
+        "ingest/routes.py",
+        "ingest/auth.py",
+        "ingest/lingering.py",
+        "ingest/publisher.py",
+        "ingest/push.py",
+        # parser: the entry point and the handler
+        "parser/__main__.py",
+        "parser/handler.py",
+        # dedup: the entry point, the handler, the engine over the state store, the state store
+        "dedup/__main__.py",
+        "dedup/handler.py",
+        "dedup/engine.py",
+        "dedup/statestore.py",
+        # store: the entry point, the handler, the database, its repository and reader
+        "store/__main__.py",
+        "store/handler.py",
+        "store/database.py",
+        "store/errors.py",
+        "store/repository.py",
+        "store/reader.py",
+        "store/tail.py",
+        # gateway: the HTTP app and routes, the pollers, probes and followers of the pipeline
+        "gateway/__main__.py",
+        "gateway/app.py",
+        "gateway/routes.py",
+        "gateway/state.py",
+        "gateway/database.py",
+        "gateway/stream.py",
+        "gateway/follower.py",
+        "gateway/offsets.py",
+        "gateway/poller.py",
+        "gateway/probes.py",
+        "gateway/supervisor.py",
+        "gateway/console.py",
+        # tools: the CLI, the launcher, the local broker, the process harness, the DLQ broker side
+        "tools/cli.py",
+        "tools/launcher.py",
+        "tools/localkafka.py",
+        "tools/processes.py",
+        "tools/dlq/broker.py",
+        "tools/dlq/command.py",
+    }
+)
 
 
-def imported_roots(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
-    roots: set[str] = set()
-    for node in ast.walk(tree):
+def module_name(relative: str) -> str:
+    parts = ["services", *Path(relative).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    """Every module ``path`` imports (``from a import b`` counts as ``a`` and ``a.b``),
+    anywhere in the file, relative imports resolved."""
+    package = module_name(path.relative_to(ROOT).as_posix()).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.Import):
-            roots.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            roots.add(node.module.split(".")[0])
-    return roots
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
 
 
-def files(entry: str) -> list[Path]:
-    path = ROOT / entry
-    return sorted(path.rglob("*.py")) if path.is_dir() else [path]
+def io_libraries(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in imports(path)} & IO_LIBRARIES
 
 
-@pytest.mark.parametrize("entry", PURE)
-def test_pure_module_imports_no_io(entry: str) -> None:
-    for path in files(entry):
-        assert path.exists(), path
-        assert not imported_roots(path) & IO_MODULES, f"{path} imports I/O"
+MODULES = sorted(path.relative_to(ROOT).as_posix() for path in ROOT.rglob("*.py"))
+PURE = [module for module in MODULES if module not in IO_MODULES]
+IO_NAMES = {module_name(module) for module in IO_MODULES}
+
+
+def test_the_modules_are_found() -> None:
+    known = {"parser/parse.py", "dedup/fingerprint.py", "store/search.py"}
+    assert known | {"tools/dlq/entries.py", "tools/dlq/render.py"} <= set(PURE)
+    assert len(MODULES) > 100
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_a_module_not_listed_is_pure(module: str) -> None:
+    path = ROOT / module
+    assert not io_libraries(path), f"{module} imports I/O: {sorted(io_libraries(path))}"
+
+
+# core/kafkaerrors.py is listed ahead of the change that adds it: only the present are checked.
+@pytest.mark.parametrize("module", sorted(set(IO_MODULES) & set(MODULES)))
+def test_a_listed_module_does_io(module: str) -> None:
+    path = ROOT / module
+    assert io_libraries(path) or imports(path) & IO_NAMES, f"{module} does no I/O: unlist it"

@@ -59,7 +59,7 @@ def test_every_asyncapi_channel_and_operation_comes_from_the_table() -> None:
     document = contracts.asyncapi_document()
     expected = {stage.sends.value for stage in topology.FLOW} | {topology.DEAD_LETTERS.value}
     assert set(document["channels"]) == expected
-    wanted = set()
+    wanted: set[tuple[str, str, str]] = set()
     for stage in topology.FLOW:
         wanted.add((stage.name, "send", stage.sends.value))
         if stage.receives is not None:

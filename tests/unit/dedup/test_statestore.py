@@ -1,6 +1,8 @@
+"""The dedup state file: verdicts kept across restarts and replays, rows that read back as written,
+errors when the file is not ours."""
+
 import json
 import sqlite3
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -12,39 +14,13 @@ from services.dedup.deduplicator import Deduplicator
 from services.dedup.engine import DedupEngine
 from services.dedup.errors import EmptyBodyError, StateError
 from services.dedup.statestore import _verdict_row
-from tests.unit.dedup.texts import FOOTER, edit, story, truncate, wrap
-
-T0 = datetime(2025, 3, 19, 9, 0, tzinfo=UTC)
-SETTINGS = DedupSettings(window_hours=6, sweep_every=3, boilerplate_min_stories=3)
-
-
-def _articles() -> list[DedupInput]:
-    out: list[DedupInput] = []
-    for n in range(12):
-        when = T0 + timedelta(hours=n)
-        base = story(n, paragraphs=3)
-        out += [
-            DedupInput(f"{n}-a", f"https://a.example/{n}", base, "t", when),
-            DedupInput(f"{n}-b", f"https://b.example/{n}", wrap(base), None, when),
-            DedupInput(f"{n}-c", None, truncate(edit(base, seed=n)), None, when),
-            DedupInput(f"{n}-d", f"https://a.example/{n}", base + "\n\nUPDATE: more.", None, when),
-            DedupInput(f"{n}-e", None, story(500 + n, 1, 20) + "\n\n" + FOOTER, None, when),
-        ]
-    out.append(DedupInput("0-late", None, story(0, paragraphs=3), None, T0))
-    return out
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = T0 + timedelta(days=1)
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.unit.dedup.stream import SETTINGS, Clock, stream_articles
+from tests.unit.dedup.texts import FOOTER, story
 
 
 async def test_restart_keeps_state_and_gives_identical_verdicts(tmp_path: Path) -> None:
-    articles = _articles()
-    clock = _Clock()
+    articles = stream_articles()
+    clock = Clock()
     async with await DedupEngine.open(tmp_path / "straight.db", SETTINGS, clock) as engine:
         straight = [await engine.check(a) for a in articles]
     restarted: list[Decision] = []
@@ -61,7 +37,7 @@ async def test_restart_keeps_state_and_gives_identical_verdicts(tmp_path: Path) 
 
 async def test_replay_after_restart_returns_the_stored_verdict(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
-    articles = _articles()[:10]
+    articles = stream_articles()[:10]
     async with await DedupEngine.open(path, SETTINGS) as engine:
         first = [await engine.check(a) for a in articles]
         assert await engine.check(articles[3]) == first[3]

@@ -17,7 +17,7 @@ from services.gateway.models import (
     StatusSnapshot,
     Totals,
 )
-from tests.integration.servers import free_port
+from tests.support.ports import free_port
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 
 import pytest
 
+from services.parser import dateline
 from services.parser.dateline import parse_date, parse_dateline, parse_datetime
+from services.parser.folding import fold
 
 
 def _offset(hours: float) -> timedelta:
@@ -139,3 +142,86 @@ def test_month_names_the_pattern_matches_case_insensitively_are_all_known() -> N
     # re.IGNORECASE lets the long s (U+017F) stand for "s": the month still resolves
     parsed = parse_datetime("3 ſept 2020 10:00 CET")
     assert parsed is not None and (parsed.month, parsed.day, parsed.hour) == (9, 3, 10)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "on the",
+        "Monday, ",
+        "at 9",
+        "the date of",
+        " | ",
+        "x",
+        "on thex",
+        "dated. time:",
+        "Mon.",
+    ],
+)
+def test_filler_check_matches_sub(text: str) -> None:
+    assert dateline._is_filler(text) == (not dateline._FILLER.sub("", text))
+
+
+def test_filler_check_on_random_text() -> None:
+    rng = random.Random(7)
+    pieces = ["on", "at", "the", "of", "Date", "time", "LOCAL", "tues", "Tuesday", "wed.", " ", ","]
+    pieces += ["x", "9", "|", "(", "-", "—", "ſat", "ſ", "İ", "onthe", "."]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 7)))
+        assert dateline._is_filler(text) == (not dateline._FILLER.sub("", text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Published 19 March 2025 | Updated 20 March",
+        "PUBLİSHED: 2025-01-02 Last Modified 3:00",
+        "Originally poſted Monday",
+        "unrevised 2020",
+        "Revised: 2020-01-02 | EDITED 3:00",
+        *(f"{word.upper()}: 2020-01-02" for word in dateline._LABEL_WORDS),
+        "Last revised 2020-01-02",
+        "created 2020, issued 2021",
+        "19 March 2025 9:19 AM",
+        "no label here",
+    ],
+)
+def test_label_precheck_keeps_the_segments(text: str) -> None:
+    expected: list[tuple[str | None, str]] = []
+    label: str | None = None
+    start = 0
+    for match in dateline._LABEL.finditer(text):
+        if text[start : match.start()].strip(" |·•;,-–—"):
+            expected.append((label, text[start : match.start()]))
+        label, start = match.group("label"), match.end()
+    expected.append((label, text[start:]))
+    assert dateline._labelled_segments(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-03-19",
+        "MAR 3, 2020",
+        "3 SEPT 2020",
+        "Dec.19 - 2025",
+        "19th of MAY, 2025",
+        "19.03.2025",
+    ],
+)
+def test_dates_the_gates_let_through(text: str) -> None:
+    assert dateline.parse_datetime(text) is not None
+
+
+def test_month_and_iso_gates_skip_only_what_cannot_match() -> None:
+    rng = random.Random(9)
+    pieces = ["1", "19", "2025", " ", ".", ",", "-", "/", "of", "th", "ma", "j", "an", "İ", "ſ"]
+    pieces += ["Mar", "ſep", "DEC", "jUn", "x"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 9)))
+        if not any(month in fold(text) for month in dateline._MONTH_OPENINGS):
+            assert dateline._DATE_FORMS[0].search(text) is None, text
+            assert dateline._DATE_FORMS[1].search(text) is None, text
+        if "-" not in text:
+            assert dateline._ISO.search(text) is None, text

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
+from services.parser import plaintext
 from services.parser.errors import EmptyArticleError
 from services.parser.plaintext import extract_plaintext
 
@@ -242,3 +246,46 @@ def test_long_lead_sentence_without_byline_is_body_not_title() -> None:
     assert result.title is None
     assert result.paragraphs == (lead, "The decision ends years of dispute.")
     assert "no_title" in result.warnings
+
+
+_TIME_OR_LABEL = re.compile(r"\d:\d|\b[ap]\.?m\b|published|updated|posted|modified", re.I)
+
+
+_LINES = [
+    "Updated 19 March 2025 11:00 CET",
+    "PUBLİSHED on Monday",
+    "poſted yesterday",
+    "Last MODIFIED",
+    "at 5 p.m. local time",
+    "at 5 PM",
+    "at 5 P.M",
+    "spam and eggs",
+    "a.m.",
+    "Amsterdam",
+    "pm",
+    "9:19",
+    "9 : 19",
+    "9:x",
+    "Published",
+    "unpublished draft",
+    "ideas@m",
+    "x.am",
+    "_am_",
+    "AM",
+    "",
+    "K",
+]
+
+
+@pytest.mark.parametrize("line", _LINES)
+def test_time_or_label_check_matches_the_regex(line: str) -> None:
+    assert plaintext._has_time_or_label(line) == bool(_TIME_OR_LABEL.search(line))
+
+
+def test_time_or_label_check_on_random_lines() -> None:
+    rng = random.Random(5)
+    pieces = ["a", "p", "m", ".", " ", "M", "A", "P", "5", ":", "_", "x", "İ", "ı", "ſ", "K"]
+    pieces += ["published", "UPDATED", "poſted", "modİfied", "9:1"]
+    for _ in range(20000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 8)))
+        assert plaintext._has_time_or_label(line) == bool(_TIME_OR_LABEL.search(line)), line

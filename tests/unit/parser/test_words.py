@@ -113,3 +113,24 @@ def test_has_words_counts_across_paragraphs() -> None:
     assert not has_words([], 1)
     assert has_words(["東京都は19日"], 5)
     assert not has_words(["東京都"], 5)
+
+
+_WHITESPACE = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+def test_word_count_splits_where_str_split_does() -> None:
+    for code in range(0x110000):
+        char = chr(code)
+        if char.isspace():
+            for text in (f"a{char}b", char, f"{char}{char}x"):
+                assert word_count(text) == len(text.split()), hex(code)
+        else:
+            assert word_count(f"a{char}") <= 2, hex(code)  # never split in a spaced word
+
+
+def test_word_count_on_random_text() -> None:
+    rng = random.Random(11)
+    alphabet = [*_WHITESPACE, "a", "b", "é", "ж", "한", "5", " ", " ", " "]
+    for _ in range(50000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
+        assert word_count(text) == len(text.split()), repr(text)

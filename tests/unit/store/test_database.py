@@ -159,7 +159,8 @@ async def test_a_schema_4_database_is_reindexed_for_words_inside_cjk_and_thai_te
             ('"ข้ า ว"', "4"),
             ("harbour", "2"),
         ]:
-            assert (await conn.execute_fetchall(found, (query,)))[0][0] == rows, query
+            [(found_rows,)] = await conn.execute_fetchall(found, (query,))
+            assert found_rows == rows, query
         texts = "SELECT seq, title IS NULL, body IS NULL FROM indexed_text ORDER BY seq"
         assert list(await conn.execute_fetchall(texts)) == [(1, 0, 0), (3, 1, 0), (4, 0, 0)]
         merge = "SELECT group_concat(v) FROM articles_fts_config WHERE k LIKE '%merge'"

@@ -12,6 +12,7 @@ from services.core.errors import TransientError
 from services.store.errors import DatabaseUnavailableError
 from services.store.repository import INSERT_ARTICLE, ArticleRepository, article_row, epoch_us
 from services.store.search import NO_DATE
+from tests.support.fulltext import assert_indexed_once
 from tests.unit.store.factory import BASE_TIME, make_article
 
 
@@ -51,6 +52,29 @@ async def test_save_many_reports_each_article(repo: ArticleRepository, tmp_path:
     kept = await repo.get("article-0001")
     assert kept is not None
     assert kept.title == "Headline number 1"
+
+
+async def test_redeliveries_leave_each_article_indexed_once(
+    repo: ArticleRepository, tmp_path: Path
+) -> None:
+    batch = [make_article(n) for n in range(5)]
+    for _ in range(3):  # a batch redelivered: nothing is written, or indexed, again
+        await repo.save_many(batch)
+    assert_indexed_once(tmp_path / "newsflow.db")
+
+
+async def test_the_index_check_sees_an_article_indexed_twice(
+    repo: ArticleRepository, tmp_path: Path
+) -> None:
+    await repo.save_many([make_article(n) for n in range(3)])
+    path = tmp_path / "newsflow.db"
+    [(seq, title, body)] = _rows(path, "SELECT seq, title, body FROM indexed_articles LIMIT 1")
+    with sqlite3.connect(path) as conn:  # what a store write that ran again would add
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", (seq, title, body)
+        )
+    with pytest.raises(AssertionError, match="full-text index disagrees"):
+        assert_indexed_once(path)
 
 
 async def test_large_batch_in_one_call(repo: ArticleRepository, tmp_path: Path) -> None:

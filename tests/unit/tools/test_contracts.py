@@ -75,7 +75,7 @@ DLQ_HEADERS = (
 FORMATS = FormatChecker(formats=())
 
 
-@FORMATS.checks("date-time", raises=ValueError)
+@FORMATS.checks("date-time", raises=ValueError)  # type: ignore[untyped-decorator]
 def is_date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -28,7 +27,6 @@ from services.tools.dlq.entries import (
     targets_of,
 )
 from services.tools.dlq.render import details, one_line, summary, table
-from tests.unit.core.test_purity import IO_MODULES, imported_roots
 
 DLQ = "t.articles.dlq.v1"
 RAW = "t.articles.raw.v1"
@@ -63,12 +61,6 @@ def entry(offset: int, dead: DeadLetter | None = None, key: bytes | None = b"a-1
 
 def unreadable(offset: int) -> DlqEntry:
     return entry_of(ConsumedRecord(DLQ, 0, offset, b"k", b"{not json"))
-
-
-def test_pure_modules_import_no_io() -> None:
-    root = Path(__file__).resolve().parents[3] / "services" / "tools" / "dlq"
-    for name in ("entries.py", "render.py"):
-        assert not imported_roots(root / name) & IO_MODULES, name
 
 
 def test_entry_of_reads_a_dead_letter_or_keeps_why_not() -> None:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import re
+import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from services.core.errors import InvalidMessageError, PermanentError
-from services.core.models import ParsedArticle, RawArticle
-from services.core.records import ConsumedRecord
-from services.core.settings import Settings
-from services.core.topics import Topics
+from services.core.errors import PermanentError
+from services.core.models import ParsedArticle
 from services.parser.errors import EmptyArticleError
-from services.parser.handler import parser_handler
-from services.parser.parse import PARSER_VERSION, looks_like_html, parse_article, warm_up
-from tests.conftest import DATA
+from services.parser.parse import PARSER_VERSION, looks_like_html, parse_article
+from tests.unit.parser.articles import SEED, raw
 
-SEED = (DATA / "seed-article.txt").read_text()
-NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 HTML = (
     "<html><head><title>Fallback title</title>"
     '<meta property="og:site_name" content="Daily Example">'
@@ -31,17 +27,6 @@ HTML = (
     )
     + "</article></body></html>"
 )
-
-
-def raw(**fields: object) -> RawArticle:
-    values: dict[str, object] = {
-        "id": "a1",
-        "id_source": "client",
-        "content": SEED,
-        "received_at": NOW,
-    }
-    values.update(fields)
-    return RawArticle.model_validate(values)
 
 
 def test_plain_text_seed_article() -> None:
@@ -89,66 +74,45 @@ def test_empty_article_is_permanent() -> None:
     assert issubclass(EmptyArticleError, PermanentError)
 
 
-def record(value: bytes | None) -> ConsumedRecord:
-    return ConsumedRecord("t.articles.raw.v1", 0, 7, b"a1", value)
+# In a fresh interpreter (this one has parsed already): what is loaded before warm-up, after it,
+# and after a second one; the compiled kernels are the dispatchers numba has a signature for.
+_LOADED = """
+import json
+from services.core import text
+from services.parser import kernels, language, words
+from services.parser.parse import warm_up
 
+def loaded():
+    compiled = [(module, name) for module in (kernels, text) for name in dir(module)
+                if hasattr(getattr(module, name), "signatures")]
+    return {
+        "model": language._identifier.cache_info().currsize,
+        "model_loads": language._identifier.cache_info().misses,
+        "tables": words.char_classes.cache_info().currsize,
+        "kernels": sorted(name for module, name in compiled if getattr(module, name).signatures),
+        "all_kernels": sorted(name for _, name in compiled),
+    }
 
-async def test_handler_emits_the_parsed_record() -> None:
-    handle = parser_handler(Settings(), Topics("t."))
-    [outcome] = await handle([record(raw().to_bytes())])
-    assert not isinstance(outcome, Exception)
-    [out] = outcome
-    assert out.topic == "t.articles.parsed.v1"
-    assert out.key == b"a1"
-    assert ParsedArticle.from_bytes(out.value).title is not None
-    headers = dict(out.headers)
-    assert headers["ce_type"] == b"dev.newsflow.article.parsed.v1"
-    assert headers["ce_id"] == b"t.articles.raw.v1/0/7:parser"
-
-
-@pytest.mark.parametrize(
-    ("value", "reason"),
-    [
-        (None, "no value"),
-        (b"", "no value"),
-        (b"{not json", "not a valid RawArticle"),
-        (b'{"id": "x"}', "content: Field required"),
-        (b"\xff\xfe\x00", "not UTF-8"),
-        (
-            b'{"id": "a", "id_source": "client", "content": "x", "unknown": "caf\xe9", '
-            b'"received_at": "2025-01-01T00:00:00Z"}',
-            "not UTF-8: invalid continuation byte",
-        ),
-        (
-            b'{"id": "a", "id_source": "client", "content": "\xed\xa0\x80", '
-            b'"received_at": "2025-01-01T00:00:00Z"}',
-            "not UTF-8",
-        ),
-        (
-            b'{"id": "a", "id_source": "client", "content": "'
-            + b"x" * 400
-            + b'", "received_at": "2025-01-01T00:00:00Z"}',
-            "at most 300",
-        ),
-    ],
-)
-async def test_handler_rejects_poison_permanently(value: bytes | None, reason: str) -> None:
-    handle = parser_handler(Settings(max_body_bytes=300), Topics("t."))
-    good = raw(
-        id="g", content="T\n\nBody.", received_at=datetime(2025, 1, 1, tzinfo=UTC)
-    ).to_bytes()
-    assert len(good) <= 300, len(good)
-    [error, fine] = await handle(
-        [record(value), ConsumedRecord("t.articles.raw.v1", 0, 8, b"a1", good)]
-    )
-    assert isinstance(error, InvalidMessageError)
-    assert re.search(reason, str(error))
-    assert not isinstance(fine, Exception) and len(fine) == 1, "the batch goes on past poison"
+before = loaded()
+warm_up()
+after = loaded()
+warm_up()
+print(json.dumps([before, after, loaded()]))
+"""
 
 
 def test_warm_up_loads_what_parsing_uses() -> None:
-    warm_up()
-    warm_up()  # again: everything is loaded once
+    run = subprocess.run(
+        [sys.executable, "-c", _LOADED], capture_output=True, text=True, timeout=240, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    before, after, again = json.loads(run.stdout)
+    assert {"language_features", "count_words", "scan_flags"} <= set(before["all_kernels"])
+    assert (before["model"], before["tables"], before["kernels"]) == (0, 0, [])
+    assert (after["model"], after["tables"]) == (1, 1)
+    assert after["kernels"] == after["all_kernels"], "every kernel parsing uses is compiled"
+    assert again == after, "a second warm-up loads nothing again"
+    assert again["model_loads"] == 1
 
 
 def test_published_local_is_a_wall_clock_date_or_date_time() -> None:

@@ -1,4 +1,4 @@
-"""SSE formatting, stream filters, and query-string parsing."""
+"""Query-string parsing: search and stream parameters, their errors and documented patterns."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from services.core.settings import Settings
 from services.gateway.params import (
     BACKLOG,
     CURSOR,
@@ -18,32 +17,8 @@ from services.gateway.params import (
     stream_backlog,
     stream_filter,
 )
-from services.gateway.sse import StreamFilter, event, last_event_id
-from services.gateway.stories import story_of
-from services.gateway.stream import StreamTiming
+from services.gateway.sse import StreamFilter
 from services.store.search import InvalidQueryError, SortKey, encode_cursor
-from tests.unit.store.factory import make_article
-
-
-def test_events_put_every_line_in_its_own_data_field() -> None:
-    assert event('{"a": 1}', event_id=7, name="article") == (
-        'id: 7\nevent: article\ndata: {"a": 1}\n\n'
-    )
-    assert event("one\ntwo") == "data: one\ndata: two\n\n"
-
-
-def test_last_event_id() -> None:
-    assert last_event_id("42") == 42
-    assert last_event_id(" 42 ") == 42
-    assert last_event_id(None) is None
-    assert last_event_id("-3") is None and last_event_id("abc") is None
-
-
-def test_stream_filter() -> None:
-    copy = make_article(1, source="a.example", language="fr", verdict="duplicate")
-    assert not StreamFilter().matches(copy)
-    assert StreamFilter(include_duplicates=True, language="FR").matches(copy)
-    assert not StreamFilter(include_duplicates=True, source="b.example").matches(copy)
 
 
 def test_search_params_drop_empty_values_and_parse_types() -> None:
@@ -189,22 +164,3 @@ def test_documented_patterns_are_the_checked_ones() -> None:
         str(n) for n in range(200) if re.fullmatch(BACKLOG, str(n))
     ]
     assert re.fullmatch(CURSOR, encode_cursor(SortKey(-(2**63), "ü/+?" * 20)))
-
-
-def test_story_sources_and_evidence() -> None:
-    first = make_article(0, source="b.example")
-    copy = make_article(
-        1, source=None, verdict="duplicate", story_id="article-0000", duplicate_of="article-0000"
-    )
-    story = story_of("article-0000", [first, copy])
-    assert story.sources == ["b.example", "unknown"]
-    assert story.evidence[1]["duplicate_of"] == "article-0000"
-    assert story.evidence[1]["evidence"] == {"jaccard": 0.97}
-
-
-def test_stream_timing_defaults_are_the_settings_defaults() -> None:
-    assert StreamTiming() == StreamTiming.of(Settings())
-    told = Settings(
-        gateway_stream_poll_s=0.25, gateway_stream_heartbeat_s=3, gateway_sse_retry_ms=7
-    )
-    assert StreamTiming.of(told) == StreamTiming(poll_s=0.25, heartbeat_s=3.0, retry_ms=7)

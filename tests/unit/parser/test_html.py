@@ -1,11 +1,22 @@
-"""Body extraction from HTML: paragraphs, clean-up, bad input."""
+"""Body extraction from HTML: paragraphs, clean-up, bad input; the compiled queries and fast
+paths give the answers of the forms they replace."""
 
 from __future__ import annotations
 
-import pytest
+import re
+from typing import Any
 
+import pytest
+import trafilatura
+from lxml import etree  # type: ignore[import-untyped]
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
+from trafilatura.utils import load_html
+
+from services.core.text import clean_text
+from services.parser import html
 from services.parser.errors import EmptyArticleError
 from services.parser.html import clean_paragraphs, extract_html
+from tests.unit.parser.pages import ARTICLE, query_tree
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to approve a new budget for the coming year.",
@@ -93,3 +104,55 @@ def test_no_body_raises_empty_article_error(html: str) -> None:
 
 def test_empty_article_error_is_a_value_error() -> None:
     assert issubclass(EmptyArticleError, ValueError)
+
+
+def test_paragraph_probe_query_matches_the_descendant_xpath() -> None:
+    tree = query_tree()
+    expected = tree.xpath("//p[contains(., $probe)]", probe="gamma")
+    assert len(expected) == 3
+    assert html._P_CONTAINING(tree, probe="gamma") == expected
+
+
+def test_paragraph_probe_query_skips_the_characters_clean_text_drops() -> None:
+    tree: HtmlElement = load_html(
+        "<html><body><p>Das Mit\u00adtel\u00adal\u00adter</p></body></html>"
+    )
+    assert tree.xpath("//p[contains(., $probe)]", probe="Mittelalter") == []
+    assert [p.text for p in html._P_CONTAINING(tree, probe="Mittelalter")] == [
+        "Das Mit\u00adtel\u00adal\u00adter"
+    ]
+
+
+def test_same_class_query_matches_the_relative_xpath() -> None:
+    tree = query_tree()
+    scope = tree.find("body")
+    expected = scope.xpath(".//*[@class=$cls]", cls="a")
+    assert len(expected) == 2
+    assert html._SAME_CLASS(scope, cls="a") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "a  b", " a\tb\n", "a\u00a0b\u2009c\u3000", "\x1c a \x1f", "one", "a\u200bb"],
+)
+def test_squash_collapses_whitespace_as_the_regex_did(text: str) -> None:
+    assert html._squash(text) == re.sub(r"\s+", " ", clean_text(text)).strip()
+
+
+def test_squash_cleans_the_text() -> None:
+    assert (
+        html._squash(" Mit\u00adtel\u00adal\u00adter\u200b \ufeffZeit\u2028  ")
+        == "Mittelalter Zeit"
+    )
+    assert html._squash("Cafe\u0301") == "Caf\u00e9"
+
+
+def test_text_output_format_extracts_the_same_body() -> None:
+    page = f"<html><head><title>T</title></head><body><nav>Home</nav>{ARTICLE}</body></html>"
+    bodies: list[Any] = []
+    for output_format in ("python", "txt"):
+        options = {**html.TRAFILATURA_OPTIONS, "output_format": output_format}
+        document: Any = trafilatura.bare_extraction(load_html(page), **options)
+        bodies.append(etree.tostring(document.body))
+    assert bodies[0] == bodies[1]
+    assert html.TRAFILATURA_OPTIONS["output_format"] == "txt"

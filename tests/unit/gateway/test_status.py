@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from services.gateway.app import readiness
 from services.gateway.lag import group_lag
 from services.gateway.samples import INGEST_ACCEPTED, INGEST_REJECTED, RECORDS_IN, Sample
 from services.gateway.status import Probe, service_status, stage_status, state_of, throughput
@@ -66,12 +65,3 @@ def test_throughput_merges_services_by_bucket() -> None:
     }
     points = throughput(samples, now=30, history_s=20, bucket_s=10)  # type: ignore[arg-type]
     assert [p.rates for p in points] == [{"ingest": 1.0, "parser": 2.0}] * 2
-
-
-def test_the_gateway_is_unready_while_its_status_is_stale() -> None:
-    up = (True, "ok")
-    assert readiness(up, up, 5.0, 30.0)[0]
-    ok, detail = readiness(up, up, 31.0, 30.0)
-    assert not ok and "stale" in detail and "31.0s old" in detail
-    assert not readiness((False, "locked"), up, 1.0, 30.0)[0]
-    assert not readiness(up, (False, "down"), 1.0, 30.0)[0]

@@ -1,14 +1,18 @@
-"""The page's own metadata: each source, precedence, author shapes, dates, URLs."""
+"""The page's own metadata: each source, precedence, author shapes, dates, URLs; the one walk
+and the compiled query read what each reader and XPath read."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from trafilatura.utils import load_html
 
+from services.parser import metadata
 from services.parser.html import extract_html
 from services.parser.metadata import clean_authors, parse_date
 from services.parser.result import Extracted
+from tests.unit.parser.pages import ARTICLE, query_tree
 
 BODY = (
     "<article>"
@@ -169,3 +173,62 @@ def test_parse_date_keeps_offset() -> None:
     assert parse_date("2019-11-18T09:30:00Z", warnings) == datetime(2019, 11, 18, 9, 30, tzinfo=UTC)
     assert parse_date("not a date", warnings) is None
     assert warnings == []
+
+
+def test_microdata_query_matches_the_descendant_xpath() -> None:
+    tree = query_tree()
+    expected = tree.xpath(
+        "//*[@itemprop][contains(@itemprop, 'date') or contains(@itemprop, 'headline')]"
+    )
+    assert len(expected) == 3
+    assert metadata._MICRODATA(tree) == expected
+
+
+_HEADS = [
+    "",
+    '<meta property="og:title" content="OG"><meta name="author" content="A">',
+    # one meta naming both a property and a name; empty and blank contents; repeated keys
+    '<meta property="og:title" name="twitter:title" content=" Both &amp; more ">'
+    '<meta property="og:title" content=""><meta name="author" content="  ">'
+    '<meta name="Author" content="First"><meta name="author" content="Second">'
+    '<meta property="" content="empty key"><meta content="no key">',
+    '<meta property="article:section" name="author" content="Both Ways">',
+    # two canonical links, a non-canonical one, titles in the head and in an svg
+    '<link rel="alternate" href="/alt"><link rel="canonical" href="/one">'
+    '<link rel="canonical" href="/two"><title>Head title</title>',
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "LD",'
+    ' "datePublished": "2020-01-02T03:04:05Z", "dateModified": "2020-01-03T00:00:00Z"}</script>'
+    '<script>var x = 1;</script><script type="application/json">{}</script>',
+    # JSON-LD without a modified date: the microdata is read for it
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "LD",'
+    ' "datePublished": "2020-01-02T03:04:05Z"}</script>'
+    '<meta itemprop="dateModified" content="2021-05-06">',
+    '<meta itemprop="headline" content="Micro"><meta itemprop="datePublished" content="2019">',
+]
+
+
+_BODIES = [
+    ARTICLE,
+    ARTICLE + '<svg><title>Icon</title></svg><time itemprop="dateModified">2022-02-02</time>',
+    '<div itemprop="headline">Body headline</div>' + ARTICLE,
+]
+
+
+def _pages() -> list[str]:
+    return [
+        f'<html lang="en"><head>{head}</head><body>{body}</body></html>'
+        for head in _HEADS
+        for body in _BODIES
+    ]
+
+
+@pytest.mark.parametrize("page", _pages())
+def test_one_walk_reads_what_each_reader_reads(page: str) -> None:
+    tree = load_html(page)
+    expected = metadata.merge(
+        metadata.read_json_ld(tree),
+        metadata.read_opengraph(tree),
+        metadata.read_meta_tags(tree),
+        metadata.read_microdata(tree),
+    )
+    assert metadata.read_metadata(tree) == expected

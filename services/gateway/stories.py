@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from services.core.models import ProcessedArticle
 from services.gateway.models import StoryOut
-from services.store.reader import UNKNOWN_SOURCE
+from services.store.search import UNKNOWN_SOURCE
 
 
 def story_of(story_id: str, copies: Sequence[ProcessedArticle]) -> StoryOut:

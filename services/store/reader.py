@@ -34,9 +34,14 @@ from services.store.query import (
     match_probe_statement,
     search_statement,
 )
-from services.store.search import InvalidQueryError, SearchQuery, SortKey, encode_cursor
+from services.store.search import (
+    UNKNOWN_SOURCE,
+    InvalidQueryError,
+    SearchQuery,
+    SortKey,
+    encode_cursor,
+)
 
-UNKNOWN_SOURCE = "unknown"  # the key of articles without a source in counts and freshness
 FRESHNESS_WINDOW = 1_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _FTS_ERRORS = ("fts5:", "unterminated string", "no such column")

@@ -32,6 +32,7 @@ import orjson
 from services.store.fulltext import index_text
 
 DEFAULT_LIMIT = 20
+UNKNOWN_SOURCE = "unknown"  # the key of articles without a source in counts and freshness
 MAX_LIMIT = 100
 MAX_TEXT = 200
 MAX_QUERY = 500

@@ -11,9 +11,9 @@ import pytest
 
 from services.core.models import ProcessedArticle
 from services.store.errors import DatabaseNotReadyError
-from services.store.reader import UNKNOWN_SOURCE, ArticleReader
+from services.store.reader import ArticleReader
 from services.store.repository import ArticleRepository, epoch_us
-from services.store.search import NO_DATE, InvalidQueryError, SearchQuery
+from services.store.search import NO_DATE, UNKNOWN_SOURCE, InvalidQueryError, SearchQuery
 from tests.unit.store.factory import BASE_TIME, make_article
 
 SOURCES = ("a.example", "b.example", "c.example", None)

@@ -14,13 +14,28 @@ from services.parser.outlet_names import looks_like_outlet
 
 _BY = re.compile(
     r"^(?:(?:(?:written|reported|words|text|story|reporting|analysis|interview|compiled)"
-    r"(?:\s+and\s+\w+)?\s+)?by|(?:authors?|writers?|reporters?|byline)\s*:)\s*:?\s+(?P<rest>\S.*)$",
+    r"(?:\s+and\s+\w+)?\s+)?by|(?:authors?|writers?|reporters?|byline)\s*:"
+    # "Von A und B", "Eine Analyse von A", "Par A et B", "Por A y B", "di A e B"
+    r"|(?:(?:ein(?:e|en)?\s+)?(?:analyse|kommentar|bericht|reportage|interview|kolumne|"
+    r"gastbeitrag|text|recherche)\s+)?von"
+    r"|(?:(?:texte|propos\s+recueillis|une\s+analyse|un\s+article)\s+)?par"
+    r"|(?:(?:texto|textos|reportaje|reportagem|análisis|análise)\s+)?por"
+    r"|(?:(?:testo|articolo|un'analisi)\s+)?di"
+    r"|(?:autor|autora|autores|auteur|auteure|autore|autrice|verfasser)\s*:)"
+    r"\s*:?\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
 _SEGMENT_SPLIT = re.compile(r"\s*(?:\||·|•|\s[-–—]\s)\s*")
-_NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*|;\s*)", re.IGNORECASE)
+# "A, B and C" and its German, French, Spanish, Italian and Portuguese forms ("A und B",
+# "A et B", "A y B", "A e B").
+_NAME_SPLIT = re.compile(
+    r"\s*(?:,\s*(?:(?:and|und|et|y|e)\s+|&\s+)?|\s+(?:and|und|et|y|e)\s+|\s*&\s*|;\s*)",
+    re.IGNORECASE,
+)
+# "(Bruxelles, correspondante)", "(Londres)" after a name.
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 _FOR_OUTLET = re.compile(r"\s+(?:for|of|at)\s+(?P<site>(?:the\s+)?[A-Z].*)$")
-_IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w.' -]*$")
+_IN_PLACE = re.compile(r"\s+(?:in|aus|à|en|em|desde)\s+[A-Z][\w.' -]*$")
 _PARTICLES = frozenset(
     {
         "de", "da", "das", "do", "dos", "del", "della", "der", "den", "di", "du", "la", "le",
@@ -29,7 +44,10 @@ _PARTICLES = frozenset(
 )  # fmt: skip
 _ROLES = re.compile(
     r"\b(?:staff|writer|correspondent|editor|reporter|contributor|columnist|bureau|chief|"
-    r"senior|special|freelance|photographer|producer|analyst|team|desk)\b",
+    r"senior|special|freelance|photographer|producer|analyst|team|desk|"
+    r"korrespondent(?:in)?|redakteur(?:in)?|redaktion|correspondante?|envoyée?|spéciale?|"
+    r"rédaction|corresponsal|enviad[oa]|especial|redacción|corrispondente|inviat[oa]|"
+    r"redazione|repórter|correspondente|redação)\b",
     re.IGNORECASE,
 )
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.-]*|[^\W\d_]\.)$")
@@ -94,6 +112,8 @@ def _read(rest: str) -> Byline | None:
     if not segments:
         return None
     first, extra = segments[0].strip(" *_"), [s.strip(" *_") for s in segments[1:]]
+    if "(" in first:
+        first = _ASIDE.sub("", first)
     site: str | None = None
     outlet = _FOR_OUTLET.search(first)
     if outlet is not None and looks_like_outlet(outlet.group("site")):

@@ -9,7 +9,7 @@ U+2029 is a blank line, a line separator U+2028 or NEL U+0085 a line break; the 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from services.core.text import clean_text
 from services.parser.boilerplate import is_boilerplate
@@ -18,6 +18,7 @@ from services.parser.errors import EmptyArticleError
 from services.parser.folding import fold
 from services.parser.header import Header, read_header
 from services.parser.result import Extracted
+from services.parser.wire import is_trailer, reporters, strip_dateline
 
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _TERMINAL = tuple('.!?…:;"”’»)]')
@@ -38,12 +39,18 @@ def extract_plaintext(text: str) -> Extracted:
     header = read_header(lines)
     removed = list(header.boilerplate)
     body: list[int] = []  # indices of body lines
+    credits: list[str] = []  # wire trailers: "(Reporting by A; Editing by B)"
     for index in range(header.end, len(lines)):
         line = lines[index]
         if is_boilerplate(line):
             removed.append(index)
+        elif is_trailer(line):
+            removed.append(index)
+            credits.append(line)
         elif not _take_dateline(line, header):
             body.append(index)
+    if body:
+        lines[body[0]] = strip_dateline(lines[body[0]])
     paragraphs = _paragraphs(lines, blocks, body)
     if not paragraphs:
         raise EmptyArticleError("no article body is left once header and boilerplate are removed")
@@ -52,9 +59,10 @@ def extract_plaintext(text: str) -> Extracted:
         paragraphs=paragraphs,
         title=header.title,
         subtitle=header.subtitle,
-        authors=tuple(header.authors),
+        authors=tuple(header.authors) or _reporters(credits),
         published_at=_aware(header.published, warnings),
-        updated_at=_aware(header.updated, warnings),
+        published_local=header.published.local if header.published else None,
+        updated_at=_aware(header.updated, []),
         boilerplate_removed=tuple(lines[i] for i in sorted(removed)),
         site_name=header.site_name,
         warnings=tuple(_header_warnings(header) + warnings),
@@ -87,7 +95,7 @@ def _take_dateline(line: str, header: Header) -> bool:
     """
     if len(line) > 120 or not _has_time_or_label(line):
         return False
-    dateline = parse_dateline(line)
+    dateline = parse_dateline(line, header.day_first)
     if dateline is None:
         return False
     if (dateline.published is None or header.published is not None) and (
@@ -170,8 +178,18 @@ def _runs_on(previous: str, line: str, wrapped: bool) -> bool:
     return wrapped
 
 
+def _reporters(credits: list[str]) -> tuple[str, ...]:
+    """The "Reporting by" names of the wire trailers, for a story no byline names."""
+    names = [name for line in credits for name in reporters(line)]
+    return tuple(dict.fromkeys(names))
+
+
 def _aware(parsed: ParsedDate | None, warnings: list[str]) -> datetime | None:
-    """The date with its offset; a date with no (known) zone is taken as UTC, with a warning."""
+    """The date with its offset; None, with a warning, when the text gives no (known) zone.
+
+    An offset the text does not state would be a made-up fact: the wall-clock time is kept as
+    ``published_local`` instead, and a client or a source setting may give the zone.
+    """
     if parsed is None:
         return None
     if parsed.value.tzinfo is not None:
@@ -180,8 +198,7 @@ def _aware(parsed: ParsedDate | None, warnings: list[str]) -> datetime | None:
         warnings.append(f"unknown_time_zone:{parsed.zone}")
     else:
         warnings.append("no_time_zone")
-    warnings.append("time_zone_assumed_utc")
-    return parsed.value.replace(tzinfo=UTC)
+    return None
 
 
 def _header_warnings(header: Header) -> list[str]:

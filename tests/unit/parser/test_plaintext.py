@@ -116,11 +116,18 @@ def test_date_with_inline_byline_segment() -> None:
     assert result.published_at.isoformat() == "2025-03-19T09:19:00-04:00"
 
 
-def test_unknown_zone_warns_and_assumes_utc() -> None:
+def test_unknown_zone_warns_and_invents_no_offset() -> None:
     result = extract_plaintext(f"A Title\nBy Jane Doe\nMarch 19, 2025 09:19 XYZ\n\n{BODY}")
     assert "unknown_time_zone:XYZ" in result.warnings
-    assert result.published_at is not None
-    assert result.published_at.isoformat() == "2025-03-19T09:19:00+00:00"
+    assert result.published_at is None
+    assert result.published_local == "2025-03-19T09:19:00"
+
+
+def test_a_date_alone_is_local_and_has_no_offset() -> None:
+    result = extract_plaintext(f"A Title\nBy Jane Doe\n28/05/2024\n\n{BODY}")
+    assert result.published_at is None
+    assert result.published_local == "2024-05-28"
+    assert "no_time_zone" in result.warnings
 
 
 def test_missing_byline_and_dateline_warn() -> None:

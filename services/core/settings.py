@@ -5,12 +5,13 @@ This is the only module that reads the environment. Each field is documented in 
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.core.topology import CONSUMER_SERVICES, SERVICES, ServiceName, stage
@@ -196,6 +197,11 @@ class Settings(BaseSettings):
         "a request (a send, a transaction step).",
     )
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
+    source_zones: dict[str, str] = Field(
+        default_factory=dict,
+        description="The parser's time zone per source (an article's `source` to an IANA zone "
+        'name, JSON: {"lemonde.fr": "Europe/Paris"}), for dates written without one.',
+    )
     dedup: DedupSettings = Field(default_factory=DedupSettings)
 
     # Paths and ports
@@ -236,6 +242,17 @@ class Settings(BaseSettings):
     # Logging
     log_level: str = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
+
+    @field_validator("source_zones")
+    @classmethod
+    def _zones_exist(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(zone for zone in set(value.values()) if not _is_iana_zone(zone))
+        if unknown:
+            raise ValueError(
+                f"source_zones: not IANA time zone names: {', '.join(unknown)} "
+                '(expected names such as "Europe/Paris", "America/Sao_Paulo")'
+            )
+        return value
 
     @property
     def bootstrap_servers(self) -> str:
@@ -286,3 +303,11 @@ class Settings(BaseSettings):
     @property
     def dedup_state_path(self) -> Path:
         return self.data_dir / "dedup.db"
+
+
+def _is_iana_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -91,3 +91,11 @@ def test_invalid_values_are_refused() -> None:
     for wait in (-1, 10_001):
         with pytest.raises(ValueError, match="consumer_fetch_max_wait_ms"):
             Settings(consumer_fetch_max_wait_ms=wait)
+
+
+def test_source_zones_are_a_json_map_of_iana_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSFLOW_SOURCE_ZONES", '{"lemonde.fr": "Europe/Paris"}')
+    assert Settings().source_zones == {"lemonde.fr": "Europe/Paris"}
+    monkeypatch.setenv("NEWSFLOW_SOURCE_ZONES", '{"lemonde.fr": "Europe/Pariss", "x": "CET2"}')
+    with pytest.raises(ValueError, match="not IANA time zone names: CET2, Europe/Pariss"):
+        Settings()

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from services.parser.outlet_names import looks_like_outlet
+from services.parser.zones import is_city
 
 _BY = re.compile(
     r"^(?:(?:(?:written|reported|words|text|story|reporting|analysis|interview|compiled)"
@@ -21,7 +22,8 @@ _BY = re.compile(
     r"|(?:(?:texte|propos\s+recueillis|une\s+analyse|un\s+article)\s+)?par"
     r"|(?:(?:texto|textos|reportaje|reportagem|análisis|análise)\s+)?por"
     r"|(?:(?:testo|articolo|un'analisi)\s+)?di"
-    r"|(?:autor|autora|autores|auteur|auteure|autore|autrice|verfasser)\s*:)"
+    r"|(?:autor|autora|autores|auteur|auteure|autore|autrice|verfasser|texto|texte|testo|text)"
+    r"\s*:)"
     r"\s*:?\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
@@ -32,6 +34,8 @@ _NAME_SPLIT = re.compile(
     r"\s*(?:,\s*(?:(?:and|und|et|y|e)\s+|&\s+)?|\s+(?:and|und|et|y|e)\s+|\s*&\s*|;\s*)",
     re.IGNORECASE,
 )
+# "à Bruxelles", "em Lisboa" after the names.
+_AT_PLACE = re.compile(r"^(?:à|a|en|em|in|aus|desde|da|de|di)\s+[A-Z]")
 # "(Bruxelles, correspondante)", "(Londres)" after a name.
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 _FOR_OUTLET = re.compile(r"\s+(?:for|of|at)\s+(?P<site>(?:the\s+)?[A-Z].*)$")
@@ -47,7 +51,8 @@ _ROLES = re.compile(
     r"senior|special|freelance|photographer|producer|analyst|team|desk|"
     r"korrespondent(?:in)?|redakteur(?:in)?|redaktion|correspondante?|envoyée?|spéciale?|"
     r"rédaction|corresponsal|enviad[oa]|especial|redacción|corrispondente|inviat[oa]|"
-    r"redazione|repórter|correspondente|redação)\b",
+    r"redazione|repórter|correspondente|redação|inviati|inviate|enviados|envoyés|"
+    r"agência|agencia|agence|agenzia|agentur|nachrichtenagentur)\b",
     re.IGNORECASE,
 )
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.-]*|[^\W\d_]\.)$")
@@ -121,7 +126,7 @@ def _read(rest: str) -> Byline | None:
     authors: list[str] = []
     for raw in _NAME_SPLIT.split(first):
         name = _clean_name(raw)
-        if not name or (_ROLES.search(name) and not authors):
+        if not name or (_ROLES.search(name) and not authors) or (authors and _is_place(name)):
             continue
         if is_person_name(name):
             authors.append(name)
@@ -138,6 +143,11 @@ def _read(rest: str) -> Byline | None:
         else:
             remaining.append(segment)
     return Byline(tuple(dict.fromkeys(authors)), site, tuple(remaining))
+
+
+def _is_place(name: str) -> bool:
+    """Where the byline was written: "Berlin" (a city), "à Bruxelles", "em Lisboa"."""
+    return _AT_PLACE.match(name) is not None or (" " not in name and is_city(name))
 
 
 def _is_site(segment: str) -> bool:

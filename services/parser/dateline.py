@@ -52,7 +52,8 @@ _DATE_FORMS = (
 _TIME = re.compile(
     r"(?<![\d:.])(?P<hour>\d{1,2})"
     r"(?:(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)"
-    r"|[.h](?P<minute2>\d{2})(?=\s*(?:[ap]\.?\s?m\b|uhr\b))|h(?P<minute3>\d{2})(?![\d:]))?"
+    r"|[.h](?P<minute2>\d{2})(?=\s*(?:[ap]\.?\s?m\b|uhr\b|(?-i:[A-Z]{3,5})\b))"
+    r"|h(?P<minute3>\d{2})(?![\d:]))?"
     r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?(?![\d:])",
     re.IGNORECASE,
 )
@@ -93,9 +94,9 @@ _ONLY_FILLER = re.compile(rf"(?:{_FILLER.pattern})*+", re.IGNORECASE)
 _LABEL_WORD = re.compile("|".join(date_words.LABEL_STEMS))
 _UPDATE_WORD = re.compile("|".join(date_words.UPDATE_STEMS))
 _MONTH_OPENING = re.compile("|".join(sorted({fold(name)[:3] for name in _MONTHS})))
-# A place before the date: "Sevilla - 14 sept 2020 - 15:20 UTC".
+# A place before the date: "Sevilla - 14 sept 2020 - 15:20 UTC", "Milano, 19 marzo 2025".
 _PLACE = re.compile(
-    r"^[^\W\d_](?:[^\W\d_]|[.'’])*(?:[ -][^\W\d_](?:[^\W\d_]|[.'’])*){0,3}\s+[-–—]\s+(?=\d)"
+    r"^[^\W\d_](?:[^\W\d_]|[.'’])*(?:[ -][^\W\d_](?:[^\W\d_]|[.'’])*){0,3}(?:\s+[-–—]|,)\s+(?=\d)"
 )
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 

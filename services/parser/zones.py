@@ -246,6 +246,12 @@ def _region(name: str) -> zoneinfo.ZoneInfo | None:
     return _zone(iana) if iana else None
 
 
+def is_city(name: str) -> bool:
+    """Whether ``name`` is a city the zone database (or :data:`CITY_NAMES`) knows: "Berlin"."""
+    key = " ".join(name.lower().split())
+    return key in CITY_NAMES or key in _city_zones()
+
+
 def fixed_zone(name: str) -> timezone | None:
     """The fixed offset an abbreviation or spelled-out fixed name stands for, if known."""
     abbreviation = name.strip().upper().replace(".", "")

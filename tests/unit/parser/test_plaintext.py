@@ -249,3 +249,35 @@ def test_long_lead_sentence_without_byline_is_body_not_title() -> None:
     assert result.title is None
     assert result.paragraphs == (lead, "The decision ends years of dispute.")
     assert "no_title" in result.warnings
+
+
+def test_a_german_header_and_furniture() -> None:
+    text = (
+        "Der Titel\n\nVon Anna Bauer und Kai Roth\n19.03.2025, 09:19 Uhr\nAnzeige\n\n"
+        f"{BODY}\n\nMehr zum Thema\n\nLesen Sie auch: Der Streit um das Gesetz"
+    )
+    result = extract_plaintext(text)
+    assert result.authors == ("Anna Bauer", "Kai Roth")
+    assert (result.published_at, result.published_local) == (None, "2025-03-19T09:19:00")
+    assert result.paragraphs == tuple(BODY.split("\n\n"))
+
+
+def test_a_wire_story_takes_its_reporters_as_authors() -> None:
+    text = (
+        "Oil falls\n\n12 October 2023\n\nPARIS (Reuters) - Oil prices fell on Tuesday.\n\n"
+        "Traders said supply was ample.\n\n"
+        "(Reporting by Mei Sato in Paris; Editing by Tom Brown)\n\n"
+        "Our Standards: The Thomson Reuters Trust Principles."
+    )
+    result = extract_plaintext(text)
+    assert result.authors == ("Mei Sato",)
+    assert result.paragraphs == ("Oil prices fell on Tuesday.", "Traders said supply was ample.")
+    assert result.published_local == "2023-10-12"
+
+
+def test_a_spanish_numeric_date_is_day_first() -> None:
+    result = extract_plaintext(
+        f"El título\n\nPor Ana García\n12/10/2023 - 09:11 (hora peninsular)\n\n{BODY}"
+    )
+    assert result.published_at is not None
+    assert result.published_at.isoformat() == "2023-10-12T09:11:00+02:00"

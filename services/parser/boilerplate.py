@@ -97,6 +97,11 @@ _PREFIXED = re.compile(
     r"\s*(?::|\||»|>>|[-–—](?=\s))\s*\S.*",
     re.IGNORECASE,
 )
+# Each pair in one pattern: one scan of the line instead of two.
+_ANY_PREFIXED = re.compile(rf"(?:{_PREFIXED.pattern})|(?:{_PREFIXED_INTL.pattern})", re.IGNORECASE)
+_ANY_WHOLE_LINE = re.compile(
+    rf"(?:{_WHOLE_LINE.pattern})|(?:{_WHOLE_LINE_INTL.pattern})", re.IGNORECASE
+)
 _EDGES = " \t*_#>•·|-–—:"
 # A navigation menu: three or more short capitalised items between pipes or bullets.
 _MENU_SPLIT = re.compile(r"\s*[|•·]\s*")
@@ -109,16 +114,23 @@ def is_boilerplate(line: str) -> bool:
     text = line.strip()
     if not text or len(text) > _MAX_PREFIXED_LENGTH:
         return False
-    if _PREFIXED.fullmatch(text) or _PREFIXED_INTL.fullmatch(text) or _is_menu(text):
-        return True
-    if _WIRE_NOTICE.fullmatch(text.rstrip(".!")) is not None:
+    if _ANY_PREFIXED.fullmatch(text) or _is_menu(text) or _is_wire_notice(text):
         return True
     core = text.strip(_EDGES).rstrip(".!…")
     if len(core) > _MAX_LENGTH:
         return False
-    if _WHOLE_LINE.fullmatch(core) is not None or _WHOLE_LINE_INTL.fullmatch(core) is not None:
+    if _ANY_WHOLE_LINE.fullmatch(core) is not None:
         return True
     return core.endswith(("d", "D")) and _RIGHTS_RESERVED.fullmatch(core) is not None
+
+
+def _is_wire_notice(text: str) -> bool:
+    """Whether ``text`` is all of a _WIRE_NOTICE; each of its forms ends in "here" or opens
+    with a copyright sign or word, checked before the pattern's costly leading ``.{0,160}``."""
+    tail = text.rstrip(".!")
+    if tail[-4:].lower() != "here" and not tail[:9].lower().startswith(("©", "(c)", "copyright")):
+        return False
+    return _WIRE_NOTICE.fullmatch(tail) is not None
 
 
 def _is_menu(text: str) -> bool:

@@ -97,11 +97,12 @@ _PREFIXED = re.compile(
     r"\s*(?::|\||»|>>|[-–—](?=\s))\s*\S.*",
     re.IGNORECASE,
 )
-# Each pair in one pattern: one scan of the line instead of two.
+_HERE = ("here", "Here", "HERE")
+_COPYRIGHT = ("©", "(c)", "(C)", "copyright", "Copyright", "COPYRIGHT")
+# Both prefixed forms in one pattern: one scan of the line instead of two.
 _ANY_PREFIXED = re.compile(rf"(?:{_PREFIXED.pattern})|(?:{_PREFIXED_INTL.pattern})", re.IGNORECASE)
-_ANY_WHOLE_LINE = re.compile(
-    rf"(?:{_WHOLE_LINE.pattern})|(?:{_WHOLE_LINE_INTL.pattern})", re.IGNORECASE
-)
+# No line _WHOLE_LINE_INTL matches is longer.
+_MAX_INTL_LENGTH = 64
 _EDGES = " \t*_#>•·|-–—:"
 # A navigation menu: three or more short capitalised items between pipes or bullets.
 _MENU_SPLIT = re.compile(r"\s*[|•·]\s*")
@@ -119,7 +120,9 @@ def is_boilerplate(line: str) -> bool:
     core = text.strip(_EDGES).rstrip(".!…")
     if len(core) > _MAX_LENGTH:
         return False
-    if _ANY_WHOLE_LINE.fullmatch(core) is not None:
+    if _WHOLE_LINE.fullmatch(core) is not None or (
+        len(core) <= _MAX_INTL_LENGTH and _WHOLE_LINE_INTL.fullmatch(core) is not None
+    ):
         return True
     return core.endswith(("d", "D")) and _RIGHTS_RESERVED.fullmatch(core) is not None
 
@@ -128,7 +131,7 @@ def _is_wire_notice(text: str) -> bool:
     """Whether ``text`` is all of a _WIRE_NOTICE; each of its forms ends in "here" or opens
     with a copyright sign or word, checked before the pattern's costly leading ``.{0,160}``."""
     tail = text.rstrip(".!")
-    if tail[-4:].lower() != "here" and not tail[:9].lower().startswith(("©", "(c)", "copyright")):
+    if not tail.endswith(_HERE) and not tail.startswith(_COPYRIGHT):
         return False
     return _WIRE_NOTICE.fullmatch(tail) is not None
 

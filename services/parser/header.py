@@ -15,6 +15,7 @@ from services.parser.byline import Byline, parse_bare_names, parse_byline, start
 from services.parser.dateline import Dateline, ParsedDate, parse_dateline
 
 HEADER_WINDOW = 8
+_CUE_LENGTH = 100  # body paragraphs among the first lines ("... at 10 a.m.") are no cue
 _MAX_TITLE = 300
 _MAX_SUBTITLE = 400
 _LEAD_LENGTH = 100
@@ -142,10 +143,15 @@ def _reads_like_lead(text: str) -> bool:
     return len(text) >= _LEAD_LENGTH or _SENTENCE_END.search(text) is not None
 
 
+def _is_english_cue(line: str) -> bool:
+    """A short header-like line that is English: "By ...", "Published ...", "9:19 AM"."""
+    return len(line) <= _CUE_LENGTH and _ENGLISH_CUE.search(line) is not None
+
+
 def read_header(lines: list[str]) -> Header:
     """Read the header at the top of ``lines`` (non-empty, stripped lines)."""
     window = lines[: HEADER_WINDOW + 2]
-    header = Header(day_first=not any(_ENGLISH_CUE.search(line) for line in window))
+    header = Header(day_first=not any(_is_english_cue(line) for line in window))
     metas = _Metas(lines, header.day_first)
     index = _read_meta_run(metas, 0, header)
     if index < len(lines):

@@ -281,3 +281,9 @@ def test_a_spanish_numeric_date_is_day_first() -> None:
     )
     assert result.published_at is not None
     assert result.published_at.isoformat() == "2023-10-12T09:11:00+02:00"
+
+
+def test_a_body_line_in_english_does_not_make_the_header_month_first() -> None:
+    lead = "The council met at 10 a.m. on Tuesday to discuss the budget for the new bridge."
+    result = extract_plaintext(f"Titre\n\nPar Jean Dupont\n05/06/2024 - 10:00\n\n{lead}\n\n{BODY}")
+    assert result.published_local == "2024-06-05T10:00:00"

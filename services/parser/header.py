@@ -23,10 +23,12 @@ _HEADING_MARK = re.compile(r"^#{1,6}\s+|\s+#+$")
 _TITLE_LABEL = re.compile(r"^(?:title|headline)\s*:\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]?\s+[A-Z\"“‘]")
 _DECORATION = re.compile(r"^[\W_]+$")
-# An English header: "By ..." or an English date label, or a 12-hour clock. Then numeric dates
+# An English header: "By ..." or an English date label, or a slash date with a 12-hour clock
+# ("05/06/2024 10:00 AM"). Then numeric dates
 # read as US English writes them ("04/05/2025" is April 5); everywhere else day first.
 _ENGLISH_CUE = re.compile(
-    r"^(?:(?:written\s+|reported\s+)?by\s|(?:published|updated|posted)\b)|\d\s?[ap]\.?m\b",
+    r"^(?:(?:written\s+|reported\s+)?by\s|(?:published|updated|posted)\b)"
+    r"|\d/\d{1,2}/\d{4}.{0,20}?\d\s?[ap]\.?m\b",
     re.IGNORECASE,
 )
 # Where a date may start inside a byline: "By A, March 19, 2025", "By A | 2025-03-19".
@@ -144,7 +146,7 @@ def _reads_like_lead(text: str) -> bool:
 
 
 def _is_english_cue(line: str) -> bool:
-    """A short header-like line that is English: "By ...", "Published ...", "9:19 AM"."""
+    """A short header-like line that is English: "By ...", "Published ...", "5/6/2024 9 AM"."""
     return len(line) <= _CUE_LENGTH and _ENGLISH_CUE.search(line) is not None
 
 

@@ -29,6 +29,11 @@ _WRAP_MAX = 110
 _CLOCK = re.compile(r"\d:\d")
 _BREAKS = str.maketrans({"\u2029": "\n\n", "\u2028": "\n", "\x85": "\n"})
 _AM_PM = re.compile(r"\b[ap]\.?m\b")
+# The other languages' date labels, in folded text ("Mis à jour le 20 mars 2025").
+_FOREIGN_LABEL = re.compile(r"veröffentlicht|publié|mis à jour|mise à jour")
+_FOREIGN_ASCII_LABEL = re.compile(
+    r"erschienen|aktualisiert|publicad[oa]|actualizad[oa]|atualizad[oa]|pubblicat[oa]|aggiornat[oa]"
+)
 
 
 def extract_plaintext(text: str) -> Extracted:
@@ -93,6 +98,8 @@ def _take_dateline(line: str, header: Header) -> bool:
     ("Updated 19 March 2025 11:00 CET" after the body starts); a date line that repeats an
     older one ("(Published Monday, Nov. 18, 2019)" inside a republished story) is body text.
     """
+    if header.published is not None and header.updated is not None:
+        return False
     if len(line) > 120 or not _has_time_or_label(line):
         return False
     dateline = parse_dateline(line, header.day_first)
@@ -110,12 +117,15 @@ def _has_time_or_label(line: str) -> bool:
     r"""Whether ``line`` holds a clock time ("9:19"), "am"/"pm", or a date label word.
 
     The same answer as searching it for r"\d:\d|\b[ap]\.?m\b|published|updated|posted|modified"
-    case-insensitively; the folded line lets plain ``in`` checks find the words.
+    or a label of _FOREIGN_LABEL or _FOREIGN_ASCII_LABEL case-insensitively; the folded line
+    lets plain ``in`` checks find the words.
     """
     folded = fold(line)
     return (
         "published" in folded
         or "updated" in folded
+        or (not folded.isascii() and _FOREIGN_LABEL.search(folded) is not None)
+        or _FOREIGN_ASCII_LABEL.search(folded) is not None
         or "posted" in folded
         or "modified" in folded
         or (":" in folded and _CLOCK.search(folded) is not None)

@@ -287,3 +287,13 @@ def test_a_body_line_in_english_does_not_make_the_header_month_first() -> None:
     lead = "The council met at 10 a.m. on Tuesday to discuss the budget for the new bridge."
     result = extract_plaintext(f"Titre\n\nPar Jean Dupont\n05/06/2024 - 10:00\n\n{lead}\n\n{BODY}")
     assert result.published_local == "2024-06-05T10:00:00"
+
+
+def test_an_update_line_in_the_body_of_a_french_article() -> None:
+    text = (
+        f"Titre\n\nPar Jean Dupont\nPublié le 19/03/2025 à 09:19 CET\n\n{BODY}\n\n"
+        "Mis à jour le 20 mars 2025"
+    )
+    result = extract_plaintext(text)
+    assert result.updated_at is None  # no zone written: no offset made up
+    assert result.paragraphs == tuple(BODY.split("\n\n"))

@@ -36,6 +36,7 @@ _NAME_SPLIT = re.compile(
 )
 # "à Bruxelles", "em Lisboa" after the names.
 _AT_PLACE = re.compile(r"^(?:à|a|en|em|in|aus|desde|da|de|di)\s+[A-Z]")
+_NAME_SPLIT_KEEP = re.compile(f"({_NAME_SPLIT.pattern})", re.IGNORECASE)
 # "(Bruxelles, correspondante)", "(Londres)" after a name.
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 _FOR_OUTLET = re.compile(r"\s+(?:for|of|at)\s+(?P<site>(?:the\s+)?[A-Z].*)$")
@@ -123,9 +124,29 @@ def _read(rest: str) -> Byline | None:
     outlet = _FOR_OUTLET.search(first)
     if outlet is not None and looks_like_outlet(outlet.group("site")):
         site, first = outlet.group("site"), first[: outlet.start()]
+    named = _names(first, site)
+    if named is None:
+        return None
+    authors, site = named
+    remaining: list[str] = []
+    for segment in extra:
+        if site is None and not any(ch.isdigit() for ch in segment) and _is_site(segment):
+            site = segment
+        else:
+            remaining.append(segment)
+    return Byline(tuple(dict.fromkeys(authors)), site, tuple(remaining))
+
+
+def _names(first: str, site: str | None) -> tuple[list[str], str | None] | None:
+    """The authors the byline's first segment names, and a site after them; None if none."""
     authors: list[str] = []
-    for raw in _NAME_SPLIT.split(first):
-        name = _clean_name(raw)
+    parts = _NAME_SPLIT_KEEP.split(first)  # names at even indices, separators between
+    for index in range(0, len(parts), 2):
+        name = _clean_name(parts[index])
+        joint = parts[index - 1].strip().lower() if index else ""
+        if authors and joint in {"e", "y"} and _is_surname(name):
+            authors[-1] = f"{authors[-1]} {joint} {name}"  # "João Souza e Silva"
+            continue
         if not name or (_ROLES.search(name) and not authors) or (authors and _is_place(name)):
             continue
         if is_person_name(name):
@@ -134,15 +155,12 @@ def _read(rest: str) -> Byline | None:
             site = name
         elif not authors:
             return None
-    if not authors:
-        return None
-    remaining: list[str] = []
-    for segment in extra:
-        if site is None and not any(ch.isdigit() for ch in segment) and _is_site(segment):
-            site = segment
-        else:
-            remaining.append(segment)
-    return Byline(tuple(dict.fromkeys(authors)), site, tuple(remaining))
+    return (authors, site) if authors else None
+
+
+def _is_surname(name: str) -> bool:
+    """A single capitalised word: after "A e"/"A y" the rest of a surname, not a second person."""
+    return " " not in name and is_person_name(name) and not is_city(name)
 
 
 def _is_place(name: str) -> bool:

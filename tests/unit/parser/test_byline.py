@@ -35,3 +35,17 @@ def test_bylines_of_other_languages(line: str, authors: tuple[str, ...]) -> None
 )
 def test_agencies_and_sentences_name_no_author(line: str) -> None:
     assert parse_byline(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Por João Souza e Silva", ("João Souza e Silva",)),
+        ("Por Ana Souza e Silva e Pedro Costa", ("Ana Souza e Silva", "Pedro Costa")),
+        ("Por Ana García y Pedro Sánchez", ("Ana García", "Pedro Sánchez")),
+    ],
+)
+def test_a_surname_joined_by_e_or_y_is_one_name(line: str, authors: tuple[str, ...]) -> None:
+    byline = parse_byline(line)
+    assert byline is not None
+    assert byline.authors == authors

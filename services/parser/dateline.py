@@ -152,7 +152,7 @@ def parse_dateline(line: str, day_first: bool | None = None) -> Dateline | None:
     """
     if len(line) > 200 or not any(map(str.isdigit, line)):
         return None
-    place = _PLACE.match(line)
+    place = _PLACE.match(line) if line[:1].isupper() else None
     if place is not None:
         line = line[place.end() :]
     published: ParsedDate | None = None

@@ -31,6 +31,12 @@ _ENGLISH_CUE = re.compile(
     r"|\d/\d{1,2}/\d{4}.{0,20}?\d\s?[ap]\.?m\b",
     re.IGNORECASE,
 )
+# The words that lead into a date after a byline: "Par A, le 19 mars", "By A - Published".
+_LEAD_IN = re.compile(
+    r"(?:[\s,|·•\-–—]+(?:on|am|um|le|el|il|em|the|published|posted|publié|publie|publicado|"
+    r"publicada|veröffentlicht|erschienen|pubblicato|pubblicata)\b)+\s*:?\s*$",
+    re.IGNORECASE,
+)
 # Where a date may start inside a byline: "By A, March 19, 2025", "By A | 2025-03-19".
 _DATE_START = re.compile(
     r"(?:\b(?:on|published|updated|posted)\b\s*:?\s*)?"
@@ -97,11 +103,16 @@ def read_meta(line: str, day_first: bool | None = None) -> Meta | None:
     if is_boilerplate(line):
         return Meta(boilerplate=True)
     text = strip_markup(line)
+    if starts_like_byline(text):  # else no head of it is a byline either
+        meta = _byline_meta(text, day_first)
+        if meta is not None:
+            return meta
     dateline = parse_dateline(text, day_first)
-    if dateline is not None:
-        return Meta(dateline=dateline)
-    if not starts_like_byline(text):  # then no head of it is a byline either
-        return None
+    return Meta(dateline=dateline) if dateline is not None else None
+
+
+def _byline_meta(text: str, day_first: bool | None) -> Meta | None:
+    """The byline ``text`` states, with the dates after it ("Von A, 19.03.2025, 09:19 Uhr")."""
     head, dates = _split_trailing_date(text, day_first)
     byline = parse_byline(head)
     if byline is None:
@@ -120,7 +131,8 @@ def _split_trailing_date(text: str, day_first: bool | None) -> tuple[str, Dateli
     for match in _DATE_START.finditer(text, 3):
         dateline = parse_dateline(text[match.start() :], day_first)
         if dateline is not None:
-            return text[: match.start()].rstrip(" ,|·•-–—"), dateline
+            head = _LEAD_IN.sub("", text[: match.start()])
+            return head.rstrip(" ,|·•-–—"), dateline
     return text, None
 
 

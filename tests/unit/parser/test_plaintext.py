@@ -297,3 +297,18 @@ def test_an_update_line_in_the_body_of_a_french_article() -> None:
     result = extract_plaintext(text)
     assert result.updated_at is None  # no zone written: no offset made up
     assert result.paragraphs == tuple(BODY.split("\n\n"))
+
+
+@pytest.mark.parametrize(
+    ("byline", "author", "local"),
+    [
+        ("Von Anna Bauer, 19.03.2025, 09:19 Uhr", "Anna Bauer", "2025-03-19T09:19:00"),
+        ("Par Jean Dupont, le 19 mars 2025", "Jean Dupont", "2025-03-19"),
+        ("Par Jean Dupont - Publié le 19 mars 2025 à 10h00", "Jean Dupont", "2025-03-19T10:00:00"),
+        ("di Marco Rossi, 14 dicembre 2022 ore 18:17", "Marco Rossi", "2022-12-14T18:17:00"),
+    ],
+)
+def test_a_byline_with_its_date_on_one_line(byline: str, author: str, local: str) -> None:
+    result = extract_plaintext(f"A Title\n\n{byline}\n\n{BODY}")
+    assert (result.authors, result.published_local) == ((author,), local)
+    assert result.paragraphs == tuple(BODY.split("\n\n"))

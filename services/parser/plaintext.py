@@ -18,7 +18,7 @@ from services.parser.errors import EmptyArticleError
 from services.parser.folding import fold
 from services.parser.header import Header, read_header
 from services.parser.result import Extracted
-from services.parser.wire import is_trailer, reporters, strip_dateline
+from services.parser.wire import is_trailer, reporters, split_trailer, strip_dateline
 
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _TERMINAL = tuple('.!?…:;"”’»)]')
@@ -56,6 +56,7 @@ def extract_plaintext(text: str) -> Extracted:
             body.append(index)
     if body:
         lines[body[0]] = strip_dateline(lines[body[0]])
+        _cut_trailer(lines, body[-1], credits)
     paragraphs = _paragraphs(lines, blocks, body)
     if not paragraphs:
         raise EmptyArticleError("no article body is left once header and boilerplate are removed")
@@ -186,6 +187,14 @@ def _runs_on(previous: str, line: str, wrapped: bool) -> bool:
     if first.islower() or (first.isdigit() and not previous.endswith(_TERMINAL)):
         return True
     return wrapped
+
+
+def _cut_trailer(lines: list[str], last: int, credits: list[str]) -> None:
+    """Cut the credits trailer off the end of the last body line, keeping it in ``credits``."""
+    split = split_trailer(lines[last])
+    if split is not None:
+        lines[last], trailer = split
+        credits.append(trailer)
 
 
 def _reporters(credits: list[str]) -> tuple[str, ...]:

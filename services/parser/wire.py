@@ -25,6 +25,7 @@ _DATELINE = re.compile(
     rf"(?:,\s+(?i:(?:{_MONTH})\.?\s+\d{{1,2}}|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTH})\.?))?"
     rf"\s+\((?:{_AGENCIES})\)\s*[-–—]+\s+(?=\S)"
 )
+_SENTENCE_END = tuple('.!?…"”’»')
 _CREDIT = re.compile(
     r"(?P<role>(?:additional\s+)?reporting|writing|editing|compiled|graphics?|"
     r"research|production)\s+by\s+(?P<names>[^;]+)",
@@ -45,6 +46,18 @@ def strip_dateline(paragraph: str) -> str:
     if match is None:
         return paragraph
     return paragraph[match.end() :]
+
+
+def split_trailer(line: str) -> tuple[str, str] | None:
+    """A paragraph ending in a credits trailer ("... said. (Reporting by A; Editing by B)"):
+    the paragraph without it, and the trailer; None if it has none."""
+    if not line.endswith(")") or "(" not in line[-400:]:
+        return None
+    start = line.rfind("(")
+    trailer = line[start:]
+    if start == 0 or not line[:start].rstrip().endswith(_SENTENCE_END) or not is_trailer(trailer):
+        return None
+    return line[:start].rstrip(), trailer
 
 
 def is_trailer(line: str) -> bool:

@@ -312,3 +312,13 @@ def test_a_byline_with_its_date_on_one_line(byline: str, author: str, local: str
     result = extract_plaintext(f"A Title\n\n{byline}\n\n{BODY}")
     assert (result.authors, result.published_local) == ((author,), local)
     assert result.paragraphs == tuple(BODY.split("\n\n"))
+
+
+def test_the_trailer_ending_the_last_paragraph_names_the_authors() -> None:
+    text = (
+        "Oil falls\n\nOctober 12, 2023\n\nPARIS (Reuters) - Oil prices fell on Tuesday.\n\n"
+        "Traders said supply was ample. (Reporting by Mei Sato and Jo Li; Editing by Tom Brown)"
+    )
+    result = extract_plaintext(text)
+    assert result.authors == ("Mei Sato", "Jo Li")
+    assert result.paragraphs[-1] == "Traders said supply was ample."

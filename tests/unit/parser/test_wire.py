@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.parser.wire import is_trailer, reporters, strip_dateline
+from services.parser.wire import is_trailer, reporters, split_trailer, strip_dateline
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,13 @@ def test_reporters_are_the_authors_never_the_editors() -> None:
 )
 def test_a_sentence_is_no_trailer(line: str) -> None:
     assert not is_trailer(line)
+
+
+def test_a_trailer_at_the_end_of_the_last_paragraph() -> None:
+    line = "Oil fell on Tuesday. (Reporting by Mei Sato; Editing by Tom Brown)"
+    assert split_trailer(line) == (
+        "Oil fell on Tuesday.",
+        "(Reporting by Mei Sato; Editing by Tom Brown)",
+    )
+    assert split_trailer("Oil fell on Tuesday (the third day in a row)") is None
+    assert split_trailer("(Reporting by Mei Sato)") is None  # the whole line: is_trailer's

@@ -62,6 +62,7 @@ _WHOLE_LINE_INTL = re.compile(
     r"|publicidade|leia também|leia mais|veja também|veja mais|compartilhe|compartilhar"
     r"|assine|continua após a publicidade|continua depois da publicidade|continue lendo"
     r"|our standards: the thomson reuters trust principles"
+    r"|(?:advertisement|ad)\s*[·•|]\s*scroll to continue(?: reading)?"
     r"|(?:aktualisiert|mis à jour|mise à jour|actualizado|atualizado|aggiornato|updated)"
     r" (?:il y a |hace |há |ha |vor )?(?:\d{1,3}|an?|un|une|una|um|uma|einer?) "
     r"(?:minutes?|hours?|days?|minuten|stunden?|tagen?|heures?|jours?|minutos?|horas?|días?"

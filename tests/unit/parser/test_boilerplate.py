@@ -16,6 +16,7 @@ from services.parser.boilerplate import is_boilerplate
         "Leggi anche", "Leggi anche: Cosa cambia", "© RIPRODUZIONE RISERVATA", "PUBBLICITÀ",
         "Publicidade", "Leia também", "Continua após a publicidade", "Atualizado há 1 hora",
         "Updated 1 hour ago", "Our Standards: The Thomson Reuters Trust Principles.",
+        "Advertisement · Scroll to continue",
         "Get a look at the day ahead with our Morning Bid U.S. newsletter. Sign up here.",
         "Copyright 2019 The Associated Press. All rights reserved. This material may not be "
         "published, broadcast, rewritten or redistributed.",

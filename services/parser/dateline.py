@@ -52,7 +52,7 @@ _DATE_FORMS = (
 _TIME = re.compile(
     r"(?<![\d:.])(?P<hour>\d{1,2})"
     r"(?:(?::(?P<minute>\d{2})(?::(?P<second>\d{2}))?)"
-    r"|[.h](?P<minute2>\d{2})(?=\s*(?:[ap]\.?\s?m\b|uhr\b|(?-i:[A-Z]{3,5})\b))"
+    r"|[.h](?P<minute2>\d{2})(?=\s*(?:[ap]\.?\s?m\b|uhr\b|h\b|(?-i:[A-Z]{3,5})\b))"
     r"|h(?P<minute3>\d{2})(?![\d:]))?"
     r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?(?![\d:])",
     re.IGNORECASE,

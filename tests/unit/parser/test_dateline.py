@@ -176,6 +176,7 @@ def test_datelines_of_other_languages_with_their_zone(line: str, published: str)
         ("14.dez.2019 às 6h22", "2019-12-14T06:22:00"),
         ("28/05/2024 - 02:21", "2024-05-28T02:21:00"),
         ("12/10/2023 - 09:11 h", "2023-10-12T09:11:00"),
+        ("12/10/2023 09.11 h", "2023-10-12T09:11:00"),
         ("Publicado el 19 de marzo de 2025 a las 09:19", "2025-03-19T09:19:00"),
         ("domenica 26 maggio 2019", "2019-05-26"),
         ("Publicado em 07/11/2026 - 04:57  Atualizado há 2 horas", "2026-11-07T04:57:00"),

@@ -3,6 +3,12 @@
 ``parse_datetime`` is the lenient entry point (any string holding one date); ``parse_dateline``
 is the strict one for a line of a document, which must be a dateline and nothing else
 ("Published Monday, April 13, 2026, 17:06 EDT | Updated 18:10 EDT" gives both dates).
+
+The words are English, German, French, Spanish, Italian and Portuguese
+(:mod:`services.parser.date_words`): "Donnerstag, 1. Januar 2026, 11:31 Uhr MEZ", "Publié le
+12/09/2023 à 15:52 (heure de Paris)", "9 de noviembre de 2020 - 02:54 CET", "14 dicembre 2022
+ore 18:17", "14.dez.2019 às 6h22". A date is aware only when the text names its zone or offset;
+else it is the wall-clock time as written (:attr:`ParsedDate.local`), never a made-up offset.
 """
 
 from __future__ import annotations

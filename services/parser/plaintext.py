@@ -4,6 +4,11 @@ Paragraphs are blank-line separated; within a block, lines are separate paragrap
 are hard-wrapped (a line that breaks mid-sentence runs on into the next). A paragraph separator
 U+2029 is a blank line, a line separator U+2028 or NEL U+0085 a line break; the text is cleaned
 (:func:`services.core.text.clean_text`: NFC, no invisible characters) before it is read.
+
+Agency-wire furniture (:mod:`services.parser.wire`) is taken out of the body: the dateline that
+opens the first paragraph ("PARIS (Reuters) - ") and the credits trailer ("(Reporting by A;
+Editing by B)"), whose reporters are the authors when no byline names any. ``published_at``
+carries an offset only when the text names the zone; ``published_local`` is the date as written.
 """
 
 from __future__ import annotations

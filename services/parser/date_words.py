@@ -158,3 +158,12 @@ RELATIVE_AGE = (
     r"secondi|minuti|minuto|ore|ora|giorni|giorno)"
     r"(?:\s+(?:ago|fa))?"
 )
+
+# A reading time beside the date ("Lesedauer: 3 Min.", "Temps de lecture : 4 min", "5 min read").
+READING_TIME = (
+    r"(?:(?:lesedauer|lesezeit|temps\s+de\s+lecture|lecture|tiempo\s+de\s+lectura|lectura|"
+    r"tempo\s+di\s+lettura|lettura|tempo\s+de\s+leitura|leitura|reading\s+time|read\s+time)"
+    r"\s*:?\s*(?:ca\.\s*)?\d{1,3}\s*(?:min(?:uten|utes?|utos?|uti)?\.?)"
+    r"|\d{1,3}\s*(?:min(?:ute)?s?\.?)\s+(?:read|lecture|de\s+lectura|di\s+lettura|de\s+leitura|"
+    r"lesen|lesezeit))"
+)

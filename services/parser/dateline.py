@@ -88,7 +88,8 @@ _LABEL = re.compile(
 )
 _FILLER_WORDS = sorted(set(date_words.FILLER_WORDS + date_words.WEEKDAYS), key=len, reverse=True)
 _FILLER = re.compile(
-    rf"\b(?:{date_words.RELATIVE_AGE})\b|\b(?:{'|'.join(map(re.escape, _FILLER_WORDS))})\b\.?"
+    rf"\b(?:{date_words.READING_TIME}|{date_words.RELATIVE_AGE})(?!\w)"
+    rf"|\b(?:{'|'.join(map(re.escape, _FILLER_WORDS))})\b\.?"
     r"|[\s,.;:|/()\[\]*_~\-–—·•]+",
     re.IGNORECASE,
 )

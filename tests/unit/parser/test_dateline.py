@@ -208,3 +208,18 @@ def test_slash_dates_are_day_first_unless_us_english() -> None:
     assert month_first is not None and month_first.published is not None
     assert day_first.published.local == "2025-05-04T10:00:00"
     assert month_first.published.local == "2025-04-05T10:00:00"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Veröffentlicht am 19.03.2025 | Lesedauer: 3 Minuten",
+        "Publié le 19/03/2025 - Temps de lecture : 4 min",
+        "19 de marzo de 2025 - 5 min de lectura",
+        "March 19, 2025 · 5 min read",
+    ],
+)
+def test_a_reading_time_beside_the_date_is_filler(line: str) -> None:
+    dateline = parse_dateline(line, day_first=True)
+    assert dateline is not None and dateline.published is not None
+    assert dateline.published.local == "2025-03-19"

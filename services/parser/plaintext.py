@@ -34,11 +34,8 @@ _WRAP_MAX = 110
 _CLOCK = re.compile(r"\d:\d")
 _BREAKS = str.maketrans({"\u2029": "\n\n", "\u2028": "\n", "\x85": "\n"})
 _AM_PM = re.compile(r"\b[ap]\.?m\b")
-# The other languages' date labels, in folded text ("Mis à jour le 20 mars 2025").
-_FOREIGN_LABEL = re.compile(r"veröffentlicht|publié|mis à jour|mise à jour")
-_FOREIGN_ASCII_LABEL = re.compile(
-    r"erschienen|aktualisiert|publicad[oa]|actualizad[oa]|atualizad[oa]|pubblicat[oa]|aggiornat[oa]"
-)
+# The other languages' date labels that need more than a plain ``in`` check, in folded text.
+_FOREIGN_LABEL = re.compile(r"pubblicat[oa]|mise? à jour|actualizad[oa]|atualizad[oa]")
 
 
 def extract_plaintext(text: str) -> Extracted:
@@ -122,16 +119,21 @@ def _take_dateline(line: str, header: Header) -> bool:
 def _has_time_or_label(line: str) -> bool:
     r"""Whether ``line`` holds a clock time ("9:19"), "am"/"pm", or a date label word.
 
-    The same answer as searching it for r"\d:\d|\b[ap]\.?m\b|published|updated|posted|modified"
-    or a label of _FOREIGN_LABEL or _FOREIGN_ASCII_LABEL case-insensitively; the folded line
-    lets plain ``in`` checks find the words.
+    The same answer as searching it for r"\d:\d|\b[ap]\.?m\b|publi|updated|posted|modified"
+    or "aggiorn", "erschien", "ffentlicht", "aktualis" or a label of _FOREIGN_LABEL
+    case-insensitively; the folded line lets plain ``in`` checks find the words.
     """
     folded = fold(line)
     return (
-        "published" in folded
+        "publi" in folded  # published, publié, publicado
         or "updated" in folded
-        or (not folded.isascii() and _FOREIGN_LABEL.search(folded) is not None)
-        or _FOREIGN_ASCII_LABEL.search(folded) is not None
+        or ("pubbl" in folded and _FOREIGN_LABEL.search(folded) is not None)
+        or ("jour" in folded and _FOREIGN_LABEL.search(folded) is not None)
+        or ("liz" in folded and _FOREIGN_LABEL.search(folded) is not None)  # actualiz, atualiz
+        or ("aggiorn" in folded)
+        or ("erschien" in folded)
+        or ("ffentlicht" in folded)  # veröffentlicht
+        or ("aktualis" in folded)
         or "posted" in folded
         or "modified" in folded
         or (":" in folded and _CLOCK.search(folded) is not None)

@@ -42,7 +42,11 @@ def test_fold_keeps_the_length() -> None:
     assert fold(text) == "published is k ünïcode"
 
 
-_TIME_OR_LABEL = re.compile(r"\d:\d|\b[ap]\.?m\b|published|updated|posted|modified", re.I)
+_TIME_OR_LABEL = re.compile(
+    r"\d:\d|\b[ap]\.?m\b|publi|updated|posted|modified|aggiorn|erschien|ffentlicht|aktualis"
+    r"|pubblicat[oa]|mise? à jour|actualizad[oa]|atualizad[oa]",
+    re.I,
+)
 _LINES = [
     "Updated 19 March 2025 11:00 CET",
     "PUBLİSHED on Monday",
@@ -66,6 +70,20 @@ _LINES = [
     "AM",
     "",
     "K",
+    "Publié le 19 mars",
+    "public",
+    "Mis à jour le 20 mars",
+    "MISE À JOUR",
+    "à jour",
+    "Actualizado",
+    "actualizar",
+    "Atualizada",
+    "PUBBLICATO",
+    "pubblicità",
+    "Aggiornato",
+    "Erschienen am",
+    "Veröffentlicht",
+    "Aktualisiert",
 ]
 
 
@@ -77,7 +95,18 @@ def test_time_or_label_check_matches_the_regex(line: str) -> None:
 def test_time_or_label_check_on_random_lines() -> None:
     rng = random.Random(5)
     pieces = ["a", "p", "m", ".", " ", "M", "A", "P", "5", ":", "_", "x", "İ", "ı", "ſ", "K"]
-    pieces += ["published", "UPDATED", "poſted", "modİfied", "9:1"]
+    pieces += ["published", "UPDATED", "poſted", "modİfied", "9:1", "publİé", "mis à jour", "jour"]
+    pieces += [
+        "actualiz",
+        "ADO",
+        "a",
+        "atualiz",
+        "pubblicat",
+        "o",
+        "aggiorn",
+        "Erschien",
+        "öffentlicht",
+    ]
     for _ in range(20000):
         line = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 8)))
         assert plaintext._has_time_or_label(line) == bool(_TIME_OR_LABEL.search(line)), line

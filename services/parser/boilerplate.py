@@ -98,10 +98,10 @@ _PREFIXED = re.compile(
     r"\s*(?::|\||»|>>|[-–—](?=\s))\s*\S.*",
     re.IGNORECASE,
 )
-_HERE = ("here", "Here", "HERE")
+_HERE = tuple(f"{word}{end}" for word in ("here", "Here", "HERE") for end in ("", ".", "!"))
 _COPYRIGHT = ("©", "(c)", "(C)", "copyright", "Copyright", "COPYRIGHT")
-# Both prefixed forms in one pattern: one scan of the line instead of two.
-_ANY_PREFIXED = re.compile(rf"(?:{_PREFIXED.pattern})|(?:{_PREFIXED_INTL.pattern})", re.IGNORECASE)
+# The letters every match of _PREFIXED_INTL opens with.
+_INTL_OPENINGS = frozenset("lLmMàÀaAvVtT")
 # No line _WHOLE_LINE_INTL matches is longer.
 _MAX_INTL_LENGTH = 64
 _EDGES = " \t*_#>•·|-–—:"
@@ -116,7 +116,9 @@ def is_boilerplate(line: str) -> bool:
     text = line.strip()
     if not text or len(text) > _MAX_PREFIXED_LENGTH:
         return False
-    if _ANY_PREFIXED.fullmatch(text) or _is_menu(text) or _is_wire_notice(text):
+    if _PREFIXED.fullmatch(text) or _is_menu(text) or _is_wire_notice(text):
+        return True
+    if text[0] in _INTL_OPENINGS and _PREFIXED_INTL.fullmatch(text):
         return True
     core = text.strip(_EDGES).rstrip(".!…")
     if len(core) > _MAX_LENGTH:
@@ -131,10 +133,9 @@ def is_boilerplate(line: str) -> bool:
 def _is_wire_notice(text: str) -> bool:
     """Whether ``text`` is all of a _WIRE_NOTICE; each of its forms ends in "here" or opens
     with a copyright sign or word, checked before the pattern's costly leading ``.{0,160}``."""
-    tail = text.rstrip(".!")
-    if not tail.endswith(_HERE) and not tail.startswith(_COPYRIGHT):
+    if not text.endswith(_HERE) and not text.startswith(_COPYRIGHT):
         return False
-    return _WIRE_NOTICE.fullmatch(tail) is not None
+    return _WIRE_NOTICE.fullmatch(text.rstrip(".!")) is not None
 
 
 def _is_menu(text: str) -> bool:

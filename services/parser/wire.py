@@ -62,7 +62,7 @@ def split_trailer(line: str) -> tuple[str, str] | None:
 
 def is_trailer(line: str) -> bool:
     """Whether the whole line is a credits trailer ("(Reporting by A; Editing by B)")."""
-    if len(line) > 400 or " by " not in line.lower():
+    if len(line) > 400 or (" by " not in line and " By " not in line and " BY " not in line):
         return False
     return _TRAILER.fullmatch(line.strip()) is not None
 

@@ -14,6 +14,7 @@ else it is the wall-clock time as written (:attr:`ParsedDate.local`), never a ma
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -21,12 +22,22 @@ from services.parser import date_words, zones
 from services.parser.folding import fold
 
 _MONTHS = date_words.MONTHS
+
+
+def _by_first_letter(words: Iterable[str]) -> str:
+    """An alternation of ``words`` grouped by first letter ("a(?:pr|ug)|d(?:ec|ez)"): the same
+    matches as the plain alternation, each position tried against one branch, not all."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(set(words), key=len, reverse=True):
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(
+        f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in sorted(groups.items())
+    )
+
+
 # A month name, not the head of a longer word ("mar" is not read in "martes").
-_MONTH = (
-    r"(?P<mon>"
-    + "|".join(re.escape(name) for name in sorted(_MONTHS, key=len, reverse=True))
-    + r")(?![^\W\d_])"
-)
+_MONTH = rf"(?P<mon>{_by_first_letter(_MONTHS)})(?![^\W\d_])"
+
 _ORD = r"(?:st|nd|rd|th|er|º|ª|°)?"
 
 _ISO = re.compile(
@@ -86,10 +97,10 @@ _LABEL = re.compile(
     + r")\b\s*:?",
     re.IGNORECASE,
 )
-_FILLER_WORDS = sorted(set(date_words.FILLER_WORDS + date_words.WEEKDAYS), key=len, reverse=True)
+_FILLER_WORDS = set(date_words.FILLER_WORDS + date_words.WEEKDAYS)
 _FILLER = re.compile(
     rf"\b(?:{date_words.READING_TIME}|{date_words.RELATIVE_AGE})(?!\w)"
-    rf"|\b(?:{'|'.join(map(re.escape, _FILLER_WORDS))})\b\.?"
+    rf"|\b(?:{_by_first_letter(_FILLER_WORDS)})\b\.?"
     r"|[\s,.;:|/()\[\]*_~\-–—·•]+",
     re.IGNORECASE,
 )
@@ -98,9 +109,9 @@ _FILLER = re.compile(
 _ONLY_FILLER = re.compile(rf"(?:{_FILLER.pattern})*+", re.IGNORECASE)
 # Stems every match of _LABEL holds, and the letters every month name of _DATE_FORMS opens with
 # (checked in the folded text, see services.parser.folding).
-_LABEL_WORD = re.compile("|".join(date_words.LABEL_STEMS))
+_LABEL_WORD = re.compile(_by_first_letter(date_words.LABEL_STEMS))
 _UPDATE_WORD = re.compile("|".join(date_words.UPDATE_STEMS))
-_MONTH_OPENING = re.compile("|".join(sorted({fold(name)[:3] for name in _MONTHS})))
+_MONTH_OPENING = re.compile(_by_first_letter({fold(name)[:3] for name in _MONTHS}))
 # A place before the date: "Sevilla - 14 sept 2020 - 15:20 UTC", "Milano, 19 marzo 2025".
 _PLACE = re.compile(
     r"^[^\W\d_](?:[^\W\d_]|[.'’])*(?:[ -][^\W\d_](?:[^\W\d_]|[.'’])*){0,3}(?:\s+[-–—]|,)\s+(?=\d)"

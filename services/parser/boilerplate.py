@@ -118,7 +118,7 @@ def is_boilerplate(line: str) -> bool:
         return False
     if _PREFIXED.fullmatch(text) or _is_menu(text) or _is_wire_notice(text):
         return True
-    if text[0] in _INTL_OPENINGS and _PREFIXED_INTL.fullmatch(text):
+    if text[0] in _INTL_OPENINGS and _has_separator(text) and _PREFIXED_INTL.fullmatch(text):
         return True
     core = text.strip(_EDGES).rstrip(".!…")
     if len(core) > _MAX_LENGTH:
@@ -128,6 +128,18 @@ def is_boilerplate(line: str) -> bool:
     ):
         return True
     return core.endswith(("d", "D")) and _RIGHTS_RESERVED.fullmatch(core) is not None
+
+
+def _has_separator(text: str) -> bool:
+    """Whether ``text`` holds one of the separators a prefixed promo puts after its label."""
+    return (
+        ":" in text
+        or "|" in text
+        or "»" in text
+        or ">" in text
+        or " -" in text
+        or ("–" in text or "—" in text)
+    )
 
 
 def _is_wire_notice(text: str) -> bool:

@@ -31,6 +31,8 @@ _CREDIT = re.compile(
     r"research|production)\s+by\s+(?P<names>[^;]+)",
     re.IGNORECASE,
 )
+# The characters every match of _TRAILER opens with: "(" or a role's initial.
+_TRAILER_OPENINGS = frozenset("(RrWwEeCcGgAa")
 _TRAILER = re.compile(
     r"\(?\s*(?:(?:additional\s+)?reporting|writing|editing|compiled|graphics?)\s+by\s+"
     r"[^()]{2,400}?\)?\.?",
@@ -62,7 +64,9 @@ def split_trailer(line: str) -> tuple[str, str] | None:
 
 def is_trailer(line: str) -> bool:
     """Whether the whole line is a credits trailer ("(Reporting by A; Editing by B)")."""
-    if len(line) > 400 or (" by " not in line and " By " not in line and " BY " not in line):
+    if line[:1] not in _TRAILER_OPENINGS or len(line) > 400:
+        return False
+    if " by " not in line and " By " not in line and " BY " not in line:
         return False
     return _TRAILER.fullmatch(line.strip()) is not None
 

@@ -5,12 +5,14 @@ This is the only module that reads the environment. Each field is documented in 
 
 from __future__ import annotations
 
+import json
+import zoneinfo
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.core.topology import CONSUMER_SERVICES, SERVICES, ServiceName, stage
@@ -213,6 +215,11 @@ class Settings(BaseSettings):
         description="How long a stage waits for a transactional producer it gives up on to stop.",
     )
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
+    source_zones: dict[str, str] = Field(
+        default_factory=dict,
+        description="The parser's time zone per source (an article's `source` to an IANA zone "
+        'name, JSON: {"lemonde.fr": "Europe/Paris"}), for dates written without one.',
+    )
     dedup: DedupSettings = Field(default_factory=DedupSettings)
 
     # The store's database
@@ -342,6 +349,17 @@ class Settings(BaseSettings):
         prefix = self.model_config.get("env_prefix", "")
         return _variables(self, prefix) | _variables(self.dedup, f"{prefix}DEDUP_")
 
+    @field_validator("source_zones")
+    @classmethod
+    def _zones_exist(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(zone for zone in set(value.values()) if not _is_iana_zone(zone))
+        if unknown:
+            raise ValueError(
+                f"source_zones: not IANA time zone names: {', '.join(unknown)} "
+                '(expected names such as "Europe/Paris", "America/Sao_Paulo")'
+            )
+        return value
+
     @property
     def bootstrap_servers(self) -> str:
         return self.kafka_bootstrap_servers or f"127.0.0.1:{self.kafka_port}"
@@ -400,5 +418,14 @@ def _variables(model: BaseModel, prefix: str) -> dict[str, str]:
         value: Any = getattr(model, name)
         if value is None or isinstance(value, BaseModel):
             continue
-        variables[f"{prefix}{name.upper()}"] = str(value)
+        text = json.dumps(value) if isinstance(value, dict | list) else str(value)
+        variables[f"{prefix}{name.upper()}"] = text
     return variables
+
+
+def _is_iana_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

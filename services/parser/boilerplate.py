@@ -48,6 +48,44 @@ _WHOLE_LINE = re.compile(
     r")",
     re.IGNORECASE,
 )
+# The same furniture in German, French, Spanish, Italian and Portuguese, and wire-copy notices.
+_WHOLE_LINE_INTL = re.compile(
+    r"(?:"
+    r"anzeige|werbung|mehr zum thema|mehr dazu|lesen sie auch|lesen sie mehr|weiterlesen"
+    r"|artikel teilen|teilen|newsletter(?: abonnieren| bestellen)?|zur startseite|kommentare?"
+    r"|publicité|publicite|partager|réagir|à lire aussi|a lire aussi|lire aussi|lire la suite"
+    r"|(?:s'abonner|abonnez-vous)(?: à la newsletter)?|inscrivez-vous à la newsletter"
+    r"|publicidad|te puede interesar|lee también|lea también|ver también|seguir leyendo"
+    r"|más información|comparte esta noticia|compartir|suscríbete|suscribete"
+    r"|pubblicità|pubblicita|leggi anche|leggi tutto|condividi|iscriviti alla newsletter"
+    r"|(?:©\s*)?riproduzione riservata(?:\s*©)?"
+    r"|publicidade|leia também|leia mais|veja também|veja mais|compartilhe|compartilhar"
+    r"|assine|continua após a publicidade|continua depois da publicidade|continue lendo"
+    r"|our standards: the thomson reuters trust principles"
+    r"|(?:advertisement|ad)\s*[·•|]\s*scroll to continue(?: reading)?"
+    r"|(?:aktualisiert|mis à jour|mise à jour|actualizado|atualizado|aggiornato|updated)"
+    r" (?:il y a |hace |há |ha |vor )?(?:\d{1,3}|an?|un|une|una|um|uma|einer?) "
+    r"(?:minutes?|hours?|days?|minuten|stunden?|tagen?|heures?|jours?|minutos?|horas?|días?"
+    r"|dias?|minuti|ore|ora|giorni?)(?: ago| fa)?"
+    r")",
+    re.IGNORECASE,
+)
+# Wire-copy lines: the newsletter promo ("... our Morning Bid U.S. newsletter. Sign up here."),
+# the agency's copyright ("Copyright 2019 The Associated Press. All rights reserved. This
+# material may not be published, broadcast, rewritten or redistributed.").
+_WIRE_NOTICE = re.compile(
+    r".{0,160}\bnewsletters?\b.{0,60}\b(?:sign up|subscribe) here"
+    r"|(?:©|\(c\)|copyright)\s*\d{4} .{0,80}all rights reserved\b.{0,160}",
+    re.IGNORECASE,
+)
+# Label-prefixed promos in the other languages: "Lesen Sie auch: ...", "À lire aussi : ...".
+_PREFIXED_INTL = re.compile(
+    r"(?:lesen sie auch|lesen sie mehr|mehr zum thema|mehr dazu|à lire aussi|a lire aussi"
+    r"|lire aussi|voir aussi|te puede interesar|lee también|lea también|ver también"
+    r"|más información|leggi anche|leia também|leia mais|veja também)"
+    r"\s*(?::|\||»|>>|[-–—](?=\s))\s*\S.*",
+    re.IGNORECASE,
+)
 # The copyright notice that ends a line, kept apart from _WHOLE_LINE: its leading ``.{0,100}``
 # tries every cut of a line. A line it matches whole ends in "d" ("reserved"; the full stop is
 # stripped before matching), so only those are tried.
@@ -60,6 +98,12 @@ _PREFIXED = re.compile(
     r"\s*(?::|\||»|>>|[-–—](?=\s))\s*\S.*",
     re.IGNORECASE,
 )
+_HERE = tuple(f"{word}{end}" for word in ("here", "Here", "HERE") for end in ("", ".", "!"))
+_COPYRIGHT = ("©", "(c)", "(C)", "copyright", "Copyright", "COPYRIGHT")
+# The letters every match of _PREFIXED_INTL opens with.
+_INTL_OPENINGS = frozenset("lLmMàÀaAvVtT")
+# No line _WHOLE_LINE_INTL matches is longer.
+_MAX_INTL_LENGTH = 64
 _EDGES = " \t*_#>•·|-–—:"
 # A navigation menu: three or more short capitalised items between pipes or bullets.
 _MENU_SPLIT = re.compile(r"\s*[|•·]\s*")
@@ -72,14 +116,38 @@ def is_boilerplate(line: str) -> bool:
     text = line.strip()
     if not text or len(text) > _MAX_PREFIXED_LENGTH:
         return False
-    if _PREFIXED.fullmatch(text) or _is_menu(text):
+    if _PREFIXED.fullmatch(text) or _is_menu(text) or _is_wire_notice(text):
+        return True
+    if text[0] in _INTL_OPENINGS and _has_separator(text) and _PREFIXED_INTL.fullmatch(text):
         return True
     core = text.strip(_EDGES).rstrip(".!…")
     if len(core) > _MAX_LENGTH:
         return False
-    if _WHOLE_LINE.fullmatch(core) is not None:
+    if _WHOLE_LINE.fullmatch(core) is not None or (
+        len(core) <= _MAX_INTL_LENGTH and _WHOLE_LINE_INTL.fullmatch(core) is not None
+    ):
         return True
     return core.endswith(("d", "D")) and _RIGHTS_RESERVED.fullmatch(core) is not None
+
+
+def _has_separator(text: str) -> bool:
+    """Whether ``text`` holds one of the separators a prefixed promo puts after its label."""
+    return (
+        ":" in text
+        or "|" in text
+        or "»" in text
+        or ">" in text
+        or " -" in text
+        or ("–" in text or "—" in text)
+    )
+
+
+def _is_wire_notice(text: str) -> bool:
+    """Whether ``text`` is all of a _WIRE_NOTICE; each of its forms ends in "here" or opens
+    with a copyright sign or word, checked before the pattern's costly leading ``.{0,160}``."""
+    if not text.endswith(_HERE) and not text.startswith(_COPYRIGHT):
+        return False
+    return _WIRE_NOTICE.fullmatch(text.rstrip(".!")) is not None
 
 
 def _is_menu(text: str) -> bool:

@@ -11,16 +11,36 @@ import re
 from dataclasses import dataclass
 
 from services.parser.outlet_names import looks_like_outlet
+from services.parser.zones import is_city
 
 _BY = re.compile(
     r"^(?:(?:(?:written|reported|words|text|story|reporting|analysis|interview|compiled)"
-    r"(?:\s+and\s+\w+)?\s+)?by|(?:authors?|writers?|reporters?|byline)\s*:)\s*:?\s+(?P<rest>\S.*)$",
+    r"(?:\s+and\s+\w+)?\s+)?by|(?:authors?|writers?|reporters?|byline)\s*:"
+    # "Von A und B", "Eine Analyse von A", "Par A et B", "Por A y B", "di A e B"
+    r"|(?:(?:ein(?:e|en)?\s+)?(?:analyse|kommentar|bericht|reportage|interview|kolumne|"
+    r"gastbeitrag|text|recherche)\s+)?von"
+    r"|(?:(?:texte|propos\s+recueillis|une\s+analyse|un\s+article)\s+)?par"
+    r"|(?:(?:texto|textos|reportaje|reportagem|análisis|análise)\s+)?por"
+    r"|(?:(?:testo|articolo|un'analisi)\s+)?di"
+    r"|(?:autor|autora|autores|auteur|auteure|autore|autrice|verfasser|texto|texte|testo|text)"
+    r"\s*:)"
+    r"\s*:?\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
 _SEGMENT_SPLIT = re.compile(r"\s*(?:\||·|•|\s[-–—]\s)\s*")
-_NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*|;\s*)", re.IGNORECASE)
+# "A, B and C" and its German, French, Spanish, Italian and Portuguese forms ("A und B",
+# "A et B", "A y B", "A e B").
+_NAME_SPLIT = re.compile(
+    r"\s*(?:,\s*(?:(?:and|und|et|y|e)\s+|&\s+)?|\s+(?:and|und|et|y|e)\s+|\s*&\s*|;\s*)",
+    re.IGNORECASE,
+)
+# "à Bruxelles", "em Lisboa" after the names.
+_AT_PLACE = re.compile(r"^(?:à|a|en|em|in|aus|desde|da|de|di)\s+[A-Z]")
+_NAME_SPLIT_KEEP = re.compile(f"({_NAME_SPLIT.pattern})", re.IGNORECASE)
+# "(Bruxelles, correspondante)", "(Londres)" after a name.
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 _FOR_OUTLET = re.compile(r"\s+(?:for|of|at)\s+(?P<site>(?:the\s+)?[A-Z].*)$")
-_IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w.' -]*$")
+_IN_PLACE = re.compile(r"\s+(?:in|aus|à|en|em|desde)\s+[A-Z][\w.' -]*$")
 _PARTICLES = frozenset(
     {
         "de", "da", "das", "do", "dos", "del", "della", "der", "den", "di", "du", "la", "le",
@@ -29,7 +49,11 @@ _PARTICLES = frozenset(
 )  # fmt: skip
 _ROLES = re.compile(
     r"\b(?:staff|writer|correspondent|editor|reporter|contributor|columnist|bureau|chief|"
-    r"senior|special|freelance|photographer|producer|analyst|team|desk)\b",
+    r"senior|special|freelance|photographer|producer|analyst|team|desk|"
+    r"korrespondent(?:in)?|redakteur(?:in)?|redaktion|correspondante?|envoyée?|spéciale?|"
+    r"rédaction|corresponsal|enviad[oa]|especial|redacción|corrispondente|inviat[oa]|"
+    r"redazione|repórter|correspondente|redação|inviati|inviate|enviados|envoyés|"
+    r"agência|agencia|agence|agenzia|agentur|nachrichtenagentur)\b",
     re.IGNORECASE,
 )
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.-]*|[^\W\d_]\.)$")
@@ -94,23 +118,16 @@ def _read(rest: str) -> Byline | None:
     if not segments:
         return None
     first, extra = segments[0].strip(" *_"), [s.strip(" *_") for s in segments[1:]]
+    if "(" in first:
+        first = _ASIDE.sub("", first)
     site: str | None = None
     outlet = _FOR_OUTLET.search(first)
     if outlet is not None and looks_like_outlet(outlet.group("site")):
         site, first = outlet.group("site"), first[: outlet.start()]
-    authors: list[str] = []
-    for raw in _NAME_SPLIT.split(first):
-        name = _clean_name(raw)
-        if not name or (_ROLES.search(name) and not authors):
-            continue
-        if is_person_name(name):
-            authors.append(name)
-        elif authors and site is None and not _ROLES.search(name):
-            site = name
-        elif not authors:
-            return None
-    if not authors:
+    named = _names(first, site)
+    if named is None:
         return None
+    authors, site = named
     remaining: list[str] = []
     for segment in extra:
         if site is None and not any(ch.isdigit() for ch in segment) and _is_site(segment):
@@ -118,6 +135,37 @@ def _read(rest: str) -> Byline | None:
         else:
             remaining.append(segment)
     return Byline(tuple(dict.fromkeys(authors)), site, tuple(remaining))
+
+
+def _names(first: str, site: str | None) -> tuple[list[str], str | None] | None:
+    """The authors the byline's first segment names, and a site after them; None if none."""
+    authors: list[str] = []
+    parts = _NAME_SPLIT_KEEP.split(first)  # names at even indices, separators between
+    for index in range(0, len(parts), 2):
+        name = _clean_name(parts[index])
+        joint = parts[index - 1].strip().lower() if index else ""
+        if authors and joint in {"e", "y"} and _is_surname(name):
+            authors[-1] = f"{authors[-1]} {joint} {name}"  # "João Souza e Silva"
+            continue
+        if not name or (_ROLES.search(name) and not authors) or (authors and _is_place(name)):
+            continue
+        if is_person_name(name):
+            authors.append(name)
+        elif authors and site is None and not _ROLES.search(name):
+            site = name
+        elif not authors:
+            return None
+    return (authors, site) if authors else None
+
+
+def _is_surname(name: str) -> bool:
+    """A single capitalised word: after "A e"/"A y" the rest of a surname, not a second person."""
+    return " " not in name and is_person_name(name) and not is_city(name)
+
+
+def _is_place(name: str) -> bool:
+    """Where the byline was written: "Berlin" (a city), "à Bruxelles", "em Lisboa"."""
+    return _AT_PLACE.match(name) is not None or (" " not in name and is_city(name))
 
 
 def _is_site(segment: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
@@ -22,8 +22,14 @@ from services.parser.parse import parse_article, warm_up
 PARSER = topology.stage("parser")
 
 
-def parse_all(records: Sequence[ConsumedRecord], max_bytes: int) -> list[ParsedArticle | Exception]:
+def parse_all(
+    records: Sequence[ConsumedRecord],
+    max_bytes: int,
+    source_zones: Mapping[str, str] | None = None,
+) -> list[ParsedArticle | Exception]:
     """Decode and parse every record; a record that can never be parsed gets its fault.
+
+    ``source_zones`` maps sources to the IANA zone of the dates they write without one.
 
     Anything else propagates: it is a bug, which the runner pins to its record (running the
     batch record by record), retries, and then stops the partition on.
@@ -31,7 +37,7 @@ def parse_all(records: Sequence[ConsumedRecord], max_bytes: int) -> list[ParsedA
     results: list[ParsedArticle | Exception] = []
     for record in records:
         try:
-            results.append(parse_article(decode(record, RawArticle, max_bytes)))
+            results.append(parse_article(decode(record, RawArticle, max_bytes), source_zones))
         except RecordFault as error:
             results.append(error)
     return results
@@ -40,7 +46,9 @@ def parse_all(records: Sequence[ConsumedRecord], max_bytes: int) -> list[ParsedA
 def parser_handler(settings: Settings, topics: Topics) -> BatchHandler:
     async def handle(records: Sequence[ConsumedRecord]) -> list[Outcome]:
         # One worker-thread hop per batch: the event loop keeps heartbeating meanwhile.
-        parsed = await asyncio.to_thread(parse_all, records, settings.max_body_bytes)
+        parsed = await asyncio.to_thread(
+            parse_all, records, settings.max_body_bytes, settings.source_zones
+        )
         now = datetime.now(UTC)
         return [
             result

@@ -15,6 +15,7 @@ from services.parser.byline import Byline, parse_bare_names, parse_byline, start
 from services.parser.dateline import Dateline, ParsedDate, parse_dateline
 
 HEADER_WINDOW = 8
+_CUE_LENGTH = 100  # body paragraphs among the first lines ("... at 10 a.m.") are no cue
 _MAX_TITLE = 300
 _MAX_SUBTITLE = 400
 _LEAD_LENGTH = 100
@@ -22,6 +23,20 @@ _HEADING_MARK = re.compile(r"^#{1,6}\s+|\s+#+$")
 _TITLE_LABEL = re.compile(r"^(?:title|headline)\s*:\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]?\s+[A-Z\"“‘]")
 _DECORATION = re.compile(r"^[\W_]+$")
+# An English header: "By ..." or an English date label, or a slash date with a 12-hour clock
+# ("05/06/2024 10:00 AM"). Then numeric dates
+# read as US English writes them ("04/05/2025" is April 5); everywhere else day first.
+_ENGLISH_CUE = re.compile(
+    r"^(?:(?:written\s+|reported\s+)?by\s|(?:published|updated|posted)\b)"
+    r"|\d/\d{1,2}/\d{4}.{0,20}?\d\s?[ap]\.?m\b",
+    re.IGNORECASE,
+)
+# The words that lead into a date after a byline: "Par A, le 19 mars", "By A - Published".
+_LEAD_IN = re.compile(
+    r"(?:[\s,|·•\-–—]+(?:on|am|um|le|el|il|em|the|published|posted|publié|publie|publicado|"
+    r"publicada|veröffentlicht|erschienen|pubblicato|pubblicata)\b)+\s*:?\s*$",
+    re.IGNORECASE,
+)
 # Where a date may start inside a byline: "By A, March 19, 2025", "By A | 2025-03-19".
 _DATE_START = re.compile(
     r"(?:\b(?:on|published|updated|posted)\b\s*:?\s*)?"
@@ -52,6 +67,7 @@ class Header:
     updated: ParsedDate | None = None
     boilerplate: list[int] = field(default_factory=list)
     end: int = 0
+    day_first: bool = True
 
     def add(self, meta: Meta, index: int) -> None:
         if meta.boilerplate:
@@ -82,35 +98,41 @@ def is_decoration(line: str) -> bool:
     return _DECORATION.match(line) is not None
 
 
-def read_meta(line: str) -> Meta | None:
+def read_meta(line: str, day_first: bool | None = None) -> Meta | None:
     """Classify a header line as boilerplate, dateline or byline; None if it is none of them."""
     if is_boilerplate(line):
         return Meta(boilerplate=True)
     text = strip_markup(line)
-    dateline = parse_dateline(text)
-    if dateline is not None:
-        return Meta(dateline=dateline)
-    if not starts_like_byline(text):  # then no head of it is a byline either
-        return None
-    head, dates = _split_trailing_date(text)
+    if starts_like_byline(text):  # else no head of it is a byline either
+        meta = _byline_meta(text, day_first)
+        if meta is not None:
+            return meta
+    dateline = parse_dateline(text, day_first)
+    return Meta(dateline=dateline) if dateline is not None else None
+
+
+def _byline_meta(text: str, day_first: bool | None) -> Meta | None:
+    """The byline ``text`` states, with the dates after it ("Von A, 19.03.2025, 09:19 Uhr")."""
+    head, dates = _split_trailing_date(text, day_first)
     byline = parse_byline(head)
     if byline is None:
         return None
     for segment in byline.extra:
-        found = parse_dateline(segment)
+        found = parse_dateline(segment, day_first)
         if found is not None and dates is None:
             dates = found
     return Meta(byline=byline, dateline=dates)
 
 
-def _split_trailing_date(text: str) -> tuple[str, Dateline | None]:
+def _split_trailing_date(text: str, day_first: bool | None) -> tuple[str, Dateline | None]:
     """Cut a date off the end of a byline ("By A on March 19, 2025")."""
     if not any(map(str.isdigit, text)):
         return text, None
     for match in _DATE_START.finditer(text, 3):
-        dateline = parse_dateline(text[match.start() :])
+        dateline = parse_dateline(text[match.start() :], day_first)
         if dateline is not None:
-            return text[: match.start()].rstrip(" ,|·•-–—"), dateline
+            head = _LEAD_IN.sub("", text[: match.start()])
+            return head.rstrip(" ,|·•-–—"), dateline
     return text, None
 
 
@@ -135,10 +157,16 @@ def _reads_like_lead(text: str) -> bool:
     return len(text) >= _LEAD_LENGTH or _SENTENCE_END.search(text) is not None
 
 
+def _is_english_cue(line: str) -> bool:
+    """A short header-like line that is English: "By ...", "Published ...", "5/6/2024 9 AM"."""
+    return len(line) <= _CUE_LENGTH and _ENGLISH_CUE.search(line) is not None
+
+
 def read_header(lines: list[str]) -> Header:
     """Read the header at the top of ``lines`` (non-empty, stripped lines)."""
-    header = Header()
-    metas = _Metas(lines)
+    window = lines[: HEADER_WINDOW + 2]
+    header = Header(day_first=not any(_is_english_cue(line) for line in window))
+    metas = _Metas(lines, header.day_first)
     index = _read_meta_run(metas, 0, header)
     if index < len(lines):
         title = title_text(lines[index])
@@ -168,16 +196,17 @@ def read_header(lines: list[str]) -> Header:
 class _Metas:
     """:func:`read_meta` of the lines, each line read once however often it is looked at."""
 
-    __slots__ = ("_read", "lines")
+    __slots__ = ("_read", "day_first", "lines")
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], day_first: bool) -> None:
         self.lines = lines
+        self.day_first = day_first
         self._read: dict[int, Meta | None] = {}
 
     def __call__(self, index: int) -> Meta | None:
         if index in self._read:
             return self._read[index]
-        meta = self._read[index] = read_meta(self.lines[index])
+        meta = self._read[index] = read_meta(self.lines[index], self.day_first)
         return meta
 
 

@@ -11,13 +11,14 @@ Identifiers (URLs, source, id) and the client's metadata are kept as sent.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import UTC
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 
 from services import __version__
 from services.core.models import ParsedArticle, RawArticle
 from services.core.text import clean_text
 from services.core.urls import InvalidUrlError, canonical_url
+from services.parser import zones
 from services.parser.html import extract_html
 from services.parser.language import detect_language
 from services.parser.outlets import find_cited_outlets
@@ -62,12 +63,21 @@ def _canonical(raw: RawArticle, extracted: Extracted) -> str | None:
     return None
 
 
-def parse_article(raw: RawArticle) -> ParsedArticle:
-    """The parsed article for ``raw``; raises EmptyArticleError when no body is left."""
+def parse_article(raw: RawArticle, source_zones: Mapping[str, str] | None = None) -> ParsedArticle:
+    """The parsed article for ``raw``; raises EmptyArticleError when no body is left.
+
+    ``source_zones`` maps a source to the IANA zone its dates are written in: a date-time the
+    document writes without a zone then gets that zone's offset on that day.
+    """
     extracted = extract(raw)
     paragraphs = list(extracted.paragraphs)
     body = "\n\n".join(paragraphs)
-    published = raw.published_at or extracted.published_at
+    published = (
+        raw.published_at
+        or extracted.published_at
+        or _in_source_zone(extracted.published_local, _zone_of(raw.source, source_zones))
+    )
+    local = _wall_clock(raw.published_at) or extracted.published_local or _wall_clock(published)
     warnings = list(extracted.warnings)
     language = raw.language or extracted.language or detect_language(body)
     if language is None:
@@ -83,7 +93,7 @@ def parse_article(raw: RawArticle) -> ParsedArticle:
         authors=_clean_all(raw.authors or ()) or _clean_all(extracted.authors),
         published_at=published,
         published_at_utc=published.astimezone(UTC) if published else None,
-        published_local=published.replace(tzinfo=None).isoformat() if published else None,
+        published_local=local,
         updated_at=extracted.updated_at,
         language=language,
         paragraphs=paragraphs,
@@ -96,6 +106,21 @@ def parse_article(raw: RawArticle) -> ParsedArticle:
         metadata=raw.metadata,
         received_at=raw.received_at,
     )
+
+
+def _wall_clock(value: datetime | None) -> str | None:
+    return value.replace(tzinfo=None).isoformat() if value is not None else None
+
+
+def _zone_of(source: str | None, source_zones: Mapping[str, str] | None) -> str | None:
+    return source_zones.get(source) if source_zones and source else None
+
+
+def _in_source_zone(local: str | None, zone: str | None) -> datetime | None:
+    """The local date-time in the source's zone; None for a date alone (no time to place)."""
+    if local is None or zone is None or "T" not in local:
+        return None
+    return zones.localize(datetime.fromisoformat(local), zone)
 
 
 def _clean(text: str | None) -> str | None:

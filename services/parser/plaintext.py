@@ -4,12 +4,17 @@ Paragraphs are blank-line separated; within a block, lines are separate paragrap
 are hard-wrapped (a line that breaks mid-sentence runs on into the next). A paragraph separator
 U+2029 is a blank line, a line separator U+2028 or NEL U+0085 a line break; the text is cleaned
 (:func:`services.core.text.clean_text`: NFC, no invisible characters) before it is read.
+
+Agency-wire furniture (:mod:`services.parser.wire`) is taken out of the body: the dateline that
+opens the first paragraph ("PARIS (Reuters) - ") and the credits trailer ("(Reporting by A;
+Editing by B)"), whose reporters are the authors when no byline names any. ``published_at``
+carries an offset only when the text names the zone; ``published_local`` is the date as written.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from services.core.text import clean_text
 from services.parser.boilerplate import is_boilerplate
@@ -18,6 +23,7 @@ from services.parser.errors import EmptyArticleError
 from services.parser.folding import fold
 from services.parser.header import Header, read_header
 from services.parser.result import Extracted
+from services.parser.wire import is_trailer, reporters, split_trailer, strip_dateline
 
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _TERMINAL = tuple('.!?…:;"”’»)]')
@@ -28,6 +34,8 @@ _WRAP_MAX = 110
 _CLOCK = re.compile(r"\d:\d")
 _BREAKS = str.maketrans({"\u2029": "\n\n", "\u2028": "\n", "\x85": "\n"})
 _AM_PM = re.compile(r"\b[ap]\.?m\b")
+# The other languages' date labels that need more than a plain ``in`` check, in folded text.
+_FOREIGN_LABEL = re.compile(r"pubblicat[oa]|mise? à jour|actualizad[oa]|atualizad[oa]")
 
 
 def extract_plaintext(text: str) -> Extracted:
@@ -38,12 +46,19 @@ def extract_plaintext(text: str) -> Extracted:
     header = read_header(lines)
     removed = list(header.boilerplate)
     body: list[int] = []  # indices of body lines
+    credits: list[str] = []  # wire trailers: "(Reporting by A; Editing by B)"
     for index in range(header.end, len(lines)):
         line = lines[index]
         if is_boilerplate(line):
             removed.append(index)
+        elif is_trailer(line):
+            removed.append(index)
+            credits.append(line)
         elif not _take_dateline(line, header):
             body.append(index)
+    if body:
+        lines[body[0]] = strip_dateline(lines[body[0]])
+        _cut_trailer(lines, body[-1], credits)
     paragraphs = _paragraphs(lines, blocks, body)
     if not paragraphs:
         raise EmptyArticleError("no article body is left once header and boilerplate are removed")
@@ -52,9 +67,10 @@ def extract_plaintext(text: str) -> Extracted:
         paragraphs=paragraphs,
         title=header.title,
         subtitle=header.subtitle,
-        authors=tuple(header.authors),
+        authors=tuple(header.authors) or _reporters(credits),
         published_at=_aware(header.published, warnings),
-        updated_at=_aware(header.updated, warnings),
+        published_local=header.published.local if header.published else None,
+        updated_at=_aware(header.updated, []),
         boilerplate_removed=tuple(lines[i] for i in sorted(removed)),
         site_name=header.site_name,
         warnings=tuple(_header_warnings(header) + warnings),
@@ -85,9 +101,11 @@ def _take_dateline(line: str, header: Header) -> bool:
     ("Updated 19 March 2025 11:00 CET" after the body starts); a date line that repeats an
     older one ("(Published Monday, Nov. 18, 2019)" inside a republished story) is body text.
     """
+    if header.published is not None and header.updated is not None:
+        return False
     if len(line) > 120 or not _has_time_or_label(line):
         return False
-    dateline = parse_dateline(line)
+    dateline = parse_dateline(line, header.day_first)
     if dateline is None:
         return False
     if (dateline.published is None or header.published is not None) and (
@@ -101,13 +119,21 @@ def _take_dateline(line: str, header: Header) -> bool:
 def _has_time_or_label(line: str) -> bool:
     r"""Whether ``line`` holds a clock time ("9:19"), "am"/"pm", or a date label word.
 
-    The same answer as searching it for r"\d:\d|\b[ap]\.?m\b|published|updated|posted|modified"
+    The same answer as searching it for r"\d:\d|\b[ap]\.?m\b|publi|updated|posted|modified"
+    or "aggiorn", "erschien", "ffentlicht", "aktualis" or a label of _FOREIGN_LABEL
     case-insensitively; the folded line lets plain ``in`` checks find the words.
     """
     folded = fold(line)
     return (
-        "published" in folded
+        "publi" in folded  # published, publié, publicado
         or "updated" in folded
+        or ("pubbl" in folded and _FOREIGN_LABEL.search(folded) is not None)
+        or ("jour" in folded and _FOREIGN_LABEL.search(folded) is not None)
+        or ("liz" in folded and _FOREIGN_LABEL.search(folded) is not None)  # actualiz, atualiz
+        or ("aggiorn" in folded)
+        or ("erschien" in folded)
+        or ("ffentlicht" in folded)  # veröffentlicht
+        or ("aktualis" in folded)
         or "posted" in folded
         or "modified" in folded
         or (":" in folded and _CLOCK.search(folded) is not None)
@@ -170,8 +196,26 @@ def _runs_on(previous: str, line: str, wrapped: bool) -> bool:
     return wrapped
 
 
+def _cut_trailer(lines: list[str], last: int, credits: list[str]) -> None:
+    """Cut the credits trailer off the end of the last body line, keeping it in ``credits``."""
+    split = split_trailer(lines[last])
+    if split is not None:
+        lines[last], trailer = split
+        credits.append(trailer)
+
+
+def _reporters(credits: list[str]) -> tuple[str, ...]:
+    """The "Reporting by" names of the wire trailers, for a story no byline names."""
+    names = [name for line in credits for name in reporters(line)]
+    return tuple(dict.fromkeys(names))
+
+
 def _aware(parsed: ParsedDate | None, warnings: list[str]) -> datetime | None:
-    """The date with its offset; a date with no (known) zone is taken as UTC, with a warning."""
+    """The date with its offset; None, with a warning, when the text gives no (known) zone.
+
+    An offset the text does not state would be a made-up fact: the wall-clock time is kept as
+    ``published_local`` instead, and a client or a source setting may give the zone.
+    """
     if parsed is None:
         return None
     if parsed.value.tzinfo is not None:
@@ -180,8 +224,7 @@ def _aware(parsed: ParsedDate | None, warnings: list[str]) -> datetime | None:
         warnings.append(f"unknown_time_zone:{parsed.zone}")
     else:
         warnings.append("no_time_zone")
-    warnings.append("time_zone_assumed_utc")
-    return parsed.value.replace(tzinfo=UTC)
+    return None
 
 
 def _header_warnings(header: Header) -> list[str]:

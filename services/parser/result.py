@@ -11,7 +11,10 @@ class Extracted:
     """Structure an extractor (plain text or HTML) read from one document.
 
     Every field is optional: an extractor fills what the document states and leaves the rest
-    empty. ``published_at`` and ``updated_at`` are timezone-aware, carrying the source's offset.
+    empty. ``published_at`` and ``updated_at`` are timezone-aware, carrying the source's offset,
+    and set only when the document states the zone; ``published_local`` is the publication date
+    or date-time as written (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS]``, no offset), set whenever
+    a date is found.
     """
 
     paragraphs: tuple[str, ...]
@@ -19,6 +22,7 @@ class Extracted:
     subtitle: str | None = None
     authors: tuple[str, ...] = ()
     published_at: datetime | None = None
+    published_local: str | None = None
     updated_at: datetime | None = None
     boilerplate_removed: tuple[str, ...] = ()
     canonical_url: str | None = None

@@ -34,6 +34,12 @@ FIXED_ZONES: MappingProxyType[str, timezone] = MappingProxyType(
         "CET": _fixed(1),
         "CEST": _fixed(2),
         "MET": _fixed(1),
+        "MEZ": _fixed(1),  # German: Mitteleuropäische Zeit
+        "MESZ": _fixed(2),
+        "WEZ": _fixed(0),
+        "WESZ": _fixed(1),
+        "OEZ": _fixed(2),
+        "OESZ": _fixed(3),
         "MEST": _fixed(2),
         "EET": _fixed(2),
         "EEST": _fixed(3),
@@ -138,11 +144,74 @@ REGION_NAMES: MappingProxyType[str, str] = MappingProxyType(
         "beijing time": "Asia/Shanghai",
         "hong kong time": "Asia/Hong_Kong",
         "australian eastern time": "Australia/Sydney",
+        # German, French, Spanish, Italian and Portuguese names of regional times
+        "mitteleuropäische zeit": "Europe/Berlin",
+        "deutsche zeit": "Europe/Berlin",
+        "deutscher zeit": "Europe/Berlin",
+        "heure française": "Europe/Paris",
+        "heure de france": "Europe/Paris",
+        "heure de métropole": "Europe/Paris",
+        "heure locale de paris": "Europe/Paris",
+        "hora peninsular": "Europe/Madrid",
+        "hora española": "Europe/Madrid",
+        "hora de españa": "Europe/Madrid",
+        "hora canaria": "Atlantic/Canary",
+        "hora de canarias": "Atlantic/Canary",
+        "ora italiana": "Europe/Rome",
+        "ora legale italiana": "Europe/Rome",
+        "hora de portugal": "Europe/Lisbon",
+        "hora de portugal continental": "Europe/Lisbon",
+        "horário de portugal": "Europe/Lisbon",
+        "hora de brasília": "America/Sao_Paulo",
+        "horário de brasília": "America/Sao_Paulo",
+        "horario de brasília": "America/Sao_Paulo",
+        "hora de brasilia": "America/Sao_Paulo",
+        "horário de brasilia": "America/Sao_Paulo",
+        "horario de brasilia": "America/Sao_Paulo",
+        "horário oficial de brasília": "America/Sao_Paulo",
+    }
+)
+
+# Cities as the other languages spell them, where the zone database's name differs.
+CITY_NAMES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "brasília": "America/Sao_Paulo",
+        "brasilia": "America/Sao_Paulo",
+        "são paulo": "America/Sao_Paulo",
+        "lisboa": "Europe/Lisbon",
+        "lisbonne": "Europe/Lisbon",
+        "londres": "Europe/London",
+        "londra": "Europe/London",
+        "roma": "Europe/Rome",
+        "rome": "Europe/Rome",
+        "bruxelles": "Europe/Brussels",
+        "bruselas": "Europe/Brussels",
+        "varsovie": "Europe/Warsaw",
+        "viena": "Europe/Vienna",
+        "vienne": "Europe/Vienna",
+        "wien": "Europe/Vienna",
+        "genève": "Europe/Zurich",
+        "genf": "Europe/Zurich",
+        "montréal": "America/Toronto",
+        "nueva york": "America/New_York",
+        "nova york": "America/New_York",
+        "ciudad de méxico": "America/Mexico_City",
+        "méxico": "America/Mexico_City",
+        "bogotá": "America/Bogota",
+        "moscou": "Europe/Moscow",
+        "moscú": "Europe/Moscow",
+        "mosca": "Europe/Moscow",
+        "moskau": "Europe/Moscow",
     }
 )
 
 _IANA_NAME = re.compile(r"^[A-Z][A-Za-z_]+(?:/[A-Za-z_\-]+){1,2}$")
 _CITY_TIME = re.compile(r"^(?P<city>[a-z][a-z .'-]*?) time$")
+# "heure de Paris", "hora de Madrid", "ora di Roma", "horário de Lisboa", "Berliner Zeit".
+_CITY_TIME_ROMANCE = re.compile(
+    r"^(?:heure|hora|horário|horario|ora)(?: locale| local| oficial)? (?:de |di |du |d'|d’)"
+    r"(?P<city>[^\W\d_][\w .'-]*)$"
+)
 
 
 @functools.cache
@@ -170,9 +239,17 @@ def _region(name: str) -> zoneinfo.ZoneInfo | None:
     key = " ".join(name.lower().replace(".", "").split())
     iana = REGION_NAMES.get(key)
     if iana is None:
-        city = _CITY_TIME.match(key)
-        iana = _city_zones().get(city.group("city")) if city else None
+        city = _CITY_TIME.match(key) or _CITY_TIME_ROMANCE.match(key)
+        if city is not None:
+            named = city.group("city")
+            iana = CITY_NAMES.get(named) or _city_zones().get(named)
     return _zone(iana) if iana else None
+
+
+def is_city(name: str) -> bool:
+    """Whether ``name`` is a city the zone database (or :data:`CITY_NAMES`) knows: "Berlin"."""
+    key = " ".join(name.lower().split())
+    return key in CITY_NAMES or key in _city_zones()
 
 
 def fixed_zone(name: str) -> timezone | None:

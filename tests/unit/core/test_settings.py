@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
@@ -100,20 +101,21 @@ def changed(model: type[BaseModel], name: str) -> Any:
     field = model.model_fields[name]
     default = field.get_default(call_default_factory=True)
     kind = field.annotation
+    if get_origin(kind) is dict:
+        return {"lemonde.fr": "Europe/Paris", "g1.globo.com": "America/Sao_Paulo"}
     if get_origin(kind) is not Literal:  # an optional value: its type
         kind = next((k for k in get_args(kind) if k is not type(None)), kind)
     if get_origin(kind) is Literal:
         return next(choice for choice in get_args(kind) if choice != default)
-    if kind is bool:
-        return not default
-    if kind is int:
-        return default + 1
-    if kind is float:
-        return default / 2 + 0.03125 if default else 0.5
-    if kind is str:
-        return f"{default}x" if default is not None else "kafka.example:9092"
-    if kind is Path:
-        return Path("/srv/newsflow") / name
+    simple: dict[object, Callable[[Any], Any]] = {
+        bool: lambda d: not d,
+        int: lambda d: d + 1,
+        float: lambda d: d / 2 + 0.03125 if d else 0.5,
+        str: lambda d: f"{d}x" if d is not None else "kafka.example:9092",
+        Path: lambda _: Path("/srv/newsflow") / name,
+    }
+    if kind in simple:
+        return simple[kind](default)
     raise TypeError(f"no changed value for {model.__name__}.{name} ({field.annotation})")
 
 
@@ -149,3 +151,11 @@ def test_to_env_leaves_an_unset_cluster_out() -> None:
     assert variables["NEWSFLOW_KAFKA_PORT"] == str(
         Settings(kafka_bootstrap_servers=None).kafka_port
     )
+
+
+def test_source_zones_are_a_json_map_of_iana_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSFLOW_SOURCE_ZONES", '{"lemonde.fr": "Europe/Paris"}')
+    assert Settings().source_zones == {"lemonde.fr": "Europe/Paris"}
+    monkeypatch.setenv("NEWSFLOW_SOURCE_ZONES", '{"lemonde.fr": "Europe/Pariss", "x": "CET2"}')
+    with pytest.raises(ValueError, match="not IANA time zone names: CET2, Europe/Pariss"):
+        Settings()

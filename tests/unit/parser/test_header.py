@@ -11,9 +11,9 @@ def test_header_reads_each_line_once(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
     read_meta = header.read_meta
 
-    def counting(line: str) -> header.Meta | None:
+    def counting(line: str, day_first: bool | None = None) -> header.Meta | None:
         seen.append(line)
-        return read_meta(line)
+        return read_meta(line, day_first)
 
     monkeypatch.setattr(header, "read_meta", counting)
     lines = [

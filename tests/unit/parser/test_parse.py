@@ -123,3 +123,41 @@ def test_published_local_is_a_wall_clock_date_or_date_time() -> None:
     for value in ("2025-03-19T09:19:00+01:00", "19.03.2025", "2025-03-19 09:19"):
         with pytest.raises(ValueError, match="published_local"):
             ParsedArticle.model_validate({**fields, "published_local": value})
+
+
+_PARIS_TEXT = (
+    "Le titre\n\nPar Jean Fournier\nPublié le 24/02/2026 à 05:49\n\n"
+    "Le corps de l'article, assez long pour être lu comme un paragraphe entier du texte."
+)
+
+
+def test_a_time_without_zone_is_local_only() -> None:
+    parsed = parse_article(raw(content=_PARIS_TEXT, content_type="text/plain"))
+    assert parsed.published_at is None
+    assert parsed.published_at_utc is None
+    assert parsed.published_local == "2026-02-24T05:49:00"
+
+
+def test_the_source_zone_gives_the_offset_in_force_that_day() -> None:
+    article = raw(content=_PARIS_TEXT, content_type="text/plain", source="lemonde.fr")
+    parsed = parse_article(article, {"lemonde.fr": "Europe/Paris"})
+    assert parsed.published_at is not None
+    assert parsed.published_at.isoformat() == "2026-02-24T05:49:00+01:00"
+    assert parsed.published_local == "2026-02-24T05:49:00"
+    summer = _PARIS_TEXT.replace("24/02/2026", "24/07/2026")
+    parsed = parse_article(
+        raw(content=summer, content_type="text/plain", source="lemonde.fr"),
+        {"lemonde.fr": "Europe/Paris"},
+    )
+    assert parsed.published_at is not None
+    assert parsed.published_at.isoformat() == "2026-07-24T05:49:00+02:00"
+
+
+def test_a_source_zone_does_not_place_a_date_alone() -> None:
+    text = _PARIS_TEXT.replace(" à 05:49", "")
+    parsed = parse_article(
+        raw(content=text, content_type="text/plain", source="lemonde.fr"),
+        {"lemonde.fr": "Europe/Paris"},
+    )
+    assert parsed.published_at is None
+    assert parsed.published_local == "2026-02-24"

@@ -23,8 +23,9 @@ from services.core.records import ConsumedRecord, Delivered, OutgoingRecord
 from services.core.settings import Settings
 from services.core.topics import TopicSpec
 
+# The largest request either side sends: a protocol limit matched by the broker's
+# message.max.bytes (deploy/kafka/server.properties), so not a setting of its own.
 MAX_REQUEST_BYTES = 33_554_432
-PRODUCER_BATCH_BYTES = 1_048_576
 MURMUR2_SEED = 0x9747B28C
 
 # How soon a transactional producer retries a refused coordinator request (aiokafka: 100 ms);
@@ -59,7 +60,7 @@ def make_producer(settings: Settings, *, transactional_id: str | None = None, **
         enable_idempotence=True,
         transactional_id=transactional_id,
         max_request_size=MAX_REQUEST_BYTES,
-        max_batch_size=PRODUCER_BATCH_BYTES,  # aiokafka's 16 KiB holds only a few articles
+        max_batch_size=settings.kafka_producer_batch_bytes,
         compression_type=None,
         partitioner=partition_for,
         request_timeout_ms=int(timeout_s * 1000),
@@ -197,7 +198,8 @@ async def _submit(
 @contextlib.asynccontextmanager
 async def admin_client(settings: Settings) -> AsyncIterator[Any]:
     admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.bootstrap_servers, request_timeout_ms=10_000
+        bootstrap_servers=settings.bootstrap_servers,
+        request_timeout_ms=int(settings.kafka_admin_timeout_s * 1000),
     )
     with translated(f"cannot reach {settings.bootstrap_servers}"):
         await admin.start()

@@ -191,6 +191,16 @@ class Settings(BaseSettings):
     retry_backoff_initial_s: float = Field(default=0.2, gt=0)
     retry_backoff_max_s: float = Field(default=10.0, gt=0)
     session_timeout_ms: int = Field(default=10_000, ge=1000)
+    kafka_producer_batch_bytes: int = Field(
+        default=1_048_576,
+        ge=16_384,
+        le=33_554_432,
+        description="Largest batch a producer builds per partition (aiokafka's own 16 KiB holds "
+        "only a few articles).",
+    )
+    kafka_admin_timeout_s: float = Field(
+        default=10.0, gt=0, description="How long an admin request (topic creation) may take."
+    )
     stage_producer_timeout_s: float = Field(
         default=10.0,
         gt=0,

@@ -17,11 +17,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 import orjson
-from htmldate import find_date
 from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 from trafilatura.metadata import extract_sitename, extract_title
-from trafilatura.settings import set_date_params
 
 from services.parser.dateline import parse_datetime
 
@@ -61,7 +59,6 @@ class PageMetadata:
     title: str | None = None
     subtitle: str | None = None
     authors: tuple[str, ...] = ()
-    published_at: datetime | None = None
     updated_at: datetime | None = None
     canonical_url: str | None = None
     site_name: str | None = None
@@ -133,30 +130,27 @@ def merge(*sources: RawMetadata) -> RawMetadata:
 
 
 def read_trafilatura(tree: HtmlElement, url: str | None, known: RawMetadata) -> RawMetadata:
-    """trafilatura's own heuristics, the last resort, for a missing title, date or site name.
+    """trafilatura's own heuristics, the last resort, for a missing title or site name.
 
     Its author search (a deep copy of the page per call) costs more than the whole body
     extraction's margin, so authors come only from the page's declared metadata.
     """
     title = None if known.title else _text(extract_title(tree))
     site_name = None if known.site_name else _text(extract_sitename(tree))
-    published = None
-    if not known.published:
-        published = _text(find_date(tree, **{**set_date_params(False), "url": url}))
-    return RawMetadata(title=title, published=published, site_name=site_name)
+    return RawMetadata(title=title, site_name=site_name)
 
 
 def finish(raw: RawMetadata, url: str | None = None) -> PageMetadata:
-    """Clean the raw strings: names, dates, a title without its site-name suffix."""
+    """Clean the raw strings: names, the update date, a title without its site-name suffix.
+
+    The publication date is read apart (:mod:`services.parser.pagedate`)."""
     warnings: list[str] = []
-    published = parse_date(raw.published, warnings) if raw.published else None
     modified = parse_date(raw.modified, warnings) if raw.modified else None
     canonical = urljoin(url, raw.canonical_url) if url and raw.canonical_url else raw.canonical_url
     return PageMetadata(
         title=_strip_site_name(raw.title, raw.site_name),
         subtitle=raw.subtitle,
         authors=clean_authors(raw.authors),
-        published_at=published,
         updated_at=modified,
         canonical_url=canonical,
         site_name=raw.site_name,

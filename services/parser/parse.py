@@ -83,7 +83,7 @@ def parse_article(raw: RawArticle) -> ParsedArticle:
         authors=_clean_all(raw.authors or ()) or _clean_all(extracted.authors),
         published_at=published,
         published_at_utc=published.astimezone(UTC) if published else None,
-        published_local=published.replace(tzinfo=None).isoformat() if published else None,
+        published_local=_local(raw, extracted),
         updated_at=extracted.updated_at,
         language=language,
         paragraphs=paragraphs,
@@ -96,6 +96,14 @@ def parse_article(raw: RawArticle) -> ParsedArticle:
         metadata=raw.metadata,
         received_at=raw.received_at,
     )
+
+
+def _local(raw: RawArticle, extracted: Extracted) -> str | None:
+    """The wall-clock publication date or date-time: the client's, else the extractor's."""
+    published = raw.published_at or extracted.published_at
+    if raw.published_at is None and extracted.published_local:
+        return extracted.published_local
+    return published.replace(tzinfo=None).isoformat() if published else None
 
 
 def _clean(text: str | None) -> str | None:

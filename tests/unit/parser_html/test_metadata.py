@@ -132,10 +132,10 @@ def test_escaped_entities_in_metadata_are_decoded() -> None:
     assert parse(head).title == "‘Quoted’ title"
 
 
-def test_naive_date_assumed_utc_with_warning() -> None:
+def test_naive_date_is_local_time_with_no_invented_offset() -> None:
     extracted = parse('<meta property="article:published_time" content="2019-11-18T10:00:00">')
-    assert extracted.published_at == datetime(2019, 11, 18, 10, 0, tzinfo=UTC)
-    assert "naive_datetime_assumed_utc" in extracted.warnings
+    assert extracted.published_at is None
+    assert extracted.published_local == "2019-11-18T10:00:00"
 
 
 def test_invalid_json_ld_is_skipped() -> None:

@@ -18,6 +18,7 @@ from lxml.html import HtmlElement  # type: ignore[import-untyped]
 from trafilatura.utils import load_html
 
 from services.core.text import DROPPED, clean_text
+from services.parser.authorship import page_authors
 from services.parser.errors import EmptyArticleError
 from services.parser.metadata import finish, merge, read_metadata, read_trafilatura
 from services.parser.pagedate import read_page_date
@@ -84,7 +85,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         paragraphs=tuple(paragraphs),
         title=meta.title,
         subtitle=meta.subtitle,
-        authors=meta.authors,
+        authors=page_authors(tree, raw.authors, raw.site_name, url),
         published_at=published.published_at,
         published_local=published.published_local,
         updated_at=meta.updated_at,

@@ -25,9 +25,10 @@ MAX_NAME_WORDS = 5
 MAX_TEXT_BYLINES = 400  # short text elements looked at, in document order
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
 _UPPER = _LOWER.upper()
-_MARKED = etree.XPath(
-    "descendant::*[@rel='author' or contains(@itemprop, 'author')"
-    f" or contains(translate(@class, '{_UPPER}', '{_LOWER}'), 'author')"
+# The author marked as such (``rel``, ``itemprop``) comes before one a class or id suggests.
+_DECLARED_MARK = etree.XPath("descendant::*[@rel='author' or contains(@itemprop, 'author')]")
+_CLASS_MARK = etree.XPath(
+    f"descendant::*[contains(translate(@class, '{_UPPER}', '{_LOWER}'), 'author')"
     f" or contains(translate(@class, '{_UPPER}', '{_LOWER}'), 'byline')"
     f" or contains(translate(@id, '{_UPPER}', '{_LOWER}'), 'author')"
     f" or contains(translate(@class, '{_UPPER}', '{_LOWER}'), 'autor')"
@@ -76,6 +77,7 @@ _NOT_NAME_WORDS = frozenset(
         *("articles", "profile", "profil", "view", "see", "über", "the", "der", "die", "das"),
         *("and", "und", "min", "minutes", "minuten", "read", "lesen", "lesezeit", "follow"),
         *("folgen", "autor", "author", "auteur", "autore", "written", "share", "teilen"),
+        *("autoren", "authors", "auteurs", "autori", "autores", "redaktion:", "kontakt"),
     }
 )
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
@@ -92,10 +94,13 @@ def page_authors(
     people = site.people(clean_authors(tuple(declared)))
     if people:
         return people
-    for candidates in (_marked_bylines(tree), _text_bylines(tree)):
-        for text in candidates:
+    for query in (_DECLARED_MARK, _CLASS_MARK):
+        for text in _marked_bylines(tree, query):
             if names := site.people(_names(text)):
                 return names
+    for text in _text_bylines(tree):
+        if names := site.people(_names(text)):
+            return names
     return ()
 
 
@@ -110,13 +115,14 @@ class _SiteNames:
     def people(self, names: Iterable[str]) -> tuple[str, ...]:
         """The names left once the site's own name is cut from their end and site names go."""
         found = (self._without_site(name) for name in names)
-        return tuple(dict.fromkeys(n for n in found if n and not self.is_site(n)))
+        return tuple(dict.fromkeys(n for n in found if _long_enough(n) and not self.is_site(n)))
 
     def _without_site(self, name: str) -> str:
         words = name.split()
         while len(words) > 1 and _key(words[-1]) in self.keys:
             words.pop()
-        return " ".join(words).rstrip(" ,;-")
+        left = " ".join(words).rstrip(" ,;-")
+        return left if left == name or _may_be_name(left) else ""
 
     def is_site(self, name: str) -> bool:
         key = _key(name)
@@ -129,8 +135,8 @@ class _SiteNames:
         )
 
 
-def _marked_bylines(tree: HtmlElement) -> Iterator[str]:
-    for element in _MARKED(tree):
+def _marked_bylines(tree: HtmlElement, query: etree.XPath) -> Iterator[str]:
+    for element in query(tree):
         if _is_away(element):
             continue
         named = element.find(".//*[@itemprop='name']")
@@ -171,9 +177,18 @@ def _may_be_name(name: str) -> bool:
         return False
     if len(words) > 1 and any(c.isdigit() for c in name):
         return False
+    if not _long_enough(name):
+        return False
     if any(w.casefold().strip(".:") in _NOT_NAME_WORDS for w in words):
         return False
     return len(words) == 1 or all(_NAME_WORD.match(w) or w.isupper() for w in words)
+
+
+def _long_enough(name: str) -> bool:
+    """Not initials or a title alone ("kj", "Dr.")."""
+    if " " in name.strip():
+        return True
+    return not name.endswith(".") and sum(c.isalpha() for c in name) >= 3
 
 
 def _reads_as_name(name: str) -> bool:

@@ -170,6 +170,8 @@ def _json_ld(scripts: Iterable[HtmlElement]) -> RawMetadata:
     nodes = [node for block in _json_ld_blocks(scripts) for node in _nodes(block)]
     index = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     article = next((node for node in nodes if _is_article(node)), None)
+    if article is None:  # a page type that names its author (WebPage, CreativeWork ...)
+        article = next((node for node in nodes if node.get("author")), None)
     if article is None:
         return RawMetadata()
     publisher = _resolve(article.get("publisher"), index)

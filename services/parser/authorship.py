@@ -39,8 +39,9 @@ _SHORT_TEXT = etree.XPath(
     " or self::small or self::li or self::em or self::strong]"
     f"[string-length(normalize-space(.)) < {MAX_BYLINE_CHARS}]"
 )
+# A class or id token that is, or begins with, one of these words ("comments", "sidebar-left").
 _AWAY = re.compile(
-    r"(?:^|[\s_-])(?:comments?|commentlist|sidebar|related|footer|widgets?|teasers?|recommended"
+    r"(?:^|\s)(?:comments?|commentlist|sidebar|related|footer|widgets?|teasers?|recommended"
     r"|share|sharing|social|newsletter|promo|popular|trending|respond|reply|reviews?)(?:$|[\s_-])",
     re.IGNORECASE,
 )
@@ -80,6 +81,8 @@ _NOT_NAME_WORDS = frozenset(
         *("autoren", "authors", "auteurs", "autori", "autores", "redaktion:", "kontakt"),
     }
 )
+_TITLE_DASH = re.compile(r"\s[-–—]\s")  # "L-MAG – Das Magazin": a tagline, not a name
+_RUBRIC = re.compile(r"^\w+\s+(?:von|by|par|por)\s+(?=\S+\s+\S)", re.IGNORECASE)
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 _NAME_WORD = re.compile(
     r"^(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]*|[A-Z]\.|(?:von|van|de|der|den|da|di|du|la|le|del|dos|bin|al|ter|zu)$)"
@@ -91,7 +94,7 @@ def page_authors(
 ) -> tuple[str, ...]:
     """The page's authors: declared ones that are people, else its byline; () if none."""
     site = _SiteNames(site_name, url)
-    people = site.people(clean_authors(tuple(declared)))
+    people = site.people(n for n in clean_authors(tuple(declared)) if not _TITLE_DASH.search(n))
     if people:
         return people
     for query in (_DECLARED_MARK, _CLASS_MARK):
@@ -110,7 +113,12 @@ class _SiteNames:
     def __init__(self, site_name: str | None, url: str | None) -> None:
         host = urlsplit(url).hostname or "" if url and "://" in url else ""
         labels = [label for label in host.split(".") if label not in {"www", "com", "de", "org"}]
-        self.keys = {_key(site_name or ""), *(_key(label) for label in labels)} - {""}
+        self.name_key = _key(site_name or "")
+        self.host_keys = {_key(label) for label in labels} - {""}
+        self.keys = {self.name_key, *self.host_keys} - {""}
+
+    def _in_host(self, key: str) -> bool:
+        return any(len(k) > 4 and k in key for k in self.host_keys)
 
     def people(self, names: Iterable[str]) -> tuple[str, ...]:
         """The names left once the site's own name is cut from their end and site names go."""
@@ -118,7 +126,7 @@ class _SiteNames:
         return tuple(dict.fromkeys(n for n in found if _long_enough(n) and not self.is_site(n)))
 
     def _without_site(self, name: str) -> str:
-        words = name.split()
+        words = _RUBRIC.sub("", name).split()
         while len(words) > 1 and _key(words[-1]) in self.keys:
             words.pop()
         left = " ".join(words).rstrip(" ,;-")
@@ -126,6 +134,8 @@ class _SiteNames:
 
     def is_site(self, name: str) -> bool:
         key = _key(name)
+        if key == self.name_key and _reads_as_name(name) and not self._in_host(key):
+            return False  # a personal site named for its author (not for its domain)
         return (
             key in self.keys
             or bool(_DOMAIN.match(name))
@@ -204,8 +214,8 @@ def _is_away(element: HtmlElement) -> bool:
         marks = f"{node.get('class') or ''} {node.get('id') or ''}"
         if marks.strip() and _AWAY.search(marks):
             return True
-        if node.tag in {"footer", "aside"}:
-            return True
+        if node.tag in {"footer", "aside"}:  # the page's, not an article's own footer
+            return not any(a.tag in {"article", "main"} for a in node.iterancestors())
     return False
 
 

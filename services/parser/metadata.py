@@ -362,6 +362,7 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 MAX_NAME_WORDS = 6
+_HANDLE = re.compile(r"(?<!\S)@\w+")  # "Jane Doe @janedoe": the social handle is no name
 
 
 def clean_authors(raw: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -370,7 +371,8 @@ def clean_authors(raw: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     for value in raw:
         if _URL_OR_EMAIL.search(value) and " " not in value.strip():
             continue
-        for part in _NAME_SEPARATORS.split(_BYLINE.sub("", value.strip())):
+        bare = _HANDLE.sub(" ", value).strip()
+        for part in _NAME_SEPARATORS.split(_BYLINE.sub("", bare)):
             for name in _comma_names(_BYLINE.sub("", part.strip())):
                 names.setdefault(name.casefold(), name)
     return tuple(names.values())

@@ -54,3 +54,14 @@ def test_a_site_name_after_the_name_is_dropped() -> None:
     assert authors('<span class="byline">By Rob Picheta, CNN</span>', site="CNN") == (
         "Rob Picheta",
     )
+
+
+def test_handles_rubrics_and_taglines_are_not_names() -> None:
+    assert authors("", ("Williams Perdomo @wperdomod",)) == ("Williams Perdomo",)
+    assert authors('<span class="author">Disko Von Ernst Lohoff</span>') == ("Ernst Lohoff",)
+    assert authors("", ("L-MAG – Das Magazin für Lesben",)) == ()
+
+
+def test_a_personal_site_named_for_its_author() -> None:
+    assert authors("", ("Christoph Hein",), site="Christoph Hein") == ("Christoph Hein",)
+    assert authors("", ("Example Times",), site="Example Times") == ()

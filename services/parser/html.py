@@ -20,6 +20,7 @@ from trafilatura.utils import load_html
 from services.core.text import DROPPED, clean_text
 from services.parser.authorship import page_authors
 from services.parser.errors import EmptyArticleError
+from services.parser.headline import page_title
 from services.parser.metadata import finish, merge, read_metadata, read_trafilatura
 from services.parser.pagedate import read_page_date
 from services.parser.result import Extracted
@@ -78,12 +79,13 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         raw = merge(raw, read_trafilatura(tree, url, raw))
     meta = finish(raw, url)
     published = read_page_date(tree, url, raw.published)
-    paragraphs = clean_paragraphs(paragraphs, meta.title)
+    title = page_title(tree, meta.title, raw.site_name, url)
+    paragraphs = clean_paragraphs(paragraphs, title)
     if not has_words(paragraphs, MIN_BODY_WORDS):
         raise EmptyArticleError("no body text found in the HTML page")
     return Extracted(
         paragraphs=tuple(paragraphs),
-        title=meta.title,
+        title=title,
         subtitle=meta.subtitle,
         authors=page_authors(tree, raw.authors, raw.site_name, url),
         published_at=published.published_at,

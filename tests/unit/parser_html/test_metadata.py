@@ -91,7 +91,7 @@ def test_opengraph_only() -> None:
 
 def test_meta_tags_title_and_relative_canonical() -> None:
     extracted = parse(META)
-    assert extracted.title == "Title tag | Example Times"
+    assert extracted.title == "Title tag"  # the part naming the site (example.com) is dropped
     assert extracted.authors == ("Meta Author",)
     assert extracted.published_at == datetime(2019, 11, 15, 22, 0, tzinfo=UTC)
     assert extracted.canonical_url == "https://example.com/canonical-path"

@@ -22,7 +22,7 @@ from services.parser.metadata import clean_authors
 
 MAX_BYLINE_CHARS = 120
 MAX_NAME_WORDS = 5
-MAX_TEXT_BYLINES = 400  # short text elements looked at, in document order
+MAX_TEXT_BYLINES = 1000  # short text elements looked at, in document order
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
 _UPPER = _LOWER.upper()
 # The author marked as such (``rel``, ``itemprop``) comes before one a class or id suggests.
@@ -49,6 +49,7 @@ _LEAD_WORD = re.compile(
     r"^\s*(?:(?:written|posted|reported|published|text|story|words|photos?|article)\s+)?"
     r"(?:by|von|vom|par|por|di|da|door|av|af|przez|из|autor(?:in)?|author|auteur|autore"
     r"|verfasst von|geschrieben von|ein beitrag von|beitrag von|publié par|écrit par"
+    r"|erstellt von|gespeichert von|eingestellt von|submitted by"
     r"|escrito por|scritto da)\b\s*[:\-]?\s*",
     re.IGNORECASE,
 )
@@ -71,7 +72,7 @@ _ORGANISATION = re.compile(
     re.IGNORECASE,
 )
 _CREDIT = re.compile(r"^\s*(?:foto|photo|bild|image|credit|quelle|source|grafik)s?\b", re.I)
-_SENTENCE = re.compile(r"[!?«»\"“”]")
+_SENTENCE = re.compile(r"[!?«»\"“”:]")
 _NOT_NAME_WORDS = frozenset(
     {
         *("about", "all", "alle", "more", "mehr", "posts", "beiträge", "beitrag", "artikel"),
@@ -195,9 +196,9 @@ def _may_be_name(name: str) -> bool:
 
 
 def _long_enough(name: str) -> bool:
-    """Not initials or a title alone ("kj", "Dr.")."""
+    """Not initials or a title alone ("kj", "Dr."), a label ("Foto: …") or a numbered body."""
     if " " in name.strip():
-        return True
+        return not _SENTENCE.search(name) and not any(c.isdigit() for c in name)
     return not name.endswith(".") and sum(c.isalpha() for c in name) >= 3
 
 

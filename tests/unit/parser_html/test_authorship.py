@@ -65,3 +65,10 @@ def test_handles_rubrics_and_taglines_are_not_names() -> None:
 def test_a_personal_site_named_for_its_author() -> None:
     assert authors("", ("Christoph Hein",), site="Christoph Hein") == ("Christoph Hein",)
     assert authors("", ("Example Times",), site="Example Times") == ()
+
+
+def test_more_byline_words_and_labels() -> None:
+    assert authors(
+        '<div class="submitted">Gespeichert von <span>Rasmus Osterberg</span> am 24. Juli 2017</div>'
+    ) == ("Rasmus Osterberg",)
+    assert authors("", ("Ilustrator: Adriaan Prent", "Bündnis 90/Die Grünen")) == ()

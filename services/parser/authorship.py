@@ -44,6 +44,7 @@ _LEAD_WORD = re.compile(
 _CUT = re.compile(
     r"\s*(?:[|•·—–]|\s-\s|\bon\s+\w+day\b|\bam\s+\d|\ble\s+\d|\bel\s+\d|\bon\s+\d|\d{1,4}[./-]\d"
     r"|\b(?:updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|actualizado)\b"
+    r"|\b(?:illustrations?|fotos?|photos?|bilder?|images?|grafik|video)\b"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
     r"|\d{1,2}\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)"
     r"|\n|@\w)",

@@ -35,6 +35,11 @@ _MICRODATA = etree.XPath(
     "descendant-or-self::*[@itemprop]"
     "[contains(@itemprop, 'date') or contains(@itemprop, 'headline')]"
 )
+_WRITTEN_BY = re.compile(
+    r"^(?:written by|verfasst von|geschrieben von|écrit par|rédigé par|escrito por|scritto da"
+    r"|geschreven door|author|autor|auteur|autore)$",
+    re.IGNORECASE,
+)
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•]\s+")
 
 
@@ -292,6 +297,8 @@ def _meta_tags(
     title: HtmlElement | None,
 ) -> RawMetadata:
     authors = next((names[key] for key in _META_AUTHOR if key in names), [])
+    if not authors and _WRITTEN_BY.match(_first(names, "twitter:label1") or ""):
+        authors = names.get("twitter:data1", [])  # Yoast's "Written by" / "Verfasst von" pair
     html_lang = tree.get("lang") if tree.tag == "html" else None
     return RawMetadata(
         title=_first(names, *_META_TITLE)

@@ -72,3 +72,9 @@ def test_more_byline_words_and_labels() -> None:
         '<div class="submitted">Gespeichert von <span>Rasmus Osterberg</span> am 24. Juli 2017</div>'
     ) == ("Rasmus Osterberg",)
     assert authors("", ("Ilustrator: Adriaan Prent", "Bündnis 90/Die Grünen")) == ()
+
+
+def test_a_byline_stops_at_the_illustrator() -> None:
+    assert authors("<em>Text von Christian Seiler Illustration von Markus Roth</em>") == (
+        "Christian Seiler",
+    )

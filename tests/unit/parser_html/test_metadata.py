@@ -169,3 +169,9 @@ def test_parse_date_keeps_offset() -> None:
     assert parse_date("2019-11-18T09:30:00Z", warnings) == datetime(2019, 11, 18, 9, 30, tzinfo=UTC)
     assert parse_date("not a date", warnings) is None
     assert warnings == []
+
+
+def test_written_by_label_pair_in_twitter_meta() -> None:
+    head = """<meta name="twitter:label1" content="Verfasst von">
+    <meta name="twitter:data1" content="Karoline Herr">"""
+    assert parse(head).authors == ("Karoline Herr",)

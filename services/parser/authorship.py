@@ -26,6 +26,7 @@ MAX_TEXT_BYLINES = 3000  # text elements looked at, in document order
 # The author marked as such (``rel``, ``itemprop``) comes before one a class or id suggests.
 _DECLARED_MARK = etree.XPath("descendant::*[@rel='author' or contains(@itemprop, 'author')]")
 _AUTHOR_CLASS = re.compile(r"author|byline|autor|auteur", re.IGNORECASE)
+_FURNITURE = " |•·—–-"
 _TEXT_TAGS = ("p", "span", "div", "address", "small", "li", "em", "strong")
 # A class or id token that is, or begins with, one of these words ("comments", "sidebar-left").
 _AWAY = re.compile(
@@ -168,9 +169,12 @@ def _text_bylines(tree: HtmlElement) -> Iterator[str]:
         if looked >= MAX_TEXT_BYLINES:
             return
         head = element.text
-        if not head or not _LEAD_WORD.match(head):
+        if not head or not _LEAD_WORD.match(head.lstrip(_FURNITURE)):
             continue
-        text = " ".join(element.text_content().split())
+        text = " ".join(element.text_content().split()).strip(_FURNITURE)
+        following = element.getnext()
+        if _LEAD_WORD.fullmatch(text) and following is not None:  # "By" <span>Name</span>
+            text = f"{text} {' '.join(following.text_content().split())}"
         if len(text) < MAX_BYLINE_CHARS and not _is_away(element):
             names = _names(text)
             if names and all(_reads_as_name(n) for n in names):

@@ -78,3 +78,9 @@ def test_a_byline_stops_at_the_illustrator() -> None:
     assert authors("<em>Text von Christian Seiler Illustration von Markus Roth</em>") == (
         "Christian Seiler",
     )
+
+
+def test_a_byline_word_in_its_own_element_before_the_name() -> None:
+    assert authors(
+        '<div><span class="meta">| By </span><span>Cara Stiles</span> | <time>April 13</time></div>'
+    ) == ("Cara Stiles",)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
-from services.parser.metadata import clean_authors
+from services.parser.authornames import clean_authors
 
 MAX_BYLINE_CHARS = 120
 MAX_NAME_WORDS = 5

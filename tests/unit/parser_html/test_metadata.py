@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from services.parser.authornames import clean_authors
 from services.parser.html import extract_html
-from services.parser.metadata import clean_authors, parse_date
+from services.parser.metadata import parse_date
 from services.parser.result import Extracted
 
 BODY = (

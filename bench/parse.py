@@ -30,11 +30,14 @@ from bench.common import DATA_DIR, Deadline, Summary, command_line, ratio, table
 from services.core import ndjson
 from services.core.models import RawArticle
 from services.parser import html as html_module
+from services.parser.authorship import page_authors
 from services.parser.errors import EmptyArticleError
+from services.parser.headline import page_title
 from services.parser.html import extract_html
 from services.parser.language import SAMPLE_CHARS, _classify, detect_language, opening_sample
 from services.parser.metadata import finish, merge, read_metadata, read_trafilatura
 from services.parser.outlets import find_cited_outlets
+from services.parser.pagedate import read_page_date
 from services.parser.parse import parse_article
 from services.parser.plaintext import extract_plaintext
 
@@ -166,11 +169,16 @@ def html_phases(pages: list[Page]) -> dict[str, float]:
         t = add("_blocks (tree to paragraphs)", t)
         paragraphs += html_module._continuation(tree, paragraphs)
         t = add("_continuation (ad-split chunks)", t)
-        if not (raw.title and raw.published and raw.site_name):
+        if not (raw.title and raw.site_name):
             raw = merge(raw, read_trafilatura(tree, url, raw))
-        t = add("read_trafilatura (title/site/find_date)", t)
+        t = add("read_trafilatura (title/site)", t)
         meta = finish(raw, url)
-        paragraphs = html_module.clean_paragraphs(paragraphs, meta.title)
+        read_page_date(tree, url, raw.published)
+        t = add("read_page_date (declared date, htmldate extensive)", t)
+        page_authors(tree, raw.authors, raw.site_name, url)
+        title = page_title(tree, meta.title, raw.site_name, url)
+        t = add("page_authors + page_title (bylines, h1)", t)
+        paragraphs = html_module.clean_paragraphs(paragraphs, title)
         t = add("finish + clean_paragraphs", t)
         if not meta.language:
             detect_language("\n\n".join(paragraphs))

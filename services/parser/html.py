@@ -18,8 +18,11 @@ from lxml.html import HtmlElement  # type: ignore[import-untyped]
 from trafilatura.utils import load_html
 
 from services.core.text import DROPPED, clean_text
+from services.parser.authorship import page_authors
 from services.parser.errors import EmptyArticleError
+from services.parser.headline import page_title
 from services.parser.metadata import finish, merge, read_metadata, read_trafilatura
+from services.parser.pagedate import read_page_date
 from services.parser.result import Extracted
 from services.parser.words import has_words, word_count
 
@@ -60,6 +63,8 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {  # keyword arguments of an untyped call
     "include_links": False,
     "include_formatting": False,
 }
+RECALL_OPTIONS: dict[str, Any] = {**TRAFILATURA_OPTIONS, "favor_precision": False}
+RECALL_OPTIONS["favor_recall"] = True
 
 
 def extract_html(html: str, url: str | None = None) -> Extracted:
@@ -70,18 +75,21 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     tree = _parse(html)
     raw = read_metadata(tree, url)
     paragraphs = _main_paragraphs(tree, url)
-    if not (raw.title and raw.published and raw.site_name):
+    if not (raw.title and raw.site_name):
         raw = merge(raw, read_trafilatura(tree, url, raw))
     meta = finish(raw, url)
-    paragraphs = clean_paragraphs(paragraphs, meta.title)
+    published = read_page_date(tree, url, raw.published)
+    title = page_title(tree, meta.title, raw.site_name, url)
+    paragraphs = clean_paragraphs(paragraphs, title)
     if not has_words(paragraphs, MIN_BODY_WORDS):
         raise EmptyArticleError("no body text found in the HTML page")
     return Extracted(
         paragraphs=tuple(paragraphs),
-        title=meta.title,
+        title=title,
         subtitle=meta.subtitle,
-        authors=meta.authors,
-        published_at=meta.published_at,
+        authors=page_authors(tree, raw.authors, raw.site_name, url),
+        published_at=published.published_at,
+        published_local=published.published_local,
         updated_at=meta.updated_at,
         canonical_url=meta.canonical_url,
         site_name=meta.site_name,
@@ -100,12 +108,24 @@ def _parse(html: str) -> HtmlElement:
 
 
 def _main_paragraphs(tree: HtmlElement, url: str | None) -> list[str]:
-    """trafilatura's main-content body (it copies the tree, ours stays intact) as paragraphs."""
-    document: Any = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+    """trafilatura's main-content body (it copies the tree, ours stays intact) as paragraphs.
+
+    When the precision-focused pass keeps too little to be an article, a recall-focused pass
+    is the second try (short pages whose one text block the first pass judged boilerplate).
+    """
+    paragraphs = _trafilatura_paragraphs(tree, url, TRAFILATURA_OPTIONS)
+    if not has_words(paragraphs, MIN_BODY_WORDS):
+        paragraphs = _trafilatura_paragraphs(tree, url, RECALL_OPTIONS)
+    return paragraphs + _continuation(tree, paragraphs)
+
+
+def _trafilatura_paragraphs(
+    tree: HtmlElement, url: str | None, options: dict[str, Any]
+) -> list[str]:
+    document: Any = trafilatura.bare_extraction(tree, url=url, **options)
     if document is None or document.body is None:
         return []
-    paragraphs = list(_blocks(document.body))
-    return paragraphs + _continuation(tree, paragraphs)
+    return list(_blocks(document.body))
 
 
 def _blocks(element: HtmlElement) -> Iterator[str]:

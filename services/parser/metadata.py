@@ -17,12 +17,11 @@ from typing import Any
 from urllib.parse import urljoin
 
 import orjson
-from htmldate import find_date
 from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 from trafilatura.metadata import extract_sitename, extract_title
-from trafilatura.settings import set_date_params
 
+from services.parser.authornames import clean_authors
 from services.parser.dateline import parse_datetime
 
 _ARTICLE_TYPE = re.compile(r"(?:\w*News)?Article|ReportageNews|(?:LiveBlog|Blog)Posting|Report")
@@ -36,6 +35,11 @@ _META_MODIFIED = ("dc.date.modified", "last-modified", "lastmod")
 _MICRODATA = etree.XPath(
     "descendant-or-self::*[@itemprop]"
     "[contains(@itemprop, 'date') or contains(@itemprop, 'headline')]"
+)
+_WRITTEN_BY = re.compile(
+    r"^(?:written by|verfasst von|geschrieben von|écrit par|rédigé par|escrito por|scritto da"
+    r"|geschreven door|author|autor|auteur|autore)$",
+    re.IGNORECASE,
 )
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•]\s+")
 
@@ -61,7 +65,6 @@ class PageMetadata:
     title: str | None = None
     subtitle: str | None = None
     authors: tuple[str, ...] = ()
-    published_at: datetime | None = None
     updated_at: datetime | None = None
     canonical_url: str | None = None
     site_name: str | None = None
@@ -133,30 +136,27 @@ def merge(*sources: RawMetadata) -> RawMetadata:
 
 
 def read_trafilatura(tree: HtmlElement, url: str | None, known: RawMetadata) -> RawMetadata:
-    """trafilatura's own heuristics, the last resort, for a missing title, date or site name.
+    """trafilatura's own heuristics, the last resort, for a missing title or site name.
 
     Its author search (a deep copy of the page per call) costs more than the whole body
     extraction's margin, so authors come only from the page's declared metadata.
     """
     title = None if known.title else _text(extract_title(tree))
     site_name = None if known.site_name else _text(extract_sitename(tree))
-    published = None
-    if not known.published:
-        published = _text(find_date(tree, **{**set_date_params(False), "url": url}))
-    return RawMetadata(title=title, published=published, site_name=site_name)
+    return RawMetadata(title=title, site_name=site_name)
 
 
 def finish(raw: RawMetadata, url: str | None = None) -> PageMetadata:
-    """Clean the raw strings: names, dates, a title without its site-name suffix."""
+    """Clean the raw strings: names, the update date, a title without its site-name suffix.
+
+    The publication date is read apart (:mod:`services.parser.pagedate`)."""
     warnings: list[str] = []
-    published = parse_date(raw.published, warnings) if raw.published else None
     modified = parse_date(raw.modified, warnings) if raw.modified else None
     canonical = urljoin(url, raw.canonical_url) if url and raw.canonical_url else raw.canonical_url
     return PageMetadata(
         title=_strip_site_name(raw.title, raw.site_name),
         subtitle=raw.subtitle,
         authors=clean_authors(raw.authors),
-        published_at=published,
         updated_at=modified,
         canonical_url=canonical,
         site_name=raw.site_name,
@@ -176,6 +176,8 @@ def _json_ld(scripts: Iterable[HtmlElement]) -> RawMetadata:
     nodes = [node for block in _json_ld_blocks(scripts) for node in _nodes(block)]
     index = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     article = next((node for node in nodes if _is_article(node)), None)
+    if article is None:  # a page type that names its author (WebPage, CreativeWork ...)
+        article = next((node for node in nodes if node.get("author")), None)
     if article is None:
         return RawMetadata()
     publisher = _resolve(article.get("publisher"), index)
@@ -296,6 +298,8 @@ def _meta_tags(
     title: HtmlElement | None,
 ) -> RawMetadata:
     authors = next((names[key] for key in _META_AUTHOR if key in names), [])
+    if not authors and _WRITTEN_BY.match(_first(names, "twitter:label1") or ""):
+        authors = names.get("twitter:data1", [])  # Yoast's "Written by" / "Verfasst von" pair
     html_lang = tree.get("lang") if tree.tag == "html" else None
     return RawMetadata(
         title=_first(names, *_META_TITLE)
@@ -355,44 +359,7 @@ def _language(tag: str | None) -> str | None:
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
 
 
-# --- authors and dates ---------------------------------------------------------------------------
-
-_BYLINE = re.compile(r"^(?:written\s+|posted\s+|reported\s+)?by\b[:\s]*", re.IGNORECASE)
-_NAME_SEPARATORS = re.compile(r"\s+(?:and|&|und|et|y)\s+|\s*[;|•]\s*|\s+/\s+", re.IGNORECASE)
-_URL_OR_EMAIL = re.compile(r"https?://|www\.|\S@\S|\.(?:com|org|net)\b", re.IGNORECASE)
-_ROLE = re.compile(
-    r"^(?:(?:senior|staff|chief|special|contributing|associate|deputy|political|news)\s+)*"
-    r"(?:writer|reporter|editor|correspondent|contributor|columnist|staff)s?$",
-    re.IGNORECASE,
-)
-MAX_NAME_WORDS = 6
-
-
-def clean_authors(raw: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """Author names without "By ", URLs, e-mails or roles; "A and B" split; deduplicated."""
-    names: dict[str, str] = {}
-    for value in raw:
-        if _URL_OR_EMAIL.search(value) and " " not in value.strip():
-            continue
-        for part in _NAME_SEPARATORS.split(_BYLINE.sub("", value.strip())):
-            for name in _comma_names(_BYLINE.sub("", part.strip())):
-                names.setdefault(name.casefold(), name)
-    return tuple(names.values())
-
-
-def _comma_names(part: str) -> list[str]:
-    """Split "A, B" into names unless it reads as "Surname, Given"; drop roles and junk."""
-    pieces = [p.strip(" \t.,:-–—()[]") for p in part.split(",")]
-    pieces = [p for p in pieces if p and not _ROLE.match(p)]
-    if len(pieces) > 1 and any(len(p.split()) < 2 for p in pieces):
-        pieces = [" ".join(pieces)]
-    return [p for p in pieces if _is_name(p)]
-
-
-def _is_name(text: str) -> bool:
-    if _URL_OR_EMAIL.search(text) or text.startswith("@"):
-        return False
-    return any(c.isalpha() for c in text) and len(text.split()) <= MAX_NAME_WORDS
+# --- dates ---------------------------------------------------------------------------------------
 
 
 def parse_date(text: str, warnings: list[str]) -> datetime | None:

@@ -9,8 +9,9 @@ import pytest
 from trafilatura.utils import load_html
 
 from services.parser import metadata
+from services.parser.authornames import clean_authors
 from services.parser.html import extract_html
-from services.parser.metadata import clean_authors, parse_date
+from services.parser.metadata import parse_date
 from services.parser.result import Extracted
 from tests.unit.parser.pages import ARTICLE, query_tree
 
@@ -95,7 +96,7 @@ def test_opengraph_only() -> None:
 
 def test_meta_tags_title_and_relative_canonical() -> None:
     extracted = parse(META)
-    assert extracted.title == "Title tag | Example Times"
+    assert extracted.title == "Title tag"  # the part naming the site (example.com) is dropped
     assert extracted.authors == ("Meta Author",)
     assert extracted.published_at == datetime(2019, 11, 15, 22, 0, tzinfo=UTC)
     assert extracted.canonical_url == "https://example.com/canonical-path"
@@ -136,10 +137,10 @@ def test_escaped_entities_in_metadata_are_decoded() -> None:
     assert parse(head).title == "‘Quoted’ title"
 
 
-def test_naive_date_assumed_utc_with_warning() -> None:
+def test_naive_date_is_local_time_with_no_invented_offset() -> None:
     extracted = parse('<meta property="article:published_time" content="2019-11-18T10:00:00">')
-    assert extracted.published_at == datetime(2019, 11, 18, 10, 0, tzinfo=UTC)
-    assert "naive_datetime_assumed_utc" in extracted.warnings
+    assert extracted.published_at is None
+    assert extracted.published_local == "2019-11-18T10:00:00"
 
 
 def test_invalid_json_ld_is_skipped() -> None:
@@ -232,3 +233,9 @@ def test_one_walk_reads_what_each_reader_reads(page: str) -> None:
         metadata.read_microdata(tree),
     )
     assert metadata.read_metadata(tree) == expected
+
+
+def test_written_by_label_pair_in_twitter_meta() -> None:
+    head = """<meta name="twitter:label1" content="Verfasst von">
+    <meta name="twitter:data1" content="Karoline Herr">"""
+    assert parse(head).authors == ("Karoline Herr",)

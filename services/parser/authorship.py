@@ -1,0 +1,235 @@
+"""Who wrote a web page: declared authors checked, else the byline in the page's markup or text.
+
+The declared authors (JSON-LD, OpenGraph, meta tags) win unless every one of them is the site
+itself (its name or its domain), an organisation or a placeholder ("admin", "publisher").
+Otherwise the page's own byline: an element marked as the author (``rel=author``,
+``itemprop=author``, a class or id naming the author or byline), then a short line of text
+that opens with a byline word ("By", "Von", "Par", "Por", "Di", "Door", "Posted by" ...).
+Names are normalised: no byline word, role, date or site name; never invented (a candidate
+that does not read as a name is dropped).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit
+
+from lxml import etree  # type: ignore[import-untyped]
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
+
+from services.parser.authornames import clean_authors
+
+MAX_BYLINE_CHARS = 120
+MAX_NAME_WORDS = 5
+MAX_TEXT_BYLINES = 3000  # text elements looked at, in document order
+# The author marked as such (``rel``, ``itemprop``) comes before one a class or id suggests.
+_DECLARED_MARK = etree.XPath("descendant::*[@rel='author' or contains(@itemprop, 'author')]")
+_AUTHOR_CLASS = re.compile(r"author|byline|autor|auteur", re.IGNORECASE)
+_FURNITURE = " |•·—–-"
+_TEXT_TAGS = ("p", "span", "div", "address", "small", "li", "em", "strong")
+# A class or id token that is, or begins with, one of these words ("comments", "sidebar-left").
+_AWAY = re.compile(
+    r"(?:^|\s)(?:comments?|commentlist|sidebar|related|footer|widgets?|teasers?|recommended"
+    r"|share|sharing|social|newsletter|promo|popular|trending|respond|reply|reviews?)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_LEAD_WORD = re.compile(
+    r"^\s*(?:(?:written|posted|reported|published|text|story|words|photos?|article)\s+)?"
+    r"(?:by|von|vom|par|por|di|da|door|av|af|przez|из|autor(?:in)?|author|auteur|autore"
+    r"|verfasst von|geschrieben von|ein beitrag von|beitrag von|publié par|écrit par"
+    r"|erstellt von|gespeichert von|eingestellt von|submitted by"
+    r"|escrito por|scritto da)\b\s*[:\-]?\s*",
+    re.IGNORECASE,
+)
+_CUT = re.compile(
+    r"\s*(?:[|•·—–]|\s-\s|\bon\s+\w+day\b|\bam\s+\d|\ble\s+\d|\bel\s+\d|\bon\s+\d|\d{1,4}[./-]\d"
+    r"|\b(?:updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|actualizado)\b"
+    r"|\b(?:illustrations?|fotos?|photos?|bilder?|images?|grafik|video)\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+    r"|\d{1,2}\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)"
+    r"|\n|@\w)",
+    re.IGNORECASE,
+)
+_PLACEHOLDER = re.compile(
+    r"^(?:admin(?:istrator)?|publisher|super ?user|webmaster|editor|staff|author|guest"
+    r"|unknown|anonymous|anonym|user|team|posted|name|follow)$",
+    re.IGNORECASE,
+)
+_ORGANISATION = re.compile(
+    r"\b(?:gmbh|ag|e\.\s?v|ev|inc|ltd|llc|s\.a|sa|srl|plc|co|corp|verlag|media|news|online"
+    r"|magazin|magazine|zeitung|times|post|press|redaktion des)\b\.?$",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(r"^\s*(?:foto|photo|bild|image|credit|quelle|source|grafik)s?\b", re.I)
+_SENTENCE = re.compile(r"[!?«»\"“”:]")
+_NOT_NAME_WORDS = frozenset(
+    {
+        *("about", "all", "alle", "more", "mehr", "posts", "beiträge", "beitrag", "artikel"),
+        *("articles", "profile", "profil", "view", "see", "über", "the", "der", "die", "das"),
+        *("and", "und", "min", "minutes", "minuten", "read", "lesen", "lesezeit", "follow"),
+        *("folgen", "autor", "author", "auteur", "autore", "written", "share", "teilen"),
+        *("autoren", "authors", "auteurs", "autori", "autores", "redaktion:", "kontakt"),
+    }
+)
+_TITLE_DASH = re.compile(r"\s[-–—]\s")  # "L-MAG – Das Magazin": a tagline, not a name
+_RUBRIC = re.compile(r"^\w+\s+(?:von|by|par|por)\s+(?=\S+\s+\S)", re.IGNORECASE)
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+_NAME_WORD = re.compile(
+    r"^(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]*|[A-Z]\.|(?:von|van|de|der|den|da|di|du|la|le|del|dos|bin|al|ter|zu)$)"
+)
+
+
+def page_authors(
+    tree: HtmlElement, declared: Iterable[str], site_name: str | None, url: str | None
+) -> tuple[str, ...]:
+    """The page's authors: declared ones that are people, else its byline; () if none."""
+    site = _SiteNames(site_name, url)
+    people = site.people(n for n in clean_authors(tuple(declared)) if not _TITLE_DASH.search(n))
+    if people:
+        return people
+    for marked in (_DECLARED_MARK(tree), _class_marked(tree)):
+        for text in _marked_bylines(marked):
+            if names := site.people(_names(text)):
+                return names
+    for text in _text_bylines(tree):
+        if names := site.people(_names(text)):
+            return names
+    return ()
+
+
+class _SiteNames:
+    """What names the site rather than a person: its name, its domain's labels."""
+
+    def __init__(self, site_name: str | None, url: str | None) -> None:
+        host = urlsplit(url).hostname or "" if url and "://" in url else ""
+        labels = [label for label in host.split(".") if label not in {"www", "com", "de", "org"}]
+        self.name_key = _key(site_name or "")
+        self.host_keys = {_key(label) for label in labels} - {""}
+        self.keys = {self.name_key, *self.host_keys} - {""}
+
+    def _in_host(self, key: str) -> bool:
+        return any(len(k) > 4 and k in key for k in self.host_keys)
+
+    def people(self, names: Iterable[str]) -> tuple[str, ...]:
+        """The names left once the site's own name is cut from their end and site names go."""
+        found = (self._without_site(name) for name in names)
+        return tuple(dict.fromkeys(n for n in found if _long_enough(n) and not self.is_site(n)))
+
+    def _without_site(self, name: str) -> str:
+        words = _RUBRIC.sub("", name).split()
+        while len(words) > 1 and _key(words[-1]) in self.keys:
+            words.pop()
+        left = " ".join(words).rstrip(" ,;-")
+        return left if left == name or _may_be_name(left) else ""
+
+    def is_site(self, name: str) -> bool:
+        key = _key(name)
+        if key == self.name_key and _reads_as_name(name) and not self._in_host(key):
+            return False  # a personal site named for its author (not for its domain)
+        return (
+            key in self.keys
+            or bool(_DOMAIN.match(name))
+            or bool(_PLACEHOLDER.match(name.strip()))
+            or bool(_ORGANISATION.search(name))
+            or any(len(k) > 4 and k in key for k in self.keys)
+        )
+
+
+def _class_marked(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements whose class or id names the author or the byline, in document order.
+
+    A walk in Python: cheaper than a case-folding XPath (``translate`` on every attribute)."""
+    search = _AUTHOR_CLASS.search
+    for element in tree.iter(etree.Element):
+        get = element.get
+        mark = get("class")
+        if (mark and search(mark)) or ((mark := get("id")) and search(mark)):
+            yield element
+
+
+def _marked_bylines(elements: Iterable[HtmlElement]) -> Iterator[str]:
+    for element in elements:
+        if _is_away(element):
+            continue
+        named = element.find(".//*[@itemprop='name']")
+        value = (
+            element.get("content")
+            or (named.get("content") or named.text_content() if named is not None else None)
+            or element.text_content()
+        )
+        text = " ".join(value.split())
+        if text and len(text) <= MAX_BYLINE_CHARS:
+            yield text
+
+
+def _text_bylines(tree: HtmlElement) -> Iterator[str]:
+    """Short elements whose own text opens with a byline word ("By", "Von" ...)."""
+    for looked, element in enumerate(tree.iter(_TEXT_TAGS)):
+        if looked >= MAX_TEXT_BYLINES:
+            return
+        head = element.text
+        if not head or not _LEAD_WORD.match(head.lstrip(_FURNITURE)):
+            continue
+        text = " ".join(element.text_content().split()).strip(_FURNITURE)
+        following = element.getnext()
+        if _LEAD_WORD.fullmatch(text) and following is not None:  # "By" <span>Name</span>
+            text = f"{text} {' '.join(following.text_content().split())}"
+        if len(text) < MAX_BYLINE_CHARS and not _is_away(element):
+            names = _names(text)
+            if names and all(_reads_as_name(n) for n in names):
+                yield text
+
+
+def _names(text: str) -> tuple[str, ...]:
+    if _CREDIT.match(text):
+        return ()
+    stripped = _LEAD_WORD.sub("", text, count=1)
+    cut = _CUT.search(stripped)
+    if cut is not None:
+        stripped = stripped[: cut.start()]
+    names = clean_authors([stripped.strip(" ,:;-~")])
+    return tuple(n for n in names if _may_be_name(n))
+
+
+def _may_be_name(name: str) -> bool:
+    """A person's name or handle: few words, no link label, no sentence, no count."""
+    words = name.split()
+    if not words or len(words) > MAX_NAME_WORDS or len(name) < 2 or _SENTENCE.search(name):
+        return False
+    if len(words) > 1 and any(c.isdigit() for c in name):
+        return False
+    if not _long_enough(name):
+        return False
+    if any(w.casefold().strip(".:") in _NOT_NAME_WORDS for w in words):
+        return False
+    return len(words) == 1 or all(_NAME_WORD.match(w) or w.isupper() for w in words)
+
+
+def _long_enough(name: str) -> bool:
+    """Not initials or a title alone ("kj", "Dr."), a label ("Foto: …") or a numbered body."""
+    if " " in name.strip():
+        return not _SENTENCE.search(name) and not any(c.isdigit() for c in name)
+    return not name.endswith(".") and sum(c.isalpha() for c in name) >= 3
+
+
+def _reads_as_name(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)
+
+
+def _is_away(element: HtmlElement) -> bool:
+    """Inside comments, a sidebar, a footer, related stories or sharing widgets."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in {"body", "html"}:
+            return False
+        marks = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if marks.strip() and _AWAY.search(marks):
+            return True
+        if node.tag in {"footer", "aside"}:  # the page's, not an article's own footer
+            return not any(a.tag in {"article", "main"} for a in node.iterancestors())
+    return False
+
+
+def _key(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())

@@ -1,0 +1,78 @@
+"""A web page's headline: its declared title, trimmed to the part its own ``<h1>`` repeats.
+
+Declared titles (``<title>``, OpenGraph, JSON-LD) often carry the site's name, a section or a
+tagline around the headline ("Site » Blog Archive » Headline", "Headline | Site - Tagline").
+The page's ``<h1>`` usually holds the headline alone: an ``<h1>`` whose text is part of the
+declared title is the headline. Without one, separator-delimited parts that name the site
+(its name or its domain) are dropped. A declared title that is only the site's name gives way
+to the page's first ``<h1>`` that is not the site's name either.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml import etree  # type: ignore[import-untyped]
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
+
+MAX_HEADINGS = 8
+MIN_HEADING_CHARS = 4
+MAX_HEADING_CHARS = 300
+_H1 = etree.XPath("descendant::h1")
+_SEPARATOR = re.compile(r"\s+(?:[|»›·•:~/]|::|[-–—]{1,2})\s+")
+_GENERIC_HOST = frozenset({"www", "com", "org", "net", "de", "at", "ch", "fr", "uk", "co", "eu"})
+
+
+def page_title(
+    tree: HtmlElement, declared: str | None, site_name: str | None, url: str | None
+) -> str | None:
+    """The page's headline (see the module docstring); ``declared`` when nothing better."""
+    site = _site_keys(site_name, url)
+    headings = [h for h in _headings(tree) if _key(h) not in site]
+    if not declared or _key(declared) in site:
+        return headings[0] if headings else declared
+    title_key = _key(declared)
+    inside = [h for h in headings if _key(h) in title_key and not _is_site_part(h, site)]
+    if inside:
+        return max(inside, key=len)
+    return _without_site_parts(declared, site)
+
+
+def _headings(tree: HtmlElement) -> list[str]:
+    found = []
+    for element in _H1(tree)[:MAX_HEADINGS]:
+        text = " ".join(element.text_content().split())
+        if MIN_HEADING_CHARS <= len(text) <= MAX_HEADING_CHARS:
+            found.append(text)
+    return found
+
+
+def _without_site_parts(title: str, site: set[str]) -> str:
+    parts = _SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    kept = [p for p in parts if not _is_site_part(p, site)]
+    if not kept or len(kept) == len(parts):
+        return title
+    start = title.find(kept[0])
+    end = title.rfind(kept[-1]) + len(kept[-1])
+    return title[start:end] if 0 <= start < end else title
+
+
+def _is_site_part(part: str, site: set[str]) -> bool:
+    key = _key(part)
+    return bool(key) and any(
+        key == s or (len(s) > 4 and s in key and len(key) < 2 * len(s)) for s in site
+    )
+
+
+def _site_keys(site_name: str | None, url: str | None) -> set[str]:
+    host = (urlsplit(url).hostname or "") if url and "://" in url else ""
+    labels = [label for label in host.split(".") if label not in _GENERIC_HOST]
+    keys = {_key(site_name or ""), _key(host), *(_key(label) for label in labels)}
+    return keys - {""}
+
+
+def _key(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())

@@ -1,0 +1,86 @@
+"""Authors of a web page: declared people, else the byline in the markup or the text."""
+
+from __future__ import annotations
+
+from lxml.html import fromstring  # type: ignore[import-untyped]
+
+from services.parser.authorship import page_authors
+
+URL = "https://www.example-times.com/news/story"
+
+
+def authors(
+    body: str, declared: tuple[str, ...] = (), site: str | None = "Example Times"
+) -> tuple[str, ...]:
+    return page_authors(fromstring(f"<html><body>{body}</body></html>"), declared, site, URL)
+
+
+def test_declared_people_win() -> None:
+    assert authors('<p class="byline">By Other Person</p>', ("Jane Doe",)) == ("Jane Doe",)
+
+
+def test_the_site_itself_is_not_an_author() -> None:
+    for declared in ("Example Times", "example-times.com", "admin", "Example Media GmbH"):
+        assert authors("<p>Nothing here.</p>", (declared,)) == ()
+
+
+def test_a_rel_author_link_inside_a_byline() -> None:
+    body = '<p class="byline">Par <a rel="author" href="/auteur/b">Barbara Stiegler</a></p>'
+    assert authors(body) == ("Barbara Stiegler",)
+
+
+def test_itemprop_author_with_a_name() -> None:
+    body = '<address itemprop="author"><span itemprop="name">Frank Boës</span></address>'
+    assert authors(body) == ("Frank Boës",)
+
+
+def test_a_byline_line_of_text_in_several_languages() -> None:
+    assert authors("<p>By Jane Doe and John Roe | March 3, 2021</p>") == ("Jane Doe", "John Roe")
+    assert authors("<div>Von Lars Fischer und Alina Schadwinkel</div>") == (
+        "Lars Fischer",
+        "Alina Schadwinkel",
+    )
+    assert authors("<span>Por María López</span>") == ("María López",)
+
+
+def test_nothing_is_invented() -> None:
+    assert authors("<p>By clicking subscribe you agree to our terms.</p>") == ()
+    assert authors('<div class="comments"><span class="author">Troll Guy</span></div>') == ()
+    assert authors('<span class="author-more">Alle Beiträge</span>') == ()
+    assert authors('<p class="byline">Foto: Ingo Schneider</p>') == ()
+
+
+def test_a_site_name_after_the_name_is_dropped() -> None:
+    assert authors('<span class="byline">By Rob Picheta, CNN</span>', site="CNN") == (
+        "Rob Picheta",
+    )
+
+
+def test_handles_rubrics_and_taglines_are_not_names() -> None:
+    assert authors("", ("Williams Perdomo @wperdomod",)) == ("Williams Perdomo",)
+    assert authors('<span class="author">Disko Von Ernst Lohoff</span>') == ("Ernst Lohoff",)
+    assert authors("", ("L-MAG – Das Magazin für Lesben",)) == ()
+
+
+def test_a_personal_site_named_for_its_author() -> None:
+    assert authors("", ("Christoph Hein",), site="Christoph Hein") == ("Christoph Hein",)
+    assert authors("", ("Example Times",), site="Example Times") == ()
+
+
+def test_more_byline_words_and_labels() -> None:
+    assert authors(
+        '<div class="submitted">Gespeichert von <span>Rasmus Osterberg</span> am 24. Juli 2017</div>'
+    ) == ("Rasmus Osterberg",)
+    assert authors("", ("Ilustrator: Adriaan Prent", "Bündnis 90/Die Grünen")) == ()
+
+
+def test_a_byline_stops_at_the_illustrator() -> None:
+    assert authors("<em>Text von Christian Seiler Illustration von Markus Roth</em>") == (
+        "Christian Seiler",
+    )
+
+
+def test_a_byline_word_in_its_own_element_before_the_name() -> None:
+    assert authors(
+        '<div><span class="meta">| By </span><span>Cara Stiles</span> | <time>April 13</time></div>'
+    ) == ("Cara Stiles",)

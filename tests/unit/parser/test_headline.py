@@ -1,0 +1,39 @@
+"""The page's headline: the declared title trimmed to what its <h1> repeats, site parts dropped."""
+
+from __future__ import annotations
+
+from lxml.html import fromstring  # type: ignore[import-untyped]
+
+from services.parser.headline import page_title
+
+URL = "https://www.hausinfo.ch/de/article"
+
+
+def title(declared: str | None, body: str = "", site: str | None = None) -> str | None:
+    return page_title(fromstring(f"<html><body>{body}<p>x</p></body></html>"), declared, site, URL)
+
+
+def test_the_h1_inside_the_declared_title_is_the_headline() -> None:
+    declared = "Four Years Remaining » Blog Archive » Interning of Small Integers"
+    body = "<h1>Four Years Remaining</h1><h1>Interning of Small Integers</h1>"
+    assert title(declared, body) == "Interning of Small Integers"
+
+
+def test_site_parts_are_dropped_without_an_h1() -> None:
+    assert (
+        title("Kondenswasser am Fenster verhindern - hausinfo")
+        == "Kondenswasser am Fenster verhindern"
+    )
+    assert title("Budget approved | Example Times", site="Example Times") == "Budget approved"
+
+
+def test_a_title_that_is_only_the_site_name_gives_way_to_the_h1() -> None:
+    assert title("Hausinfo", "<h1>Kondenswasser verhindern</h1>") == "Kondenswasser verhindern"
+
+
+def test_a_plain_title_is_kept() -> None:
+    assert (
+        title("Tote Hummeln unter Linden: Die Erklärung")
+        == "Tote Hummeln unter Linden: Die Erklärung"
+    )
+    assert title(None) is None

@@ -4,6 +4,7 @@ stopped and wrapped around a command; its errors are clear."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pwd
 import shutil
@@ -19,7 +20,7 @@ import pytest
 from services.core.settings import Settings
 from services.tools import localpostgres
 from tests.support.ports import free_port
-from tests.support.postgres import TEST_DATABASE_VARIABLE, reachable_folder
+from tests.support.postgres import TEST_DATABASE_VARIABLE, private_server, reachable_folder
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -208,4 +209,24 @@ def test_a_data_directory_the_account_cannot_enter_is_kept_elsewhere(tmp_path: P
         newsflow(data_dir, port, "postgres", "stop")
         if root.parent == localpostgres.FALLBACK_ROOT:
             shutil.rmtree(root, ignore_errors=True)
+    assert not localpostgres.status(settings).running
+
+
+async def test_a_private_server_survives_a_crash_and_a_restart() -> None:
+    """What the fault suites do: a server of the test's own, crashed (``immediate``) and
+    started again; what was committed is still there."""
+    async with private_server() as settings:
+        assert settings.database_url is not None
+        connection = await asyncpg.connect(settings.database_url)
+        await connection.execute("CREATE TABLE kept (id int); INSERT INTO kept VALUES (1)")
+        await asyncio.to_thread(localpostgres.stop, settings, "immediate")
+        with pytest.raises((ConnectionError, asyncpg.InterfaceError, asyncpg.PostgresError)):
+            await connection.fetchval("SELECT 1")
+        current, took = await asyncio.to_thread(localpostgres.start, settings)
+        assert current.running and took > 0
+        connection = await asyncpg.connect(settings.database_url)
+        try:
+            assert await connection.fetchval("SELECT id FROM kept") == 1
+        finally:
+            await connection.close()
     assert not localpostgres.status(settings).running

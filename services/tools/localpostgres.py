@@ -13,6 +13,7 @@ cannot enter the data directory (a checkout under ``/root``), the server's folde
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import math
 import os
@@ -166,7 +167,8 @@ def _running_server(paths: ServerPaths) -> tuple[int | None, int | None]:
 
 
 def start(settings: Settings) -> tuple[ServerStatus, float]:
-    """Start the local server (or find it running); its status and the seconds taken."""
+    """Start the local server (or find it running); its status and the seconds taken. Blocks
+    (it runs its own event loop for a moment): from async code, call it in a thread."""
     begun = time.monotonic()
     current = status(settings)
     if current.running:
@@ -192,12 +194,17 @@ def start(settings: Settings) -> tuple[ServerStatus, float]:
         [binaries.pg_ctl, "-D", paths.cluster, "-l", paths.log, "-w", "-t", wait, "start"],
         account, paths.root, timeout_s + 10,
     )  # fmt: skip
-    if started.returncode != 0:
-        raise ConfigurationError(
-            f"PostgreSQL did not start (pg_ctl: {started.stdout.strip()} {started.stderr.strip()});"
-            f" see {paths.log}:\n{_tail(paths.log)}"
-        )
-    asyncio.run(_create_database(server_url(port, ADMIN_DATABASE), DATABASE))
+    try:
+        if started.returncode != 0:
+            raise ConfigurationError(
+                f"PostgreSQL did not start (pg_ctl: {started.stdout.strip()} "
+                f"{started.stderr.strip()}); see {paths.log}:\n{_tail(paths.log)}"
+            )
+        asyncio.run(_create_database(server_url(port, ADMIN_DATABASE), DATABASE))
+    except ConfigurationError:
+        with contextlib.suppress(ConfigurationError):  # the first error is the one to tell
+            _stop(binaries, paths, "immediate", 30)  # a server slow to come up is not left
+        raise
     return status(settings), time.monotonic() - begun
 
 
@@ -257,8 +264,14 @@ def stop(settings: Settings, mode: StopMode = "fast", timeout_s: float = 60.0) -
     current = status(settings)
     if not current.running:
         return False
-    binaries = find_binaries()
-    paths = current.paths
+    _stop(find_binaries(), current.paths, mode, timeout_s)
+    return True
+
+
+def _stop(binaries: Binaries, paths: ServerPaths, mode: StopMode, timeout_s: float) -> None:
+    """``pg_ctl stop`` of the cluster in ``paths``, if its server runs, as the account owning it."""
+    if _running_server(paths)[0] is None:
+        return
     wait = str(math.ceil(timeout_s))
     stopped = pgaccount.run(
         [binaries.pg_ctl, "-D", paths.cluster, "-m", mode, "-w", "-t", wait, "stop"],
@@ -266,7 +279,6 @@ def stop(settings: Settings, mode: StopMode = "fast", timeout_s: float = 60.0) -
     )  # fmt: skip
     if stopped.returncode != 0:
         raise ConfigurationError(f"pg_ctl could not stop PostgreSQL: {stopped.stderr.strip()}")
-    return True
 
 
 def _tail(log: Path) -> str:

@@ -188,6 +188,21 @@ def test_initdb_failing_is_a_clear_error(data_dir: Path) -> None:
     assert not localpostgres.status(settings_for(data_dir, port)).running
 
 
+def test_a_server_that_cannot_start_shows_its_log(data_dir: Path) -> None:
+    port = free_port()
+    settings = settings_for(data_dir, port)
+    assert newsflow(data_dir, port, "postgres", "start").returncode == 0
+    assert newsflow(data_dir, port, "postgres", "stop").returncode == 0
+    config = localpostgres.status(settings).paths.cluster / "postgresql.conf"
+    with config.open("a") as broken:  # root may write the server account's files
+        broken.write("shared_buffers = 'plenty'\n")
+    done = newsflow(data_dir, port, "postgres", "start")
+    assert done.returncode == 2
+    assert "PostgreSQL did not start" in done.stderr
+    assert 'invalid value for parameter "shared_buffers"' in done.stderr
+    assert not localpostgres.status(settings).running
+
+
 def test_a_data_directory_the_account_cannot_enter_is_kept_elsewhere(tmp_path: Path) -> None:
     """pytest's tmp folders are private to the user running the tests: under root, the server's
     account cannot enter them, so the server's folder goes under /var/lib/newsflow."""

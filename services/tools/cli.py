@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 
 import httpx
+from pydantic import ValidationError
 
 from services.core.errors import ConfigurationError, NewsflowError
 from services.core.logs import configure_logging
@@ -271,7 +272,11 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:  # a bad NEWSFLOW_* variable: its message, no traceback
+        print(f"newsflow: {error}", file=sys.stderr)
+        return 2
     configure_logging(settings.log_level, settings.log_format, service="newsflow")
     try:
         return COMMANDS[args.command](settings, args)

@@ -141,3 +141,13 @@ def test_exec_without_a_command_is_refused(capsys: pytest.CaptureFixture[str]) -
     assert cli.main(["postgres", "exec"]) == 2
     assert "postgres exec needs a command" in capsys.readouterr().err
     assert cli.main(["postgres", "exec", "--"]) == 2
+
+
+def test_a_bad_database_url_stops_the_cli_with_its_reason(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSFLOW_DATABASE_URL", "mysql://newsflow:hunter2@db.example/newsflow")
+    assert cli.main(["postgres", "status"]) == 2
+    error = capsys.readouterr().err
+    assert "database_url" in error and "expected a postgresql://" in error
+    assert "hunter2" not in error and "Traceback" not in error

@@ -19,9 +19,11 @@ from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from services.parser.authornames import clean_authors
+from services.parser.pagetext import PageText
 
 MAX_BYLINE_CHARS = 120
 MAX_NAME_WORDS = 5
+MIN_INITIALS = 3  # "Jane Doe" is no acronym's expansion, "Deutsches Rotes Kreuz" (DRK) is
 MAX_TEXT_BYLINES = 3000  # text elements looked at, in document order
 # The author marked as such (``rel``, ``itemprop``) comes before one a class or id suggests.
 _DECLARED_MARK = etree.XPath("descendant::*[@rel='author' or contains(@itemprop, 'author')]")
@@ -72,6 +74,7 @@ _NOT_NAME_WORDS = frozenset(
         *("autoren", "authors", "auteurs", "autori", "autores", "redaktion:", "kontakt"),
     }
 )
+_HEADING = etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4]")
 _TITLE_DASH = re.compile(r"\s[-–—]\s")  # "L-MAG – Das Magazin": a tagline, not a name
 _RUBRIC = re.compile(r"^\w+\s+(?:von|by|par|por)\s+(?=\S+\s+\S)", re.IGNORECASE)
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
@@ -85,15 +88,16 @@ def page_authors(
 ) -> tuple[str, ...]:
     """The page's authors: declared ones that are people, else its byline; () if none."""
     site = _SiteNames(site_name, url)
+    shown = PageText(tree)
     people = site.people(n for n in clean_authors(tuple(declared)) if not _TITLE_DASH.search(n))
-    if people:
+    if people := tuple(n for n in people if shown.credits(n)):
         return people
     for marked in (_DECLARED_MARK(tree), _class_marked(tree)):
         for text in _marked_bylines(marked):
-            if names := site.people(_names(text)):
+            if names := tuple(n for n in site.people(_names(text)) if shown.credits(n)):
                 return names
     for text in _text_bylines(tree):
-        if names := site.people(_names(text)):
+        if names := tuple(n for n in site.people(_names(text)) if shown.credits(n)):
             return names
     return ()
 
@@ -107,6 +111,8 @@ class _SiteNames:
         self.name_key = _key(site_name or "")
         self.host_keys = {_key(label) for label in labels} - {""}
         self.keys = {self.name_key, *self.host_keys} - {""}
+        # "DRK e.V." or drk.de for "Deutsches Rotes Kreuz": the site's short name, by its words
+        self.short_keys = {*self.host_keys, *(_key(w) for w in (site_name or "").split())}
 
     def _in_host(self, key: str) -> bool:
         return any(len(k) > 4 and k in key for k in self.host_keys)
@@ -116,12 +122,18 @@ class _SiteNames:
         found = (self._without_site(name) for name in names)
         return tuple(dict.fromkeys(n for n in found if _long_enough(n) and not self.is_site(n)))
 
+    def _initials_of_site(self, name: str) -> bool:
+        """Whether the initials of a name of three or more words spell the site's short name."""
+        words = name.split()
+        initials = "".join(w[0] for w in words).casefold()
+        return len(words) >= MIN_INITIALS and initials in self.short_keys
+
     def _without_site(self, name: str) -> str:
         words = _RUBRIC.sub("", name).split()
         while len(words) > 1 and _key(words[-1]) in self.keys:
             words.pop()
         left = " ".join(words).rstrip(" ,;-")
-        return left if left == name or _may_be_name(left) else ""
+        return left if left == name or _reads_as_name(left) else ""
 
     def is_site(self, name: str) -> bool:
         key = _key(name)
@@ -129,6 +141,7 @@ class _SiteNames:
             return False  # a personal site named for its author (not for its domain)
         return (
             key in self.keys
+            or self._initials_of_site(name)
             or bool(_DOMAIN.match(name))
             or bool(_PLACEHOLDER.match(name.strip()))
             or bool(_ORGANISATION.search(name))
@@ -219,16 +232,25 @@ def _reads_as_name(name: str) -> bool:
 
 
 def _is_away(element: HtmlElement) -> bool:
-    """Inside comments, a sidebar, a footer, related stories or sharing widgets."""
+    """Inside comments, a sidebar, a footer, related stories or sharing widgets, or a teaser:
+    a link to another page that holds a headline as well as the byline."""
     for node in (element, *element.iterancestors()):
         if node.tag in {"body", "html"}:
             return False
+        if node.tag == "a" and node is not element and _holds_headline(node, element):
+            return True
         marks = f"{node.get('class') or ''} {node.get('id') or ''}"
         if marks.strip() and _AWAY.search(marks):
             return True
         if node.tag in {"footer", "aside"}:  # the page's, not an article's own footer
             return not any(a.tag in {"article", "main"} for a in node.iterancestors())
     return False
+
+
+def _holds_headline(link: HtmlElement, byline: HtmlElement) -> bool:
+    """Whether a link around the byline also holds a heading that is not the byline's own."""
+    own = {byline, *byline.iterancestors(), *byline.iterdescendants()}
+    return any(heading not in own for heading in _HEADING(link))
 
 
 def _key(text: str) -> str:

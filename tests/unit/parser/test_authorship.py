@@ -16,7 +16,8 @@ def authors(
 
 
 def test_declared_people_win() -> None:
-    assert authors('<p class="byline">By Other Person</p>', ("Jane Doe",)) == ("Jane Doe",)
+    body = '<p class="byline">By Other Person</p><p class="bio">Jane Doe writes on cities.</p>'
+    assert authors(body, ("Jane Doe",)) == ("Jane Doe",)
 
 
 def test_the_site_itself_is_not_an_author() -> None:
@@ -57,13 +58,17 @@ def test_a_site_name_after_the_name_is_dropped() -> None:
 
 
 def test_handles_rubrics_and_taglines_are_not_names() -> None:
-    assert authors("", ("Williams Perdomo @wperdomod",)) == ("Williams Perdomo",)
+    assert authors("<p>Williams Perdomo</p>", ("Williams Perdomo @wperdomod",)) == (
+        "Williams Perdomo",
+    )
     assert authors('<span class="author">Disko Von Ernst Lohoff</span>') == ("Ernst Lohoff",)
     assert authors("", ("L-MAG – Das Magazin für Lesben",)) == ()
 
 
 def test_a_personal_site_named_for_its_author() -> None:
-    assert authors("", ("Christoph Hein",), site="Christoph Hein") == ("Christoph Hein",)
+    assert authors("<h2>Christoph Hein</h2>", ("Christoph Hein",), site="Christoph Hein") == (
+        "Christoph Hein",
+    )
     assert authors("", ("Example Times",), site="Example Times") == ()
 
 
@@ -84,3 +89,42 @@ def test_a_byline_word_in_its_own_element_before_the_name() -> None:
     assert authors(
         '<div><span class="meta">| By </span><span>Cara Stiles</span> | <time>April 13</time></div>'
     ) == ("Cara Stiles",)
+
+
+def test_a_declared_author_the_page_never_shows_is_none() -> None:
+    assert authors("<p>The story, and no byline.</p>", ("Jane Doe",)) == ()
+    assert authors('<p class="byline">By John Roe</p>', ("Jane Doe",)) == ("John Roe",)
+    assert authors("<footer>© 2021 Jane Doe</footer>", ("Jane Doe",)) == ()
+
+
+def test_a_hidden_author_mark_is_none() -> None:
+    body = '<div class="author" style="display:none"><a href="/u/jroe">John Roe</a></div>'
+    assert authors(body, ("John Roe",)) == ()
+
+
+def test_an_organisation_named_by_the_site_s_initials_is_the_site() -> None:
+    body = "<p>Deutsches Rotes Kreuz</p>"
+    for site, url in (("DRK e.V.", URL), (None, "https://www.drk.de/presse/1")):
+        declared = ("Deutsches Rotes Kreuz",)
+        found = page_authors(fromstring(f"<html><body>{body}</body></html>"), declared, site, url)
+        assert found == ()
+    assert authors("<p>Anna Maria Bauer</p>", ("Anna Maria Bauer",), site="AMB") == ()
+    assert authors("<p>Anna Maria Bauer</p>", ("Anna Maria Bauer",), site="XYZ") == (
+        "Anna Maria Bauer",
+    )
+
+
+def test_the_site_s_name_cut_from_an_organisation_leaves_no_author() -> None:
+    body = '<span itemprop="author"><span itemprop="name">Bundesverband CNN</span></span>'
+    assert authors(body, site="CNN") == ()
+    assert authors('<span class="byline">By Rob Picheta CNN</span>', site="CNN") == ("Rob Picheta",)
+
+
+def test_an_author_in_a_teaser_for_another_page_is_not_this_page_s() -> None:
+    teaser = (
+        '<a class="card" href="/other"><span class="author">Ralf Balke</span>'
+        "<h3>Another story</h3></a>"
+    )
+    assert authors(f"<article><p>Text.</p><footer>{teaser}</footer></article>") == ()
+    own = '<a class="author__link" href="/a/ub"><h2 class="author__name">Ursula Baatz</h2></a>'
+    assert authors(f'<div class="article-authors">{own}</div>') == ("Ursula Baatz",)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
@@ -25,14 +25,16 @@ MAX_BYLINE_CHARS = 120
 MAX_NAME_WORDS = 5
 MIN_INITIALS = 3  # "Jane Doe" is no acronym's expansion, "Deutsches Rotes Kreuz" (DRK) is
 MAX_TEXT_BYLINES = 3000  # text elements looked at, in document order
+TEASER_LEVELS = 3  # ancestors of a byline looked at for the headline it goes with
 # The author marked as such (``rel``, ``itemprop``) comes before one a class or id suggests.
 _DECLARED_MARK = etree.XPath("descendant::*[@rel='author' or contains(@itemprop, 'author')]")
 _AUTHOR_CLASS = re.compile(r"author|byline|autor|auteur", re.IGNORECASE)
 _FURNITURE = " |•·—–-"
-_TEXT_TAGS = ("p", "span", "div", "address", "small", "li", "em", "strong")
+_LINE_ENDS = frozenset({"br", "p", "div", "ul", "ol", "li", "hr", "table", "h2", "h3", "h4"})
+_TEXT_TAGS = ("p", "span", "div", "address", "small", "li", "em", "strong", "i", "b")
 # A class or id token that is, or begins with, one of these words ("comments", "sidebar-left").
 _AWAY = re.compile(
-    r"(?:^|\s)(?:comments?|commentlist|sidebar|related|footer|widgets?|teasers?|recommended"
+    r"(?:^|\s)(?:comments?|commentlist|sidebar|related|footer|widgets?|recommended"
     r"|share|sharing|social|newsletter|promo|popular|trending|respond|reply|reviews?)(?:$|[\s_-])",
     re.IGNORECASE,
 )
@@ -48,6 +50,8 @@ _CUT = re.compile(
     r"\s*(?:[|•·—–]|\s-\s|\bon\s+\w+day\b|\bam\s+\d|\ble\s+\d|\bel\s+\d|\bon\s+\d|\d{1,4}[./-]\d"
     r"|\b(?:updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|actualizado)\b"
     r"|\b(?:illustrations?|fotos?|photos?|bilder?|images?|grafik|video)\b"
+    # a weekday before the date: "Fr, 18. Oktober", "Mon. 3 May", "jeudi 4"
+    r"|\b(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun|lun|mer|jeu|ven|dim)[a-zé]*\.?,?\s+\d"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
     r"|\d{1,2}\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)"
     r"|\n|@\w)",
@@ -93,10 +97,10 @@ def page_authors(
     if people := tuple(n for n in people if shown.credits(n)):
         return people
     for marked in (_DECLARED_MARK(tree), _class_marked(tree)):
-        for text in _marked_bylines(marked):
+        for text in _marked_bylines(marked, url):
             if names := tuple(n for n in site.people(_names(text)) if shown.credits(n)):
                 return names
-    for text in _text_bylines(tree):
+    for text in _text_bylines(tree, url):
         if names := tuple(n for n in site.people(_names(text)) if shown.credits(n)):
             return names
     return ()
@@ -161,9 +165,9 @@ def _class_marked(tree: HtmlElement) -> Iterator[HtmlElement]:
             yield element
 
 
-def _marked_bylines(elements: Iterable[HtmlElement]) -> Iterator[str]:
+def _marked_bylines(elements: Iterable[HtmlElement], page: str | None) -> Iterator[str]:
     for element in elements:
-        if _is_away(element):
+        if _is_away(element, page):
             continue
         named = element.find(".//*[@itemprop='name']")
         value = (
@@ -176,7 +180,7 @@ def _marked_bylines(elements: Iterable[HtmlElement]) -> Iterator[str]:
             yield text
 
 
-def _text_bylines(tree: HtmlElement) -> Iterator[str]:
+def _text_bylines(tree: HtmlElement, page: str | None) -> Iterator[str]:
     """Short elements whose own text opens with a byline word ("By", "Von" ...)."""
     for looked, element in enumerate(tree.iter(_TEXT_TAGS)):
         if looked >= MAX_TEXT_BYLINES:
@@ -185,13 +189,25 @@ def _text_bylines(tree: HtmlElement) -> Iterator[str]:
         if not head or not _LEAD_WORD.match(head.lstrip(_FURNITURE)):
             continue
         text = " ".join(element.text_content().split()).strip(_FURNITURE)
-        following = element.getnext()
-        if _LEAD_WORD.fullmatch(text) and following is not None:  # "By" <span>Name</span>
-            text = f"{text} {' '.join(following.text_content().split())}"
-        if len(text) < MAX_BYLINE_CHARS and not _is_away(element):
+        if _LEAD_WORD.fullmatch(text):  # <b>By</b> Name, "By" <span>Name</span>
+            text = f"{text} {_text_after(element)}"[: MAX_BYLINE_CHARS - 1]
+        if len(text) < MAX_BYLINE_CHARS and not _is_away(element, page):
             names = _names(text)
             if names and all(_reads_as_name(n) for n in names):
                 yield text
+
+
+def _text_after(element: HtmlElement) -> str:
+    """The text that follows ``element`` on its line: its tail and its siblings' text, up to a
+    line break or block after some text (``<b>Von:</b><br> Jane Doe<br>Tags: …``)."""
+    parts = [element.tail or ""]
+    for sibling in element.itersiblings():
+        if sibling.tag in _LINE_ENDS and "".join(parts).strip():
+            break
+        if sum(map(len, parts)) > MAX_BYLINE_CHARS:
+            break
+        parts += [sibling.text_content(), sibling.tail or ""]
+    return " ".join(" ".join(parts).split())
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -231,14 +247,14 @@ def _reads_as_name(name: str) -> bool:
     return 2 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)
 
 
-def _is_away(element: HtmlElement) -> bool:
-    """Inside comments, a sidebar, a footer, related stories or sharing widgets, or a teaser:
-    a link to another page that holds a headline as well as the byline."""
+def _is_away(element: HtmlElement, page: str | None) -> bool:
+    """Inside comments, a sidebar, a footer, related stories or sharing widgets, or a teaser
+    for another page (:func:`_in_teaser`)."""
+    if _in_teaser(element, page):
+        return True
     for node in (element, *element.iterancestors()):
         if node.tag in {"body", "html"}:
             return False
-        if node.tag == "a" and node is not element and _holds_headline(node, element):
-            return True
         marks = f"{node.get('class') or ''} {node.get('id') or ''}"
         if marks.strip() and _AWAY.search(marks):
             return True
@@ -247,10 +263,35 @@ def _is_away(element: HtmlElement) -> bool:
     return False
 
 
-def _holds_headline(link: HtmlElement, byline: HtmlElement) -> bool:
-    """Whether a link around the byline also holds a heading that is not the byline's own."""
+def _in_teaser(byline: HtmlElement, page: str | None) -> bool:
+    """Whether the headline nearest the byline (in its closest ancestors holding one) links to
+    another page: a teaser's byline, not this page's (whose headline links nowhere or here)."""
     own = {byline, *byline.iterancestors(), *byline.iterdescendants()}
-    return any(heading not in own for heading in _HEADING(link))
+    for level, node in enumerate(byline.iterancestors()):
+        if level >= TEASER_LEVELS or node.tag in {"body", "html"}:
+            return False
+        heading = next((h for h in _HEADING(node) if h not in own), None)
+        if heading is not None:
+            links = [*heading.iter("a"), *(a for a in heading.iterancestors("a"))]
+            return any(_elsewhere(link.get("href"), page) for link in links)
+    return False
+
+
+def _elsewhere(href: str | None, page: str | None) -> bool:
+    """Whether a link's target is another page than ``page`` (any target, if it is unknown).
+
+    The same page may be linked under another address (an archive's copy, another host): the
+    same last segment of the path ("…/2008/05/the-story.html") is taken as the same page."""
+    if not href or href.startswith("#"):
+        return False
+    if page is None:
+        return True
+    target, here = urlsplit(urljoin(page, href)).path, urlsplit(page).path
+    return _last_segment(target) != _last_segment(here) or not _last_segment(here)
+
+
+def _last_segment(path: str) -> str:
+    return path.rstrip("/").rpartition("/")[2]
 
 
 def _key(text: str) -> str:

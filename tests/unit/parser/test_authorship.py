@@ -128,3 +128,25 @@ def test_an_author_in_a_teaser_for_another_page_is_not_this_page_s() -> None:
     assert authors(f"<article><p>Text.</p><footer>{teaser}</footer></article>") == ()
     own = '<a class="author__link" href="/a/ub"><h2 class="author__name">Ursula Baatz</h2></a>'
     assert authors(f'<div class="article-authors">{own}</div>') == ("Ursula Baatz",)
+
+
+def test_a_byline_under_a_headline_linking_elsewhere_is_a_teaser_s() -> None:
+    card = '<div class="teaser"><h3><a href="/news/other-story">Other</a></h3>{}</div>'
+    assert authors(card.format('<p class="byline">By Jane Doe</p>')) == ()
+    permalink = '<div class="post"><h2><a href="/news/story/">This story</a></h2>{}</div>'
+    assert authors(permalink.format('<p class="byline">By Jane Doe</p>')) == ("Jane Doe",)
+    header = '<div class="teaser-small__metadata"><h1>This story</h1>{}</div>'
+    assert authors(header.format('<p class="byline__author">Von Jane Doe</p>')) == ("Jane Doe",)
+
+
+def test_a_byline_word_then_the_name_on_the_same_line() -> None:
+    assert authors("<p><i>von Daniela Obers</i></p><p>Text.</p>") == ("Daniela Obers",)
+    assert authors("<p><b>Von:</b><br><br> Götz Warnke</p>") == ("Götz Warnke",)
+    body = "<p><strong>Autor:</strong> <a>Klaus Friedrich</a><br>Tags: <a>1907</a>, <a>Bus</a></p>"
+    assert authors(body) == ("Klaus Friedrich",)
+
+
+def test_a_byline_stops_at_the_weekday_of_its_date() -> None:
+    assert authors('<div class="article-author">Von Tomas Spahn Fr, 18. Oktober 2019</div>') == (
+        "Tomas Spahn",
+    )

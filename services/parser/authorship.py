@@ -19,12 +19,16 @@ from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from services.parser.authornames import clean_authors
+from services.parser.outlet_names import is_known_outlet
 from services.parser.pagetext import PageText
+from services.parser.zones import is_city
 
 MAX_BYLINE_CHARS = 120
 MAX_NAME_WORDS = 5
 MIN_INITIALS = 3  # "Jane Doe" is no acronym's expansion, "Deutsches Rotes Kreuz" (DRK) is
 MAX_TEXT_BYLINES = 3000  # text elements looked at, in document order
+MAX_FACT_WORDS = 8  # an item of a byline's list of facts ("Updated May 3, 2021 at 10:12")
+MAX_TEASER_EXTRA_WORDS = 8  # words a link may hold beside a byline ("View all posts by")
 TEASER_LEVELS = 3  # ancestors of a byline looked at for the headline it goes with
 # The author marked as such (``rel``, ``itemprop``) comes before one a class or id suggests.
 _DECLARED_MARK = etree.XPath("descendant::*[@rel='author' or contains(@itemprop, 'author')]")
@@ -54,7 +58,7 @@ _CUT = re.compile(
     r"|\b(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun|lun|mer|jeu|ven|dim)[a-zé]*\.?,?\s+\d"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
     r"|\d{1,2}\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)"
-    r"|\n|@\w)",
+    r"|\n|@\w|\s@\s)",
     re.IGNORECASE,
 )
 _PLACEHOLDER = re.compile(
@@ -191,10 +195,27 @@ def _text_bylines(tree: HtmlElement, page: str | None) -> Iterator[str]:
         text = " ".join(element.text_content().split()).strip(_FURNITURE)
         if _LEAD_WORD.fullmatch(text):  # <b>By</b> Name, "By" <span>Name</span>
             text = f"{text} {_text_after(element)}"[: MAX_BYLINE_CHARS - 1]
-        if len(text) < MAX_BYLINE_CHARS and not _is_away(element, page):
+        if (
+            len(text) < MAX_BYLINE_CHARS
+            and not _is_away(element, page)
+            and not _in_prose_list(element)
+        ):
             names = _names(text)
-            if names and all(_reads_as_name(n) for n in names):
+            if names and all(_reads_as_name(n) or _single_name(n) for n in names):
                 yield text
+
+
+def _in_prose_list(element: HtmlElement) -> bool:
+    """Whether the line is an item of a list of sentences (a product's or a book's features),
+    not of a list of short facts ("By Jane Doe", "May 3", "5 min read")."""
+    parent = element.getparent()
+    item = element if element.tag == "li" or parent is None else parent
+    if item.tag != "li":
+        return False
+    return any(
+        len(sibling.text_content().split()) > MAX_FACT_WORDS
+        for sibling in (*item.itersiblings("li"), *item.itersiblings("li", preceding=True))
+    )
 
 
 def _text_after(element: HtmlElement) -> str:
@@ -265,11 +286,19 @@ def _is_away(element: HtmlElement, page: str | None) -> bool:
 
 def _in_teaser(byline: HtmlElement, page: str | None) -> bool:
     """Whether the headline nearest the byline (in its closest ancestors holding one) links to
-    another page: a teaser's byline, not this page's (whose headline links nowhere or here)."""
+    another page: a teaser's byline, not this page's (whose headline links nowhere or here).
+    So does a link to another page around the byline and more text (a teaser's summary)."""
     own = {byline, *byline.iterancestors(), *byline.iterdescendants()}
+    words = len(byline.text_content().split())
     for level, node in enumerate(byline.iterancestors()):
         if level >= TEASER_LEVELS or node.tag in {"body", "html"}:
             return False
+        if (
+            node.tag == "a"
+            and len(node.text_content().split()) > words + MAX_TEASER_EXTRA_WORDS
+            and _elsewhere(node.get("href"), page)
+        ):
+            return True
         heading = next((h for h in _HEADING(node) if h not in own), None)
         if heading is not None:
             links = [*heading.iter("a"), *(a for a in heading.iterancestors("a"))]
@@ -296,3 +325,13 @@ def _last_segment(path: str) -> str:
 
 def _key(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _single_name(name: str) -> bool:
+    """One capitalised word ("Posted by Konstantin") that names no outlet or city."""
+    return (
+        " " not in name
+        and bool(_NAME_WORD.match(name))
+        and not is_known_outlet(name)
+        and not is_city(name)
+    )

@@ -150,3 +150,26 @@ def test_a_byline_stops_at_the_weekday_of_its_date() -> None:
     assert authors('<div class="article-author">Von Tomas Spahn Fr, 18. Oktober 2019</div>') == (
         "Tomas Spahn",
     )
+
+
+def test_a_single_name_after_a_byline_word() -> None:
+    assert authors("<p>Posted by Konstantin @ 12:00 am</p>") == ("Konstantin",)
+    assert authors("<p>By Reuters</p>") == ()
+    assert authors("<p>Von Berlin</p>") == ()
+
+
+def test_a_byline_in_a_list_of_sentences_is_a_work_s_credit() -> None:
+    features = "<li>A card game for two to four players in a world of old myths.</li>"
+    assert authors(f"<ul>{features}<li>Autor: Fabian Dittmann</li></ul>") == ()
+    facts = '<ul class="meta"><li>By Jane Doe</li><li>May 3, 2021</li><li>5 min read</li></ul>'
+    assert authors(facts) == ("Jane Doe",)
+
+
+def test_a_byline_inside_a_link_to_another_page_with_its_summary_is_a_teaser_s() -> None:
+    teaser = (
+        '<a class="media-box__link" href="/news/brass-bands">Why young people spend their'
+        " evenings playing brass music in three villages of the valley"
+        '<span class="media-box__autor">Von Clara Müller</span></a>'
+    )
+    assert authors(teaser) == ()
+    assert authors('<a rel="author" href="/authors/cm">Von Clara Müller</a>') == ("Clara Müller",)

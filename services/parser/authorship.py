@@ -20,7 +20,7 @@ from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from services.parser.authornames import clean_authors
 from services.parser.outlet_names import is_known_outlet
-from services.parser.pagetext import PageText
+from services.parser.pagetext import PageText, Placement
 from services.parser.zones import is_city
 
 MAX_BYLINE_CHARS = 120
@@ -29,6 +29,7 @@ MIN_INITIALS = 3  # "Jane Doe" is no acronym's expansion, "Deutsches Rotes Kreuz
 MAX_TEXT_BYLINES = 3000  # text elements looked at, in document order
 MAX_FACT_WORDS = 8  # an item of a byline's list of facts ("Updated May 3, 2021 at 10:12")
 MAX_TEASER_EXTRA_WORDS = 8  # words a link may hold beside a byline ("View all posts by")
+MARK_LEVELS = 5  # ancestors of a declared name's text looked at for an author mark
 TEASER_LEVELS = 3  # ancestors of a byline looked at for the headline it goes with
 # The author marked as such (``rel``, ``itemprop``) comes before one a class or id suggests.
 _DECLARED_MARK = etree.XPath("descendant::*[@rel='author' or contains(@itemprop, 'author')]")
@@ -98,7 +99,7 @@ def page_authors(
     site = _SiteNames(site_name, url)
     shown = PageText(tree)
     people = site.people(n for n in clean_authors(tuple(declared)) if not _TITLE_DASH.search(n))
-    if people := tuple(n for n in people if shown.credits(n)):
+    if people := tuple(n for n in people if shown.credits(n, _as_credit(n))):
         return people
     for marked in (_DECLARED_MARK(tree), _class_marked(tree)):
         for text in _marked_bylines(marked, url):
@@ -108,6 +109,33 @@ def page_authors(
         if names := tuple(n for n in site.people(_names(text)) if shown.credits(n)):
             return names
     return ()
+
+
+def _as_credit(name: str) -> Placement:
+    """Where a declared name reads as the page's credit: in a text of its own (nothing but the
+    name or part of it), after a byline word, or in an element marked as the author's; not only
+    in running text ("I am Jane Doe, a lawyer in …")."""
+    key = _key(name)
+
+    def credited(text: str, holder: HtmlElement) -> bool:
+        line = " ".join(text.split()).strip(_FURNITURE + ",;:()")
+        bare = _key(line)
+        return (bare != "" and bare in key) or bool(_LEAD_WORD.match(line)) or _marked(holder)
+
+    return credited
+
+
+def _marked(element: HtmlElement) -> bool:
+    """Whether the element or one of its closest ancestors is marked as the author's."""
+    for level, node in enumerate((element, *element.iterancestors())):
+        if level > MARK_LEVELS or node.tag in {"body", "html"}:
+            return False
+        get = node.get
+        if get("rel") == "author" or "author" in (get("itemprop") or ""):
+            return True
+        if _AUTHOR_CLASS.search(f"{get('class') or ''} {get('id') or ''}"):
+            return True
+    return False
 
 
 class _SiteNames:

@@ -16,7 +16,9 @@ def authors(
 
 
 def test_declared_people_win() -> None:
-    body = '<p class="byline">By Other Person</p><p class="bio">Jane Doe writes on cities.</p>'
+    body = (
+        '<p class="byline">By Other Person</p><p class="bio"><b>Jane Doe</b> writes on cities.</p>'
+    )
     assert authors(body, ("Jane Doe",)) == ("Jane Doe",)
 
 
@@ -173,3 +175,15 @@ def test_a_byline_inside_a_link_to_another_page_with_its_summary_is_a_teaser_s()
     )
     assert authors(teaser) == ()
     assert authors('<a rel="author" href="/authors/cm">Von Clara Müller</a>') == ("Clara Müller",)
+
+
+def test_a_declared_name_only_in_running_text_is_no_credit() -> None:
+    body = "<p>Ich bin Jens Niemeyer, Rechtsanwalt und Fachanwalt für IT-Recht.</p>"
+    assert authors(body, ("Jens Niemeyer",)) == ()
+    for credit in (
+        "<p>Jens Niemeyer</p>",
+        '<div class="post-author"><span>Written for you by Jens Niemeyer today</span></div>',
+        "<p>Von Jens Niemeyer, Rechtsanwalt</p>",
+        "<p><a>Jens</a> <a>Niemeyer</a></p>",
+    ):
+        assert authors(body + credit, ("Jens Niemeyer",)) == ("Jens Niemeyer",), credit

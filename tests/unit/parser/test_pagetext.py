@@ -41,3 +41,10 @@ def test_a_name_only_in_a_script_or_hidden_markup_is_not_shown() -> None:
 def test_markup_hidden_on_small_screens_only_is_shown() -> None:
     assert shows('<span class="hidden-xs">Jane Doe</span>', "Jane Doe")
     assert shows('<span class="x" style="display:none"></span> Jane Doe', "Jane Doe")
+
+
+def test_a_name_run_together_with_the_next_node_s_text_is_shown() -> None:
+    assert shows("<p><i>von Daniela Obers</i></p><p>Text.</p>", "Daniela Obers")
+    assert shows(
+        "<div><span>Teilen</span><span>Marco Kratzenberg</span></div>", "Marco Kratzenberg"
+    )

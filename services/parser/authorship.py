@@ -1,25 +1,30 @@
 """Who wrote a web page: declared authors checked, else the byline in the page's markup or text.
 
 The declared authors (JSON-LD, OpenGraph, meta tags) win unless every one of them is the site
-itself (its name or its domain), an organisation or a placeholder ("admin", "publisher").
+itself (its name, its domain or its initials), an organisation or a placeholder ("admin",
+"publisher"), or the page does not credit them: a declared name must be shown as a byline is (a
+text of its own, after a byline word, in an element marked as the author's), not only in
+metadata, scripts, hidden markup, running text or a copyright line (:mod:`pagetext`).
 Otherwise the page's own byline: an element marked as the author (``rel=author``,
 ``itemprop=author``, a class or id naming the author or byline), then a short line of text
-that opens with a byline word ("By", "Von", "Par", "Por", "Di", "Door", "Posted by" ...).
-Names are normalised: no byline word, role, date or site name; never invented (a candidate
-that does not read as a name is dropped).
+that opens with a byline word ("By", "Von", "Par", "Por", "Di", "Door", "Posted by" ...); not
+in comments, sidebars, teasers for other pages or a list of a work's features. Names are
+normalised: no byline word, role, date or site name; never invented (a candidate that does not
+read as a name is dropped).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from services.parser.authornames import clean_authors
 from services.parser.outlet_names import is_known_outlet
+from services.parser.pageregions import in_prose_list, is_away
 from services.parser.pagetext import PageText, Placement
 from services.parser.zones import is_city
 
@@ -27,22 +32,13 @@ MAX_BYLINE_CHARS = 120
 MAX_NAME_WORDS = 5
 MIN_INITIALS = 3  # "Jane Doe" is no acronym's expansion, "Deutsches Rotes Kreuz" (DRK) is
 MAX_TEXT_BYLINES = 3000  # text elements looked at, in document order
-MAX_FACT_WORDS = 8  # an item of a byline's list of facts ("Updated May 3, 2021 at 10:12")
-MAX_TEASER_EXTRA_WORDS = 8  # words a link may hold beside a byline ("View all posts by")
 MARK_LEVELS = 5  # ancestors of a declared name's text looked at for an author mark
-TEASER_LEVELS = 3  # ancestors of a byline looked at for the headline it goes with
 # The author marked as such (``rel``, ``itemprop``) comes before one a class or id suggests.
 _DECLARED_MARK = etree.XPath("descendant::*[@rel='author' or contains(@itemprop, 'author')]")
 _AUTHOR_CLASS = re.compile(r"author|byline|autor|auteur", re.IGNORECASE)
 _FURNITURE = " |•·—–-"
 _LINE_ENDS = frozenset({"br", "p", "div", "ul", "ol", "li", "hr", "table", "h2", "h3", "h4"})
 _TEXT_TAGS = ("p", "span", "div", "address", "small", "li", "em", "strong", "i", "b")
-# A class or id token that is, or begins with, one of these words ("comments", "sidebar-left").
-_AWAY = re.compile(
-    r"(?:^|\s)(?:comments?|commentlist|sidebar|related|footer|widgets?|recommended"
-    r"|share|sharing|social|newsletter|promo|popular|trending|respond|reply|reviews?)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
 _LEAD_WORD = re.compile(
     r"^\s*(?:(?:written|posted|reported|published|text|story|words|photos?|article)\s+)?"
     r"(?:by|von|vom|par|por|di|da|door|av|af|przez|из|autor(?:in)?|author|auteur|autore"
@@ -83,7 +79,6 @@ _NOT_NAME_WORDS = frozenset(
         *("autoren", "authors", "auteurs", "autori", "autores", "redaktion:", "kontakt"),
     }
 )
-_HEADING = etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4]")
 _TITLE_DASH = re.compile(r"\s[-–—]\s")  # "L-MAG – Das Magazin": a tagline, not a name
 _RUBRIC = re.compile(r"^\w+\s+(?:von|by|par|por)\s+(?=\S+\s+\S)", re.IGNORECASE)
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
@@ -199,7 +194,7 @@ def _class_marked(tree: HtmlElement) -> Iterator[HtmlElement]:
 
 def _marked_bylines(elements: Iterable[HtmlElement], page: str | None) -> Iterator[str]:
     for element in elements:
-        if _is_away(element, page):
+        if is_away(element, page):
             continue
         named = element.find(".//*[@itemprop='name']")
         value = (
@@ -225,25 +220,12 @@ def _text_bylines(tree: HtmlElement, page: str | None) -> Iterator[str]:
             text = f"{text} {_text_after(element)}"[: MAX_BYLINE_CHARS - 1]
         if (
             len(text) < MAX_BYLINE_CHARS
-            and not _is_away(element, page)
-            and not _in_prose_list(element)
+            and not is_away(element, page)
+            and not in_prose_list(element)
         ):
             names = _names(text)
             if names and all(_reads_as_name(n) or _single_name(n) for n in names):
                 yield text
-
-
-def _in_prose_list(element: HtmlElement) -> bool:
-    """Whether the line is an item of a list of sentences (a product's or a book's features),
-    not of a list of short facts ("By Jane Doe", "May 3", "5 min read")."""
-    parent = element.getparent()
-    item = element if element.tag == "li" or parent is None else parent
-    if item.tag != "li":
-        return False
-    return any(
-        len(sibling.text_content().split()) > MAX_FACT_WORDS
-        for sibling in (*item.itersiblings("li"), *item.itersiblings("li", preceding=True))
-    )
 
 
 def _text_after(element: HtmlElement) -> str:
@@ -294,61 +276,6 @@ def _long_enough(name: str) -> bool:
 def _reads_as_name(name: str) -> bool:
     words = name.split()
     return 2 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)
-
-
-def _is_away(element: HtmlElement, page: str | None) -> bool:
-    """Inside comments, a sidebar, a footer, related stories or sharing widgets, or a teaser
-    for another page (:func:`_in_teaser`)."""
-    if _in_teaser(element, page):
-        return True
-    for node in (element, *element.iterancestors()):
-        if node.tag in {"body", "html"}:
-            return False
-        marks = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if marks.strip() and _AWAY.search(marks):
-            return True
-        if node.tag in {"footer", "aside"}:  # the page's, not an article's own footer
-            return not any(a.tag in {"article", "main"} for a in node.iterancestors())
-    return False
-
-
-def _in_teaser(byline: HtmlElement, page: str | None) -> bool:
-    """Whether the headline nearest the byline (in its closest ancestors holding one) links to
-    another page: a teaser's byline, not this page's (whose headline links nowhere or here).
-    So does a link to another page around the byline and more text (a teaser's summary)."""
-    own = {byline, *byline.iterancestors(), *byline.iterdescendants()}
-    words = len(byline.text_content().split())
-    for level, node in enumerate(byline.iterancestors()):
-        if level >= TEASER_LEVELS or node.tag in {"body", "html"}:
-            return False
-        if (
-            node.tag == "a"
-            and len(node.text_content().split()) > words + MAX_TEASER_EXTRA_WORDS
-            and _elsewhere(node.get("href"), page)
-        ):
-            return True
-        heading = next((h for h in _HEADING(node) if h not in own), None)
-        if heading is not None:
-            links = [*heading.iter("a"), *(a for a in heading.iterancestors("a"))]
-            return any(_elsewhere(link.get("href"), page) for link in links)
-    return False
-
-
-def _elsewhere(href: str | None, page: str | None) -> bool:
-    """Whether a link's target is another page than ``page`` (any target, if it is unknown).
-
-    The same page may be linked under another address (an archive's copy, another host): the
-    same last segment of the path ("…/2008/05/the-story.html") is taken as the same page."""
-    if not href or href.startswith("#"):
-        return False
-    if page is None:
-        return True
-    target, here = urlsplit(urljoin(page, href)).path, urlsplit(page).path
-    return _last_segment(target) != _last_segment(here) or not _last_segment(here)
-
-
-def _last_segment(path: str) -> str:
-    return path.rstrip("/").rpartition("/")[2]
 
 
 def _key(text: str) -> str:

@@ -1,6 +1,7 @@
 """Where on a page a byline stands for someone other than the page's author.
 
-In comments, a sidebar, the page's own footer, related stories or sharing widgets; in a teaser
+In comments, a sidebar, the page's own footer, related stories or sharing widgets; in a photo's
+credit or caption; in a teaser
 for another page (a headline linking there, or a link around the byline and a summary); in a
 list of sentences describing a work ("Autor: …" among a book's or a game's features).
 """
@@ -22,19 +23,26 @@ _AWAY = re.compile(
     r"|share|sharing|social|newsletter|promo|popular|trending|respond|reply|reviews?)(?:$|[\s_-])",
     re.IGNORECASE,
 )
+# A photo's credit, not the text's: "media-license-author", "photographer-name". (Not
+# "caption" or "credits": article headers and credit boxes use them for the text's author too.)
+_CREDIT_MARK = re.compile(
+    r"licen[cs]e|copyright|photographer|bildnachweis|bildquelle", re.IGNORECASE
+)
 _HEADING = etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::h4]")
 
 
 def is_away(element: HtmlElement, page: str | None) -> bool:
-    """Inside comments, a sidebar, a footer, related stories or sharing widgets, or a teaser
-    for another page (:func:`_in_teaser`)."""
+    """Inside comments, a sidebar, a footer, related stories or sharing widgets, a photo's
+    credit or caption, or a teaser for another page (:func:`_in_teaser`)."""
     if _in_teaser(element, page):
         return True
     for node in (element, *element.iterancestors()):
         if node.tag in {"body", "html"}:
             return False
+        if node.tag in {"figure", "figcaption"}:
+            return True
         marks = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if marks.strip() and _AWAY.search(marks):
+        if marks.strip() and (_AWAY.search(marks) or _CREDIT_MARK.search(marks)):
             return True
         if node.tag in {"footer", "aside"}:  # the page's, not an article's own footer
             return not any(a.tag in {"article", "main"} for a in node.iterancestors())

@@ -187,3 +187,12 @@ def test_a_declared_name_only_in_running_text_is_no_credit() -> None:
         "<p><a>Jens</a> <a>Niemeyer</a></p>",
     ):
         assert authors(body + credit, ("Jens Niemeyer",)) == ("Jens Niemeyer",), credit
+
+
+def test_a_photo_s_credit_is_not_the_text_s_author() -> None:
+    assert authors('<p>Roads.<span class="media-license-author">Peter Frei</span></p>') == ()
+    figure = '<figure><img src="a.jpg"><figcaption class="author">Anna Klein</figcaption></figure>'
+    assert authors(figure) == ()
+    assert authors('<div class="article-credits"><span class="author">Anna Klein</span></div>') == (
+        "Anna Klein",
+    )

@@ -25,7 +25,7 @@ from lxml.html import HtmlElement  # type: ignore[import-untyped]
 from services.parser.authornames import clean_authors
 from services.parser.outlet_names import is_known_outlet
 from services.parser.pageregions import in_prose_list, is_away
-from services.parser.pagetext import PageText, Placement
+from services.parser.pagetext import PageText, Placement, is_hidden
 from services.parser.zones import is_city
 
 MAX_BYLINE_CHARS = 120
@@ -97,11 +97,12 @@ def page_authors(
     if people := tuple(n for n in people if shown.credits(n, _as_credit(n))):
         return people
     for marked in (_DECLARED_MARK(tree), _class_marked(tree)):
-        for text in _marked_bylines(marked, url):
-            if names := tuple(n for n in site.people(_names(text)) if shown.credits(n)):
+        for text, hidden in _marked_bylines(marked, url):
+            names = site.people(_names(text))
+            if names := tuple(n for n in names if not hidden or shown.credits(n)):
                 return names
     for text in _text_bylines(tree, url):
-        if names := tuple(n for n in site.people(_names(text)) if shown.credits(n)):
+        if names := site.people(_names(text)):
             return names
     return ()
 
@@ -192,19 +193,24 @@ def _class_marked(tree: HtmlElement) -> Iterator[HtmlElement]:
             yield element
 
 
-def _marked_bylines(elements: Iterable[HtmlElement], page: str | None) -> Iterator[str]:
+def _marked_bylines(
+    elements: Iterable[HtmlElement], page: str | None
+) -> Iterator[tuple[str, bool]]:
+    """The text of each marked element the page shows, and whether it was read from an
+    attribute (``<meta itemprop="author" content="…">``): such a name must be shown elsewhere."""
     for element in elements:
-        if is_away(element, page):
+        if is_away(element, page) or is_hidden(element):
             continue
         named = element.find(".//*[@itemprop='name']")
+        attribute = element.get("content") or (named.get("content") if named is not None else None)
         value = (
-            element.get("content")
-            or (named.get("content") or named.text_content() if named is not None else None)
+            attribute
+            or (named.text_content() if named is not None else None)
             or element.text_content()
         )
         text = " ".join(value.split())
         if text and len(text) <= MAX_BYLINE_CHARS:
-            yield text
+            yield text, bool(attribute)
 
 
 def _text_bylines(tree: HtmlElement, page: str | None) -> Iterator[str]:

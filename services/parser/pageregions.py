@@ -34,8 +34,10 @@ _HEADING = etree.XPath("descendant::*[self::h1 or self::h2 or self::h3 or self::
 def is_away(element: HtmlElement, page: str | None) -> bool:
     """Inside comments, a sidebar, a footer, related stories or sharing widgets, a photo's
     credit or caption, or a teaser for another page (:func:`_in_teaser`)."""
-    if _in_teaser(element, page):
-        return True
+    return _in_away_region(element) or _in_teaser(element, page)
+
+
+def _in_away_region(element: HtmlElement) -> bool:
     for node in (element, *element.iterancestors()):
         if node.tag in {"body", "html"}:
             return False
@@ -53,7 +55,7 @@ def _in_teaser(byline: HtmlElement, page: str | None) -> bool:
     """Whether the headline nearest the byline (in its closest ancestors holding one) links to
     another page: a teaser's byline, not this page's (whose headline links nowhere or here).
     So does a link to another page around the byline and more text (a teaser's summary)."""
-    own = {byline, *byline.iterancestors(), *byline.iterdescendants()}
+    above = {byline, *byline.iterancestors()}
     words = len(byline.text_content().split())
     for level, node in enumerate(byline.iterancestors()):
         if level >= TEASER_LEVELS or node.tag in {"body", "html"}:
@@ -64,11 +66,17 @@ def _in_teaser(byline: HtmlElement, page: str | None) -> bool:
             and _elsewhere(node.get("href"), page)
         ):
             return True
-        heading = next((h for h in _HEADING(node) if h not in own), None)
+        heading = next((h for h in _HEADING(node) if not _own(h, byline, above)), None)
         if heading is not None:
             links = [*heading.iter("a"), *(a for a in heading.iterancestors("a"))]
             return any(_elsewhere(link.get("href"), page) for link in links)
     return False
+
+
+def _own(heading: HtmlElement, byline: HtmlElement, above: set[HtmlElement]) -> bool:
+    """Whether the heading is the byline's own: the byline, around it (``above``: the byline
+    and its ancestors) or inside it."""
+    return heading in above or any(a is byline for a in heading.iterancestors())
 
 
 def _elsewhere(href: str | None, page: str | None) -> bool:

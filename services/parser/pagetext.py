@@ -98,7 +98,7 @@ class PageText:
             if not alone.search(node):
                 continue
             holder = _holder(node)
-            if not _unshown(holder) and (where is None or where(str(node), holder)):
+            if not is_hidden(holder) and (where is None or where(str(node), holder)):
                 return True
         return False
 
@@ -136,7 +136,10 @@ def _holder(node: Any) -> HtmlElement:
     return parent.getparent() if node.is_tail and parent.getparent() is not None else parent
 
 
-def _unshown(element: HtmlElement) -> bool:
+def is_hidden(element: HtmlElement) -> bool:
+    """Whether the browser does not show ``element``: it or an ancestor is a script, a style,
+    a template, or hidden (``hidden``, ``display:none``, ``visibility:hidden``, a "hidden"
+    class)."""
     for node in (element, *element.iterancestors()):
         if node.tag in {"body", "html"}:  # their classes are page states ("widgets-hidden")
             return False

@@ -20,7 +20,9 @@ TEASER_LEVELS = 3  # ancestors of a byline looked at for the headline it goes wi
 # A class or id token that is, or begins with, one of these words ("comments", "sidebar-left").
 _AWAY = re.compile(
     r"(?:^|\s)(?:comments?|commentlist|sidebar|related|footer|widgets?|recommended"
-    r"|share|sharing|social|newsletter|promo|popular|trending|respond|reply|reviews?)(?:$|[\s_-])",
+    r"|share|sharing|social|newsletter|promo|popular|trending|respond|reply|reviews?)"
+    # not a layout's state ("sidebar-off", "comments-closed" on the article's wrapper)
+    r"(?!-(?:off|none|open|closed|disabled|enabled)(?:$|\s))(?:$|[\s_-])",
     re.IGNORECASE,
 )
 # A photo's credit, not the text's: "media-license-author", "photographer-name". (Not

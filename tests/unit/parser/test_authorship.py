@@ -196,3 +196,9 @@ def test_a_photo_s_credit_is_not_the_text_s_author() -> None:
     assert authors('<div class="article-credits"><span class="author">Anna Klein</span></div>') == (
         "Anna Klein",
     )
+
+
+def test_a_layout_state_is_not_a_sidebar_or_comments() -> None:
+    wrapped = '<div class="post-wrap sidebar-off comments-closed">{}</div>'
+    assert authors(wrapped.format('<p class="byline">By Jane Doe</p>')) == ("Jane Doe",)
+    assert authors('<div class="sidebar-left"><p class="byline">By Jane Doe</p></div>') == ()

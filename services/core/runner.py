@@ -95,6 +95,13 @@ class StageRunner:
         return not self._failing and not self._failures.stopped
 
     @property
+    def partitions(self) -> list[int]:
+        """The input partitions this instance holds now (none before it started)."""
+        if self._consumer is None or not self.started:
+            return []
+        return sorted(tp.partition for tp in self._consumer.assignment())
+
+    @property
     def failures(self) -> list[PartitionFailure]:
         """The partitions this instance stopped on a record its code fails on."""
         return [self._failures.stopped[tp] for tp in sorted(self._failures.stopped)]

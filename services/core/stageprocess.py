@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Mapping
 
@@ -30,7 +31,12 @@ class StageProcess:
         self._runner: StageRunner | None = None
 
     async def consume(self, stage: Stage, until: asyncio.Event) -> None:
-        """Run ``stage`` until ``until`` is set."""
+        """Run ``stage`` until ``until`` is set. The holder of a lease joins the consumer group
+        as its one static member (``group.instance.id``): the group hands the next holder the
+        partitions at once, instead of after the session timeout of a holder that died (a
+        holder that lost its lease is fenced by the group, too)."""
+        if self._lease is not None:
+            stage = dataclasses.replace(stage, member=f"{stage.group_id}.leased")
         runner = StageRunner(self._settings, stage)
         self._runner = runner
         try:

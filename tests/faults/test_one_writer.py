@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -118,7 +120,20 @@ async def start_with_standby(line: Line, pair: str) -> tuple[ServiceProcess, Ser
     assert standby["partitions"] == [] and "waiting for the lease" in standby["detail"]
     assert f"pid {first.pid}" in standby["detail"], "the standby names the holder"
     assert standby["lease"].endswith(".db.lock")
+    assert open_databases(first), "the active one has its database open"
+    assert not open_databases(second), "the standby must not open the database"
     return first, second
+
+
+def open_databases(process: ServiceProcess) -> list[str]:
+    """The SQLite files (and their journals) ``process`` has open, from ``/proc``."""
+    found = []
+    for fd in Path(f"/proc/{process.pid}/fd").iterdir():
+        with contextlib.suppress(OSError):  # closed meanwhile
+            target = os.readlink(fd)
+            if ".db" in target and not target.endswith(".lock"):
+                found.append(target)
+    return found
 
 
 async def assert_nothing_dead_lettered(settings: Settings) -> None:

@@ -14,6 +14,7 @@ IO_LIBRARIES = frozenset(
     {
         "aiokafka",
         "aiosqlite",
+        "asyncpg",
         "sqlite3",
         "fastapi",
         "starlette",
@@ -85,6 +86,8 @@ IO_MODULES = frozenset(
         "tools/cli.py",
         "tools/launcher.py",
         "tools/localkafka.py",
+        "tools/localpostgres.py",
+        "tools/pgaccount.py",
         "tools/processes.py",
         "tools/dlq/broker.py",
         "tools/dlq/command.py",

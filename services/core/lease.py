@@ -79,12 +79,15 @@ class Lease(ABC):
     @abstractmethod
     async def acquire(self, stop: asyncio.Event) -> bool:
         """Wait until this process holds the lease (``True``) or ``stop`` is set first
-        (``False``, not held). Raises :class:`LeaseError` if it can never be taken here."""
+        (``False``, not held). A dependency that is down (a database server) is waited out
+        here, with backoff; :class:`LeaseError` is raised only if it can never be taken."""
 
     @abstractmethod
     async def wait_lost(self) -> None:
-        """Return once the held lease is lost: from then on another process may hold it, so the
-        caller must stop writing at once. Returns at once when it is not held."""
+        """Return once the held lease is lost (its lock file replaced, the connection holding
+        the lock gone): from then on another process may hold it, so the caller must stop
+        writing at once. Returns at once when it is not held. An error raised here counts as a
+        loss."""
 
     @abstractmethod
     async def release(self) -> None:

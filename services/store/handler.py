@@ -78,6 +78,8 @@ async def store_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage
 
 def store_lease(settings: Settings, me: Holder) -> Lease | None:
     """A SQLite database has one writer: the store process holding the lock on the file beside
-    it (the others wait as standbys). A database server takes several store processes, each
-    writing its partitions' articles: they need no lease."""
+    it (the others wait as standbys). A database server (``database_url``) takes several store
+    processes, each writing its partitions' articles: they need no lease."""
+    if settings.database_url is not None:
+        return None
     return FileLease.beside(settings.database_path, me, settings.lease_poll_s)

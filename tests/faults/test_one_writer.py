@@ -163,6 +163,13 @@ async def test_a_second_process_stands_by_and_never_writes_beside_the_first(
         assert roles[first.pid]["role"] == "active"
         assert roles[first.pid]["partitions"] == list(range(settings.topic_partitions))
         assert roles[second.pid]["role"] == "standby" and roles[second.pid]["partitions"] == []
+        # The active one exits cleanly (a deploy's SIGTERM): the standby takes over, says goodbye
+        # to nobody, and the articles pushed after that come out once too.
+        assert await asyncio.to_thread(first.stop, 30) == 0
+        await line.wait_role(second, "active", TAKEOVER_S, consuming=True)
+        assert first.pid not in await line.processes_of(pair), "a clean stop says goodbye"
+        await push_steadily(pusher, payloads(uuid.uuid4().hex[:8], 100), batch=50, pause_s=0.05)
+        await assert_each_once(settings, pusher)
 
 
 @pytest.mark.parametrize("pair", ["dedup", "store"])

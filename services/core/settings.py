@@ -227,6 +227,18 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a stage waits for a transactional producer it gives up on to stop.",
     )
+    lease_poll_s: float = Field(
+        default=0.5,
+        gt=0,
+        description="How often a standby store or dedup process tries for the lease, and how "
+        "often the holder checks that it still holds it.",
+    )
+    process_heartbeat_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often each consumer-stage process announces itself (role, partitions, "
+        "health URL) on the processes topic.",
+    )
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
     source_zones: dict[str, str] = Field(
         default_factory=dict,
@@ -308,6 +320,12 @@ class Settings(BaseSettings):
         default=20_000,
         ge=0,
         description="Offsets of each partition the gateway reads back at start to fill that index.",
+    )
+    gateway_process_forget_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="How long /v1/status keeps listing, as down, a process that stopped "
+        "announcing itself without saying goodbye (killed, or its host lost).",
     )
     health_port_base: int = 9101
     gateway_stream_poll_s: float = Field(

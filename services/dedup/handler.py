@@ -11,6 +11,7 @@ from services.core.decoding import decode
 from services.core.errors import InvalidMessageError
 from services.core.events import next_record
 from services.core.handlers import BatchHandler, Outcome
+from services.core.lease import FileLease, Holder, Lease
 from services.core.models import DeduplicatedArticle, DedupVerdict, ParsedArticle
 from services.core.records import ConsumedRecord
 from services.core.runner import Stage
@@ -86,3 +87,9 @@ async def dedup_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     async with await DedupEngine.open(settings.dedup_state_path, settings.dedup) as engine:
         yield Stage.in_flow(DEDUP.name, topics, dedup_handler(settings, topics, engine))
+
+
+def dedup_lease(settings: Settings, me: Holder) -> Lease:
+    """Dedup's state has one writer: the process holding the lock on the file beside it (the
+    others wait as standbys)."""
+    return FileLease.beside(settings.dedup_state_path, me, settings.lease_poll_s)

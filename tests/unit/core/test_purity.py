@@ -1,5 +1,5 @@
 """Every module of ``services`` is pure (imports no Kafka, SQLite, HTTP framework or client,
-socket or subprocess) unless it is listed here as one that does I/O: a new module is pure until
+socket, subprocess or file locks) unless it is listed here as one that does I/O: a new module is pure until
 someone lists it, and a listed one must really do I/O, itself or through another listed one."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ IO_LIBRARIES = frozenset(
         "httpx",
         "socket",
         "subprocess",
+        "fcntl",
     }
 )
 # The modules that do I/O or wire it, relative to services/. Everything else is pure.
@@ -38,6 +39,11 @@ IO_MODULES = frozenset(
         "core/health.py",
         "core/httpmetrics.py",
         "core/logs.py",
+        # the lease (a lock file), the process's announcements and what its health endpoint
+        # and announcements read
+        "core/lease.py",
+        "core/presence.py",
+        "core/stageprocess.py",
         # ingest: its HTTP app, routes and middleware, the publisher, the push client
         "ingest/__main__.py",
         "ingest/app.py",
@@ -70,6 +76,7 @@ IO_MODULES = frozenset(
         "gateway/database.py",
         "gateway/stream.py",
         "gateway/follower.py",
+        "gateway/roster.py",
         "gateway/offsets.py",
         "gateway/poller.py",
         "gateway/probes.py",

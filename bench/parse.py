@@ -37,7 +37,7 @@ from services.parser.html import extract_html
 from services.parser.language import SAMPLE_CHARS, _classify, detect_language, opening_sample
 from services.parser.metadata import finish, merge, read_metadata, read_trafilatura
 from services.parser.outlets import find_cited_outlets
-from services.parser.pagedate import read_page_date
+from services.parser.pagedate import Declared, read_page_date
 from services.parser.parse import parse_article
 from services.parser.plaintext import extract_plaintext
 
@@ -173,11 +173,13 @@ def html_phases(pages: list[Page]) -> dict[str, float]:
             raw = merge(raw, read_trafilatura(tree, url, raw))
         t = add("read_trafilatura (title/site)", t)
         meta = finish(raw, url)
-        read_page_date(tree, url, raw.published)
-        t = add("read_page_date (declared date, htmldate extensive)", t)
-        page_authors(tree, raw.authors, raw.site_name, url)
         title = page_title(tree, meta.title, raw.site_name, url)
-        t = add("page_authors + page_title (bylines, h1)", t)
+        t = add("page_title (h1)", t)
+        declared = Declared(raw.published, raw.modified, title, meta.language)
+        read_page_date(tree, url, declared)
+        t = add("read_page_date (declared and shown dates, htmldate extensive)", t)
+        page_authors(tree, raw.authors, raw.site_name, url)
+        t = add("page_authors (bylines)", t)
         paragraphs = html_module.clean_paragraphs(paragraphs, title)
         t = add("finish + clean_paragraphs", t)
         if not meta.language:

@@ -22,7 +22,7 @@ from services.parser.authorship import page_authors
 from services.parser.errors import EmptyArticleError
 from services.parser.headline import page_title
 from services.parser.metadata import finish, merge, read_metadata, read_trafilatura
-from services.parser.pagedate import read_page_date
+from services.parser.pagedate import Declared, read_page_date
 from services.parser.result import Extracted
 from services.parser.words import has_words, word_count
 
@@ -78,8 +78,9 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     if not (raw.title and raw.site_name):
         raw = merge(raw, read_trafilatura(tree, url, raw))
     meta = finish(raw, url)
-    published = read_page_date(tree, url, raw.published)
     title = page_title(tree, meta.title, raw.site_name, url)
+    declared = Declared(raw.published, raw.modified, title, meta.language)
+    published = read_page_date(tree, url, declared)
     paragraphs = clean_paragraphs(paragraphs, title)
     if not has_words(paragraphs, MIN_BODY_WORDS):
         raise EmptyArticleError("no body text found in the HTML page")

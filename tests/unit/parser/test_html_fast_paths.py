@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement, fromstring  # type: ignore[import-untyped]
 
-from services.parser import html
+from services.parser import headline, html
 
 
 def page(body: str) -> HtmlElement:
@@ -45,3 +45,15 @@ def test_plain_paragraph_query_matches_the_translating_one_without_dropped_chara
         assert plain == html._P_CONTAINING(tree, probe=probe)
         assert plain == tree.xpath("//p[contains(., $probe)]", probe=probe)
     assert len(html._P_CONTAINING_PLAIN(tree, probe="gamma")) == 3  # one across elements
+
+
+# --- headings (headline._headings) ---------------------------------------------------------------
+
+
+def test_headings_are_the_first_h1_elements_in_document_order() -> None:
+    body = "".join(f"<div><h1>Heading number {i}<h1>nested {i}</h1></h1></div>" for i in range(6))
+    tree = page(f"<h1>One</h1><H1>Upper-case tag</H1>{body}")
+    h1s = tree.xpath("descendant::h1")
+    assert len(h1s) > headline.MAX_HEADINGS
+    expected = [" ".join(h.text_content().split()) for h in h1s[: headline.MAX_HEADINGS]]
+    assert headline._headings(tree) == [t for t in expected if len(t) >= 4]

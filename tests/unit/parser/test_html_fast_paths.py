@@ -3,9 +3,18 @@ queries, walks and case-sensitive patterns on folded text (see services.parser.f
 
 from __future__ import annotations
 
+import re
+
+import pytest
+from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement, fromstring  # type: ignore[import-untyped]
 
-from services.parser import headline, html
+from services.parser import authorship, headline, html
+from services.parser.folding import fold
+
+
+def _bmp() -> list[str]:
+    return [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
 
 
 def page(body: str) -> HtmlElement:
@@ -57,3 +66,103 @@ def test_headings_are_the_first_h1_elements_in_document_order() -> None:
     assert len(h1s) > headline.MAX_HEADINGS
     expected = [" ".join(h.text_content().split()) for h in h1s[: headline.MAX_HEADINGS]]
     assert headline._headings(tree) == [t for t in expected if len(t) >= 4]
+
+
+# --- author marks (authorship) -------------------------------------------------------------------
+
+
+def test_declared_mark_query_matches_the_plain_one() -> None:
+    tree = page(
+        '<a rel="author">A</a><a rel="Author">B</a><a rel="nofollow author">C</a>'
+        '<span itemprop="author">D</span><span itemprop="coauthor name">E</span>'
+        '<span itemprop="">F</span><span rel="">G</span><p>H</p>'
+    )
+    plain = tree.xpath("descendant::*[@rel='author' or contains(@itemprop, 'author')]")
+    assert [e.text for e in plain] == ["A", "D", "E"]
+    assert authorship._DECLARED_MARK(tree) == plain
+
+
+def test_class_marked_elements_match_a_case_blind_search() -> None:
+    marks = ["author", "Byline", "post-AUTHOR", "autorİnfo", "AUTEUR", "bylİne", "bylıne"]
+    marks += ["ſtory", "authors-list", "au thor", "writer", "", "Autoren"]
+    body = "".join(
+        f'<div class="{m}">{i}</div><span id="{m}">{i}</span>' for i, m in enumerate(marks)
+    )
+    tree = page(body)
+    expected = [
+        e
+        for e in tree.iter(etree.Element)
+        if any(authorship._AUTHOR_CLASS.search(e.get(a) or "") for a in ("class", "id"))
+    ]
+    assert len(expected) == 2 * 9
+    assert list(authorship._class_marked(tree)) == expected
+
+
+@pytest.mark.parametrize("pattern", [authorship._LEAD_WORD, authorship._AUTHOR_CLASS])
+def test_folded_patterns_hold_only_letters_folding_maps_to(pattern: re.Pattern[str]) -> None:
+    assert pattern.flags & re.IGNORECASE
+    assert pattern.pattern == pattern.pattern.lower()  # no upper-case letter, \S, \W, \B ...
+    for letter in {c for c in pattern.pattern if c.isalpha() and not c.isascii()}:
+        for char in _bmp():
+            assert (fold(char) == letter) == bool(re.fullmatch(letter, char, re.IGNORECASE))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "folded"),
+    [
+        (authorship._LEAD_WORD, authorship._LEAD_WORD_FOLDED),
+        (authorship._AUTHOR_CLASS, authorship._AUTHOR_CLASS_FOLDED),
+    ],
+)
+def test_folded_patterns_are_the_case_blind_ones_without_the_flag(
+    pattern: re.Pattern[str], folded: re.Pattern[str]
+) -> None:
+    assert folded.pattern == pattern.pattern
+    assert folded.flags == pattern.flags & ~re.IGNORECASE
+
+
+_LINES = [
+    "By Jane Doe",
+    "BY JANE DOE",
+    "  bY  jane",
+    "Written BY: Jane",
+    "POSTED by Jane",
+    "Von Lars Fischer",
+    "VERFASST VON Lars",
+    "Publié PAR Anne",
+    "PUBLIÉ par Anne",
+    "ÉCRIT PAR Anne",
+    "ИЗ Москвы",
+    "Из Москвы",
+    "Dİ Mario Rossi",
+    "DI Mario",
+    "dı Mario",
+    "ſubmitted by Sam",
+    "Bylines and more",
+    "Byzantine history",
+    "Author: Jane",
+    "AUTORIN: Jane",
+    "Paris, March 3",
+    "Door Jan",
+    "photos by Jane",
+    "Photo by Jane",
+    "the council voted",
+    "",
+    "   ",
+    "12 comments",
+]
+
+
+def test_lead_word_matches_the_same_in_folded_text() -> None:
+    for line in _LINES + [line.swapcase() for line in _LINES]:
+        expected = authorship._LEAD_WORD.match(line)
+        found = authorship._LEAD_WORD_FOLDED.match(fold(line))
+        assert (found and found.span()) == (expected and expected.span()), line
+    assert sum(1 for line in _LINES if authorship._LEAD_WORD.match(line)) >= 15
+
+
+def test_author_class_finds_the_same_in_folded_text() -> None:
+    for mark in ["post-Author", "BYLİNE", "bylıne", "autorbox", "Auteur", "writer", "ſ", ""]:
+        expected = authorship._AUTHOR_CLASS.search(mark)
+        found = authorship._AUTHOR_CLASS_FOLDED.search(fold(mark))
+        assert (found and found.span()) == (expected and expected.span()), mark

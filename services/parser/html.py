@@ -76,22 +76,24 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     Raises ``EmptyArticleError`` when no body text is left (including input that is not HTML).
     """
     tree = _parse(html)
+    # The readers that need no body go first, while the fresh tree is still in the CPU's
+    # caches (trafilatura's copies and passes push it out). None of them changes the tree.
     raw = read_metadata(tree, url)
-    paragraphs = _main_paragraphs(tree, url)
     if not (raw.title and raw.site_name):
         raw = merge(raw, read_trafilatura(tree, url, raw))
     meta = finish(raw, url)
     title = page_title(tree, meta.title, raw.site_name, url)
     declared = Declared(raw.published, raw.modified, title, meta.language)
     published = read_page_date(tree, url, declared)
-    paragraphs = clean_paragraphs(paragraphs, title)
+    authors = page_authors(tree, raw.authors, raw.site_name, url)
+    paragraphs = clean_paragraphs(_main_paragraphs(tree, url), title)
     if not has_words(paragraphs, MIN_BODY_WORDS):
         raise EmptyArticleError("no body text found in the HTML page")
     return Extracted(
         paragraphs=tuple(paragraphs),
         title=title,
         subtitle=meta.subtitle,
-        authors=page_authors(tree, raw.authors, raw.site_name, url),
+        authors=authors,
         published_at=published.published_at,
         published_local=published.published_local,
         updated_at=meta.updated_at,

@@ -11,6 +11,8 @@ from lxml.html import HtmlElement, fromstring  # type: ignore[import-untyped]
 
 from services.parser import authorship, headline, html
 from services.parser.folding import fold
+from services.parser.metadata import finish, merge, read_metadata, read_trafilatura
+from services.parser.pagedate import Declared, read_page_date
 
 
 def _bmp() -> list[str]:
@@ -20,6 +22,28 @@ def _bmp() -> list[str]:
 def page(body: str) -> HtmlElement:
     tree: HtmlElement = fromstring(f"<html><head><title>T</title></head><body>{body}</body></html>")
     return tree
+
+
+# --- the readers that run before the body (html.extract_html) -------------------------------------
+
+
+def test_the_readers_before_the_body_leave_the_tree_as_it_was() -> None:
+    tree = page(
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H",'
+        ' "datePublished": "2024-03-05T10:00:00+01:00"}</script>'
+        '<article><h1>Council approves budget</h1><p class="byline">By Jane Doe</p>'
+        '<time datetime="2024-03-05">5 March 2024</time><p>Updated 6 March 2024</p>'
+        '<div class="comments"><p>By Someone Else</p></div><p>The council voted.</p></article>'
+    )
+    before = etree.tostring(tree)
+    url = "https://example.com/news/budget"  # no date in it: htmldate reads the page
+    raw = read_metadata(tree, url)
+    raw = merge(raw, read_trafilatura(tree, url, raw))
+    meta = finish(raw, url)
+    title = headline.page_title(tree, meta.title, None, url)
+    read_page_date(tree, url, Declared(raw.published, raw.modified, title, meta.language))
+    assert authorship.page_authors(tree, (), None, url) == ("Jane Doe",)
+    assert etree.tostring(tree) == before
 
 
 # --- the last paragraph's container (html._container_of) ----------------------------------------

@@ -55,7 +55,8 @@ def test_container_is_the_parent_of_the_last_paragraph_reading_as_the_text() -> 
         '<div id="b"><p>The  council voted on\nTuesday.</p></div>'
         '<div id="c"><p>The council voted on Tuesday, again.</p></div>'
     )
-    container = html._container_of(tree, "The council voted on Tuesday.")
+    assert not html._holds_dropped(tree)
+    container = html._container_of(tree, "The council voted on Tuesday.", False)
     assert container is not None and container.get("id") == "b"
 
 
@@ -64,8 +65,11 @@ def test_container_of_a_paragraph_holding_characters_clean_text_drops() -> None:
         '<div id="a"><p>Das Mittelalter endet.</p></div>'
         '<div id="b"><p>Das Mit\u00adtel\u00adal\u00adter endet.</p></div>'
     )
-    container = html._container_of(tree, "Das Mittelalter endet.")
-    assert container is not None and container.get("id") == "b"  # the plain query misses it
+    assert html._holds_dropped(tree)
+    container = html._container_of(tree, "Das Mittelalter endet.", True)
+    assert container is not None and container.get("id") == "b"
+    plain = html._container_of(tree, "Das Mittelalter endet.", False)
+    assert plain is not None and plain.get("id") == "a"  # the plain query misses "b"
 
 
 def test_plain_paragraph_query_matches_the_translating_one_without_dropped_characters() -> None:

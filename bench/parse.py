@@ -160,15 +160,6 @@ def html_phases(pages: list[Page]) -> dict[str, float]:
         t = add("load_html (parse the page)", t)
         raw = read_metadata(tree, url)
         t = add("read_metadata (JSON-LD, OG, meta, microdata)", t)
-        document: Any = trafilatura.bare_extraction(
-            tree, url=url, **html_module.TRAFILATURA_OPTIONS
-        )
-        t = add("trafilatura.bare_extraction (body)", t)
-        body = document.body if document is not None else None
-        paragraphs = list(html_module._blocks(body)) if body is not None else []
-        t = add("_blocks (tree to paragraphs)", t)
-        paragraphs += html_module._continuation(tree, paragraphs)
-        t = add("_continuation (ad-split chunks)", t)
         if not (raw.title and raw.site_name):
             raw = merge(raw, read_trafilatura(tree, url, raw))
         t = add("read_trafilatura (title/site)", t)
@@ -180,6 +171,16 @@ def html_phases(pages: list[Page]) -> dict[str, float]:
         t = add("read_page_date (declared and shown dates, htmldate extensive)", t)
         page_authors(tree, raw.authors, raw.site_name, url)
         t = add("page_authors (bylines)", t)
+        dropped = html_module._holds_dropped(tree)
+        document: Any = trafilatura.bare_extraction(
+            tree, url=url, **html_module.TRAFILATURA_OPTIONS
+        )
+        t = add("trafilatura.bare_extraction (body)", t)
+        body = document.body if document is not None else None
+        paragraphs = list(html_module._blocks(body)) if body is not None else []
+        t = add("_blocks (tree to paragraphs)", t)
+        paragraphs += html_module._continuation(tree, paragraphs, dropped)
+        t = add("_continuation (ad-split chunks)", t)
         paragraphs = html_module.clean_paragraphs(paragraphs, title)
         t = add("finish + clean_paragraphs", t)
         if not meta.language:

@@ -160,13 +160,8 @@ def html_phases(pages: list[Page]) -> dict[str, float]:
         t = add("load_html (parse the page)", t)
         raw = read_metadata(tree, url)
         t = add("read_metadata (JSON-LD, OG, meta, microdata)", t)
-        document: Any = trafilatura.bare_extraction(
-            tree, url=url, **html_module.TRAFILATURA_OPTIONS
-        )
-        t = add("trafilatura.bare_extraction (body)", t)
-        body = document.body if document is not None else None
-        paragraphs = list(html_module._blocks(body)) if body is not None else []
-        t = add("_blocks (tree to paragraphs)", t)
+        paragraphs = html_module.trafilatura_body(tree, url)
+        t = add("trafilatura_body (fast pass, fallbacks where short)", t)
         paragraphs += html_module._continuation(tree, paragraphs)
         t = add("_continuation (ad-split chunks)", t)
         if not (raw.title and raw.site_name):

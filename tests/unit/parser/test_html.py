@@ -73,6 +73,21 @@ def test_clean_paragraphs_keeps_long_paragraphs_mentioning_newsletters() -> None
     assert clean_paragraphs([PARAGRAPHS[0], long], None) == [PARAGRAPHS[0], long]
 
 
+def test_furniture_lines_inside_the_body_are_dropped() -> None:
+    furniture = "<p>Advertisement</p><p>Lesen Sie auch: Der Haushalt des Vorjahres</p>"
+    page = article(extra_top=f"<p>{PARAGRAPHS[0]}</p>{furniture}")
+    assert list(extract_html(page).paragraphs) == [PARAGRAPHS[0], *PARAGRAPHS]
+
+
+def test_table_rows_are_kept_even_when_they_read_like_a_menu() -> None:
+    table = (
+        "<table><tr><th>Ward</th><th>Member</th><th>Party</th></tr>"
+        "<tr><td>North Side</td><td>Jane Doe</td><td>Greens</td></tr></table>"
+    )
+    paragraphs = extract_html(article(extra_bottom=table)).paragraphs
+    assert paragraphs[-2:] == ("Ward | Member | Party", "North Side | Jane Doe | Greens")
+
+
 def test_split_body_chunks_are_joined() -> None:
     first = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2])
     second = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:])

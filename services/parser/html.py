@@ -26,6 +26,7 @@ from services.parser.authorship import page_authors
 from services.parser.boilerplate import is_boilerplate
 from services.parser.errors import EmptyArticleError
 from services.parser.headline import page_title
+from services.parser.lead import with_lead
 from services.parser.metadata import finish, merge, read_metadata, read_trafilatura
 from services.parser.pagedate import read_page_date
 from services.parser.result import Extracted
@@ -97,7 +98,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     """
     tree = _parse(html)
     raw = read_metadata(tree, url)
-    paragraphs = _main_paragraphs(tree, url)
+    paragraphs = with_lead(tree, _main_paragraphs(tree, url))
     if not (raw.title and raw.site_name):
         raw = merge(raw, read_trafilatura(tree, url, raw))
     meta = finish(raw, url)

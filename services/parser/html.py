@@ -5,7 +5,7 @@ were chosen on the extraction dev set (shingle F1): precision focus with comment
 The body is a cascade: trafilatura's own extraction alone first, its comparison with its
 generic extractors only where that kept a small share of the page, and a balanced extraction
 where even that did (:func:`trafilatura_body`). A light clean-up then drops page furniture
-(:func:`~services.parser.boilerplate.is_boilerplate`, table rows aside), a repeated headline
+(:mod:`services.parser.boilerplate`, table rows aside), a repeated headline
 and cross-promotion lines ("Read more: …", newsletter and follow-us plugs at either end of the
 body).
 """
@@ -23,7 +23,7 @@ from trafilatura.utils import load_html
 
 from services.core.text import DROPPED, clean_text
 from services.parser.authorship import page_authors
-from services.parser.boilerplate import is_boilerplate
+from services.parser.boilerplate import is_boilerplate, is_web_notice
 from services.parser.errors import EmptyArticleError
 from services.parser.headline import page_title
 from services.parser.lead import with_lead
@@ -274,9 +274,10 @@ def _container_of(tree: HtmlElement, paragraph: str) -> HtmlElement | None:
 
 
 def _flush(lines: list[str]) -> Iterator[str]:
-    """The lines of a block as paragraphs, page furniture (:func:`is_boilerplate`) left out."""
+    """The lines of a block as paragraphs, page furniture (:func:`is_boilerplate`,
+    :func:`is_web_notice`) left out."""
     for line in lines:
-        if (text := _squash(line)) and not is_boilerplate(text):
+        if (text := _squash(line)) and not (is_boilerplate(text) or is_web_notice(text)):
             yield text
 
 

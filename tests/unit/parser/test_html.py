@@ -74,7 +74,10 @@ def test_clean_paragraphs_keeps_long_paragraphs_mentioning_newsletters() -> None
 
 
 def test_furniture_lines_inside_the_body_are_dropped() -> None:
-    furniture = "<p>Advertisement</p><p>Lesen Sie auch: Der Haushalt des Vorjahres</p>"
+    furniture = (
+        "<p>Advertisement</p><p>Lesen Sie auch: Der Haushalt des Vorjahres</p>"
+        "<p>Subscribe now to our digital edition for the full story.</p>"
+    )
     page = article(extra_top=f"<p>{PARAGRAPHS[0]}</p>{furniture}")
     assert list(extract_html(page).paragraphs) == [PARAGRAPHS[0], *PARAGRAPHS]
 

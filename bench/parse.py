@@ -172,13 +172,8 @@ def html_phases(pages: list[Page]) -> dict[str, float]:
         page_authors(tree, raw.authors, raw.site_name, url)
         t = add("page_authors (bylines)", t)
         dropped = html_module._holds_dropped(tree)
-        document: Any = trafilatura.bare_extraction(
-            tree, url=url, **html_module.TRAFILATURA_OPTIONS
-        )
-        t = add("trafilatura.bare_extraction (body)", t)
-        body = document.body if document is not None else None
-        paragraphs = list(html_module._blocks(body)) if body is not None else []
-        t = add("_blocks (tree to paragraphs)", t)
+        paragraphs = html_module.trafilatura_body(tree, url)
+        t = add("trafilatura_body (fast pass, fallbacks where short)", t)
         paragraphs += html_module._continuation(tree, paragraphs, dropped)
         t = add("_continuation (ad-split chunks)", t)
         paragraphs = html_module.clean_paragraphs(paragraphs, title)

@@ -11,14 +11,16 @@ from services.core.decoding import decode
 from services.core.errors import InvalidMessageError
 from services.core.events import next_record
 from services.core.handlers import BatchHandler, Outcome
-from services.core.lease import FileLease, Holder, Lease
+from services.core.lease import FileLease, Holder, Lease, LeaseError
 from services.core.models import DeduplicatedArticle, DedupVerdict, ParsedArticle
+from services.core.pglease import PgLease
 from services.core.records import ConsumedRecord
 from services.core.runner import Stage
 from services.core.settings import Settings
 from services.core.topics import Topics
 from services.dedup.decision import Decision, DedupInput
 from services.dedup.engine import DedupEngine
+from services.dedup.statestore import ServerState, StateLocation
 
 DEDUP = topology.stage("dedup")
 
@@ -50,7 +52,7 @@ def with_verdict(article: ParsedArticle, verdict: Decision) -> DeduplicatedArtic
 
 
 def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> BatchHandler:
-    """Check a whole batch in one engine call (one SQLite transaction), in record order."""
+    """Check a whole batch in one engine call (one state transaction), in record order."""
 
     async def handle(records: Sequence[ConsumedRecord]) -> list[Outcome]:
         outcomes: list[Outcome] = [[] for _ in records]
@@ -82,14 +84,47 @@ def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> Ba
     return handle
 
 
+def dedup_scope(settings: Settings) -> str:
+    """The name of this pipeline's dedup state and lease on a database server: its consumer
+    group (so pipelines with different topic prefixes never share either)."""
+    return Topics(settings.topic_prefix).group_of(DEDUP.name)
+
+
+def state_location(settings: Settings) -> StateLocation:
+    """Dedup's state: the configured PostgreSQL database, else ``dedup.db`` in the data
+    directory."""
+    if settings.database_url is not None:
+        return ServerState(settings.database_url, dedup_scope(settings))
+    return settings.dedup_state_path
+
+
 @asynccontextmanager
-async def dedup_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
+async def dedup_stage(
+    settings: Settings, topics: Topics, lease: Lease | None = None
+) -> AsyncIterator[Stage]:
+    """The dedup stage over its state, opened now (by a process that holds ``lease``, once it
+    holds it: the state read is then all the previous holder committed). On PostgreSQL each of
+    its commits checks that ``lease`` is still held; without a lease (tests) the caller makes
+    sure nothing else writes the state."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    async with await DedupEngine.open(settings.dedup_state_path, settings.dedup) as engine:
+    fence = lease.fence if isinstance(lease, PgLease) else None
+    if isinstance(lease, PgLease) and fence is None:
+        raise LeaseError(f"dedup's state is opened without holding {lease.resource}")
+    location = state_location(settings)
+    async with await DedupEngine.open(location, settings.dedup, fence=fence) as engine:
         yield Stage.in_flow(DEDUP.name, topics, dedup_handler(settings, topics, engine))
 
 
 def dedup_lease(settings: Settings, me: Holder) -> Lease:
-    """Dedup's state has one writer: the process holding the lock on the file beside it (the
-    others wait as standbys)."""
+    """Dedup's state has one writer: the process holding its lease (the others wait as
+    standbys). On PostgreSQL, an advisory lock named after the dedup consumer group; on
+    SQLite, the lock on the file beside the state."""
+    if settings.database_url is not None:
+        return PgLease(
+            settings.database_url,
+            dedup_scope(settings),
+            me,
+            settings.lease_poll_s,
+            settings.lease_check_timeout_s,
+        )
     return FileLease.beside(settings.dedup_state_path, me, settings.lease_poll_s)

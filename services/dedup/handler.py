@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from services.core import topology
 from services.core.decoding import decode
-from services.core.errors import InvalidMessageError
+from services.core.errors import DatabaseUnavailableError, InvalidMessageError
 from services.core.events import next_record
 from services.core.handlers import BatchHandler, Outcome
 from services.core.lease import FileLease, Holder, Lease, LeaseError
+from services.core.logs import get_logger
 from services.core.models import DeduplicatedArticle, DedupVerdict, ParsedArticle
-from services.core.pglease import PgLease
+from services.core.pglease import LeaseFence, PgLease
+from services.core.policy import Backoff
 from services.core.records import ConsumedRecord
 from services.core.runner import Stage
 from services.core.settings import Settings
@@ -23,6 +26,7 @@ from services.dedup.engine import DedupEngine
 from services.dedup.statestore import ServerState, StateLocation
 
 DEDUP = topology.stage("dedup")
+log = get_logger(__name__)
 
 
 def dedup_input(article: ParsedArticle) -> DedupInput:
@@ -110,9 +114,21 @@ async def dedup_stage(
     fence = lease.fence if isinstance(lease, PgLease) else None
     if isinstance(lease, PgLease) and fence is None:
         raise LeaseError(f"dedup's state is opened without holding {lease.resource}")
-    location = state_location(settings)
-    async with await DedupEngine.open(location, settings.dedup, fence=fence) as engine:
+    async with await _opened_engine(settings, fence) as engine:
         yield Stage.in_flow(DEDUP.name, topics, dedup_handler(settings, topics, engine))
+
+
+async def _opened_engine(settings: Settings, fence: LeaseFence | None) -> DedupEngine:
+    """The engine over dedup's state; a database that is away is waited for (with backoff; a
+    lease lost meanwhile cancels the wait)."""
+    backoff = Backoff(settings.retry_backoff_initial_s, settings.retry_backoff_max_s)
+    while True:
+        try:
+            return await DedupEngine.open(state_location(settings), settings.dedup, fence=fence)
+        except DatabaseUnavailableError as error:
+            delay = backoff.next_delay()
+            log.warning("dedup_state_unavailable", error=str(error)[:300], retry_in_s=delay)
+            await asyncio.sleep(delay)
 
 
 def dedup_lease(settings: Settings, me: Holder) -> Lease:

@@ -40,6 +40,7 @@ from services.dedup.statestore import DedupState, ServerState
 
 CONNECT_TIMEOUT_S = 10.0
 STATEMENT_TIMEOUT_S = 60.0
+SNAPSHOT_TIMEOUT_S = 600.0  # reading a whole window of fingerprints at start
 # A session left inside a transaction this long (a frozen process) is ended by the server, so
 # it never holds the lease's gate for long.
 _SESSION = {"idle_in_transaction_session_timeout": "30s"}
@@ -99,7 +100,7 @@ class PostgresState(DedupState):
         ):
             meta = await _meta(connection, scope)
             start = window_start(meta, window_seconds)
-            rows = await connection.fetch(sql.WINDOW, scope, start)
+            rows = await connection.fetch(sql.WINDOW, scope, start, timeout=SNAPSHOT_TIMEOUT_S)
             blocks = await connection.fetch(sql.BLOCKS, scope)
             promoted = await connection.fetch(sql.PROMOTED, scope)
         records = [record_of(row) for row in rows]

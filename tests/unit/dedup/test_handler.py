@@ -1,8 +1,10 @@
 """Dedup's lease and state location: the lock on the file beside its state on SQLite; on a
-database server, an advisory lock and a scope both named after its consumer group."""
+database server, an advisory lock and a scope both named after its consumer group, and a server
+that is away when the stage opens waited for."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,8 @@ from services.core.settings import Settings
 from services.core.topics import Topics
 from services.dedup.handler import dedup_lease, dedup_stage, state_location
 from services.dedup.statestore import ServerState
+from services.tools import localpostgres
+from tests.support.postgres import private_server
 
 URL = "postgresql://newsflow:secret@db.example:5432/news"
 ME = Holder("dedup", "here", 1, 0.0)
@@ -47,3 +51,25 @@ async def test_the_stage_is_not_opened_under_a_lease_it_does_not_hold(tmp_path: 
     with pytest.raises(LeaseError, match="without holding advisory lock"):
         async with dedup_stage(settings, Topics(settings.topic_prefix), lease):
             pass
+
+
+async def test_the_stage_waits_for_its_database_to_come_back(tmp_path: Path) -> None:
+    async with private_server() as server:
+        settings = server.model_copy(
+            update={
+                "data_dir": tmp_path,
+                "retry_backoff_initial_s": 0.1,
+                "retry_backoff_max_s": 0.5,
+            }
+        )
+        await asyncio.to_thread(localpostgres.stop, server, "immediate")
+        opening = asyncio.create_task(_open_and_close(settings))
+        await asyncio.sleep(1.5)
+        assert not opening.done(), "it waits, it does not fail"
+        await asyncio.to_thread(localpostgres.start, server)
+        assert await asyncio.wait_for(opening, 30) == "dedup"
+
+
+async def _open_and_close(settings: Settings) -> str:
+    async with dedup_stage(settings, Topics(settings.topic_prefix)) as stage:
+        return stage.name

@@ -31,6 +31,14 @@ _TRANSIENT_CODES = frozenset(
         "25006",  # read_only_sql_transaction: the server became a standby (failover)
     }
 )
+# Asked of the server for a session whose client may vanish without closing its socket (a host
+# gone, a network split): the server ends it after idle + interval × count = 11 s of silence,
+# with every lock it held.
+SERVER_KEEPALIVES = {
+    "tcp_keepalives_idle": "5",
+    "tcp_keepalives_interval": "2",
+    "tcp_keepalives_count": "3",
+}
 _CLOSED = ("connection is closed", "connection was closed", "cannot perform operation")
 
 

@@ -34,18 +34,19 @@ from dataclasses import dataclass
 from services.core.errors import DatabaseUnavailableError, TransientError
 from services.core.lease import Holder, Lease, LeaseError
 from services.core.logs import get_logger
-from services.core.pgclient import Connection, close_quietly, connect, redacted, translated
+from services.core.pgclient import (
+    SERVER_KEEPALIVES,
+    Connection,
+    close_quietly,
+    connect,
+    redacted,
+    translated,
+)
 
 LOCK_CLASS = 0x6E66_6C6B  # "nflk"
 GATE_CLASS = 0x6E66_6C67  # "nflg"
 APPLICATION = "newsflow-lease"
 MAX_BACKOFF_S = 2.0
-# The server gives up on a holder whose client went silent after idle + interval × count (11 s).
-KEEPALIVES = {
-    "tcp_keepalives_idle": "5",
-    "tcp_keepalives_interval": "2",
-    "tcp_keepalives_count": "3",
-}
 
 _HELD = """
 SELECT EXISTS (
@@ -200,6 +201,7 @@ class PgLease(Lease):
                 )
                 if not got:
                     return False
+                draining = False
                 while not await connection.fetchval(
                     "SELECT pg_try_advisory_lock($1, $2)",
                     GATE_CLASS,
@@ -209,7 +211,9 @@ class PgLease(Lease):
                     if stop.is_set():
                         await self._drop()
                         return False
-                    log.info("lease_draining_previous_writer", lease=self.resource)
+                    if not draining:
+                        log.info("lease_waiting_for_previous_writer", lease=self.resource)
+                        draining = True
                     await asyncio.sleep(self._poll_s)
                 await connection.execute(
                     "SELECT pg_advisory_unlock($1, $2)",
@@ -246,7 +250,7 @@ class PgLease(Lease):
                     self._url,
                     f"{APPLICATION} {me.service} {me.pid} {me.host}",
                     timeout_s=max(self._timeout_s, 5.0),
-                    server_settings=KEEPALIVES,
+                    server_settings=SERVER_KEEPALIVES,
                 )
             except (ValueError, TypeError) as error:  # a URL or option asyncpg cannot use
                 raise LeaseError(

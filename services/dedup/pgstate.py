@@ -15,7 +15,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from services.core.errors import TransientError
-from services.core.pgclient import Connection, close_quietly, connect, redacted, translated
+from services.core.pgclient import (
+    SERVER_KEEPALIVES,
+    Connection,
+    close_quietly,
+    connect,
+    redacted,
+    translated,
+)
 from services.core.pglease import LeaseFence, hold_fence
 from services.core.settings import DedupSettings
 from services.dedup import pgschema as sql
@@ -41,9 +48,10 @@ from services.dedup.statestore import DedupState, ServerState
 CONNECT_TIMEOUT_S = 10.0
 STATEMENT_TIMEOUT_S = 60.0
 SNAPSHOT_TIMEOUT_S = 600.0  # reading a whole window of fingerprints at start
-# A session left inside a transaction this long (a frozen process) is ended by the server, so
-# it never holds the lease's gate for long.
-_SESSION = {"idle_in_transaction_session_timeout": "30s"}
+# A session left inside a transaction this long (a frozen or cut-off process: every statement
+# of ours follows the one before at once) is ended by the server, so it never holds the lease's
+# gate for long; so is one whose client went silent.
+_SESSION = {"idle_in_transaction_session_timeout": "10s", **SERVER_KEEPALIVES}
 
 
 class PostgresState(DedupState):

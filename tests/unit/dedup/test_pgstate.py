@@ -98,6 +98,7 @@ async def test_a_commit_after_the_lease_is_lost_is_refused_and_forgotten(postgre
     try:
         await engine.check_many(articles[:5])
         await admin.fetchval("SELECT pg_terminate_backend($1)", lease.fence.backend_pid)
+        await asyncio.wait_for(lease.wait_lost(), 5)  # that session has ended, and its lock
         with pytest.raises(LeaseLostError):
             await engine.check_many(articles[5:])
         assert engine.deduplicator.next_seq == 5, "memory holds only what was committed"

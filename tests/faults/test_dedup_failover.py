@@ -4,7 +4,8 @@ the standby is active within 15 s, every accepted article comes out once, nothin
 dead-lettered, and a copy of a story pushed after the failover joins the story the dead process
 saw (the new active one loaded everything the old one committed). A PostgreSQL restart
 mid-stream: dedup waits it out (the lease and the state come back), every article once, nothing
-dead-lettered.
+dead-lettered. An active process whose lease session is ended while it lives stops consuming
+and stands by, and the other takes over.
 
 Real processes on the test run's broker; the dedup processes on a real PostgreSQL server (the
 test run's for the kill, a private one for the restart). The store stays on its SQLite file
@@ -17,6 +18,8 @@ import asyncio
 import time
 import uuid
 from typing import Any
+
+import asyncpg
 
 from services.core.models import ProcessedArticle
 from services.core.settings import Settings
@@ -171,6 +174,64 @@ async def test_a_postgresql_restart_mid_stream_is_waited_out(settings: Settings)
         roles = {p["pid"]: p["role"] for p in (await line.processes_of("dedup")).values()}
         assert sorted(roles.values()) == ["active", "standby"], roles
         assert set(roles) == {first.pid, second.pid}, "both dedup processes lived through it"
+
+
+async def test_an_active_dedup_that_loses_its_lease_stops_and_the_other_takes_over(
+    settings: Settings, postgres_url: str
+) -> None:
+    """A zombie: the active process lives on but its lease session is ended (as an operator's
+    pg_terminate_backend or a broken connection does). It stops consuming at once and stands
+    by; one of the two (either may win the lock) consumes again within the takeover bound;
+    nothing is lost, doubled or dead-lettered."""
+    run = uuid.uuid4().hex[:8]
+    items = payloads(run, ARTICLES // 2)
+    async with pipeline(settings, database_url=postgres_url) as (line, pusher):
+        first, _ = await start_pair(line)
+        cut = asyncio.Event()
+        pushing = asyncio.create_task(
+            push_steadily(pusher, items, batch=50, pause_s=0.1, holds={HOLD_AT // 2 + 2: cut})
+        )
+        try:
+            await wait_for(lambda: _pushed(pusher, HOLD_AT // 2), 120, "articles pushed")
+            assert await end_lease_session(postgres_url, first.pid) == 1
+            cut.set()
+            await wait_for(lambda: fenced(first), TAKEOVER_S, "the zombie fenced")
+            await wait_for(lambda: one_active(line), TAKEOVER_S, "one dedup active, one standby")
+            await asyncio.wait_for(pushing, 300)
+        finally:
+            pushing.cancel()
+        assert len(pusher.accepted) == ARTICLES // 2
+        await assert_each_once(settings, pusher)
+        assert await one_active(line)
+
+
+async def fenced(process: ServiceProcess) -> bool:
+    """Whether ``process`` logged that it lost its lease and stopped consuming."""
+    assert process.log_path is not None
+    return '"event":"lease_lost_fenced"' in process.log_path.read_text(errors="replace")
+
+
+async def one_active(line: Line) -> bool:
+    """One dedup process active on every partition, the other standing by."""
+    rows = sorted((await line.processes_of("dedup")).values(), key=lambda row: str(row["role"]))
+    partitions = list(range(line.settings.topic_partitions))
+    return [(r["role"], r["status"]) for r in rows] == [("active", "up"), ("standby", "up")] and (
+        rows[0]["partitions"] == partitions
+    )
+
+
+async def end_lease_session(url: str, pid: int) -> int:
+    """End the lease session of dedup process ``pid`` (named by its application_name); how
+    many sessions were ended."""
+    db = await asyncpg.connect(url)
+    try:
+        ended = await db.fetch(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1",
+            f"newsflow-lease dedup {pid} %",
+        )
+        return len(ended)
+    finally:
+        await db.close()
 
 
 async def _pushed(pusher: Pusher, batches: int) -> bool:

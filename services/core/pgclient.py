@@ -39,6 +39,13 @@ SERVER_KEEPALIVES = {
     "tcp_keepalives_interval": "2",
     "tcp_keepalives_count": "3",
 }
+_DRIVER_ERRORS = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+    TimeoutError,
+)
 _CLOSED = ("connection is closed", "connection was closed", "cannot perform operation")
 
 
@@ -60,6 +67,10 @@ def is_transient(error: BaseException) -> bool:
     unavailable for now rather than misused."""
     if isinstance(error, OSError | TimeoutError):
         return True  # refused, reset, unreachable or timed out on the way to the server
+    if isinstance(error, asyncpg.InternalClientError):
+        # The driver lost track of the protocol: seen when the server ends a session (a
+        # terminated backend, a shutdown) while a call starts on it. The connection is done.
+        return True
     if isinstance(error, asyncpg.InterfaceError):
         return any(text in str(error) for text in _CLOSED)  # the server went away under us
     state = sqlstate(error)
@@ -72,7 +83,7 @@ def translated(action: str) -> Iterator[None]:
     the cause); every other error unchanged."""
     try:
         yield
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+    except _DRIVER_ERRORS as error:
         if is_transient(error):
             raise DatabaseUnavailableError(f"{action}: {type(error).__name__}: {error}") from error
         raise
@@ -102,5 +113,5 @@ async def close_quietly(connection: Connection | None, timeout_s: float = 2.0) -
         return
     try:
         await connection.close(timeout=timeout_s)
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
+    except _DRIVER_ERRORS:
         connection.terminate()

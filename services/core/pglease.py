@@ -30,6 +30,7 @@ import contextlib
 import time
 import zlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.core.errors import DatabaseUnavailableError, TransientError
 from services.core.lease import Holder, Lease, LeaseError
@@ -48,12 +49,21 @@ GATE_CLASS = 0x6E66_6C67  # "nflg"
 APPLICATION = "newsflow-lease"
 MAX_BACKOFF_S = 2.0
 
-_HELD = """
+_HELD_HERE = """
 SELECT EXISTS (
     SELECT 1 FROM pg_locks
     WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2
-      AND pid = $3 AND granted
+      AND pid = pg_backend_pid() AND granted
 )"""
+# The session is named by its server process and that process's start (a process id alone may
+# be reused by a later session, the next holder's even).
+_HELD_BY = """
+SELECT EXISTS (
+    SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+    WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 2
+      AND l.pid = $3 AND a.backend_start = $4 AND l.granted
+)"""
+_ME = "SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()"
 _HOLDER = """
 SELECT a.application_name, extract(epoch FROM a.backend_start)::float8
 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
@@ -78,10 +88,11 @@ def lock_id(name: str) -> int:
 @dataclass(frozen=True, slots=True)
 class LeaseFence:
     """What a writer checks in each transaction: the lock ``lock_id`` is still held by the
-    server session ``backend_pid`` (the lease's)."""
+    lease's server session (its process ``backend_pid``, started at ``backend_start``)."""
 
     lock_id: int
     backend_pid: int
+    backend_start: datetime
 
 
 async def hold_fence(connection: Connection, fence: LeaseFence) -> None:
@@ -92,7 +103,9 @@ async def hold_fence(connection: Connection, fence: LeaseFence) -> None:
         await connection.execute(
             "SELECT pg_advisory_xact_lock_shared($1, $2)", GATE_CLASS, fence.lock_id
         )
-        held = await connection.fetchval(_HELD, LOCK_CLASS, fence.lock_id, fence.backend_pid)
+        held = await connection.fetchval(
+            _HELD_BY, LOCK_CLASS, fence.lock_id, fence.backend_pid, fence.backend_start
+        )
     if not held:
         raise LeaseLostError(f"the lease (lock {fence.lock_id}) is no longer held by this process")
 
@@ -114,7 +127,7 @@ class PgLease(Lease):
         self._poll_s = poll_s
         self._timeout_s = check_timeout_s
         self._connection: Connection | None = None
-        self._backend_pid: int | None = None
+        self._fence: LeaseFence | None = None  # while held
         self._gone = asyncio.Event()  # set when the holding connection closes or is released
         self._lock = asyncio.Lock()  # one query at a time on the connection
 
@@ -124,13 +137,12 @@ class PgLease(Lease):
 
     @property
     def held(self) -> bool:
-        return self._backend_pid is not None
+        return self._fence is not None
 
     @property
     def fence(self) -> LeaseFence | None:
         """What writes on other connections check while this lease is held (None when not)."""
-        pid = self._backend_pid
-        return None if pid is None else LeaseFence(self._id, pid)
+        return self._fence
 
     async def acquire(self, stop: asyncio.Event) -> bool:
         if self.held:
@@ -168,7 +180,7 @@ class PgLease(Lease):
                 await asyncio.wait_for(self._gone.wait(), self._poll_s)
 
     async def release(self) -> None:
-        self._backend_pid = None
+        self._fence = None
         self._gone.set()
         await self._drop()  # the session ends, and with it the lock
 
@@ -221,23 +233,21 @@ class PgLease(Lease):
                     self._id,
                     timeout=self._timeout_s,
                 )
-                pid = int(
-                    await connection.fetchval("SELECT pg_backend_pid()", timeout=self._timeout_s)
-                )
+                pid, started = await connection.fetchrow(_ME, timeout=self._timeout_s)
         self._gone.clear()
         connection.add_termination_listener(lambda _: self._gone.set())
-        self._backend_pid = pid
+        self._fence = LeaseFence(self._id, int(pid), started)
         return True
 
     async def _still_held(self) -> bool:
-        connection, pid = self._connection, self._backend_pid
-        if connection is None or connection.is_closed() or pid is None:
+        connection = self._connection
+        if connection is None or connection.is_closed() or self._fence is None:
             return False
         async with self._lock:
             with translated("cannot check the lease"):
                 return bool(
                     await connection.fetchval(
-                        _HELD, LOCK_CLASS, self._id, pid, timeout=self._timeout_s
+                        _HELD_HERE, LOCK_CLASS, self._id, timeout=self._timeout_s
                     )
                 )
 
@@ -261,7 +271,7 @@ class PgLease(Lease):
 
     async def _drop(self) -> None:
         connection, self._connection = self._connection, None
-        self._backend_pid = None
+        self._fence = None
         await close_quietly(connection)
 
 

@@ -12,8 +12,7 @@ this module holds the interface and the lease of a local file.
 kernel drops the lock when the holding process dies, by ``kill -9`` too, so no expiry is needed,
 and it is lost only if the file is deleted or replaced under it. A database server's lease (a
 PostgreSQL advisory lock held on a connection of its own, lost when that connection dies) fits
-the same interface: its ``acquire`` retries ``pg_try_advisory_lock``, its ``wait_lost`` returns
-when the connection is gone.
+the same interface: :class:`services.core.pglease.PgLease`.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import uvloop
 from services.core import kafka
 from services.core.errors import BrokerUnavailableError
 from services.core.health import advertised_url, health_app, listen_socket, serve_http
-from services.core.lease import Holder, Lease
+from services.core.lease import Holder, Lease, LeaseError
 from services.core.logs import configure_logging, get_logger
 from services.core.presence import Identity, announce
 from services.core.priority import lower_priority, stage_niceness
@@ -30,6 +30,10 @@ from services.core.standby import run_leased
 from services.core.topics import Topics, TopicSpec
 
 StageFactory = Callable[[Settings, Topics], AbstractAsyncContextManager[Stage]]
+# A stage that fences its own writes with the lease it runs under (dedup's state on a database
+# server) is given that lease as well: opened once the lease is held, so its state is read after
+# the previous holder's last write.
+FencedStageFactory = Callable[[Settings, Topics, Lease], AbstractAsyncContextManager[Stage]]
 # The lease a stage process must hold to consume (None: it needs none), given who it is.
 LeaseFactory = Callable[[Settings, Holder], Lease | None]
 
@@ -67,12 +71,13 @@ def install_stop_signals(stop: asyncio.Event) -> None:
 
 async def run_stage(
     name: ServiceName,
-    factory: StageFactory,
+    factory: Callable[[Settings, Topics, Lease | None], AbstractAsyncContextManager[Stage]],
     settings: Settings,
     lease_for: LeaseFactory | None = None,
 ) -> None:
     """Run stage ``name`` until SIGTERM: its health endpoint, its announcements, and its work,
-    under the lease ``lease_for`` gives (if any): a standby until it holds it."""
+    under the lease ``lease_for`` gives (if any): a standby until it holds it. ``factory`` opens
+    the stage (given the lease, when there is one) each time this process becomes active."""
     stop = asyncio.Event()
     install_stop_signals(stop)
     await bootstrap_topics(settings)
@@ -96,7 +101,7 @@ async def run_stage(
     )
 
     async def consume(until: asyncio.Event) -> None:
-        async with factory(settings, topics) as stage:
+        async with factory(settings, topics, lease) as stage:
             await process.consume(stage, until)
 
     try:
@@ -108,6 +113,39 @@ async def run_stage(
 
 
 def main(name: ServiceName, factory: StageFactory, lease_for: LeaseFactory | None = None) -> None:
+    """The process of stage ``name``: active at once, or under ``lease_for``'s lease."""
+
+    def opened(
+        settings: Settings, topics: Topics, _: Lease | None
+    ) -> AbstractAsyncContextManager[Stage]:
+        return factory(settings, topics)
+
+    _run_process(name, opened, lease_for)
+
+
+def main_fenced(
+    name: ServiceName,
+    factory: FencedStageFactory,
+    lease_for: Callable[[Settings, Holder], Lease],
+) -> None:
+    """The process of stage ``name`` under ``lease_for``'s lease, which ``factory`` is given
+    too (to fence the stage's own writes with it)."""
+
+    def opened(
+        settings: Settings, topics: Topics, lease: Lease | None
+    ) -> AbstractAsyncContextManager[Stage]:
+        if lease is None:
+            raise LeaseError(f"{name} runs only under a lease")
+        return factory(settings, topics, lease)
+
+    _run_process(name, opened, lease_for)
+
+
+def _run_process(
+    name: ServiceName,
+    factory: Callable[[Settings, Topics, Lease | None], AbstractAsyncContextManager[Stage]],
+    lease_for: LeaseFactory | None,
+) -> None:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format, service=name)
     nice = lower_priority(stage_niceness(name, settings.priority_step))

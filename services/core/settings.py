@@ -233,6 +233,13 @@ class Settings(BaseSettings):
         description="How often a standby store or dedup process tries for the lease, and how "
         "often the holder checks that it still holds it.",
     )
+    lease_check_timeout_s: float = Field(
+        default=3.0,
+        gt=0,
+        description="How long the holder of a lease on a database server (dedup on PostgreSQL) "
+        "waits for the server to confirm it still holds it before it counts the lease as lost "
+        "and stops (a network split is noticed this soon).",
+    )
     process_heartbeat_s: float = Field(
         default=2.0,
         gt=0,

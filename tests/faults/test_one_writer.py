@@ -54,9 +54,11 @@ class Line:
     status: httpx.AsyncClient
     processes: list[ServiceProcess]
 
-    def start(self, name: str) -> ServiceProcess:
+    def start(self, name: str, **updates: object) -> ServiceProcess:
+        """Start service ``name`` with the line's settings (and ``updates``)."""
         log = self.settings.data_dir.parent / f"{name}-{len(self.processes)}.log"
-        process = ServiceProcess.start(name, self.child, cwd=ROOT, log_path=log)
+        child = self.child.model_copy(update=updates) if updates else self.child
+        process = ServiceProcess.start(name, child, cwd=ROOT, log_path=log)
         self.processes.append(process)
         return process
 

@@ -42,6 +42,9 @@ IO_MODULES = frozenset(
         # the lease (a lock file), the process's announcements and what its health endpoint
         # and announcements read
         "core/lease.py",
+        # asyncpg behind newsflow's errors, and the lease on a database server
+        "core/pgclient.py",
+        "core/pglease.py",
         "core/presence.py",
         "core/stageprocess.py",
         # ingest: its HTTP app, routes and middleware, the publisher, the push client
@@ -55,11 +58,14 @@ IO_MODULES = frozenset(
         # parser: the entry point and the handler
         "parser/__main__.py",
         "parser/handler.py",
-        # dedup: the entry point, the handler, the engine over the state store, the state store
+        # dedup: the entry point, the handler, the engine over the state store, the state's two
+        # backends and the factory choosing one
         "dedup/__main__.py",
         "dedup/handler.py",
         "dedup/engine.py",
-        "dedup/statestore.py",
+        "dedup/statebackends.py",
+        "dedup/sqlitestate.py",
+        "dedup/pgstate.py",
         # store: the entry point, the handler, the database, its repository and reader
         "store/__main__.py",
         "store/handler.py",

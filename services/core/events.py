@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from services.core.headers import CE_ID, TRACEPARENT, TraceContext, cloudevent_headers
 from services.core.models import Message
 from services.core.records import ConsumedRecord, OutgoingRecord
+from services.core.topics import Topics
+from services.core.topology import StageSpec
 
 
 def next_record(
@@ -40,3 +42,27 @@ def next_record(
     )
     value = message if isinstance(message, bytes) else message.to_bytes()
     return OutgoingRecord(topic, incoming.key, value, headers)
+
+
+def stage_output(
+    spec: StageSpec,
+    topics: Topics,
+    incoming: ConsumedRecord,
+    message: Message | bytes,
+    *,
+    time: datetime,
+    extra_headers: Mapping[str, str] | None = None,
+) -> list[OutgoingRecord]:
+    """What a consumer stage emits for one article it handled: its one record on the stage's
+    output topic, with the stage's name and event type from the topology row ``spec``."""
+    return [
+        next_record(
+            incoming,
+            topics.name_of(spec.sends),
+            message,
+            stage=spec.name,
+            event_type=spec.event_type,
+            extra_headers=extra_headers,
+            time=time,
+        )
+    ]

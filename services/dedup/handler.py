@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from services.core import topology
 from services.core.decoding import decode
 from services.core.errors import DatabaseUnavailableError, InvalidMessageError
-from services.core.events import next_record
+from services.core.events import stage_output
 from services.core.handlers import BatchHandler, Outcome
 from services.core.lease import FileLease, Holder, Lease, LeaseError
 from services.core.logs import get_logger
@@ -73,16 +73,7 @@ def dedup_handler(settings: Settings, topics: Topics, engine: DedupEngine) -> Ba
                 outcomes[index] = verdict
                 continue
             out = with_verdict(article, verdict)
-            outcomes[index] = [
-                next_record(
-                    records[index],
-                    topics.name_of(DEDUP.sends),
-                    out,
-                    stage=DEDUP.name,
-                    event_type=DEDUP.event_type,
-                    time=now,
-                )
-            ]
+            outcomes[index] = stage_output(DEDUP, topics, records[index], out, time=now)
         return outcomes
 
     return handle

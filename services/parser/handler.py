@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from services.core import topology
 from services.core.decoding import decode
 from services.core.errors import RecordFault
-from services.core.events import next_record
+from services.core.events import stage_output
 from services.core.handlers import BatchHandler, Outcome
 from services.core.models import ParsedArticle, RawArticle
 from services.core.records import ConsumedRecord
@@ -53,16 +53,7 @@ def parser_handler(settings: Settings, topics: Topics) -> BatchHandler:
         return [
             result
             if isinstance(result, Exception)
-            else [
-                next_record(
-                    record,
-                    topics.name_of(PARSER.sends),
-                    result,
-                    stage=PARSER.name,
-                    event_type=PARSER.event_type,
-                    time=now,
-                )
-            ]
+            else stage_output(PARSER, topics, record, result, time=now)
             for record, result in zip(records, parsed, strict=True)
         ]
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from services.core import topology
 from services.core.decoding import decode
 from services.core.errors import InvalidMessageError
-from services.core.events import next_record
+from services.core.events import stage_output
 from services.core.handlers import BatchHandler, Outcome
 from services.core.headers import NF_VERDICT
 from services.core.lease import FileLease, Holder, Lease
@@ -53,17 +53,14 @@ def store_handler(
         stored = await repository.store_claimed([(a, p) for _, a, p in pending])
         for (index, _, _), publish in zip(pending, stored, strict=True):
             if publish is not None:
-                outcomes[index] = [
-                    next_record(
-                        records[index],
-                        topics.name_of(STORE.sends),
-                        publish.doc.encode(),  # the bytes stored: a retry publishes the same
-                        stage=STORE.name,
-                        event_type=STORE.event_type,
-                        extra_headers={NF_VERDICT: publish.article.dedup.verdict},
-                        time=now,
-                    )
-                ]
+                outcomes[index] = stage_output(
+                    STORE,
+                    topics,
+                    records[index],
+                    publish.doc.encode(),  # the bytes stored: a retry publishes the same
+                    time=now,
+                    extra_headers={NF_VERDICT: publish.article.dedup.verdict},
+                )
         return outcomes
 
     return handle

@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.core.events import next_record
+from services.core import topology
+from services.core.events import next_record, stage_output
 from services.core.headers import TraceContext, cloudevent_headers, header_map
 from services.core.models import RawArticle
 from services.core.records import ConsumedRecord
+from services.core.topics import Topic, Topics
 
 
 def test_traceparent_round_trip_and_child_keeps_trace() -> None:
@@ -126,3 +128,22 @@ def test_children_are_distinct_valid_spans_of_the_trace() -> None:
         assert child.trace_id == parent.trace_id and child.flags == parent.flags
         assert TraceContext.parse(child.header()) == child
     assert parent.children(0) == []
+
+
+def test_stage_output_takes_topic_stage_and_event_type_from_the_topology_row() -> None:
+    incoming = ConsumedRecord("nf.raw", 0, 7, b"id-7", b"{}", [("ce_id", b"up")])
+    [record] = stage_output(
+        topology.stage("dedup"),
+        Topics("nf."),
+        incoming,
+        b"{}",
+        time=datetime(2026, 1, 2, tzinfo=UTC),
+        extra_headers={"nf_verdict": "duplicate"},
+    )
+    headers = header_map(record.headers)
+    assert record.topic == Topics("nf.").name_of(Topic.DEDUPLICATED)
+    assert headers["ce_type"] == topology.stage("dedup").event_type
+    assert headers["ce_source"] == "/newsflow/dedup"
+    assert headers["ce_id"] == "up:dedup"
+    assert headers["nf_verdict"] == "duplicate"
+    assert record.key == b"id-7" and record.value == b"{}"

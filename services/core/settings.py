@@ -20,6 +20,7 @@ from services.core.topology import CONSUMER_SERVICES, SERVICES, ServiceName, sta
 __all__ = ["CONSUMER_SERVICES", "SERVICES", "DedupSettings", "ServiceName", "Settings"]
 
 SqliteSynchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
+_POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
 
 
 class DedupSettings(BaseModel):
@@ -130,6 +131,7 @@ class Settings(BaseSettings):
         populate_by_name=True,
         env_nested_delimiter="_",  # NEWSFLOW_DEDUP_SHINGLE_SIZE is dedup.shingle_size
         env_nested_max_split=1,
+        hide_input_in_errors=True,  # a refused value may hold a password or an API key
     )
 
     # Kafka
@@ -233,6 +235,16 @@ class Settings(BaseSettings):
     dedup: DedupSettings = Field(default_factory=DedupSettings)
 
     # The store's database
+    database_url: str | None = Field(
+        default=None,
+        description="The PostgreSQL database of the store and the gateway "
+        "(postgresql://user:password@host:port/name); unset: SQLite files under data_dir.",
+    )
+    database_read_url: str | None = Field(
+        default=None,
+        description="Where the gateway's queries go (a read replica of database_url); unset: "
+        "database_url.",
+    )
     store_busy_timeout_ms: int = Field(
         default=5_000,
         ge=0,
@@ -358,6 +370,18 @@ class Settings(BaseSettings):
         settings (the dedup settings as ``NEWSFLOW_DEDUP_<FIELD>``); unset fields are left out."""
         prefix = self.model_config.get("env_prefix", "")
         return _variables(self, prefix) | _variables(self.dedup, f"{prefix}DEDUP_")
+
+    @field_validator("database_url", "database_read_url")
+    @classmethod
+    def _postgresql_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(_POSTGRESQL_SCHEMES):
+            # Never echo the value: it may hold a password.
+            found = f"a {value.partition('://')[0]!r} URL" if "://" in value else "no scheme"
+            raise ValueError(
+                "must be a PostgreSQL URL (postgresql://user:password@host:port/database), "
+                f"found {found}"
+            )
+        return value
 
     @field_validator("source_zones")
     @classmethod

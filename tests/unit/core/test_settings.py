@@ -103,6 +103,8 @@ def changed(model: type[BaseModel], name: str) -> Any:
     kind = field.annotation
     if get_origin(kind) is dict:
         return {"lemonde.fr": "Europe/Paris", "g1.globo.com": "America/Sao_Paulo"}
+    if name.startswith("database_") and name.endswith("_url"):
+        return f"postgresql://newsflow:secret@{name.replace('_', '-')}.example:5432/newsflow"
     if get_origin(kind) is not Literal:  # an optional value: its type
         kind = next((k for k in get_args(kind) if k is not type(None)), kind)
     if get_origin(kind) is Literal:
@@ -160,3 +162,19 @@ def test_source_zones_are_a_json_map_of_iana_names(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("NEWSFLOW_SOURCE_ZONES", '{"lemonde.fr": "Europe/Pariss", "x": "CET2"}')
     with pytest.raises(ValueError, match="not IANA time zone names: CET2, Europe/Pariss"):
         Settings()
+
+
+def test_database_urls_must_name_postgresql_and_are_never_echoed() -> None:
+    assert Settings().database_url is None
+    url = "postgresql://newsflow:secret@db.example:5432/newsflow"
+    assert Settings(database_url=url, database_read_url="postgres://r@replica/n").database_url == url
+    for wrong, found in [
+        ("mysql://root:hunter2@db/newsflow", "found a 'mysql' URL"),
+        ("root:hunter2@db/newsflow", "found no scheme"),
+        ("sqlite:///data/newsflow.db", "found a 'sqlite' URL"),
+    ]:
+        with pytest.raises(ValueError, match=found) as caught:
+            Settings(database_url=wrong)
+        assert "hunter2" not in str(caught.value)
+    with pytest.raises(ValueError, match="database_read_url"):
+        Settings(database_read_url="http://replica")

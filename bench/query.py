@@ -29,25 +29,26 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import RESULTS_DIR, table, write_result  # noqa: E402
 from bench.store import START, Corpus  # noqa: E402
-from services.store.database import open_readonly  # noqa: E402
 from services.store.reader import ArticleReader  # noqa: E402
-from services.store.repository import ArticleRepository  # noqa: E402
 from services.store.search import SearchQuery  # noqa: E402
+from services.store.sqlite.database import open_readonly  # noqa: E402
+from services.store.sqlite.reader import SqliteReader  # noqa: E402
+from services.store.sqlite.repository import SqliteRepository  # noqa: E402
 
 Timed = Callable[[], Awaitable[object]]
 CHUNK = 2_000
 
 
 async def stored(path: Path) -> int:
-    await (await ArticleRepository.open(path)).close()  # brings an older file's schema up to date
-    async with await ArticleReader.open(path) as reader:
+    await (await SqliteRepository.open(path)).close()  # brings an older file's schema up to date
+    async with await SqliteReader.open(path) as reader:
         return (await reader.counts()).total
 
 
 async def build(path: Path, count: int, corpus: Corpus) -> float:
     """Generate and store ``count`` articles; returns the seconds it took."""
     started = time.perf_counter()
-    async with await ArticleRepository.open(path) as repo:
+    async with await SqliteRepository.open(path) as repo:
         for first in range(0, count, CHUNK):
             chunk = [corpus.article(n) for n in range(first, min(first + CHUNK, count))]
             await repo.save_many(chunk)
@@ -143,7 +144,7 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
 async def measure(path: Path, count: int, corpus: Corpus) -> dict[str, list[float]]:
     rnd = random.Random(3)
     latencies: dict[str, list[float]] = {}
-    async with await ArticleReader.open(path) as reader:
+    async with await SqliteReader.open(path) as reader:
         phrases = await sample_phrases(reader, count, rnd)
         jobs = [(kind, q) for kind, qs in plans(corpus, rnd, phrases).items() for q in qs]
         rnd.shuffle(jobs)

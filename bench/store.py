@@ -34,13 +34,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import Summary, table, write_result  # noqa: E402
 from services.core.models import DedupVerdict, ProcessedArticle, Verdict  # noqa: E402
-from services.store.database import open_database  # noqa: E402
-from services.store.repository import (  # noqa: E402
+from services.store.repository import Position  # noqa: E402
+from services.store.rows import article_row  # noqa: E402
+from services.store.sqlite.database import open_database  # noqa: E402
+from services.store.sqlite.repository import (  # noqa: E402
     INDEX_ARTICLE,
     INSERT_ARTICLE,
-    ArticleRepository,
-    Position,
-    article_row,
+    SqliteRepository,
     index_entries,
     numbered,
 )
@@ -162,7 +162,7 @@ def batches(items: Sequence[T], size: int) -> list[Sequence[T]]:
 
 
 async def repository_rate(articles: Sequence[ProcessedArticle], batch: int, db: Path) -> float:
-    repo = await ArticleRepository.open(db)
+    repo = await SqliteRepository.open(db)
     started = time.perf_counter()
     positions = [Position("bench.deduplicated", 0, n) for n in range(len(articles))]
     for chunk in batches(list(zip(articles, positions, strict=True)), batch):

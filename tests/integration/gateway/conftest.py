@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import socket
 from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,7 +13,7 @@ from services.core.models import ProcessedArticle
 from services.core.settings import Settings
 from services.gateway.app import create_app
 from services.gateway.stream import StreamTiming
-from services.store.repository import ArticleRepository
+from services.store.backend import open_repository
 from tests.integration.servers import serving
 from tests.support.ports import free_port
 
@@ -58,6 +57,7 @@ async def gateway(settings: Settings, **options: object) -> AsyncIterator[httpx.
         yield client
 
 
-async def store_articles(path: Path, articles: Sequence[ProcessedArticle]) -> None:
-    async with await ArticleRepository.open(path) as repo:
+async def store_articles(settings: Settings, articles: Sequence[ProcessedArticle]) -> None:
+    """Store ``articles`` in the database of ``settings``, as the store would."""
+    async with await open_repository(settings) as repo:
         await repo.save_many(list(articles))

@@ -41,7 +41,7 @@ ARTICLES = [
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     await create_topics(settings)
-    await store_articles(settings.database_path, ARTICLES)
+    await store_articles(settings, ARTICLES)
     async with gateway(settings) as client:
         yield client
 
@@ -59,7 +59,7 @@ async def test_serves_before_the_database_exists_and_is_ready_once_it_does(
         assert search.json()["error"] == "database_unavailable"
         assert search.headers["retry-after"]
 
-        await store_articles(settings.database_path, ARTICLES[:2])
+        await store_articles(settings, ARTICLES[:2])
 
         async def ready_now() -> bool:
             return (await client.get("/readyz")).status_code == 200
@@ -243,7 +243,7 @@ async def test_stream_sends_new_articles_resumes_and_filters(
         assert live.headers["content-type"].startswith("text/event-stream")
         lines = live.aiter_lines()
         (retry,) = await asyncio.wait_for(_events(lines, 1), 20)  # the stream's position is set
-        await store_articles(settings.database_path, new)
+        await store_articles(settings, new)
         (first,) = await asyncio.wait_for(_events(lines, 1), 20)
     assert retry == {"retry": "2000"}
     assert first["event"] == "article" and '"Fresh one"' in first["data"]

@@ -25,7 +25,7 @@ ARTICLES = [
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     await create_topics(settings)
-    await store_articles(settings.database_path, ARTICLES)
+    await store_articles(settings, ARTICLES)
     async with gateway(settings) as client:
         yield client
 

@@ -14,6 +14,7 @@ IO_LIBRARIES = frozenset(
     {
         "aiokafka",
         "aiosqlite",
+        "asyncpg",
         "sqlite3",
         "fastapi",
         "starlette",
@@ -53,14 +54,16 @@ IO_MODULES = frozenset(
         "dedup/handler.py",
         "dedup/engine.py",
         "dedup/statestore.py",
-        # store: the entry point, the handler, the database, its repository and reader
+        # store: the entry point, the handler, the backend factories, each backend's database,
+        # errors, repository and reader
         "store/__main__.py",
         "store/handler.py",
-        "store/database.py",
-        "store/errors.py",
-        "store/repository.py",
-        "store/reader.py",
+        "store/backend.py",
         "store/tail.py",
+        "store/sqlite/database.py",
+        "store/sqlite/errors.py",
+        "store/sqlite/repository.py",
+        "store/sqlite/reader.py",
         # gateway: the HTTP app and routes, the pollers, probes and followers of the pipeline
         "gateway/__main__.py",
         "gateway/app.py",

@@ -167,7 +167,9 @@ def test_source_zones_are_a_json_map_of_iana_names(monkeypatch: pytest.MonkeyPat
 def test_database_urls_must_name_postgresql_and_are_never_echoed() -> None:
     assert Settings().database_url is None
     url = "postgresql://newsflow:secret@db.example:5432/newsflow"
-    assert Settings(database_url=url, database_read_url="postgres://r@replica/n").database_url == url
+    assert (
+        Settings(database_url=url, database_read_url="postgres://r@replica/n").database_url == url
+    )
     for wrong, found in [
         ("mysql://root:hunter2@db/newsflow", "found a 'mysql' URL"),
         ("root:hunter2@db/newsflow", "found no scheme"),

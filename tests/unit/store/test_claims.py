@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from services.store.repository import ArticleRepository, Position
+from services.store.repository import Position
+from services.store.sqlite.repository import SqliteRepository
 from tests.unit.store.factory import make_article
 
 FIRST = Position("dedup", 0, 10)
@@ -13,7 +14,7 @@ LATER = Position("dedup", 0, 11)
 
 
 async def test_first_record_claims_and_a_repush_does_not(tmp_path: Path) -> None:
-    async with await ArticleRepository.open(tmp_path / "db") as repo:
+    async with await SqliteRepository.open(tmp_path / "db") as repo:
         article = make_article(1)
         [published] = await repo.store_claimed([(article, FIRST)])
         assert published is not None and published.article == article
@@ -28,9 +29,9 @@ async def test_redelivery_of_the_claiming_record_publishes_the_stored_version_ag
 ) -> None:
     path = tmp_path / "db"
     article = make_article(2)
-    async with await ArticleRepository.open(path) as repo:
+    async with await SqliteRepository.open(path) as repo:
         await repo.store_claimed([(article, FIRST)])
-    async with await ArticleRepository.open(path) as repo:  # after a crash and restart
+    async with await SqliteRepository.open(path) as repo:  # after a crash and restart
         retried = article.model_copy(update={"stored_at": datetime.now(UTC)})
         [published] = await repo.store_claimed([(retried, FIRST)])
     assert published is not None and published.article == article, "the stored (first) version"
@@ -38,7 +39,7 @@ async def test_redelivery_of_the_claiming_record_publishes_the_stored_version_ag
 
 
 async def test_an_id_twice_in_one_batch_is_published_once(tmp_path: Path) -> None:
-    async with await ArticleRepository.open(tmp_path / "db") as repo:
+    async with await SqliteRepository.open(tmp_path / "db") as repo:
         article = make_article(3)
         other = make_article(4)
         results = await repo.store_claimed(

@@ -19,13 +19,10 @@ from urllib.parse import quote
 
 import aiosqlite
 
-from services.store.errors import (
-    DatabaseNotReadyError,
-    SchemaVersionError,
-    translated,
-)
+from services.store.errors import DatabaseNotReadyError, SchemaVersionError
 from services.store.fulltext import index_text
 from services.store.search import NO_DATE
+from services.store.sqlite.errors import translated
 
 # The defaults of a connection's tuning (the store and gateway pass NEWSFLOW_STORE_* settings).
 DEFAULT_BUSY_TIMEOUT_MS = 5_000
@@ -150,8 +147,8 @@ _SCHEMA_V3 = (
 )
 
 # The insert trigger no longer fills the full-text index: the store does, in the same
-# transaction (``services.store.repository``). An FTS5 write made by a trigger runs inside the
-# inserting statement's savepoint, and FTS5 writes its buffered terms out as a new segment at
+# transaction (``services.store.sqlite.repository``). An FTS5 write made by a trigger runs inside
+# the inserting statement's savepoint, and FTS5 writes its buffered terms out as a new segment at
 # every savepoint: one segment per article, each soon merged again. Written directly, a batch's
 # terms stay buffered until COMMIT and become one segment (the bench ``bench/fts.py`` measures
 # both). The author rows are still the trigger's; deletes and updates still unindex by trigger.

@@ -1,4 +1,4 @@
-"""``ArticleRepository``: one row per article id whatever the redeliveries; busy → transient."""
+"""``SqliteRepository``: one row per article id whatever the redeliveries; busy → transient."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ import pytest
 
 from services.core.errors import TransientError
 from services.store.errors import DatabaseUnavailableError
-from services.store.repository import INSERT_ARTICLE, ArticleRepository, article_row, epoch_us
+from services.store.rows import article_row, epoch_us
 from services.store.search import NO_DATE
+from services.store.sqlite.repository import INSERT_ARTICLE, SqliteRepository
 from tests.support.fulltext import assert_indexed_once
 from tests.unit.store.factory import BASE_TIME, make_article
 
 
 @pytest.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[ArticleRepository]:
-    async with await ArticleRepository.open(tmp_path / "newsflow.db") as repository:
+async def repo(tmp_path: Path) -> AsyncIterator[SqliteRepository]:
+    async with await SqliteRepository.open(tmp_path / "newsflow.db") as repository:
         yield repository
 
 
@@ -28,7 +29,7 @@ def _rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
 
 
 async def test_save_is_idempotent_and_keeps_the_first_version(
-    repo: ArticleRepository, tmp_path: Path
+    repo: SqliteRepository, tmp_path: Path
 ) -> None:
     first = make_article(1, title="First title")
     assert await repo.save(first) is True
@@ -41,7 +42,7 @@ async def test_save_is_idempotent_and_keeps_the_first_version(
     assert await repo.stored_at(first.id) == first.stored_at
 
 
-async def test_save_many_reports_each_article(repo: ArticleRepository, tmp_path: Path) -> None:
+async def test_save_many_reports_each_article(repo: SqliteRepository, tmp_path: Path) -> None:
     assert await repo.save(make_article(2)) is True
     batch = [make_article(1), make_article(2), make_article(3), make_article(1, title="again")]
     assert await repo.save_many(batch) == [True, False, True, False]
@@ -55,7 +56,7 @@ async def test_save_many_reports_each_article(repo: ArticleRepository, tmp_path:
 
 
 async def test_redeliveries_leave_each_article_indexed_once(
-    repo: ArticleRepository, tmp_path: Path
+    repo: SqliteRepository, tmp_path: Path
 ) -> None:
     batch = [make_article(n) for n in range(5)]
     for _ in range(3):  # a batch redelivered: nothing is written, or indexed, again
@@ -64,7 +65,7 @@ async def test_redeliveries_leave_each_article_indexed_once(
 
 
 async def test_the_index_check_sees_an_article_indexed_twice(
-    repo: ArticleRepository, tmp_path: Path
+    repo: SqliteRepository, tmp_path: Path
 ) -> None:
     await repo.save_many([make_article(n) for n in range(3)])
     path = tmp_path / "newsflow.db"
@@ -77,7 +78,7 @@ async def test_the_index_check_sees_an_article_indexed_twice(
         assert_indexed_once(path)
 
 
-async def test_large_batch_in_one_call(repo: ArticleRepository, tmp_path: Path) -> None:
+async def test_large_batch_in_one_call(repo: SqliteRepository, tmp_path: Path) -> None:
     batch = [make_article(n) for n in range(1_200)]  # more ids than one IN (...) chunk
     assert await repo.save_many(batch[:700]) == [True] * 700
     assert await repo.save_many(batch) == [False] * 700 + [True] * 500
@@ -85,7 +86,7 @@ async def test_large_batch_in_one_call(repo: ArticleRepository, tmp_path: Path) 
 
 
 async def test_columns_authors_and_full_text_are_filled(
-    repo: ArticleRepository, tmp_path: Path
+    repo: SqliteRepository, tmp_path: Path
 ) -> None:
     article = make_article(
         4,
@@ -115,7 +116,7 @@ async def test_columns_authors_and_full_text_are_filled(
 
 
 async def test_undated_article_is_stored_without_instant(
-    repo: ArticleRepository, tmp_path: Path
+    repo: SqliteRepository, tmp_path: Path
 ) -> None:
     await repo.save(make_article(5, undated=True))
     rows = _rows(tmp_path / "newsflow.db", "SELECT published_at, published_at_utc FROM articles")
@@ -123,14 +124,14 @@ async def test_undated_article_is_stored_without_instant(
     assert _rows(tmp_path / "newsflow.db", "SELECT sort_ts FROM articles") == [(NO_DATE,)]
 
 
-async def test_missing_article(repo: ArticleRepository) -> None:
+async def test_missing_article(repo: SqliteRepository) -> None:
     assert await repo.get("nope") is None
     assert await repo.stored_at("nope") is None
 
 
 async def test_locked_database_is_transient(tmp_path: Path) -> None:
     path = tmp_path / "newsflow.db"
-    repo = await ArticleRepository.open(path, busy_timeout_ms=50)
+    repo = await SqliteRepository.open(path, busy_timeout_ms=50)
     blocker = sqlite3.connect(path, isolation_level=None)
     try:
         blocker.execute("BEGIN EXCLUSIVE")
@@ -145,7 +146,7 @@ async def test_locked_database_is_transient(tmp_path: Path) -> None:
         await repo.close()
 
 
-async def test_a_failing_batch_stores_nothing(repo: ArticleRepository, tmp_path: Path) -> None:
+async def test_a_failing_batch_stores_nothing(repo: SqliteRepository, tmp_path: Path) -> None:
     path = tmp_path / "newsflow.db"
     with sqlite3.connect(path) as conn:
         conn.execute(
@@ -170,7 +171,7 @@ def _matches(path: Path, query: str) -> list[object]:
 
 
 async def test_each_stored_article_is_indexed_under_its_own_row(
-    repo: ArticleRepository, tmp_path: Path
+    repo: SqliteRepository, tmp_path: Path
 ) -> None:
     path = tmp_path / "newsflow.db"
     assert await repo.save(make_article(7)) is True
@@ -186,7 +187,7 @@ async def test_each_stored_article_is_indexed_under_its_own_row(
 
 
 async def test_a_batch_enters_the_index_as_one_segment(
-    repo: ArticleRepository, tmp_path: Path
+    repo: SqliteRepository, tmp_path: Path
 ) -> None:
     # Entered one by one (as an insert trigger would), 60 articles make 60 segments, merged
     # again and again as they pile up; a batch of them makes one.
@@ -200,7 +201,7 @@ async def test_a_batch_enters_the_index_as_one_segment(
 
 
 async def test_a_row_that_is_already_stored_fails_the_insert(
-    repo: ArticleRepository, tmp_path: Path
+    repo: SqliteRepository, tmp_path: Path
 ) -> None:
     path = tmp_path / "newsflow.db"
     await repo.save(make_article(1))
@@ -217,7 +218,7 @@ def _integrity_check(path: Path) -> None:
 
 
 async def test_cjk_and_thai_text_is_indexed_character_by_character(
-    repo: ArticleRepository, tmp_path: Path
+    repo: SqliteRepository, tmp_path: Path
 ) -> None:
     path = tmp_path / "newsflow.db"
     japanese = make_article(
@@ -245,7 +246,7 @@ async def test_cjk_and_thai_text_is_indexed_character_by_character(
 
 
 async def test_deleting_an_article_unindexes_its_indexed_text(
-    repo: ArticleRepository, tmp_path: Path
+    repo: SqliteRepository, tmp_path: Path
 ) -> None:
     path = tmp_path / "newsflow.db"
     articles = [
@@ -263,7 +264,7 @@ async def test_deleting_an_article_unindexes_its_indexed_text(
 
 
 async def test_a_stored_title_or_body_is_not_rewritten(
-    repo: ArticleRepository, tmp_path: Path
+    repo: SqliteRepository, tmp_path: Path
 ) -> None:
     path = tmp_path / "newsflow.db"
     await repo.save(make_article(1, paragraphs=["東京都は19日に発表した。"]))

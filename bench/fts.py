@@ -45,11 +45,11 @@ from bench.common import DATA_DIR, table, write_result  # noqa: E402
 from bench.store import Corpus  # noqa: E402
 from services.core import ndjson  # noqa: E402
 from services.store.fulltext import index_text  # noqa: E402
+from services.store.migration import Migration  # noqa: E402
 from services.store.rows import ARTICLE_COLUMNS, Row, article_row  # noqa: E402
 from services.store.sqlite.database import (  # noqa: E402
     INDEX_TEXT_FUNCTION,
     MIGRATIONS,
-    Migration,
     writer_pragmas,
 )
 from services.store.sqlite.repository import (  # noqa: E402

@@ -13,11 +13,12 @@ from services.core.logs import get_logger
 from services.core.models import ProcessedArticle
 from services.core.service import main
 from services.store.handler import store_stage
+from services.store.postgres.repository import PostgresRepository
 from services.store.repository import ArticleRepository, Position, Stored
 from services.store.sqlite.repository import SqliteRepository
 
 log = get_logger(__name__)
-WRITERS: tuple[type[ArticleRepository], ...] = (SqliteRepository,)
+WRITERS: tuple[type[ArticleRepository], ...] = (SqliteRepository, PostgresRepository)
 _STORE_CLAIMED = {writer: writer.store_claimed for writer in WRITERS}
 
 

@@ -64,6 +64,10 @@ IO_MODULES = frozenset(
         "store/sqlite/errors.py",
         "store/sqlite/repository.py",
         "store/sqlite/reader.py",
+        "store/postgres/database.py",
+        "store/postgres/errors.py",
+        "store/postgres/repository.py",
+        "store/postgres/reader.py",
         # gateway: the HTTP app and routes, the pollers, probes and followers of the pipeline
         "gateway/__main__.py",
         "gateway/app.py",

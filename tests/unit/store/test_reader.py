@@ -1,20 +1,20 @@
-"""``SqliteReader`` against a real database file of 50 articles."""
+"""The read API against a real database of 50 articles, on both backends: the same calls give
+the same answers (the query suite; where stemming lets PostgreSQL find more, see
+``test_stemming.py``)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from services.core.models import ProcessedArticle
 from services.store.errors import DatabaseNotReadyError
+from services.store.reader import ArticleReader
 from services.store.rows import epoch_us
 from services.store.search import NO_DATE, UNKNOWN_SOURCE, InvalidQueryError, SearchQuery
-from services.store.sqlite.reader import SqliteReader
-from services.store.sqlite.repository import SqliteRepository
+from tests.unit.store.backends import READERS, Backend, backend
 from tests.unit.store.factory import BASE_TIME, make_article
 
 SOURCES = ("a.example", "b.example", "c.example", None)
@@ -57,23 +57,25 @@ def _expected(keep: list[ProcessedArticle], duplicates: bool = False) -> list[st
     return [a.id for a in sorted(shown, key=_key, reverse=True)]
 
 
-@pytest.fixture(scope="module")
-async def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("reader") / "newsflow.db"
-    async with await SqliteRepository.open(path) as repo:
-        assert await repo.save_many(ARTICLES) == [True] * 50
-    return path
+@pytest.fixture(scope="module", params=READERS)
+async def stored(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Backend]:
+    name = str(request.param).partition("-")[0]
+    async with backend(name, tmp_path_factory.mktemp("reader")) as found:
+        async with await found.repository() as repo:
+            assert await repo.save_many(ARTICLES) == [True] * 50
+        yield found.reading(str(request.param))
 
 
-@pytest.fixture(params=["sparse", "dense"])
-async def reader(db: Path, request: pytest.FixtureRequest) -> AsyncIterator[SqliteReader]:
-    # dense: every full-text match takes the date-index plan; sparse: the FTS-first plan.
-    reader = await SqliteReader.open(db, dense_matches=1 if request.param == "dense" else 10**9)
+@pytest.fixture
+async def reader(stored: Backend) -> AsyncIterator[ArticleReader]:
+    reader = await stored.reader()
     yield reader
     await reader.close()
 
 
-async def _all_pages(reader: SqliteReader, **kwargs: object) -> list[str]:
+async def _all_pages(reader: ArticleReader, **kwargs: object) -> list[str]:
     ids: list[str] = []
     cursor = None
     for _ in range(100):
@@ -88,7 +90,7 @@ async def _all_pages(reader: SqliteReader, **kwargs: object) -> list[str]:
 
 @pytest.mark.parametrize("limit", [1, 7, 20, 100])
 async def test_pagination_covers_every_row_once_in_stable_order(
-    reader: SqliteReader, limit: int
+    reader: ArticleReader, limit: int
 ) -> None:
     ids = await _all_pages(reader, limit=limit)
     assert ids == _expected(ARTICLES)
@@ -98,12 +100,12 @@ async def test_pagination_covers_every_row_once_in_stable_order(
     assert len(everything) == 50
 
 
-async def test_full_text_pages_cover_every_match_once(reader: SqliteReader) -> None:
+async def test_full_text_pages_cover_every_match_once(reader: ArticleReader) -> None:
     ids = await _all_pages(reader, q="climate", limit=3)
     assert ids == _expected([a for a in ARTICLES if "climate talks" in a.paragraphs])
 
 
-async def test_first_page(reader: SqliteReader) -> None:
+async def test_first_page(reader: ArticleReader) -> None:
     page = await reader.search(SearchQuery(limit=5))
     assert [a.id for a in page.items] == _expected(ARTICLES)[:5]
     assert page.next_cursor is not None
@@ -163,26 +165,26 @@ async def test_first_page(reader: SqliteReader) -> None:
         ({"q": "nothingmatches"}, lambda a: False),
     ],
 )
-async def test_filters(reader: SqliteReader, kwargs: dict[str, object], keep: object) -> None:
+async def test_filters(reader: ArticleReader, kwargs: dict[str, object], keep: object) -> None:
     expected = _expected([a for a in ARTICLES if keep(a)])  # type: ignore[operator]
     assert await _all_pages(reader, limit=4, **kwargs) == expected
     with_duplicates = _expected([a for a in ARTICLES if keep(a)], duplicates=True)  # type: ignore[operator]
     assert await _all_pages(reader, limit=100, include_duplicates=True, **kwargs) == with_duplicates
 
 
-async def test_bad_full_text_syntax_is_an_invalid_query(reader: SqliteReader) -> None:
+async def test_bad_full_text_syntax_is_an_invalid_query(reader: ArticleReader) -> None:
     with pytest.raises(InvalidQueryError, match="unbalanced"):
         await reader.search(SearchQuery(q='"climate'))
     with pytest.raises(InvalidQueryError, match="at least one word"):
         await reader.search(SearchQuery(q="-climate"))
 
 
-async def test_get(reader: SqliteReader) -> None:
+async def test_get(reader: ArticleReader) -> None:
     assert await reader.get("article-0011") == ARTICLES[11]
     assert await reader.get("missing") is None
 
 
-async def test_story_lists_every_version_with_evidence(reader: SqliteReader) -> None:
+async def test_story_lists_every_version_with_evidence(reader: ArticleReader) -> None:
     story = await reader.story("article-0000")
     expected = [a for a in ARTICLES if a.dedup.story_id == "article-0000"]
     assert story == expected
@@ -191,7 +193,7 @@ async def test_story_lists_every_version_with_evidence(reader: SqliteReader) -> 
     assert await reader.story("missing") == []
 
 
-async def test_counts(reader: SqliteReader) -> None:
+async def test_counts(reader: ArticleReader) -> None:
     counts = await reader.counts()
     assert counts.total == 50
     assert counts.by_verdict == {"duplicate": 6, "unique": 38, "update": 6}
@@ -203,7 +205,7 @@ async def test_counts(reader: SqliteReader) -> None:
     }
 
 
-async def test_latest(reader: SqliteReader) -> None:
+async def test_latest(reader: ArticleReader) -> None:
     assert [a.id for a in await reader.latest(3)] == [
         "article-0049",
         "article-0048",
@@ -213,7 +215,7 @@ async def test_latest(reader: SqliteReader) -> None:
         await reader.latest(0)
 
 
-async def test_freshness_by_source(reader: SqliteReader) -> None:
+async def test_freshness_by_source(reader: ArticleReader) -> None:
     freshness = await reader.freshness_by_source()
     assert [(f.source, f.median_seconds) for f in freshness] == [
         ("b.example", 3_600.0),
@@ -229,11 +231,10 @@ async def test_freshness_by_source(reader: SqliteReader) -> None:
         await reader.freshness_by_source(window=0)
 
 
-async def test_stored_since_follows_new_writes(tmp_path: Path) -> None:
-    path = tmp_path / "live.db"
-    async with await SqliteRepository.open(path) as repo:
+async def test_stored_since_follows_new_writes(fresh: Backend) -> None:
+    async with await fresh.repository() as repo:
         await repo.save_many(ARTICLES[:3])
-        async with await SqliteReader.open(path) as reader:
+        async with await fresh.reader() as reader:
             head = await reader.head()
             assert head == 3
             assert [s.seq for s in await reader.stored_since(0)] == [1, 2, 3]
@@ -246,34 +247,21 @@ async def test_stored_since_follows_new_writes(tmp_path: Path) -> None:
                 (5, "article-0004"),
             ]
             assert await reader.head() == 5
+            with pytest.raises(InvalidQueryError, match="limit"):
+                await reader.stored_since(0, limit=0)
 
 
-async def test_empty_database(tmp_path: Path) -> None:
-    path = tmp_path / "empty.db"
-    await (await SqliteRepository.open(path)).close()
-    async with await SqliteReader.open(path) as reader:
+async def test_empty_database(fresh: Backend) -> None:
+    await (await fresh.repository()).close()
+    async with await fresh.reader() as reader:
         assert await reader.head() == 0
+        assert await reader.stored_since(0) == []
         assert (await reader.search(SearchQuery(q="climate"))).items == ()
         assert (await reader.counts()).total == 0
         assert await reader.freshness_by_source() == []
+        assert await reader.latest() == []
 
 
-async def test_missing_database(tmp_path: Path) -> None:
-    with pytest.raises(DatabaseNotReadyError, match="does not exist"):
-        await SqliteReader.open(tmp_path / "absent.db")
-
-
-async def test_reads_are_not_blocked_by_a_writer(tmp_path: Path) -> None:
-    path = tmp_path / "busy.db"
-    async with await SqliteRepository.open(path) as repo:
-        await repo.save_many(ARTICLES[:2])
-    writer = sqlite3.connect(path, isolation_level=None)
-    try:
-        writer.execute("BEGIN IMMEDIATE")
-        writer.execute("DELETE FROM articles WHERE id = 'article-0000'")  # not committed
-        async with await SqliteReader.open(path, busy_timeout_ms=50) as reader:
-            page = await reader.search(SearchQuery())
-            assert [a.id for a in page.items] == ["article-0001", "article-0000"]
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
+async def test_a_database_the_store_never_opened_is_not_ready(fresh: Backend) -> None:
+    with pytest.raises(DatabaseNotReadyError, match="start the store"):
+        await fresh.reader()

@@ -1,19 +1,19 @@
-"""Searching Japanese, Chinese, Korean and Thai articles through ``SqliteReader``, against a real
-database file: a word from the middle of a body finds its article, and the search syntax keeps
-its meaning (phrases, prefixes, OR, exclusion, filters, pages), beside unchanged Latin search."""
+"""Searching Japanese, Chinese, Korean and Thai articles through the read API, against a real
+database of each backend: a word from the middle of a body finds its article, and the search
+syntax keeps its meaning (phrases, prefixes, OR, exclusion, filters, pages), beside unchanged
+Latin search."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from services.core.models import ProcessedArticle
+from services.store.reader import ArticleReader
 from services.store.search import SearchQuery
-from services.store.sqlite.reader import SqliteReader
-from services.store.sqlite.repository import SqliteRepository
+from tests.unit.store.backends import READERS, Backend, backend
 from tests.unit.store.factory import BASE_TIME, make_article
 from tests.unit.store.script_articles import ScriptArticle, processed, script_articles
 
@@ -50,29 +50,32 @@ ARTICLES: list[ProcessedArticle] = [
 ]
 
 
-@pytest.fixture(scope="module")
-async def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("scripts") / "newsflow.db"
-    async with await SqliteRepository.open(path) as repo:
-        assert await repo.save_many(ARTICLES) == [True] * len(ARTICLES)
-    return path
+@pytest.fixture(scope="module", params=READERS)
+async def stored(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Backend]:
+    name = str(request.param).partition("-")[0]
+    async with backend(name, tmp_path_factory.mktemp("scripts")) as found:
+        async with await found.repository() as repo:
+            assert await repo.save_many(ARTICLES) == [True] * len(ARTICLES)
+        yield found.reading(str(request.param))
 
 
-@pytest.fixture(params=["sparse", "dense"])
-async def reader(db: Path, request: pytest.FixtureRequest) -> AsyncIterator[SqliteReader]:
-    reader = await SqliteReader.open(db, dense_matches=1 if request.param == "dense" else 10**9)
+@pytest.fixture
+async def reader(stored: Backend) -> AsyncIterator[ArticleReader]:
+    reader = await stored.reader()
     yield reader
     await reader.close()
 
 
-async def _ids(reader: SqliteReader, q: str, **kwargs: object) -> set[str]:
+async def _ids(reader: ArticleReader, q: str, **kwargs: object) -> set[str]:
     page = await reader.search(SearchQuery(q=q, limit=100, **kwargs))  # type: ignore[arg-type]
     return {article.id for article in page.items}
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.name)
 async def test_each_article_is_found_by_words_of_its_body(
-    reader: SqliteReader, script: ScriptArticle
+    reader: ArticleReader, script: ScriptArticle
 ) -> None:
     for word in script.words:
         assert await _ids(reader, word) == {BY_NAME[script.name]}, word
@@ -103,7 +106,7 @@ async def test_each_article_is_found_by_words_of_its_body(
     ],
 )
 async def test_search_syntax_with_words_of_these_scripts(
-    reader: SqliteReader, q: str, names: set[str]
+    reader: ArticleReader, q: str, names: set[str]
 ) -> None:
     assert await _ids(reader, q) == {BY_NAME[name] for name in names}
 
@@ -122,7 +125,7 @@ async def test_search_syntax_with_words_of_these_scripts(
     ],
 )
 async def test_mixed_script_text_is_found_by_either_kind_of_word(
-    reader: SqliteReader, q: str
+    reader: ArticleReader, q: str
 ) -> None:
     assert await _ids(reader, q) == {MIXED.id}
 
@@ -141,11 +144,11 @@ async def test_mixed_script_text_is_found_by_either_kind_of_word(
         ("paris -leaders", set()),
     ],
 )
-async def test_latin_search_keeps_its_meaning(reader: SqliteReader, q: str, ids: set[str]) -> None:
+async def test_latin_search_keeps_its_meaning(reader: ArticleReader, q: str, ids: set[str]) -> None:
     assert await _ids(reader, q) == ids
 
 
-async def test_filters_and_pages_with_a_cjk_word(reader: SqliteReader) -> None:
+async def test_filters_and_pages_with_a_cjk_word(reader: ArticleReader) -> None:
     assert await _ids(reader, "승객", language="ko") == {BY_NAME["ko-bus.txt"]}
     assert await _ids(reader, "승객", language="ja") == set()
     since = BASE_TIME + timedelta(hours=220)

@@ -13,6 +13,7 @@ from services.store.errors import (
     DatabaseUnavailableError,
     SchemaVersionError,
 )
+from services.store.migration import Migration
 from services.store.sqlite.database import (
     DEFAULT_BUSY_TIMEOUT_MS,
     DEFAULT_CACHE_KIB,
@@ -21,7 +22,6 @@ from services.store.sqlite.database import (
     FTS_CRISISMERGE,
     MIGRATIONS,
     SCHEMA_VERSION,
-    Migration,
     migrate,
     open_database,
     open_readonly,

@@ -1,0 +1,124 @@
+"""Opening the store's PostgreSQL database: connection pools, the versioned schema, migrations.
+
+Several store processes may start at once against one database: :func:`migrate` holds an
+advisory lock (:data:`~services.store.postgres.schema.MIGRATION_LOCK`) on its own connection
+while it reads the version and applies the pending steps, each in one transaction with its row
+in ``schema_version``, so exactly one process migrates and the others find the work done.
+Readers (the gateway) never migrate: :func:`check_schema` tells them to wait for the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import asyncpg
+
+from services.store.errors import SchemaVersionError
+from services.store.migration import Migration, check_order, check_version
+from services.store.postgres.errors import translated
+from services.store.postgres.schema import (
+    MIGRATION_LOCK,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SCHEMA_VERSION_TABLE,
+)
+
+CONNECT_TIMEOUT_S = 10.0
+WRITER_POOL_SIZE = 4
+READER_POOL_SIZE = 10
+# Each search's SQL carries its own full-text query: plan it for those values every time (a
+# generic plan cannot tell a rare word from a common one).
+_READER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+
+Pool = Any  # asyncpg.Pool: untyped, kept inside the postgres package
+Connection = Any  # asyncpg.Connection
+
+
+def redacted(url: str) -> str:
+    """Where a PostgreSQL URL points, for messages and logs: server and database, never the
+    user or password."""
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"postgresql://{parts.hostname or 'localhost'}{port}{parts.path}"
+
+
+async def connect(url: str, application_name: str) -> Connection:
+    """One connection (for migrations, and tests)."""
+    with translated("connecting to the database"):
+        return await asyncpg.connect(
+            url,
+            timeout=CONNECT_TIMEOUT_S,
+            server_settings={"application_name": application_name},
+        )
+
+
+async def create_pool(url: str, application_name: str, *, reading: bool = False) -> Pool:
+    """A pool of connections to ``url``, at least one opened now (so a bad URL fails here)."""
+    settings = {"application_name": application_name, **(_READER_SETTINGS if reading else {})}
+    with translated("connecting to the database"):
+        return await asyncpg.create_pool(
+            url,
+            min_size=1,
+            max_size=READER_POOL_SIZE if reading else WRITER_POOL_SIZE,
+            timeout=CONNECT_TIMEOUT_S,
+            server_settings=settings,
+        )
+
+
+async def schema_version(conn: Connection) -> int:
+    """The version of the schema (0: an empty database)."""
+    if await conn.fetchval("SELECT to_regclass('schema_version')") is None:
+        return 0
+    return int(await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
+
+
+async def migrate(url: str, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Apply every pending migration, each in its own transaction, under the migration lock;
+    returns the final version. Refuses a database migrated by a newer newsflow."""
+    check_order(migrations)
+    latest = migrations[-1].version if migrations else 0
+    conn = await connect(url, "newsflow-migrate")
+    try:
+        with translated("migrating the database"):
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                await conn.execute(SCHEMA_VERSION_TABLE)
+                found = await schema_version(conn)
+                if found > latest:
+                    raise SchemaVersionError(
+                        f"database has schema version {found}; this newsflow knows up to {latest}"
+                    )
+                for step in migrations[found:]:
+                    await _apply(conn, step)
+                return await schema_version(conn)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+    finally:
+        await conn.close()
+
+
+async def _apply(conn: Connection, step: Migration) -> None:
+    async with conn.transaction():
+        for statement in step.statements:
+            await conn.execute(statement)
+        await conn.execute(
+            "INSERT INTO schema_version (version, description) VALUES ($1, $2)",
+            step.version,
+            step.description,
+        )
+
+
+async def check_schema(conn: Connection, where: str) -> None:
+    """A reader's check: the schema is the one this code knows (see
+    :func:`~services.store.migration.check_version`)."""
+    with translated(f"reading the schema version of {where}"):
+        found = await schema_version(conn)
+    check_version(where, found, SCHEMA_VERSION)
+
+
+async def search_configs(conn: Connection) -> dict[str, int]:
+    """The id of each text-search configuration the schema made, by stemmer name."""
+    rows = await conn.fetch("SELECT stemmer, id FROM search_configs")
+    return {str(row["stemmer"]): int(row["id"]) for row in rows}

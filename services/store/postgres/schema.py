@@ -1,0 +1,164 @@
+"""The store's PostgreSQL schema: its versioned steps, and the advisory-lock keys it relies on.
+
+Pure: SQL text only (``postgres/database.py`` applies it). Applied versions are rows of
+``schema_version``; :data:`MIGRATIONS` is the ordered tuple of steps
+(:class:`~services.store.migration.Migration`).
+
+The tables mirror SQLite's (``sqlite/database.py``), with these differences:
+
+* ``seq``, an article's position in the live stream, comes from the sequence ``article_seq``.
+  With several writers, positions are handed out in insert order but committed in any order;
+  readers use :data:`STREAM_LOCK_BASE` to tell the positions that can no longer change (see
+  ``postgres/stream.py``).
+* Full text: ``search_vector`` holds the title (weight A) and body (B) stemmed by the
+  configuration of the article's language (``search_config``, a row of ``search_configs``), and,
+  for a stemmed language, the same words unstemmed (C and D), for prefix searches; one GIN index.
+  The words are cut and folded before PostgreSQL sees them
+  (:func:`services.store.fulltext.index_words`), so its parser meets only plain words.
+* Author names are kept case-folded (``author_key``), and compared so.
+* Text compared for order or equality (``id``, ``source``, ``language``, ``story_id``) uses the
+  ``C`` collation: the same order as SQLite's, whatever the database's locale.
+"""
+
+from __future__ import annotations
+
+from services.store.migration import Migration
+from services.store.postgres.languages import SIMPLE, STEMMER_IDS, config_name
+from services.store.search import NO_DATE
+
+# Advisory-lock keys (PostgreSQL's one-bigint form: classid = high 32 bits, objid = low 32).
+# Each spells its owner in ASCII: "nfmigrat" serialises migrations; "nfst" + a 40-bit position
+# marks a writer in flight in the stream (see postgres/stream.py). Other users of advisory locks
+# on the same database (dedup's lease) must pick keys outside these.
+MIGRATION_LOCK = 0x6E66_6D69_6772_6174
+STREAM_LOCK_BASE = 0x6E66_7374_0000_0000
+STREAM_LOCK_SPAN = 1 << 40
+
+SCHEMA_VERSION_TABLE = """
+    CREATE TABLE IF NOT EXISTS schema_version (
+        version integer PRIMARY KEY,
+        description text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+    )
+"""
+
+# The default parser's token types: words (stemmed) and the rest (kept as they are). After
+# index_words only words and numbers reach the parser; the others are mapped all the same, so
+# no token is ever dropped.
+_WORD_TOKENS = (
+    "asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, hword_part, "
+    "hword_numpart"
+)
+_OTHER_TOKENS = "email, url, host, url_path, file, sfloat, float, int, uint, version, tag, entity"
+
+
+def _search_configs() -> str:
+    """A ``DO`` block: ``newsflow_simple``, and a configuration per Snowball stemmer the server
+    has (a dictionary without stop words each), each listed in ``search_configs``."""
+    simple = config_name(None)
+    stemmers = ", ".join(f"({number}, '{name}')" for name, number in STEMMER_IDS.items())
+    return f"""
+    DO $$
+    DECLARE
+        s record;
+    BEGIN
+        CREATE TEXT SEARCH CONFIGURATION {simple} (PARSER = default);
+        ALTER TEXT SEARCH CONFIGURATION {simple}
+            ADD MAPPING FOR {_WORD_TOKENS}, {_OTHER_TOKENS} WITH simple;
+        INSERT INTO search_configs (id, stemmer, config) VALUES ({SIMPLE}, 'simple', '{simple}');
+        FOR s IN SELECT * FROM (VALUES {stemmers}) AS v (id, name) LOOP
+            CONTINUE WHEN NOT EXISTS (
+                SELECT 1 FROM pg_ts_dict WHERE dictname = s.name || '_stem'
+            );
+            EXECUTE format(
+                'CREATE TEXT SEARCH DICTIONARY %I (TEMPLATE = snowball, Language = %s)',
+                'newsflow_' || s.name || '_stem', s.name
+            );
+            EXECUTE format('CREATE TEXT SEARCH CONFIGURATION %I (PARSER = default)',
+                'newsflow_' || s.name);
+            EXECUTE format('ALTER TEXT SEARCH CONFIGURATION %I ADD MAPPING FOR {_WORD_TOKENS} '
+                'WITH %I', 'newsflow_' || s.name, 'newsflow_' || s.name || '_stem');
+            EXECUTE format('ALTER TEXT SEARCH CONFIGURATION %I ADD MAPPING FOR {_OTHER_TOKENS} '
+                'WITH simple', 'newsflow_' || s.name);
+            INSERT INTO search_configs (id, stemmer, config)
+                VALUES (s.id, s.name, ('newsflow_' || s.name)::regconfig);
+        END LOOP;
+    END
+    $$
+    """
+
+
+_SCHEMA_V1 = (
+    """
+    CREATE TABLE search_configs (
+        id smallint PRIMARY KEY,
+        stemmer text NOT NULL UNIQUE,       -- 'simple': no stemming
+        config regconfig NOT NULL
+    )
+    """,
+    _search_configs(),
+    "CREATE SEQUENCE article_seq AS bigint",
+    f"""
+    CREATE TABLE articles (
+        id text COLLATE "C" PRIMARY KEY,    -- the article id: one row per id, first version kept
+        seq bigint NOT NULL DEFAULT nextval('article_seq') UNIQUE,  -- stream position
+        canonical_url text,
+        url text,
+        source text COLLATE "C",
+        site_name text,
+        title text,
+        subtitle text,
+        authors text NOT NULL,              -- JSON array
+        published_at text,                  -- ISO 8601 with the source's offset
+        published_at_utc bigint,            -- epoch microseconds, NULL when unknown
+        sort_ts bigint NOT NULL GENERATED ALWAYS AS (coalesce(published_at_utc, {NO_DATE})) STORED,
+        updated_at text,
+        language text COLLATE "C",
+        lead text,
+        word_count integer NOT NULL,
+        cited_outlets text NOT NULL,        -- JSON array
+        story_id text COLLATE "C" NOT NULL,
+        verdict text NOT NULL CHECK (verdict IN ('unique', 'duplicate', 'update')),
+        duplicate_of text,
+        similarity double precision NOT NULL,
+        dedup_method text NOT NULL,
+        dedup_evidence text NOT NULL,       -- JSON object
+        received_at text NOT NULL,          -- ISO 8601 UTC, fixed width
+        stored_at text NOT NULL,            -- ISO 8601 UTC, fixed width
+        body text NOT NULL,                 -- paragraphs joined by blank lines
+        doc text NOT NULL,                  -- the whole ProcessedArticle as JSON
+        search_config smallint NOT NULL REFERENCES search_configs (id),
+        search_vector tsvector NOT NULL
+    )
+    """,
+    "ALTER SEQUENCE article_seq OWNED BY articles.seq",
+    """
+    CREATE TABLE article_authors (
+        author_key text COLLATE "C" NOT NULL,   -- the name case-folded
+        article_id text COLLATE "C" NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        PRIMARY KEY (author_key, article_id)
+    )
+    """,
+    "CREATE INDEX ix_article_authors_article ON article_authors (article_id)",
+    "CREATE INDEX ix_articles_published ON articles (sort_ts, id)",
+    "CREATE INDEX ix_articles_source ON articles (source, sort_ts, id)",
+    "CREATE INDEX ix_articles_language ON articles (language, sort_ts, id)",
+    "CREATE INDEX ix_articles_story ON articles (story_id, sort_ts, id)",
+    "CREATE INDEX ix_articles_counts ON articles (verdict, source)",
+    "CREATE INDEX ix_articles_search ON articles USING gin (search_vector)",
+    # Which consumed record first claimed each article id: the store publishes an article only
+    # for that record, so redeliveries and re-pushes of one id publish it exactly once.
+    """
+    CREATE TABLE claims (
+        article_id text COLLATE "C" PRIMARY KEY,
+        source_topic text NOT NULL,
+        source_partition integer NOT NULL,
+        source_offset bigint NOT NULL
+    )
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "articles, authors, claims, full-text search per language", _SCHEMA_V1),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version

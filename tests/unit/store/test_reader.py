@@ -163,6 +163,10 @@ async def test_first_page(reader: ArticleReader) -> None:
             ),
         ),
         ({"q": "nothingmatches"}, lambda a: False),
+        # A term of no letters or digits ("___") matches nothing, and excludes nothing.
+        ({"q": "climate ___"}, lambda a: False),
+        ({"q": "climate OR ___"}, lambda a: "climate talks" in a.paragraphs),
+        ({"q": "climate -___"}, lambda a: "climate talks" in a.paragraphs),
     ],
 )
 async def test_filters(reader: ArticleReader, kwargs: dict[str, object], keep: object) -> None:

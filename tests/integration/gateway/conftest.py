@@ -16,8 +16,21 @@ from services.gateway.stream import StreamTiming
 from services.store.backend import open_repository
 from tests.integration.servers import serving
 from tests.support.ports import free_port
+from tests.support.postgres import database
 
 FAST_STREAM = StreamTiming(poll_s=0.1, heartbeat_s=0.5)
+BACKENDS = ("sqlite", "postgresql")
+
+
+@contextlib.asynccontextmanager
+async def on_backend(settings: Settings, name: str) -> AsyncIterator[Settings]:
+    """``settings`` with the store on backend ``name``: SQLite under its data directory, or a
+    fresh PostgreSQL database (dropped afterwards)."""
+    if name == "sqlite":
+        yield settings
+        return
+    async with database() as url:
+        yield settings.model_copy(update={"database_url": url})
 
 
 def free_port_base(count: int = 3) -> int:

@@ -10,7 +10,7 @@ import pytest
 
 from services.core.settings import Settings
 from tests.integration.flow import create_topics
-from tests.integration.gateway.conftest import gateway, store_articles
+from tests.integration.gateway.conftest import BACKENDS, gateway, on_backend, store_articles
 from tests.unit.store.factory import make_article
 from tests.unit.store.script_articles import processed, script_articles
 
@@ -20,6 +20,13 @@ ARTICLES = [
     make_article(50, title="Climate summit opens", paragraphs=["Leaders met in Tokyo today."]),
     make_article(51, title="iPhone 16 review", paragraphs=["The battery lasts longer."]),
 ]
+
+
+@pytest.fixture(params=BACKENDS)
+async def settings(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[Settings]:
+    """The test's settings, with the store on each backend in turn."""
+    async with on_backend(settings, str(request.param)) as chosen:
+        yield chosen
 
 
 @pytest.fixture

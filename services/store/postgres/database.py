@@ -9,7 +9,8 @@ Readers (the gateway) never migrate: :func:`check_schema` tells them to wait for
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ import asyncpg
 
 from services.store.errors import SchemaVersionError
 from services.store.migration import Migration, check_order, check_version
-from services.store.postgres.errors import translated
+from services.store.postgres.errors import is_broken, translated
 from services.store.postgres.schema import (
     MIGRATION_LOCK,
     MIGRATIONS,
@@ -65,6 +66,22 @@ async def create_pool(url: str, application_name: str, *, reading: bool = False)
             timeout=CONNECT_TIMEOUT_S,
             server_settings=settings,
         )
+
+
+@asynccontextmanager
+async def acquired(pool: Pool) -> AsyncIterator[Connection]:
+    """A connection of ``pool`` for the block. One that broke under it (the server ended the
+    session, the protocol lost its place) is closed, never handed out again: the pool opens a
+    new one for the next caller."""
+    conn = await pool.acquire()
+    try:
+        yield conn
+    except BaseException as error:
+        if is_broken(error):
+            conn.terminate()
+        raise
+    finally:
+        await pool.release(conn)
 
 
 async def schema_version(conn: Connection) -> int:

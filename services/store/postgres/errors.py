@@ -43,12 +43,21 @@ def sqlstate(error: BaseException) -> str:
     return str(getattr(error, "sqlstate", "") or "")
 
 
+def is_broken(error: BaseException) -> bool:
+    """Whether a connection that raised ``error`` can no longer be trusted: it lost the server,
+    or asyncpg lost its place in the protocol (``InternalClientError``, as after the server
+    ended an idle session: MagicStack/asyncpg#784)."""
+    if isinstance(error, OSError | TimeoutError | asyncpg.InternalClientError):
+        return True
+    if isinstance(error, asyncpg.InterfaceError):
+        return any(text in str(error) for text in _CLOSED)
+    return sqlstate(error).startswith(("08", "57P"))
+
+
 def is_transient(error: BaseException) -> bool:
     """Whether an error means the database is unavailable rather than misused."""
-    if isinstance(error, OSError | TimeoutError):
-        return True  # refused, reset or timed out on the way to the server
-    if isinstance(error, asyncpg.InterfaceError):
-        return any(text in str(error) for text in _CLOSED)  # not a misuse: the server left
+    if is_broken(error):
+        return True  # refused, reset, timed out or ended: a new connection will do
     state = sqlstate(error)
     return state in _TRANSIENT_CODES or state.startswith(_TRANSIENT_CLASSES)
 
@@ -59,7 +68,13 @@ def translated(action: str) -> Iterator[None]:
     database or schema as :class:`DatabaseNotReadyError`); others unchanged."""
     try:
         yield
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+    except (
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        asyncpg.InternalClientError,
+        OSError,
+        TimeoutError,
+    ) as error:
         if sqlstate(error) in _NOT_READY_CODES:
             raise DatabaseNotReadyError(f"{action}: {error}") from error
         if is_transient(error):

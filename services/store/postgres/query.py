@@ -3,24 +3,30 @@ positional parameters.
 
 Pure: no I/O, no database driver. The filters, the keyset position and the order are those of
 SQLite's (``sqlite/query.py``): ``(sort_ts, id)`` descending, ``id`` in the C collation. With
-``q``, the full-text index is asked for any configuration's query (``union``) and each row is
-then checked against the query of its own configuration (``queries[search_config]``); see
-``postgres/tsquery.py``.
+``q``, one full-text condition (``postgres/tsquery.py``): the planner walks the date index and
+tests each row when the words are common, or looks the matches up in the GIN index and sorts
+them when they are rare, from its statistics of the lexemes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from services.store.postgres.languages import SIMPLE
 from services.store.search import NO_DATE, SearchQuery, instant_us
 
-Param = str | int | list[str | None]
+Param = str | int
+# The lexemes each configuration in use makes of each term's words (the simple one always: a
+# prefix is looked up by its words as written).
 LEXEMES = (
-    "SELECT c.id, t.words, v.lexeme, v.positions "
+    "SELECT c.id, c.stemmer, c.used, t.words, v.lexeme, v.positions "
     "FROM search_configs AS c CROSS JOIN unnest($1::text[]) AS t (words) "
-    "CROSS JOIN LATERAL unnest(to_tsvector(c.config, t.words)) AS v"
+    "CROSS JOIN LATERAL unnest(to_tsvector(c.config, t.words)) AS v "
+    f"WHERE c.used OR c.id = {SIMPLE}"
 )
+# A phrase's matches are tested row by row on their positions: the planner, which cannot tell
+# how many share the words but are not side by side, is kept from walking the date index.
+LOOK_UP_MATCHES = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
 
 
 @dataclass(slots=True)
@@ -34,14 +40,6 @@ class Statement:
         """The placeholder of a new parameter with ``value``."""
         self.params.append(value)
         return f"${len(self.params)}"
-
-
-@dataclass(frozen=True, slots=True)
-class FullText:
-    """``q`` for the database: the index's query, and each configuration's (by id, from 1)."""
-
-    union: str
-    queries: Sequence[str | None]
 
 
 def _filters(query: SearchQuery, statement: Statement) -> list[str]:
@@ -66,16 +64,13 @@ def _filters(query: SearchQuery, statement: Statement) -> list[str]:
     return clauses
 
 
-def search_statement(query: SearchQuery, text: FullText | None = None) -> Statement:
+def search_statement(query: SearchQuery, text: str | None = None) -> Statement:
     """One page (``limit + 1`` rows, to tell whether another follows) of ``seq, sort_ts, id,
-    doc``, newest first; ``text`` is ``q`` made into full-text queries (``None`` without q)."""
+    doc``, newest first; ``text`` is ``q`` as a tsquery (``None`` without q)."""
     statement = Statement()
     clauses = _filters(query, statement)
     if text is not None:
-        union = statement.param(text.union)
-        queries = statement.param(list(text.queries))
-        clauses.append(f"a.search_vector @@ {union}::tsquery")
-        clauses.append(f"a.search_vector @@ ({queries}::text[]::tsquery[])[a.search_config]")
+        clauses.append(f"a.search_vector @@ {statement.param(text)}::tsquery")
     where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
     limit = statement.param(query.limit + 1)
     statement.sql = (

@@ -13,15 +13,28 @@ from typing import Any
 
 from services.core.models import ProcessedArticle
 from services.core.settings import Settings
-from services.store.postgres.database import Pool, check_schema, create_pool, redacted
+from services.store.postgres.database import (
+    Pool,
+    acquired,
+    check_schema,
+    create_pool,
+    redacted,
+)
 from services.store.postgres.errors import translated
-from services.store.postgres.query import LEXEMES, FullText, Statement, search_statement
+from services.store.postgres.query import (
+    LEXEMES,
+    LOOK_UP_MATCHES,
+    Statement,
+    search_statement,
+)
 from services.store.postgres.stream import HANDED_OUT, IN_FLIGHT, STORED_SINCE, horizon
 from services.store.postgres.tsquery import (
     Lexemes,
     config_query,
+    config_tag,
+    has_phrase,
+    index_query,
     term_words,
-    union_query,
 )
 from services.store.reader import (
     FRESHNESS_WINDOW,
@@ -43,10 +56,9 @@ def _article(doc: str) -> ProcessedArticle:
 class PostgresReader(ArticleReader):
     """The read API over one PostgreSQL database. Owns its pools (see :meth:`open`)."""
 
-    def __init__(self, pool: Pool, stream: Pool, configs: list[int]) -> None:
+    def __init__(self, pool: Pool, stream: Pool) -> None:
         self._pool = pool
         self._stream = stream
-        self._configs = configs
 
     @classmethod
     async def open(cls, url: str, *, stream_url: str | None = None) -> PostgresReader:
@@ -54,17 +66,15 @@ class PostgresReader(ArticleReader):
         another server); it must exist and be migrated."""
         pool = await create_pool(url, "newsflow-reader", reading=True)
         try:
-            async with pool.acquire() as conn:
+            async with acquired(pool) as conn:
                 await check_schema(conn, redacted(url))
-                with translated("reading the search configurations"):
-                    ids = await conn.fetch("SELECT id FROM search_configs ORDER BY id")
             stream = pool
             if stream_url is not None and stream_url != url:
                 stream = await create_pool(stream_url, "newsflow-stream", reading=True)
         except BaseException:
             await pool.close()
             raise
-        return cls(pool, stream, [int(row["id"]) for row in ids])
+        return cls(pool, stream)
 
     @classmethod
     async def for_settings(cls, settings: Settings) -> PostgresReader:
@@ -83,7 +93,8 @@ class PostgresReader(ArticleReader):
 
     async def _fetch(self, action: str, sql: str, *params: Any) -> list[Any]:
         with translated(action):
-            return list(await self._pool.fetch(sql, *params))
+            async with acquired(self._pool) as conn:
+                return list(await conn.fetch(sql, *params))
 
     async def search(self, query: SearchQuery) -> SearchPage:
         text = None
@@ -92,17 +103,27 @@ class PostgresReader(ArticleReader):
             if text is None:
                 return SearchPage((), None)  # no article of any language can match
         statement: Statement = search_statement(query, text)
-        rows = await self._fetch("searching articles", statement.sql, *statement.params)
+        with translated("searching articles"):
+            async with acquired(self._pool) as conn:
+                if query.text is not None and has_phrase(query.text):
+                    async with conn.transaction(readonly=True):
+                        await conn.execute(LOOK_UP_MATCHES)
+                        rows = await conn.fetch(statement.sql, *statement.params)
+                else:
+                    rows = await conn.fetch(statement.sql, *statement.params)
         page = rows[: query.limit]
         more = len(rows) > query.limit
         cursor = encode_cursor(SortKey(page[-1]["sort_ts"], page[-1]["id"])) if more else None
         return SearchPage(tuple(_article(row["doc"]) for row in page), cursor)
 
-    async def _full_text(self, text: TextQuery) -> FullText | None:
-        """``q`` as each configuration's query, from the lexemes the database makes of it."""
+    async def _full_text(self, text: TextQuery) -> str | None:
+        """``q`` as a tsquery, from the lexemes each configuration in use makes of its words."""
         found: dict[tuple[int, str], dict[int, list[str]]] = {}
+        used: dict[int, str] = {}
         rows = await self._fetch("analysing q", LEXEMES, term_words(text))
-        for config, words, lexeme, positions in rows:
+        for config, stemmer, in_use, words, lexeme, positions in rows:
+            if in_use:
+                used[int(config)] = str(stemmer)
             at = found.setdefault((int(config), str(words)), {})
             for position in positions:
                 at.setdefault(int(position), []).append(str(lexeme))
@@ -110,12 +131,12 @@ class PostgresReader(ArticleReader):
             key: tuple((p, tuple(sorted(ls))) for p, ls in sorted(by_position.items()))
             for key, by_position in found.items()
         }
-        queries = {config: config_query(text, config, lexemes) for config in self._configs}
-        union = union_query(queries.values())
-        if union is None:
-            return None
-        last = max(self._configs)
-        return FullText(union, [queries.get(config) for config in range(1, last + 1)])
+        return index_query(
+            {
+                config_tag(stemmer): config_query(text, config, lexemes)
+                for config, stemmer in used.items()
+            }
+        )
 
     async def get(self, article_id: str) -> ProcessedArticle | None:
         rows = await self._fetch(
@@ -171,14 +192,14 @@ class PostgresReader(ArticleReader):
     async def stored_since(self, seq: int, limit: int = 100) -> list[StoredArticle]:
         check_positive("limit", limit)
         with translated("reading new articles"):
-            async with self._stream.acquire() as conn:
+            async with acquired(self._stream) as conn:
                 bound = await _horizon(conn)
                 rows = await conn.fetch(STORED_SINCE, seq, bound, limit) if bound > seq else []
         return [StoredArticle(int(row["seq"]), _article(row["doc"])) for row in rows]
 
     async def head(self) -> int:
         with translated("reading the head position"):
-            async with self._stream.acquire() as conn:
+            async with acquired(self._stream) as conn:
                 return await _horizon(conn)
 
 

@@ -21,10 +21,17 @@ from typing import Any
 from services.core.models import ProcessedArticle
 from services.core.settings import Settings
 from services.store.fulltext import index_words
-from services.store.postgres.database import Pool, create_pool, migrate, search_configs
+from services.store.postgres.database import (
+    Pool,
+    acquired,
+    create_pool,
+    migrate,
+    search_configs,
+)
 from services.store.postgres.errors import translated
 from services.store.postgres.languages import SIMPLE, config_name, stemmer_of
 from services.store.postgres.stream import GUARD
+from services.store.postgres.tsquery import config_tag
 from services.store.repository import (
     ArticleRepository,
     Position,
@@ -57,6 +64,7 @@ INSERT_ARTICLES = (
     f"SELECT {', '.join(f'r.{name}' for name in ARTICLE_COLUMNS)}, r.search_config, "
     f"{_vector(_STEMMED_VECTOR, 'A', 'B')} || CASE WHEN r.search_config = {SIMPLE} "
     f"THEN ''::tsvector ELSE {_vector(_UNSTEMMED_VECTOR, 'C', 'D')} END "
+    f"|| array_to_tsvector(ARRAY['{config_tag('')}' || c.stemmer]) "
     "FROM unnest("
     + ", ".join(f"${n}::{kind}[]" for n, (_, kind) in enumerate(_COLUMNS, 1))
     + f") WITH ORDINALITY AS r ({', '.join(name for name, _ in _COLUMNS)}, n) "
@@ -73,6 +81,7 @@ INSERT_CLAIMS = (
     "SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::bigint[]) "
     "ON CONFLICT (article_id) DO NOTHING"
 )
+MARK_USED = "UPDATE search_configs SET used = true WHERE id = ANY($1::smallint[]) AND NOT used"
 HELD_CLAIMS = (
     "SELECT c.article_id, c.source_topic, c.source_partition, c.source_offset, a.doc "
     "FROM claims AS c JOIN articles AS a ON a.id = c.article_id "
@@ -92,6 +101,7 @@ class PostgresRepository(ArticleRepository):
     def __init__(self, pool: Pool, configs: dict[str, int]) -> None:
         self._pool = pool
         self._configs = configs
+        self._used: set[int] = set()  # configurations this process has marked used
 
     @classmethod
     async def open(cls, url: str) -> PostgresRepository:
@@ -100,7 +110,7 @@ class PostgresRepository(ArticleRepository):
         pool = await create_pool(url, "newsflow-store")
         try:
             with translated("reading the search configurations"):
-                async with pool.acquire() as conn:
+                async with acquired(pool) as conn:
                     configs = await search_configs(conn)
         except BaseException:
             await pool.close()
@@ -129,14 +139,20 @@ class PostgresRepository(ArticleRepository):
                 column.append(value)
         return columns
 
-    async def _insert(self, conn: Any, rows: Sequence[tuple[ProcessedArticle, Row]]) -> set[str]:
-        """Insert the articles not stored yet, in the caller's transaction; their ids."""
+    async def _insert(
+        self, conn: Any, rows: Sequence[tuple[ProcessedArticle, Row]]
+    ) -> tuple[set[str], set[int]]:
+        """Insert the articles not stored yet, in the caller's transaction: their ids, and the
+        configurations newly marked used (to remember once the transaction commits)."""
         await conn.execute(GUARD)  # before any position is taken: see postgres/stream.py
-        inserted = {str(r["id"]) for r in await conn.fetch(INSERT_ARTICLES, *self._arrays(rows))}
+        arrays = self._arrays(rows)
+        inserted = {str(r["id"]) for r in await conn.fetch(INSERT_ARTICLES, *arrays)}
+        if marked := set(arrays[len(ARTICLE_COLUMNS)]) - self._used:
+            await conn.execute(MARK_USED, sorted(marked))
         keys = [(k, a.id) for a, _ in rows if a.id in inserted for k in author_keys(a)]
         if keys:
             await conn.execute(INSERT_AUTHORS, [k for k, _ in keys], [i for _, i in keys])
-        return inserted
+        return inserted, marked
 
     async def save_many(self, articles: Sequence[ProcessedArticle]) -> list[bool]:
         if not articles:
@@ -146,8 +162,9 @@ class PostgresRepository(ArticleRepository):
             first.setdefault(article.id, article)
         rows = [(article, article_row(article)) for article in first.values()]
         with translated(f"saving {len(articles)} articles"):
-            async with self._pool.acquire() as conn, conn.transaction():
-                inserted = await self._insert(conn, rows)
+            async with acquired(self._pool) as conn, conn.transaction():
+                inserted, marked = await self._insert(conn, rows)
+        self._used |= marked
         return newly_stored(articles, set(first) - inserted)
 
     async def store_claimed(
@@ -159,25 +176,28 @@ class PostgresRepository(ArticleRepository):
         fresh = [(Stored(a, a.model_dump_json()), p) for a, p in first.values()]
         rows = [(s.article, article_row(s.article, s.doc)) for s, _ in fresh]
         with translated(f"storing {len(items)} articles"):
-            async with self._pool.acquire() as conn, conn.transaction():
-                inserted = await self._insert(conn, rows)
+            async with acquired(self._pool) as conn, conn.transaction():
+                inserted, marked = await self._insert(conn, rows)
                 claimed = [(s, p) for s, p in fresh if s.article.id in inserted]
                 if claimed:
                     await conn.execute(INSERT_CLAIMS, *_claim_arrays(claimed))
                 held = await _held(conn, set(first) - inserted)
+        self._used |= marked
         held.update((s.article.id, (p, s)) for s, p in claimed)
         return claim_results(items, held)
 
     async def get(self, article_id: str) -> ProcessedArticle | None:
         with translated("reading an article"):
-            doc = await self._pool.fetchval("SELECT doc FROM articles WHERE id = $1", article_id)
+            async with acquired(self._pool) as conn:
+                doc = await conn.fetchval("SELECT doc FROM articles WHERE id = $1", article_id)
         return ProcessedArticle.model_validate_json(doc) if doc is not None else None
 
     async def stored_at(self, article_id: str) -> datetime | None:
         with translated("reading stored_at"):
-            found = await self._pool.fetchval(
-                "SELECT stored_at FROM articles WHERE id = $1", article_id
-            )
+            async with acquired(self._pool) as conn:
+                found = await conn.fetchval(
+                    "SELECT stored_at FROM articles WHERE id = $1", article_id
+                )
         return datetime.fromisoformat(found) if found is not None else None
 
 

@@ -11,8 +11,10 @@ The tables mirror SQLite's (``sqlite/database.py``), with these differences:
   readers use :data:`STREAM_LOCK_BASE` to tell the positions that can no longer change (see
   ``postgres/stream.py``).
 * Full text: ``search_vector`` holds the title (weight A) and body (B) stemmed by the
-  configuration of the article's language (``search_config``, a row of ``search_configs``), and,
-  for a stemmed language, the same words unstemmed (C and D), for prefix searches; one GIN index.
+  configuration of the article's language (``search_config``, a row of ``search_configs``), for
+  a stemmed language the same words unstemmed (C and D), for prefix searches, and the tag of its
+  configuration (``~english``), so one GIN index answers a query per language; see
+  ``postgres/tsquery.py``.
   The words are cut and folded before PostgreSQL sees them
   (:func:`services.store.fulltext.index_words`), so its parser meets only plain words.
 * Author names are kept case-folded (``author_key``), and compared so.
@@ -93,7 +95,8 @@ _SCHEMA_V1 = (
     CREATE TABLE search_configs (
         id smallint PRIMARY KEY,
         stemmer text NOT NULL UNIQUE,       -- 'simple': no stemming
-        config regconfig NOT NULL
+        config regconfig NOT NULL,
+        used boolean NOT NULL DEFAULT false -- an article of it was stored: searches read it
     )
     """,
     _search_configs(),
@@ -132,6 +135,21 @@ _SCHEMA_V1 = (
     )
     """,
     "ALTER SEQUENCE article_seq OWNED BY articles.seq",
+    # A search reads the vector of every row it tests: kept in the row itself (MAIN), not in
+    # the TOAST table beside the document and body; compressed with lz4 where the server has it.
+    "ALTER TABLE articles ALTER COLUMN search_vector SET STORAGE MAIN",
+    """
+    DO $$
+    BEGIN
+        ALTER TABLE articles
+            ALTER COLUMN search_vector SET COMPRESSION lz4,
+            ALTER COLUMN doc SET COMPRESSION lz4,
+            ALTER COLUMN body SET COMPRESSION lz4;
+    EXCEPTION WHEN feature_not_supported THEN
+        NULL;  -- a server built without lz4: its default compression
+    END
+    $$
+    """,
     """
     CREATE TABLE article_authors (
         author_key text COLLATE "C" NOT NULL,   -- the name case-folded

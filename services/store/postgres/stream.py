@@ -6,19 +6,19 @@ take position 7, process B position 8 and commit first. A reader that handed out
 after it would never see 7. So a reader hands out only positions up to a *horizon* below which
 no article can still appear:
 
-* a writer, before its first insert, reads the sequence's last value ``k`` and holds a shared
-  advisory lock on ``STREAM_LOCK_BASE + k`` until its transaction ends (:data:`GUARD`); every
-  position it then takes is ``>= k``;
+* a writer, before its first insert, reads the last position handed out so far, ``k``, and
+  holds a shared advisory lock on ``STREAM_LOCK_BASE + k`` until its transaction ends
+  (:data:`GUARD`); every position it then takes is ``> k``;
 * a reader reads, in this order, (1) the last position handed out, ``L`` (:data:`HANDED_OUT`),
   (2) the smallest ``k`` of the writers in flight, ``K`` (:data:`IN_FLIGHT`, from ``pg_locks``),
   then (3) runs its query, whose snapshot is taken after both; it hands out positions up to
-  ``min(L, K - 1)`` (:func:`horizon`).
+  ``min(L, K)`` (:func:`horizon`).
 
-Why nothing below the horizon can appear later: a position ``s <= L`` was taken before (1), so
-its writer took its lock before (1), hence before (2). At (2) that writer either still held the
-lock — then ``K <= k <= s``, and ``s`` is above the horizon — or had ended, committed (so its
-rows are in the snapshot of (3)) or rolled back (so they never exist). The lock is released
-after the commit becomes visible, never before.
+Why nothing at or below the horizon can appear later: a position ``s <= L`` was taken before
+(1), so its writer took its lock before (1), hence before (2). At (2) that writer either still
+held the lock — then ``K <= k < s``, and ``s`` is above the horizon — or had ended, committed
+(so its rows are in the snapshot of (3)) or rolled back (so they never exist). The lock is
+released after the commit becomes visible, never before.
 
 The lock is read from the primary's ``pg_locks``; a read replica knows nothing of the
 primary's writers, so the stream's reads always go to the primary (``NEWSFLOW_DATABASE_URL``).
@@ -28,8 +28,9 @@ from __future__ import annotations
 
 from services.store.postgres.schema import STREAM_LOCK_BASE, STREAM_LOCK_SPAN
 
-GUARD = f"SELECT pg_advisory_xact_lock_shared({STREAM_LOCK_BASE} + last_value) FROM article_seq"
-HANDED_OUT = "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM article_seq"
+_LAST = "CASE WHEN is_called THEN last_value ELSE last_value - 1 END"  # 0 before the first
+HANDED_OUT = f"SELECT {_LAST} FROM article_seq"
+GUARD = f"SELECT pg_advisory_xact_lock_shared({STREAM_LOCK_BASE} + {_LAST}) FROM article_seq"
 _FIRST_CLASS = STREAM_LOCK_BASE >> 32
 _LAST_CLASS = (STREAM_LOCK_BASE + STREAM_LOCK_SPAN - 1) >> 32
 IN_FLIGHT = (
@@ -42,6 +43,6 @@ STORED_SINCE = "SELECT seq, doc FROM articles WHERE seq > $1 AND seq <= $2 ORDER
 
 
 def horizon(handed_out: int, in_flight: int | None) -> int:
-    """The highest position that can no longer change: every position handed out, below the
-    first a writer in flight may still commit."""
-    return handed_out if in_flight is None else min(handed_out, in_flight - 1)
+    """The highest position that can no longer change: every position handed out, up to the
+    last one handed out before the oldest writer in flight began."""
+    return handed_out if in_flight is None else min(handed_out, in_flight)

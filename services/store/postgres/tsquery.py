@@ -1,28 +1,31 @@
-"""``q`` as PostgreSQL full-text queries, one per text-search configuration.
+"""``q`` as one PostgreSQL full-text query over the articles of every language.
 
 Pure. An article's ``search_vector`` holds its title and body stemmed by its language's
-configuration (weights A and B) and, for a stemmed language, the same words unstemmed (C and D;
-see ``postgres/schema.py``). A query is built for each configuration from the lexemes that
-configuration makes of each term's words (looked up by the reader), and an article is matched
-against its own configuration's query only:
+configuration (weights A and B), for a stemmed language the same words unstemmed (C and D),
+and a tag of its configuration (``~english``; see ``postgres/schema.py``). ``q`` becomes a query
+per configuration, from the lexemes that configuration makes of each term's words (looked up by
+the reader), and the query asked of the index is "this configuration's query and its tag", for
+each configuration — so an article is matched by its own language's reading of ``q`` only, and
+the GIN index answers it alone (no row is read again, but for phrases):
 
-* a word matches its stem in the title or body (``'elect':AB``): ``elections`` finds
-  ``election`` in an English article, as SQLite, which has no stemming, would not — a word
-  finds at least what SQLite finds, and the forms of that word in its language;
+* a word matches its stem (``'elect'``): ``elections`` finds ``election`` in an English article,
+  as SQLite, which has no stemming, would not — a word finds at least what SQLite finds, and the
+  forms of that word in its language;
 * a phrase matches its stems side by side within the title or within the body
   (``('scrutin':A <-> 'serr':A) | ('scrutin':B <-> 'serr':B)``), never across the two;
-* a prefix (``clim*``, ``"climate sum"*``) matches the unstemmed words (C and D; A and B where
-  the language has no stemmer), exactly as SQLite: a stem may be shorter than the prefix typed
-  (``running`` → ``run`` for ``runn*``);
+* a prefix (``clim*``, ``"climate sum"*``) is of the words as written (a stem may be shorter
+  than the prefix typed: ``running`` → ``run`` for ``runn*``), found among the unstemmed words;
 * ``OR``, ``-word`` and the groups keep their meaning (``&``, ``|``, ``!``).
 
-A term whose words make no lexeme (only characters no configuration keeps) matches nothing: a
-wanted one empties its group, an excluded one excludes nothing.
+A word or prefix is not told which layer to look in: where a stem happens to equal another word
+as written, it may find a little more, never less. A term whose words make no lexeme (only
+characters no configuration keeps) matches nothing: a wanted one empties its group, an excluded
+one excludes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from services.store.fulltext import index_words
 from services.store.postgres.languages import SIMPLE
@@ -33,6 +36,11 @@ Lexemes = tuple[tuple[int, tuple[str, ...]], ...]
 LexemeMap = Mapping[tuple[int, str], Lexemes]  # (configuration id, words) → lexemes
 
 
+def config_tag(stemmer: str) -> str:
+    """The lexeme that marks the articles of a configuration (never one a word can make)."""
+    return f"~{stemmer}"
+
+
 def term_words(text: TextQuery) -> list[str]:
     """The distinct words of every term of ``q`` (as :func:`index_words` gives them), for the
     lexeme lookup."""
@@ -40,13 +48,19 @@ def term_words(text: TextQuery) -> list[str]:
     return sorted({words for term in terms if (words := index_words(term.text))})
 
 
-def _quoted(lexeme: str) -> str:
+def has_phrase(text: TextQuery) -> bool:
+    """Whether a term of ``q`` has several words (matched side by side, row by row)."""
+    terms = [term for group in text.groups for term in group] + list(text.excluded)
+    return any(" " in index_words(term.text) for term in terms)
+
+
+def quoted(lexeme: str) -> str:
+    """A lexeme as tsquery text."""
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _operand(lexemes: tuple[str, ...], weights: str, prefix: bool) -> str:
-    mark = ":" + ("*" if prefix else "") + weights
-    alternatives = [_quoted(lexeme) + mark for lexeme in lexemes]
+def _operand(lexemes: tuple[str, ...], mark: str) -> str:
+    alternatives = [quoted(lexeme) + mark for lexeme in lexemes]
     return alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")"
 
 
@@ -57,7 +71,8 @@ def _phrase(positions: Lexemes, weight: str, prefix: bool) -> str:
         if index:
             distance = position - previous
             parts.append("<->" if distance == 1 else f"<{distance}>")
-        parts.append(_operand(lexemes, weight, prefix and index == len(positions) - 1))
+        last = prefix and index == len(positions) - 1
+        parts.append(_operand(lexemes, ":" + ("*" if last else "") + weight))
         previous = position
     return "(" + " ".join(parts) + ")"
 
@@ -68,10 +83,10 @@ def _term(term: Term, config: int, lexemes: LexemeMap) -> str | None:
     positions = lexemes.get((source, words)) if words else None
     if not positions:
         return None
+    if len(positions) == 1:
+        return _operand(positions[0][1], ":*" if term.prefix else "")
     unstemmed = term.prefix and config != SIMPLE
     title, body = ("C", "D") if unstemmed else ("A", "B")
-    if len(positions) == 1:
-        return _operand(positions[0][1], title + body, term.prefix)
     return f"({_phrase(positions, title, term.prefix)} | {_phrase(positions, body, term.prefix)})"
 
 
@@ -83,17 +98,24 @@ def config_query(text: TextQuery, config: int, lexemes: LexemeMap) -> str | None
         alternatives = [t for term in group if (t := _term(term, config, lexemes)) is not None]
         if not alternatives:
             return None
-        groups.append(
-            alternatives[0] if len(alternatives) == 1 else f"({' | '.join(alternatives)})"
-        )
+        either = " | ".join(alternatives)
+        groups.append(alternatives[0] if len(alternatives) == 1 else f"({either})")
     excluded = [t for term in text.excluded if (t := _term(term, config, lexemes)) is not None]
     return " & ".join(groups + [f"!{term}" for term in excluded])
 
 
-def union_query(queries: Iterable[str | None]) -> str | None:
-    """Any of the configurations' queries: what the full-text index is asked for (each row is
-    then checked against its own configuration's query)."""
-    distinct = sorted({query for query in queries if query is not None})
-    if not distinct:
+def index_query(queries: Mapping[str, str | None]) -> str | None:
+    """The one query asked of the index: each configuration's query (by its tag) with its tag,
+    configurations reading ``q`` alike grouped; ``None`` when none can match."""
+    tags: dict[str, list[str]] = {}
+    for tag, query in sorted(queries.items()):
+        if query is not None:
+            tags.setdefault(query, []).append(tag)
+    parts = []
+    for query, same in sorted(tags.items()):
+        marks = [quoted(tag) for tag in same]
+        either = marks[0] if len(marks) == 1 else "(" + " | ".join(marks) + ")"
+        parts.append(f"({query}) & {either}")
+    if not parts:
         return None
-    return distinct[0] if len(distinct) == 1 else " | ".join(f"({q})" for q in distinct)
+    return parts[0] if len(parts) == 1 else " | ".join(f"({part})" for part in parts)

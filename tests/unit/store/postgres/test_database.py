@@ -156,6 +156,7 @@ def test_where_a_database_is_never_shows_its_password() -> None:
         (asyncpg.exceptions.ReadOnlySQLTransactionError("read-only transaction"), True),
         (ConnectionRefusedError("refused"), True),
         (asyncpg.InterfaceError("cannot perform operation: connection is closed"), True),
+        (asyncpg.InternalClientError("cannot switch to state 15; another operation"), True),
         (asyncpg.InterfaceError("cannot call Connection.fetch(): released"), False),
         (asyncpg.exceptions.PostgresSyntaxError("syntax error"), False),
         (asyncpg.exceptions.UniqueViolationError("duplicate key"), False),

@@ -8,8 +8,9 @@ from services.store.postgres.languages import SIMPLE, STEMMER_IDS
 from services.store.postgres.tsquery import (
     LexemeMap,
     config_query,
+    config_tag,
+    index_query,
     term_words,
-    union_query,
 )
 from services.store.search import parse_text
 
@@ -35,20 +36,20 @@ LEXEMES: LexemeMap = {
 @pytest.mark.parametrize(
     ("q", "config", "expected"),
     [
-        ("Elections", EN, "'elect':AB"),
-        ("Elections", SIMPLE, "'elections':AB"),
+        ("Elections", EN, "'elect'"),
+        ("Elections", SIMPLE, "'elections'"),
         (
             '"climate summit"',
             EN,
             "(('climat':A <-> 'summit':A) | ('climat':B <-> 'summit':B))",
         ),
-        ("runn*", EN, "'runn':*CD"),  # a prefix of the words as written: C and D
-        ("runn*", SIMPLE, "'runn':*AB"),  # no stemmer: the words are A and B already
+        ("runn*", EN, "'runn':*"),  # a prefix of the words as written (their lexemes)
         ('"big runn"*', EN, "(('big':C <-> 'runn':*C) | ('big':D <-> 'runn':*D))"),
-        ("paris OR london elections", EN, "('pari':AB | 'london':AB) & 'elect':AB"),
-        ("elections -paris NOT london", EN, "'elect':AB & !'pari':AB & !'london':AB"),
+        ('"big runn"*', SIMPLE, "(('big':A <-> 'runn':*A) | ('big':B <-> 'runn':*B))"),
+        ("paris OR london elections", EN, "('pari' | 'london') & 'elect'"),
+        ("elections -paris NOT london", EN, "'elect' & !'pari' & !'london'"),
         ('"O\'Reilly"', EN, "(('o':A <2> 'reilli':A) | ('o':B <2> 'reilli':B))"),
-        ("quote", EN, "('a\\\\b':AB | 'it''s':AB)"),
+        ("quote", EN, "('a\\\\b' | 'it''s')"),
     ],
 )
 def test_each_term_becomes_lexemes_with_their_weights(q: str, config: int, expected: str) -> None:
@@ -57,17 +58,19 @@ def test_each_term_becomes_lexemes_with_their_weights(q: str, config: int, expec
 
 def test_a_term_without_lexemes_matches_nothing_or_excludes_nothing() -> None:
     assert config_query(parse_text("elections unknownword"), EN, LEXEMES) is None
-    assert config_query(parse_text("elections OR unknownword"), EN, LEXEMES) == "'elect':AB"
-    assert config_query(parse_text("elections -unknownword"), EN, LEXEMES) == "'elect':AB"
+    assert config_query(parse_text("elections OR unknownword"), EN, LEXEMES) == "'elect'"
+    assert config_query(parse_text("elections -unknownword"), EN, LEXEMES) == "'elect'"
     assert config_query(parse_text("_"), EN, LEXEMES) is None  # a word of no letters
 
 
-def test_the_index_is_asked_for_any_configurations_query() -> None:
-    assert union_query(["'elect':AB", None, "'elections':AB", "'elect':AB"]) == (
-        "('elect':AB) | ('elections':AB)"
+def test_the_index_is_asked_each_configurations_query_with_its_tag() -> None:
+    queries = {"~english": "'elect'", "~irish": None, "~simple": "'elections'", "~dutch": "'elect'"}
+    assert index_query(queries) == (
+        "(('elect') & ('~dutch' | '~english')) | (('elections') & '~simple')"
     )
-    assert union_query(["'elect':AB", None]) == "'elect':AB"
-    assert union_query([None, None]) is None
+    assert index_query({"~english": "'elect'", "~simple": None}) == "('elect') & '~english'"
+    assert index_query({"~english": None}) is None
+    assert config_tag("english") == "~english"
 
 
 def test_the_words_looked_up_are_each_terms_words_once() -> None:

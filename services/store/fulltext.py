@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 from typing import overload
 
 # The letters of the scripts written without spaces between words (Thai; Chinese and Japanese
@@ -113,6 +114,13 @@ def index_words(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFD", text.casefold())
     folded = unicodedata.normalize("NFC", _LATIN_MARKS.sub("", decomposed))
     return " ".join(_WORD.findall(folded))
+
+
+def word_pairs(words: str) -> list[str]:
+    """Each two words side by side in ``words`` (:func:`index_words`' output), as one key
+    (``"+climate summit"``): what lets the PostgreSQL index find a phrase's candidates by its
+    pairs instead of by its words one by one. The ``+`` keeps them apart from words."""
+    return [f"+{first} {second}" for first, second in pairwise(words.split())]
 
 
 def needs_segmenting(text: str | None) -> bool:

@@ -84,10 +84,12 @@ def decode_cursor(cursor: str) -> SortKey:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One word or quoted phrase of ``q``, as typed, and whether it ends in ``*`` (a prefix)."""
+    """One word or quoted phrase of ``q``, as typed: whether it ends in ``*`` (a prefix) and
+    whether it was in double quotes (its words as written, never another form of them)."""
 
     text: str
     prefix: bool = False
+    quoted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +101,10 @@ class TextQuery:
     excluded: tuple[Term, ...] = ()
 
 
-def _term(text: str, prefix: bool) -> Term | None:
+def _term(text: str, prefix: bool, quoted: bool = False) -> Term | None:
     if not _WORD.search(text):
         return None  # punctuation only: no token to look for
-    return Term(text, prefix)
+    return Term(text, prefix, quoted)
 
 
 def _items(q: str) -> list[tuple[str, Term | None]]:
@@ -120,7 +122,7 @@ def _items(q: str) -> list[tuple[str, Term | None]]:
         elif word is not None:
             items.append(("term", _term(word.rstrip("*"), word.endswith("*"))))
         else:
-            items.append(("term", _term(phrase, bool(star))))
+            items.append(("term", _term(phrase, bool(star), quoted=True)))
     return items
 
 

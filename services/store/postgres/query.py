@@ -24,9 +24,6 @@ LEXEMES = (
     "CROSS JOIN LATERAL unnest(to_tsvector(c.config, t.words)) AS v "
     f"WHERE c.used OR c.id = {SIMPLE}"
 )
-# A phrase's matches are tested row by row on their positions: the planner, which cannot tell
-# how many share the words but are not side by side, is kept from walking the date index.
-LOOK_UP_MATCHES = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
 
 
 @dataclass(slots=True)

@@ -21,18 +21,12 @@ from services.store.postgres.database import (
     redacted,
 )
 from services.store.postgres.errors import translated
-from services.store.postgres.query import (
-    LEXEMES,
-    LOOK_UP_MATCHES,
-    Statement,
-    search_statement,
-)
+from services.store.postgres.query import LEXEMES, Statement, search_statement
 from services.store.postgres.stream import HANDED_OUT, IN_FLIGHT, STORED_SINCE, horizon
 from services.store.postgres.tsquery import (
     Lexemes,
     config_query,
     config_tag,
-    has_phrase,
     index_query,
     term_words,
 )
@@ -103,14 +97,7 @@ class PostgresReader(ArticleReader):
             if text is None:
                 return SearchPage((), None)  # no article of any language can match
         statement: Statement = search_statement(query, text)
-        with translated("searching articles"):
-            async with acquired(self._pool) as conn:
-                if query.text is not None and has_phrase(query.text):
-                    async with conn.transaction(readonly=True):
-                        await conn.execute(LOOK_UP_MATCHES)
-                        rows = await conn.fetch(statement.sql, *statement.params)
-                else:
-                    rows = await conn.fetch(statement.sql, *statement.params)
+        rows = await self._fetch("searching articles", statement.sql, *statement.params)
         page = rows[: query.limit]
         more = len(rows) > query.limit
         cursor = encode_cursor(SortKey(page[-1]["sort_ts"], page[-1]["id"])) if more else None

@@ -20,7 +20,7 @@ from typing import Any
 
 from services.core.models import ProcessedArticle
 from services.core.settings import Settings
-from services.store.fulltext import index_words
+from services.store.fulltext import index_words, word_pairs
 from services.store.postgres.database import (
     Pool,
     acquired,
@@ -43,7 +43,12 @@ from services.store.repository import (
 from services.store.rows import ARTICLE_COLUMNS, BODY, TITLE, Row, article_row
 
 _TYPES = {"published_at_utc": "bigint", "word_count": "integer", "similarity": "float8"}
-_SEARCH_COLUMNS = (("search_config", "smallint"), ("title_words", "text"), ("body_words", "text"))
+_SEARCH_COLUMNS = (
+    ("search_config", "smallint"),
+    ("title_words", "text"),
+    ("body_words", "text"),
+    ("word_pairs", "text"),  # the title's and the body's, tab-separated
+)
 _COLUMNS = [(name, _TYPES.get(name, "text")) for name in ARTICLE_COLUMNS] + list(_SEARCH_COLUMNS)
 _STEMMED_VECTOR = "c.config"  # the configuration of the row's language
 _UNSTEMMED_VECTOR = f"'{config_name(None)}'::regconfig"
@@ -65,6 +70,7 @@ INSERT_ARTICLES = (
     f"{_vector(_STEMMED_VECTOR, 'A', 'B')} || CASE WHEN r.search_config = {SIMPLE} "
     f"THEN ''::tsvector ELSE {_vector(_UNSTEMMED_VECTOR, 'C', 'D')} END "
     f"|| array_to_tsvector(ARRAY['{config_tag('')}' || c.stemmer]) "
+    "|| array_to_tsvector(string_to_array(r.word_pairs, E'\\t')) "
     "FROM unnest("
     + ", ".join(f"${n}::{kind}[]" for n, (_, kind) in enumerate(_COLUMNS, 1))
     + f") WITH ORDINALITY AS r ({', '.join(name for name, _ in _COLUMNS)}, n) "
@@ -133,8 +139,9 @@ class PostgresRepository(ArticleRepository):
         for article, row in rows:
             stemmer = stemmer_of(article.language)
             config = self._configs.get(stemmer, SIMPLE) if stemmer else SIMPLE
-            title, body = row[TITLE], row[BODY]
-            values = (*row, config, index_words(str(title or "")), index_words(str(body or "")))
+            title, body = index_words(str(row[TITLE] or "")), index_words(str(row[BODY] or ""))
+            pairs = "\t".join(word_pairs(title) + word_pairs(body))  # none across the two
+            values = (*row, config, title, body, pairs)
             for column, value in zip(columns, values, strict=True):
                 column.append(value)
         return columns

@@ -1,24 +1,26 @@
 """``q`` as one PostgreSQL full-text query over the articles of every language.
 
 Pure. An article's ``search_vector`` holds its title and body stemmed by its language's
-configuration (weights A and B), for a stemmed language the same words unstemmed (C and D),
-and a tag of its configuration (``~english``; see ``postgres/schema.py``). ``q`` becomes a query
-per configuration, from the lexemes that configuration makes of each term's words (looked up by
-the reader), and the query asked of the index is "this configuration's query and its tag", for
-each configuration — so an article is matched by its own language's reading of ``q`` only, and
-the GIN index answers it alone (no row is read again, but for phrases):
+configuration (weights A and B), for a stemmed language the same words as written (C and D),
+each two words side by side as one key (``+climate summit``), and a tag of its configuration
+(``~english``); see ``postgres/schema.py``. ``q`` becomes a query per configuration, from the
+lexemes that configuration makes of each term's words (looked up by the reader), and the query
+asked of the index is "this configuration's query and its tag", for each configuration in use —
+so an article is matched by its own language's reading of ``q``, and the GIN index finds the
+candidates of every term:
 
 * a word matches its stem (``'elect'``): ``elections`` finds ``election`` in an English article,
   as SQLite, which has no stemming, would not — a word finds at least what SQLite finds, and the
   forms of that word in its language;
-* a phrase matches its stems side by side within the title or within the body
-  (``('scrutin':A <-> 'serr':A) | ('scrutin':B <-> 'serr':B)``), never across the two;
+* a quoted word or a phrase matches its words as written, as on SQLite (``"climate summit"``:
+  the key ``'+climate summit'``, then the two words side by side within the title or within the
+  body, never across the two: ``('climate':C <-> 'summit':C) | ('climate':D <-> 'summit':D)``);
 * a prefix (``clim*``, ``"climate sum"*``) is of the words as written (a stem may be shorter
-  than the prefix typed: ``running`` → ``run`` for ``runn*``), found among the unstemmed words;
+  than the prefix typed: ``running`` → ``run`` for ``runn*``);
 * ``OR``, ``-word`` and the groups keep their meaning (``&``, ``|``, ``!``).
 
-A word or prefix is not told which layer to look in: where a stem happens to equal another word
-as written, it may find a little more, never less. A term whose words make no lexeme (only
+A word's stem is not told which layer to look in: where a stem happens to equal another word as
+written, it may find a little more, never less. A term whose words make no lexeme (only
 characters no configuration keeps) matches nothing: a wanted one empties its group, an excluded
 one excludes nothing.
 """
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from services.store.fulltext import index_words
+from services.store.fulltext import index_words, word_pairs
 from services.store.postgres.languages import SIMPLE
 from services.store.search import Term, TextQuery
 
@@ -46,12 +48,6 @@ def term_words(text: TextQuery) -> list[str]:
     lexeme lookup."""
     terms = [term for group in text.groups for term in group] + list(text.excluded)
     return sorted({words for term in terms if (words := index_words(term.text))})
-
-
-def has_phrase(text: TextQuery) -> bool:
-    """Whether a term of ``q`` has several words (matched side by side, row by row)."""
-    terms = [term for group in text.groups for term in group] + list(text.excluded)
-    return any(" " in index_words(term.text) for term in terms)
 
 
 def quoted(lexeme: str) -> str:
@@ -79,15 +75,19 @@ def _phrase(positions: Lexemes, weight: str, prefix: bool) -> str:
 
 def _term(term: Term, config: int, lexemes: LexemeMap) -> str | None:
     words = index_words(term.text)
-    source = SIMPLE if term.prefix else config  # a prefix is of the words as written
-    positions = lexemes.get((source, words)) if words else None
+    exact = term.quoted or term.prefix or " " in words  # the words as written
+    positions = lexemes.get((SIMPLE if exact else config, words)) if words else None
     if not positions:
         return None
     if len(positions) == 1:
         return _operand(positions[0][1], ":*" if term.prefix else "")
-    unstemmed = term.prefix and config != SIMPLE
-    title, body = ("C", "D") if unstemmed else ("A", "B")
-    return f"({_phrase(positions, title, term.prefix)} | {_phrase(positions, body, term.prefix)})"
+    written = exact and config != SIMPLE  # the words as written are C and D where stemmed
+    title, body = ("C", "D") if written else ("A", "B")
+    side_by_side = (
+        f"({_phrase(positions, title, term.prefix)} | {_phrase(positions, body, term.prefix)})"
+    )
+    pairs = word_pairs(words)[: -1 if term.prefix else None]  # a prefix's pair is not known
+    return "(" + " & ".join([*map(quoted, pairs), side_by_side]) + ")" if pairs else side_by_side
 
 
 def config_query(text: TextQuery, config: int, lexemes: LexemeMap) -> str | None:

@@ -50,7 +50,7 @@ def test_a_nul_in_q_separates_words() -> None:
         ((Term("climate"),), (Term("summit"),))
     )
     phrase = search_query({"q": '"climate\0summit"'}).text
-    assert phrase == TextQuery(((Term("climate summit"),),))
+    assert phrase == TextQuery(((Term("climate summit", quoted=True),),))
     with pytest.raises(InvalidQueryError, match="at least one word"):
         search_query({"q": "\0"})
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from services.store.fulltext import index_text, index_words, needs_segmenting
+from services.store.fulltext import index_text, index_words, needs_segmenting, word_pairs
 
 
 @pytest.mark.parametrize(
@@ -96,6 +96,12 @@ def test_words_for_postgresql_are_sqlites_tokens_folded(text: str, words: str) -
     assert index_words(text) == words
     assert index_words(text).split() == [index_words(token) for token in sqlite_tokens(text)]
     assert index_words(None) == ""
+
+
+def test_word_pairs_are_each_two_words_side_by_side() -> None:
+    assert word_pairs("climate summit opens") == ["+climate summit", "+summit opens"]
+    assert word_pairs(index_words("東京都")) == ["+東 京", "+京 都"]
+    assert word_pairs("alone") == word_pairs("") == []
 
 
 def test_the_module_is_pure() -> None:

@@ -32,9 +32,12 @@ T0_US = 1_740_787_200_000_000
     [
         ("climate", TextQuery(((Term("climate"),),))),
         ("Climate  summit", TextQuery(((Term("Climate"),), (Term("summit"),)))),
-        ('"climate summit" paris', TextQuery(((Term("climate summit"),), (Term("paris"),)))),
+        (
+            '"climate summit" paris',
+            TextQuery(((Term("climate summit", quoted=True),), (Term("paris"),))),
+        ),
         ("clim*", TextQuery(((Term("clim", prefix=True),),))),
-        ('"climate sum"*', TextQuery(((Term("climate sum", prefix=True),),))),
+        ('"climate sum"*', TextQuery(((Term("climate sum", prefix=True, quoted=True),),))),
         ("a OR b OR c d", TextQuery(((Term("a"), Term("b"), Term("c")), (Term("d"),)))),
         (
             "paris NOT london -rome*",

@@ -28,7 +28,7 @@ LEXEMES: LexemeMap = {
     (SIMPLE, "paris"): ((1, ("paris",)),),
     (EN, "london"): ((1, ("london",)),),
     (SIMPLE, "london"): ((1, ("london",)),),
-    (EN, "o reilly"): ((1, ("o",)), (3, ("reilli",))),
+    (SIMPLE, "o reilly"): ((1, ("o",)), (3, ("reilly",))),
     (EN, "quote"): ((1, ("a\\b", "it's")),),
 }
 
@@ -38,17 +38,23 @@ LEXEMES: LexemeMap = {
     [
         ("Elections", EN, "'elect'"),
         ("Elections", SIMPLE, "'elections'"),
-        (
+        (  # a phrase: its words as written, by their pair, then side by side
             '"climate summit"',
             EN,
-            "(('climat':A <-> 'summit':A) | ('climat':B <-> 'summit':B))",
+            "('+climate summit' & (('climate':C <-> 'summit':C) | ('climate':D <-> 'summit':D)))",
         ),
+        (
+            '"climate summit"',
+            SIMPLE,
+            "('+climate summit' & (('climate':A <-> 'summit':A) | ('climate':B <-> 'summit':B)))",
+        ),
+        ('"Elections"', EN, "'elections'"),  # a quoted word: as written
         ("runn*", EN, "'runn':*"),  # a prefix of the words as written (their lexemes)
         ('"big runn"*', EN, "(('big':C <-> 'runn':*C) | ('big':D <-> 'runn':*D))"),
         ('"big runn"*', SIMPLE, "(('big':A <-> 'runn':*A) | ('big':B <-> 'runn':*B))"),
         ("paris OR london elections", EN, "('pari' | 'london') & 'elect'"),
         ("elections -paris NOT london", EN, "'elect' & !'pari' & !'london'"),
-        ('"O\'Reilly"', EN, "(('o':A <2> 'reilli':A) | ('o':B <2> 'reilli':B))"),
+        ('"O\'Reilly"', EN, "('+o reilly' & (('o':C <2> 'reilly':C) | ('o':D <2> 'reilly':D)))"),
         ("quote", EN, "('a\\\\b' | 'it''s')"),
     ],
 )

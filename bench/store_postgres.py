@@ -7,9 +7,9 @@ that user may create databases; each contender gets a fresh database, dropped af
 * repository — ``PostgresRepository.store_claimed(batch)``, as the store consumer calls it:
   builds the rows and the words of the search vector, marks the write in flight for the stream,
   inserts the new articles (their vectors made by the database), their authors and claims;
-* bare — the same rows, words and author keys pre-built outside the timer; per batch one
-  transaction with a plain ``executemany`` of the article insert (the same columns and the same
-  ``to_tsvector`` vectors, so the same GIN entries) and one of the authors;
+* bare — the same rows, words, word-pair keys and author keys pre-built outside the timer; per
+  batch one transaction with a plain ``executemany`` of the article insert (the same columns
+  and the same search vectors, so the same GIN entries) and one of the authors;
 * processes — ``python bench/store_postgres.py worker …`` store processes, each writing its own
   share of the articles through its own ``PostgresRepository`` into one database at once;
   articles/s over all of them, 1 process beside N.
@@ -35,25 +35,29 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from services.core.models import ProcessedArticle  # noqa: E402
-from services.store.fulltext import index_words  # noqa: E402
+from services.store.fulltext import index_words, word_pairs  # noqa: E402
 from services.store.postgres.database import search_configs  # noqa: E402
 from services.store.postgres.languages import SIMPLE, stemmer_of  # noqa: E402
 from services.store.postgres.repository import PostgresRepository, author_keys  # noqa: E402
 from services.store.repository import Position  # noqa: E402
 from services.store.rows import ARTICLE_COLUMNS, BODY, TITLE, article_row  # noqa: E402
 
+# The same search vector as the repository's (postgres/repository.py): stemmed title and body,
+# the words as written, the configuration's tag, the keys of the word pairs.
 _VECTOR = (
-    "setweight(to_tsvector(c, ${t}), 'A') || setweight(to_tsvector(c, ${b}), 'B') || "
-    "CASE WHEN ${cfg} = 1 THEN ''::tsvector ELSE "
+    "setweight(to_tsvector(s.config, ${t}), 'A') || setweight(to_tsvector(s.config, ${b}), 'B') "
+    "|| CASE WHEN ${cfg}::smallint = 1 THEN ''::tsvector ELSE "
     "setweight(to_tsvector('newsflow_simple', ${t}), 'C') || "
-    "setweight(to_tsvector('newsflow_simple', ${b}), 'D') END"
+    "setweight(to_tsvector('newsflow_simple', ${b}), 'D') END "
+    "|| array_to_tsvector(ARRAY['~' || s.stemmer]) "
+    "|| array_to_tsvector(string_to_array(${p}, E'\\t'))"
 )
 _N = len(ARTICLE_COLUMNS)
 BARE_INSERT = (
     f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}, search_config, search_vector) "
     f"SELECT {', '.join(f'${n}' for n in range(1, _N + 1))}, ${_N + 1}::smallint, "
-    + _VECTOR.format(t=_N + 2, b=_N + 3, cfg=_N + 1)
-    + f" FROM (SELECT config AS c FROM search_configs WHERE id = ${_N + 1}) AS s"
+    + _VECTOR.format(t=_N + 2, b=_N + 3, cfg=_N + 1, p=_N + 4)
+    + f" FROM (SELECT config, stemmer FROM search_configs WHERE id = ${_N + 1}) AS s"
 )
 BARE_AUTHORS = "INSERT INTO article_authors (author_key, article_id) VALUES ($1, $2)"
 T = TypeVar("T")
@@ -107,8 +111,9 @@ async def bare_rate(articles: Sequence[ProcessedArticle], batch: int, url: str) 
         row = article_row(article)
         stemmer = stemmer_of(article.language)
         config = configs.get(stemmer, SIMPLE) if stemmer else SIMPLE
-        words = (index_words(str(row[TITLE] or "")), index_words(str(row[BODY] or "")))
-        rows.append((*row, config, *words))
+        title, body = index_words(str(row[TITLE] or "")), index_words(str(row[BODY] or ""))
+        pairs = "\t".join(word_pairs(title) + word_pairs(body))
+        rows.append((*row, config, title, body, pairs))
         authors.append([(key, article.id) for key in author_keys(article)])
     started = time.perf_counter()
     for chunk, chunk_authors in zip(batches(rows, batch), batches(authors, batch), strict=True):

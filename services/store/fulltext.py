@@ -45,6 +45,7 @@ import re
 import unicodedata
 from itertools import pairwise
 from typing import overload
+from zlib import crc32
 
 # The letters of the scripts written without spaces between words (Thai; Chinese and Japanese
 # kanji, kana and their marks), and Hangul, whose words carry particles.
@@ -116,11 +117,20 @@ def index_words(text: str | None) -> str:
     return " ".join(_WORD.findall(folded))
 
 
+PAIR_BUCKETS = 1 << 16
+
+
 def word_pairs(words: str) -> list[str]:
-    """Each two words side by side in ``words`` (:func:`index_words`' output), as one key
-    (``"+climate summit"``): what lets the PostgreSQL index find a phrase's candidates by its
-    pairs instead of by its words one by one. The ``+`` keeps them apart from words."""
-    return [f"+{first} {second}" for first, second in pairwise(words.split())]
+    """A key for each two words side by side in ``words`` (:func:`index_words`' output): what
+    lets the PostgreSQL index find a phrase's candidates by its pairs, not only by its words
+    one by one. A key is one of :data:`PAIR_BUCKETS` (``"+3f2a"``, a CRC-32 of the pair): few
+    enough for the index to stay small and fast to write, many enough that an article holding
+    a phrase's words but not side by side rarely holds its keys too. The ``+`` keeps them apart
+    from words."""
+    return [
+        f"+{crc32(f'{first} {second}'.encode()) % PAIR_BUCKETS:04x}"
+        for first, second in pairwise(words.split())
+    ]
 
 
 def needs_segmenting(text: str | None) -> bool:

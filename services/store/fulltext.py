@@ -117,20 +117,23 @@ def index_words(text: str | None) -> str:
     return " ".join(_WORD.findall(folded))
 
 
-PAIR_BUCKETS = 1 << 16
+PAIR_BITS = 16
+_GOLDEN = 0x9E3779B1  # Fibonacci hashing: spreads the CRC's bits over the top ones
+
+
+def _pair_key(first: str, second: str) -> str:
+    mixed = (crc32(f"{first} {second}".encode()) * _GOLDEN) & 0xFFFFFFFF
+    return f"+{mixed >> (32 - PAIR_BITS):04x}"
 
 
 def word_pairs(words: str) -> list[str]:
     """A key for each two words side by side in ``words`` (:func:`index_words`' output): what
     lets the PostgreSQL index find a phrase's candidates by its pairs, not only by its words
-    one by one. A key is one of :data:`PAIR_BUCKETS` (``"+3f2a"``, a CRC-32 of the pair): few
-    enough for the index to stay small and fast to write, many enough that an article holding
-    a phrase's words but not side by side rarely holds its keys too. The ``+`` keeps them apart
+    one by one. A key is one of 2**:data:`PAIR_BITS` (``"+3f2a"``, a hash of the pair): few
+    enough for the index to stay small and fast to write, many enough that an article holding a
+    phrase's words but not side by side rarely holds its keys too. The ``+`` keeps them apart
     from words."""
-    return [
-        f"+{crc32(f'{first} {second}'.encode()) % PAIR_BUCKETS:04x}"
-        for first, second in pairwise(words.split())
-    ]
+    return [_pair_key(first, second) for first, second in pairwise(words.split())]
 
 
 def needs_segmenting(text: str | None) -> bool:

@@ -92,13 +92,12 @@ async def test_a_row_holds_its_language_configuration_and_weighted_words(url: st
         ("article-0003", STEMMER_IDS["english"]),
     ]
     # Title (A) and body (B) stemmed, then the same words unstemmed (C; D, which prints bare).
-    # each two words side by side, and the tag of the article's configuration.
+    # the keys of each two words side by side (+…), the tag of the article's configuration.
     assert rows[0]["v"] == (
-        "'+les resultats' 'elect':1A 'election':4C 'le':2B 'les':5 'resultat':3B 'resultats':6 "
-        "'~french'"
+        "'+0619' 'elect':1A 'election':4C 'le':2B 'les':5 'resultat':3B 'resultats':6 '~french'"
     )
     assert rows[1]["v"] == (  # no stemmer: A and B only
-        "'+大 阪' '+東 京' '+阪 府' '~simple' '京':2A '大':3B '府':5B '東':1A '阪':4B"
+        "'+15d1' '+1f4b' '+d777' '~simple' '京':2A '大':3B '府':5B '東':1A '阪':4B"
     )
     assert rows[2]["v"] == "'run':2B 'runner':1A 'runners':3C 'running':4 '~english'"
     assert author_keys(english) == ["ann"]

@@ -38,15 +38,15 @@ LEXEMES: LexemeMap = {
     [
         ("Elections", EN, "'elect'"),
         ("Elections", SIMPLE, "'elections'"),
-        (  # a phrase: its words as written, by their pair, then side by side
+        (  # a phrase: its words as written, by the key of their pair, then side by side
             '"climate summit"',
             EN,
-            "('+climate summit' & (('climate':C <-> 'summit':C) | ('climate':D <-> 'summit':D)))",
+            "('+ff84' & (('climate':C <-> 'summit':C) | ('climate':D <-> 'summit':D)))",
         ),
         (
             '"climate summit"',
             SIMPLE,
-            "('+climate summit' & (('climate':A <-> 'summit':A) | ('climate':B <-> 'summit':B)))",
+            "('+ff84' & (('climate':A <-> 'summit':A) | ('climate':B <-> 'summit':B)))",
         ),
         ('"Elections"', EN, "'elections'"),  # a quoted word: as written
         ("runn*", EN, "'runn':*"),  # a prefix of the words as written (their lexemes)
@@ -54,7 +54,7 @@ LEXEMES: LexemeMap = {
         ('"big runn"*', SIMPLE, "(('big':A <-> 'runn':*A) | ('big':B <-> 'runn':*B))"),
         ("paris OR london elections", EN, "('pari' | 'london') & 'elect'"),
         ("elections -paris NOT london", EN, "'elect' & !'pari' & !'london'"),
-        ('"O\'Reilly"', EN, "('+o reilly' & (('o':C <2> 'reilly':C) | ('o':D <2> 'reilly':D)))"),
+        ('"O\'Reilly"', EN, "('+34a0' & (('o':C <2> 'reilly':C) | ('o':D <2> 'reilly':D)))"),
         ("quote", EN, "('a\\\\b' | 'it''s')"),
     ],
 )

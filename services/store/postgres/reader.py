@@ -142,7 +142,8 @@ class PostgresReader(ArticleReader):
     async def counts(self) -> Counts:
         rows = await self._fetch(
             "counting articles",
-            "SELECT verdict, source, count(*) AS n FROM articles GROUP BY verdict, source",
+            "SELECT verdict, source, sum(n) AS n FROM article_counts GROUP BY verdict, source "
+            "HAVING sum(n) <> 0",
         )
         by_verdict: dict[str, int] = {}
         by_source: dict[str, int] = {}

@@ -176,7 +176,65 @@ _SCHEMA_V1 = (
     """,
 )
 
+# The totals the gateway polls, kept by the database as articles come and go: counting a million
+# rows at every poll reads its whole index. Each writer session adds to rows of its own shard
+# (its backend pid), so concurrent writers never wait on one another's counts; a reader sums
+# the shards. Statement triggers with transition tables count whatever writes the rows, in the
+# writing transaction; the migration counts the rows already stored, after the triggers exist
+# (creating them holds back concurrent inserts until it commits).
+COUNT_SHARDS = 64
+_SCHEMA_V2 = (
+    """
+    CREATE TABLE article_counts (
+        verdict text NOT NULL,
+        source text COLLATE "C" NOT NULL,   -- '' for none
+        shard smallint NOT NULL,
+        n bigint NOT NULL,
+        PRIMARY KEY (verdict, source, shard)
+    )
+    """,
+    f"""
+    CREATE FUNCTION newsflow_count_articles() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP IN ('DELETE', 'UPDATE') THEN
+            INSERT INTO article_counts AS c (verdict, source, shard, n)
+                SELECT verdict, coalesce(source, ''), pg_backend_pid() % {COUNT_SHARDS}, -count(*)
+                FROM gone GROUP BY 1, 2
+                ON CONFLICT (verdict, source, shard) DO UPDATE SET n = c.n + excluded.n;
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            INSERT INTO article_counts AS c (verdict, source, shard, n)
+                SELECT verdict, coalesce(source, ''), pg_backend_pid() % {COUNT_SHARDS}, count(*)
+                FROM came GROUP BY 1, 2
+                ON CONFLICT (verdict, source, shard) DO UPDATE SET n = c.n + excluded.n;
+        END IF;
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER articles_counted_in AFTER INSERT ON articles
+        REFERENCING NEW TABLE AS came FOR EACH STATEMENT
+        EXECUTE FUNCTION newsflow_count_articles()
+    """,
+    """
+    CREATE TRIGGER articles_counted_out AFTER DELETE ON articles
+        REFERENCING OLD TABLE AS gone FOR EACH STATEMENT
+        EXECUTE FUNCTION newsflow_count_articles()
+    """,
+    """
+    CREATE TRIGGER articles_counted_over AFTER UPDATE ON articles
+        REFERENCING OLD TABLE AS gone NEW TABLE AS came FOR EACH STATEMENT
+        EXECUTE FUNCTION newsflow_count_articles()
+    """,
+    """
+    INSERT INTO article_counts (verdict, source, shard, n)
+        SELECT verdict, coalesce(source, ''), 0, count(*) FROM articles GROUP BY 1, 2
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, authors, claims, full-text search per language", _SCHEMA_V1),
+    Migration(2, "totals per verdict and source, kept by triggers", _SCHEMA_V2),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -26,7 +26,6 @@ from services.store.postgres.repository import PostgresRepository
 from services.store.postgres.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.support.ports import free_port
 from tests.support.postgres import database
-from tests.unit.store.factory import make_article
 
 EXTRA = Migration(
     SCHEMA_VERSION + 1, "a column", ("ALTER TABLE articles ADD COLUMN extra text DEFAULT 'x'",)
@@ -68,20 +67,38 @@ async def test_an_empty_database_is_migrated_to_the_latest_version(url: str) -> 
     assert str(row["v"]) == "'runner':2 'the':1"  # stemmed, and no stop word dropped
 
 
+# An article as a store of schema 1 wrote it (the columns every later schema keeps).
+V1_ARTICLE = (
+    "INSERT INTO articles (id, source, authors, word_count, cited_outlets, story_id, verdict, "
+    "similarity, dedup_method, dedup_evidence, received_at, stored_at, body, doc, "
+    "search_config, search_vector) VALUES ($1, $2, '[]', 2, '[]', $1, $3, 0, 'none', '{}', "
+    "'r', 's', 'harbour flooding', '{}', 1, to_tsvector('newsflow_simple', 'harbour flooding'))"
+)
+
+
 @pytest.mark.parametrize("start", range(len(MIGRATIONS) + 1))
 async def test_migrations_apply_from_every_earlier_version(url: str, start: int) -> None:
     steps = (*MIGRATIONS, EXTRA)
     assert await migrate(url, steps[:start]) == start
-    if start == SCHEMA_VERSION:  # a database in use at the latest version keeps its articles
-        async with await PostgresRepository.open(url) as repo:
-            assert await repo.save(make_article(1)) is True
+    stored = [("a", "wire", "unique"), ("b", None, "unique"), ("c", "wire", "duplicate")]
+    if start:  # a database in use keeps its articles, and they are counted
+        conn = await asyncpg.connect(url)
+        try:
+            for row in stored:
+                await conn.execute(V1_ARTICLE, *row)
+        finally:
+            await conn.close()
     assert await migrate(url, steps) == len(steps)
     assert await migrate(url, steps) == len(steps)  # an up-to-date database: nothing to do
     versions = [r["version"] for r in await _fetch(url, "SELECT version FROM schema_version")]
     assert sorted(versions) == list(range(1, len(steps) + 1))
-    if start == SCHEMA_VERSION:
-        rows = await _fetch(url, "SELECT id, extra FROM articles")
-        assert [(r["id"], r["extra"]) for r in rows] == [("article-0001", "x")]
+    rows = await _fetch(url, "SELECT id, extra FROM articles ORDER BY id")
+    assert [(r["id"], r["extra"]) for r in rows] == [(i, "x") for i, _, _ in stored][
+        : 3 * bool(start)
+    ]
+    counted = await _fetch(url, "SELECT verdict, sum(n) AS n FROM article_counts GROUP BY 1")
+    expected = {"unique": 2, "duplicate": 1} if start else {}
+    assert {r["verdict"]: r["n"] for r in counted if r["n"]} == expected
 
 
 async def test_store_processes_starting_at_once_migrate_once(url: str) -> None:

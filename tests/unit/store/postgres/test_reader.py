@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -62,3 +63,43 @@ async def test_queries_go_to_the_read_url_and_the_stream_to_the_primary(url: str
         assert [s.seq for s in await reader.stored_since(0)] == [1, 2]
     finally:
         await reader.close()
+
+
+async def test_totals_follow_every_write_of_every_writer(url: str) -> None:
+    """Totals are kept as rows come and go (several writers at once, a delete, a verdict
+    changed by hand) and always equal a count of the rows themselves."""
+    batches = [
+        [make_article(n, source=f"s{n % 3}.example", verdict=("unique", "duplicate")[n % 2])]
+        for n in range(2, 40)
+    ]
+    async with await PostgresRepository.open(url) as a, await PostgresRepository.open(url) as b:
+        await asyncio.gather(
+            *(repo.save_many(batch) for repo, batch in zip([a, b] * 19, batches, strict=True))
+        )
+    conn = await asyncpg.connect(url)
+    try:
+        for change in (
+            None,
+            "DELETE FROM articles WHERE id IN ('article-0003', 'article-0004')",
+            "UPDATE articles SET verdict = 'update', source = NULL WHERE id = 'article-0005'",
+        ):
+            if change:
+                await conn.execute(change)
+            rows = await conn.fetch(
+                "SELECT verdict, coalesce(source, 'unknown') AS source, count(*) AS n "
+                "FROM articles GROUP BY 1, 2"
+            )
+            verdicts: dict[str, int] = {}
+            sources: dict[str, int] = {}
+            for row in rows:
+                verdicts[row["verdict"]] = verdicts.get(row["verdict"], 0) + row["n"]
+                sources[row["source"]] = sources.get(row["source"], 0) + row["n"]
+            async with await PostgresReader.open(url) as reader:
+                counts = await reader.counts()
+            assert (counts.total, dict(counts.by_verdict), dict(counts.by_source)) == (
+                sum(verdicts.values()),
+                dict(sorted(verdicts.items())),
+                dict(sorted(sources.items())),
+            ), change
+    finally:
+        await conn.close()

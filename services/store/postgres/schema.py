@@ -145,8 +145,8 @@ _SCHEMA_V1 = (
             ALTER COLUMN search_vector SET COMPRESSION lz4,
             ALTER COLUMN doc SET COMPRESSION lz4,
             ALTER COLUMN body SET COMPRESSION lz4;
-    EXCEPTION WHEN feature_not_supported THEN
-        NULL;  -- a server built without lz4: its default compression
+    EXCEPTION WHEN feature_not_supported OR syntax_error THEN
+        NULL;  -- a server built without lz4, or before PostgreSQL 14: its default compression
     END
     $$
     """,

@@ -4,8 +4,9 @@ number of store processes writing at once.
 Each write is one transaction: it marks itself in flight for the live stream
 (``postgres/stream.py``), inserts the articles whose ids are not stored yet (``ON CONFLICT (id)
 DO NOTHING``: when two writers race for one id, the second waits for the first and keeps its
-row), their full-text vectors (computed by the database from the words
-:func:`~services.store.fulltext.index_words` cut), their authors and, for
+row), their search vectors (made by the database from the words
+:func:`~services.store.fulltext.index_words` cut, with the keys of their word pairs and the tag
+of their language's configuration: ``postgres/tsquery.py``), their authors and, for
 :meth:`store_claimed`, the claim of each new id for the record it came from. Claims keep
 SQLite's meaning exactly (``sqlite/repository.py``): a redelivery of the claiming record gets
 the stored article again, any other record gets ``None``. The rows of a batch keep its order, so

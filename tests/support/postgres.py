@@ -1,9 +1,9 @@
-"""A fresh PostgreSQL database per test module, on the server the test command names.
+"""Fresh PostgreSQL databases for tests, on the server the test command names.
 
 ``NEWSFLOW_TEST_DATABASE_URL`` names a server (``postgresql://USER@127.0.0.1:PORT/postgres``)
-where that user may create databases; without it the fixture fails loudly, it never skips.
-(The smallest stand-in for the shared ``postgres_url`` fixture of ``tests/conftest.py``: same
-name, same meaning.)
+where that user may create databases; without it a test that needs one fails loudly, it never
+skips. The store's tests need a fresh database per test or per module (:func:`database`), not
+only per module as the shared ``postgres_url`` fixture of ``tests/conftest.py`` gives.
 """
 
 from __future__ import annotations
@@ -67,10 +67,3 @@ async def database() -> AsyncIterator[str]:
         yield url
     finally:
         await drop_database(url)
-
-
-@pytest.fixture(scope="module")
-async def postgres_url() -> AsyncIterator[str]:
-    """A fresh, empty database for the test module."""
-    async with database() as url:
-        yield url

@@ -106,11 +106,14 @@ def config_query(text: TextQuery, config: int, lexemes: LexemeMap) -> str | None
 
 def index_query(queries: Mapping[str, str | None]) -> str | None:
     """The one query asked of the index: each configuration's query (by its tag) with its tag,
-    configurations reading ``q`` alike grouped; ``None`` when none can match."""
+    configurations reading ``q`` alike grouped; ``None`` when none can match. ``queries`` holds
+    every configuration in use: when all read ``q`` alike, no tag is needed."""
     tags: dict[str, list[str]] = {}
     for tag, query in sorted(queries.items()):
         if query is not None:
             tags.setdefault(query, []).append(tag)
+    if len(tags) == 1 and len(next(iter(tags.values()))) == len(queries):
+        return next(iter(tags))  # every article of every language: the tags add nothing
     parts = []
     for query, same in sorted(tags.items()):
         marks = [quoted(tag) for tag in same]

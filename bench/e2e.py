@@ -520,7 +520,7 @@ def service_settings(
     )
 
 
-def report(config: Config, result: dict[str, Any]) -> dict[str, Any]:
+def report(config: Config, result: dict[str, Any], store: str = "SQLite") -> dict[str, Any]:
     main, mix, bare = result["phases"]
     rows = [
         [p.name, p.articles, round(p.seconds, 1), p.rate, ratio(p.rate, bare.rate)]
@@ -586,9 +586,9 @@ def report(config: Config, result: dict[str, Any]) -> dict[str, Any]:
         "latency": lat,
         "peak_rss_mb": result["rss_mb"],
     }
-    name = "e2e-postgresql" if config.database_url else "e2e"
-    print(f"store on {'PostgreSQL' if config.database_url else 'SQLite'}")
-    print(f"result: {write_result(name, data)}")
+    print(f"store on {store}")
+    name = "e2e" if store == "SQLite" else f"e2e-{store.lower()}"
+    print(f"result: {write_result(name, data | {'store': store})}")
     return data
 
 
@@ -676,7 +676,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="newsflow-e2e-") as tmp:
         workdir = Path(tmp)
         result = asyncio.run(run_on(config, workdir, args.postgresql))
-        report(config, result)
+        report(config, result, "PostgreSQL" if args.postgresql else "SQLite")
         if config.profile:
             print_profile(workdir, config.profile)
     return 0

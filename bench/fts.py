@@ -44,8 +44,8 @@ sys.path.insert(0, str(ROOT))
 from bench.common import DATA_DIR, table, write_result  # noqa: E402
 from bench.store import Corpus  # noqa: E402
 from services.core import ndjson  # noqa: E402
+from services.core.migration import Migration  # noqa: E402
 from services.store.fulltext import index_text  # noqa: E402
-from services.store.migration import Migration  # noqa: E402
 from services.store.rows import ARTICLE_COLUMNS, Row, article_row  # noqa: E402
 from services.store.sqlite.database import (  # noqa: E402
     INDEX_TEXT_FUNCTION,

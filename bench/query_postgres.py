@@ -18,7 +18,6 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -27,23 +26,23 @@ sys.path.insert(0, str(ROOT))
 
 from services.store.postgres.reader import PostgresReader  # noqa: E402
 from services.store.postgres.repository import PostgresRepository  # noqa: E402
+from services.tools.pgdatabase import create_database, exists, with_database  # noqa: E402
 
 CHUNK = 2_000
 
 
+def database_name(count: int) -> str:
+    return f"bench_query_{count}"
+
+
 def database_url(server: str, count: int) -> str:
-    return urlunsplit(urlsplit(server)._replace(path=f"/bench_query_{count}"))
+    return with_database(server, database_name(count))
 
 
 async def stored(server: str, count: int) -> int:
     """How many articles the bench's database holds (-1: no such database)."""
-    conn = await asyncpg.connect(server)
-    try:
-        name = f"bench_query_{count}"
-        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            return -1
-    finally:
-        await conn.close()
+    if not await exists(server, database_name(count)):
+        return -1
     url = database_url(server, count)
     await (await PostgresRepository.open(url)).close()  # brings an older schema up to date
     async with await PostgresReader.open(url) as reader:
@@ -51,13 +50,7 @@ async def stored(server: str, count: int) -> int:
 
 
 async def recreate(server: str, count: int) -> str:
-    conn = await asyncpg.connect(server)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "bench_query_{count}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "bench_query_{count}"')
-    finally:
-        await conn.close()
-    url = database_url(server, count)
+    url = await create_database(server, database_name(count), replace=True)
     await (await PostgresRepository.open(url)).close()
     return url
 

@@ -27,7 +27,6 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -41,6 +40,7 @@ from services.store.postgres.languages import SIMPLE, stemmer_of  # noqa: E402
 from services.store.postgres.repository import PostgresRepository, author_keys  # noqa: E402
 from services.store.repository import Position  # noqa: E402
 from services.store.rows import ARTICLE_COLUMNS, BODY, TITLE, article_row  # noqa: E402
+from services.tools.pgdatabase import create_database, drop_database  # noqa: E402
 
 # The same search vector as the repository's (postgres/repository.py): stemmed title and body,
 # the words as written, the configuration's tag, the keys of the word pairs.
@@ -63,29 +63,15 @@ BARE_AUTHORS = "INSERT INTO article_authors (author_key, article_id) VALUES ($1,
 T = TypeVar("T")
 
 
-def _database_url(server: str, name: str) -> str:
-    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
-
-
 @asynccontextmanager
 async def fresh_database(server: str, name: str) -> AsyncIterator[str]:
     """A new database on ``server`` with the store's schema; dropped at the end."""
-    conn = await asyncpg.connect(server)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    url = _database_url(server, name)
+    url = await create_database(server, name, replace=True)
     await (await PostgresRepository.open(url)).close()  # the schema, before any timer
     try:
         yield url
     finally:
-        conn = await asyncpg.connect(server)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
+        await drop_database(server, name)
 
 
 def batches(items: Sequence[T], size: int) -> list[Sequence[T]]:

@@ -11,8 +11,8 @@ answers.
 
 from __future__ import annotations
 
+from services.core.pgclient import redacted
 from services.core.settings import Settings
-from services.store.postgres.database import redacted
 from services.store.postgres.reader import PostgresReader
 from services.store.postgres.repository import PostgresRepository
 from services.store.reader import ArticleReader

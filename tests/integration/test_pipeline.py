@@ -5,14 +5,11 @@ on SQLite with one store process, on PostgreSQL with two splitting the partition
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import signal
-import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator
 
-import asyncpg
 import httpx
 import jsonschema
 import pytest
@@ -27,7 +24,7 @@ from tests.integration.flow import create_topics, read_committed
 from tests.integration.gateway.conftest import BACKENDS, on_backend
 from tests.integration.pipeline import service_process, stages_running
 from tests.integration.servers import serving
-from tests.support.fulltext import assert_indexed_once
+from tests.support.stored import assert_written_once, stored_ids_of
 
 PLAINTEXT = DATA / "plaintext" / "plaintext-dev.jsonl"
 
@@ -42,17 +39,6 @@ async def settings(settings: Settings, request: pytest.FixtureRequest) -> AsyncI
     """The test's settings, with the store on each backend in turn."""
     async with on_backend(settings, str(request.param)) as chosen:
         yield chosen
-
-
-async def stored_ids(settings: Settings) -> Counter[str]:
-    if settings.database_url is not None:
-        conn = await asyncpg.connect(settings.database_url)
-        try:
-            return Counter(row["id"] for row in await conn.fetch("SELECT id FROM articles"))
-        finally:
-            await conn.close()
-    with contextlib.closing(sqlite3.connect(settings.database_path)) as db:
-        return Counter(row[0] for row in db.execute("SELECT id FROM articles"))
 
 
 async def test_each_article_once_in_database_and_on_processed_topic_despite_a_store_crash(
@@ -77,7 +63,7 @@ async def test_each_article_once_in_database_and_on_processed_topic_despite_a_st
         finally:
             crashing.kill()
         assert code == -signal.SIGKILL, "the store should crash after its first write"
-        assert sum((await stored_ids(settings)).values()) > 0, "the crash came after a write"
+        assert sum((await stored_ids_of(settings)).values()) > 0, "the crash came after a write"
         # Several store processes share a PostgreSQL database: two split the partitions.
         count = 2 if settings.database_url is not None else 1
         stores = [service_process(settings, "store") for _ in range(count)]
@@ -94,10 +80,9 @@ async def test_each_article_once_in_database_and_on_processed_topic_despite_a_st
     assert max(published.values()) == 1, (
         f"published twice: {[k for k, n in published.items() if n > 1]}"
     )
-    in_db = await stored_ids(settings)
-    assert set(in_db) == accepted and max(in_db.values()) == 1
-    if settings.database_url is None:  # PostgreSQL's search vector is in the row itself
-        assert_indexed_once(settings.database_path)  # no store write ran twice
+    in_db = await stored_ids_of(settings)
+    assert set(in_db) == accepted
+    await assert_written_once(settings, in_db)  # no store write ran twice
 
     schema = json.loads((schemas_dir() / "articles.processed.v1.json").read_text())
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())

@@ -10,6 +10,7 @@ from services.core.models.deduplicated import (
     Verdict,
 )
 from services.core.models.parsed import ParsedArticle
+from services.core.models.process import HealthStatus, ProcessAnnounced, ProcessRole
 from services.core.models.processed import ProcessedArticle
 from services.core.models.raw import ContentType, RawArticle
 
@@ -19,8 +20,11 @@ __all__ = [
     "DedupMethod",
     "DedupVerdict",
     "DeduplicatedArticle",
+    "HealthStatus",
     "Message",
     "ParsedArticle",
+    "ProcessAnnounced",
+    "ProcessRole",
     "ProcessedArticle",
     "RawArticle",
     "Verdict",

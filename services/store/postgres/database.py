@@ -12,18 +12,26 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 import asyncpg
 
+from services.core.migration import Migration, check_order
+from services.core.pgclient import (
+    Connection,
+    apply_step,
+    close_quietly,
+    connect,
+    is_broken,
+    translated,
+)
 from services.store.errors import SchemaVersionError
-from services.store.migration import Migration, check_order, check_version
-from services.store.postgres.errors import is_broken, translated
+from services.store.migration import check_version
 from services.store.postgres.schema import (
     MIGRATION_LOCK,
     MIGRATIONS,
     SCHEMA_VERSION,
     SCHEMA_VERSION_TABLE,
+    VERSION_TABLE_NAME,
 )
 
 CONNECT_TIMEOUT_S = 10.0
@@ -34,25 +42,6 @@ READER_POOL_SIZE = 10
 _READER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
 
 Pool = Any  # asyncpg.Pool: untyped, kept inside the postgres package
-Connection = Any  # asyncpg.Connection
-
-
-def redacted(url: str) -> str:
-    """Where a PostgreSQL URL points, for messages and logs: server and database, never the
-    user or password."""
-    parts = urlsplit(url)
-    port = f":{parts.port}" if parts.port else ""
-    return f"postgresql://{parts.hostname or 'localhost'}{port}{parts.path}"
-
-
-async def connect(url: str, application_name: str) -> Connection:
-    """One connection (for migrations, and tests)."""
-    with translated("connecting to the database"):
-        return await asyncpg.connect(
-            url,
-            timeout=CONNECT_TIMEOUT_S,
-            server_settings={"application_name": application_name},
-        )
 
 
 async def create_pool(url: str, application_name: str, *, reading: bool = False) -> Pool:
@@ -96,7 +85,7 @@ async def migrate(url: str, migrations: Sequence[Migration] = MIGRATIONS) -> int
     returns the final version. Refuses a database migrated by a newer newsflow."""
     check_order(migrations)
     latest = migrations[-1].version if migrations else 0
-    conn = await connect(url, "newsflow-migrate")
+    conn = await connect(url, "newsflow-migrate", timeout_s=CONNECT_TIMEOUT_S)
     try:
         with translated("migrating the database"):
             await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
@@ -113,18 +102,12 @@ async def migrate(url: str, migrations: Sequence[Migration] = MIGRATIONS) -> int
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
     finally:
-        await conn.close()
+        await close_quietly(conn)
 
 
 async def _apply(conn: Connection, step: Migration) -> None:
     async with conn.transaction():
-        for statement in step.statements:
-            await conn.execute(statement)
-        await conn.execute(
-            "INSERT INTO schema_version (version, description) VALUES ($1, $2)",
-            step.version,
-            step.description,
-        )
+        await apply_step(conn, step, VERSION_TABLE_NAME)
 
 
 async def check_schema(conn: Connection, where: str) -> None:

@@ -12,15 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from services.core.models import ProcessedArticle
+from services.core.pgclient import redacted, translated
 from services.core.settings import Settings
-from services.store.postgres.database import (
-    Pool,
-    acquired,
-    check_schema,
-    create_pool,
-    redacted,
-)
-from services.store.postgres.errors import translated
+from services.store.postgres.database import Pool, acquired, check_schema, create_pool
 from services.store.postgres.query import LEXEMES, Statement, search_statement
 from services.store.postgres.stream import HANDED_OUT, IN_FLIGHT, STORED_SINCE, horizon
 from services.store.postgres.tsquery import (

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from services.core.models import ProcessedArticle
+from services.core.pgclient import translated
 from services.core.settings import Settings
 from services.store.fulltext import index_words, word_pairs
 from services.store.postgres.database import (
@@ -29,7 +30,6 @@ from services.store.postgres.database import (
     migrate,
     search_configs,
 )
-from services.store.postgres.errors import translated
 from services.store.postgres.languages import SIMPLE, config_name, stemmer_of
 from services.store.postgres.stream import GUARD
 from services.store.postgres.tsquery import config_tag

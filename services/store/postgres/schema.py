@@ -24,7 +24,7 @@ The tables mirror SQLite's (``sqlite/database.py``), with these differences:
 
 from __future__ import annotations
 
-from services.store.migration import Migration
+from services.core.migration import Migration, version_table
 from services.store.postgres.languages import SIMPLE, STEMMER_IDS, config_name
 from services.store.search import NO_DATE
 
@@ -36,13 +36,8 @@ MIGRATION_LOCK = 0x6E66_6D69_6772_6174
 STREAM_LOCK_BASE = 0x6E66_7374_0000_0000
 STREAM_LOCK_SPAN = 1 << 40
 
-SCHEMA_VERSION_TABLE = """
-    CREATE TABLE IF NOT EXISTS schema_version (
-        version integer PRIMARY KEY,
-        description text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now()
-    )
-"""
+VERSION_TABLE_NAME = "schema_version"
+SCHEMA_VERSION_TABLE = version_table(VERSION_TABLE_NAME)
 
 # The default parser's token types: words (stemmed) and the rest (kept as they are). After
 # index_words only words and numbers reach the parser; the others are mapped all the same, so

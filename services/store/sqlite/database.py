@@ -17,9 +17,10 @@ from urllib.parse import quote
 
 import aiosqlite
 
+from services.core.migration import Migration, check_order
 from services.store.errors import DatabaseNotReadyError, SchemaVersionError
 from services.store.fulltext import index_text
-from services.store.migration import Migration, check_order, check_version
+from services.store.migration import check_version
 from services.store.search import NO_DATE
 from services.store.sqlite.errors import translated
 

@@ -16,7 +16,7 @@ from services.gateway.stream import StreamTiming
 from services.store.backend import open_repository
 from tests.integration.servers import serving
 from tests.support.ports import free_port
-from tests.support.postgres import database
+from tests.support.postgres import fresh_database, server_under_test
 
 FAST_STREAM = StreamTiming(poll_s=0.1, heartbeat_s=0.5)
 BACKENDS = ("sqlite", "postgresql")
@@ -29,7 +29,7 @@ async def on_backend(settings: Settings, name: str) -> AsyncIterator[Settings]:
     if name == "sqlite":
         yield settings
         return
-    async with database() as url:
+    async with fresh_database(server_under_test()) as url:
         yield settings.model_copy(update={"database_url": url})
 
 

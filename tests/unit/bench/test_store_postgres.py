@@ -7,7 +7,7 @@ import asyncpg
 
 from bench import store_postgres
 from bench.store import Corpus
-from tests.support.postgres import server_url
+from tests.support.postgres import server_under_test
 
 COLUMNS = "id, seq, doc, search_config, search_vector::text AS vector, authors"
 
@@ -28,7 +28,7 @@ async def _rows(url: str) -> list[tuple[object, ...]]:
 
 async def test_the_bare_write_stores_what_the_repository_stores() -> None:
     articles = Corpus().articles(30)  # English, German, French and Spanish
-    server = server_url()
+    server = server_under_test()
     async with store_postgres.fresh_database(server, "t_bench_bare") as bare:
         await store_postgres.bare_rate(articles, 7, bare)
         async with store_postgres.fresh_database(server, "t_bench_repo") as repo:

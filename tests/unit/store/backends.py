@@ -19,7 +19,7 @@ from services.store.backend import open_reader, open_repository
 from services.store.reader import ArticleReader
 from services.store.repository import ArticleRepository
 from services.store.sqlite.reader import SqliteReader
-from tests.support.postgres import database
+from tests.support.postgres import fresh_database, server_under_test
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
@@ -56,5 +56,5 @@ async def backend(name: str, directory: Path) -> AsyncIterator[Backend]:
     if name == SQLITE:
         yield Backend(name, Settings(data_dir=directory))
         return
-    async with database() as url:
+    async with fresh_database(server_under_test()) as url:
         yield Backend(name, Settings(data_dir=directory, database_url=url))

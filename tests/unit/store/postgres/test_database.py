@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 
 from services.core.errors import TransientError
+from services.core.migration import Migration
 from services.core.settings import Settings
 from services.store.backend import describe, open_reader, open_repository
 from services.store.errors import (
@@ -17,15 +18,13 @@ from services.store.errors import (
     DatabaseUnavailableError,
     SchemaVersionError,
 )
-from services.store.migration import Migration
-from services.store.postgres.database import migrate, redacted, schema_version
-from services.store.postgres.errors import is_transient, translated
+from services.store.postgres.database import migrate, schema_version
 from services.store.postgres.languages import STEMMER_IDS
 from services.store.postgres.reader import PostgresReader
 from services.store.postgres.repository import PostgresRepository
 from services.store.postgres.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.support.ports import free_port
-from tests.support.postgres import database
+from tests.support.postgres import fresh_database, server_under_test
 
 EXTRA = Migration(
     SCHEMA_VERSION + 1, "a column", ("ALTER TABLE articles ADD COLUMN extra text DEFAULT 'x'",)
@@ -34,7 +33,7 @@ EXTRA = Migration(
 
 @pytest.fixture
 async def url() -> AsyncIterator[str]:
-    async with database() as fresh:
+    async with fresh_database(server_under_test()) as fresh:
         yield fresh
 
 
@@ -139,7 +138,7 @@ async def test_a_newer_schema_is_refused(url: str) -> None:
 
 async def test_a_server_that_is_away_is_unavailable() -> None:
     away = f"postgresql://newsflow@127.0.0.1:{free_port()}/newsflow"
-    with pytest.raises(DatabaseUnavailableError, match="connecting") as caught:
+    with pytest.raises(DatabaseUnavailableError, match="connect") as caught:
         await open_repository(Settings(database_url=away))
     assert isinstance(caught.value, TransientError)
     with pytest.raises(DatabaseUnavailableError):
@@ -154,32 +153,6 @@ async def test_a_database_that_does_not_exist_is_not_ready(url: str) -> None:
 
 def test_where_a_database_is_never_shows_its_password() -> None:
     url = "postgresql://newsflow:s3cret@db.example:6432/news?sslmode=require"
-    assert redacted(url) == "postgresql://db.example:6432/news"
     settings = Settings(database_url=url, database_read_url="postgres://r:pw@replica/news")
     assert describe(settings) == "postgresql://replica/news"
-
-
-@pytest.mark.parametrize(
-    ("error", "transient"),
-    [
-        (asyncpg.exceptions.DeadlockDetectedError("deadlock detected"), True),
-        (asyncpg.exceptions.SerializationError("could not serialize"), True),
-        (asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed"), True),
-        (asyncpg.exceptions.AdminShutdownError("terminating connection"), True),
-        (asyncpg.exceptions.CannotConnectNowError("the database system is starting up"), True),
-        (asyncpg.exceptions.TooManyConnectionsError("too many clients"), True),
-        (asyncpg.exceptions.DiskFullError("no space left"), True),
-        (asyncpg.exceptions.QueryCanceledError("statement timeout"), True),
-        (asyncpg.exceptions.ReadOnlySQLTransactionError("read-only transaction"), True),
-        (ConnectionRefusedError("refused"), True),
-        (asyncpg.InterfaceError("cannot perform operation: connection is closed"), True),
-        (asyncpg.InternalClientError("cannot switch to state 15; another operation"), True),
-        (asyncpg.InterfaceError("cannot call Connection.fetch(): released"), False),
-        (asyncpg.exceptions.PostgresSyntaxError("syntax error"), False),
-        (asyncpg.exceptions.UniqueViolationError("duplicate key"), False),
-    ],
-)
-def test_transient_errors_are_recognised(error: Exception, transient: bool) -> None:
-    assert is_transient(error) is transient
-    with pytest.raises(DatabaseUnavailableError if transient else type(error)), translated("x"):
-        raise error
+    assert "s3cret" not in describe(settings.model_copy(update={"database_read_url": None}))

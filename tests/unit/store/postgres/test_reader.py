@@ -14,13 +14,13 @@ from services.store.backend import open_reader
 from services.store.postgres.reader import PostgresReader
 from services.store.postgres.repository import PostgresRepository
 from services.store.search import SearchQuery
-from tests.support.postgres import database
+from tests.support.postgres import fresh_database, server_under_test
 from tests.unit.store.factory import make_article
 
 
 @pytest.fixture
 async def url() -> AsyncIterator[str]:
-    async with database() as fresh:
+    async with fresh_database(server_under_test()) as fresh:
         async with await PostgresRepository.open(fresh) as repo:
             await repo.save_many([make_article(0), make_article(1)])
         yield fresh

@@ -15,7 +15,7 @@ from services.store.errors import DatabaseUnavailableError
 from services.store.postgres.languages import SIMPLE, STEMMER_IDS
 from services.store.postgres.repository import PostgresRepository, author_keys
 from services.store.repository import Position, Stored
-from tests.support.postgres import database
+from tests.support.postgres import fresh_database, server_under_test
 from tests.unit.store.factory import make_article
 
 T = TypeVar("T")
@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 @pytest.fixture
 async def url() -> AsyncIterator[str]:
-    async with database() as fresh:
+    async with fresh_database(server_under_test()) as fresh:
         yield fresh
 
 

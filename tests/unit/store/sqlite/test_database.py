@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from services.core.migration import Migration
 from services.core.settings import Settings
 from services.store.errors import (
     DatabaseNotReadyError,
     DatabaseUnavailableError,
     SchemaVersionError,
 )
-from services.store.migration import Migration
 from services.store.sqlite.database import (
     DEFAULT_BUSY_TIMEOUT_MS,
     DEFAULT_CACHE_KIB,

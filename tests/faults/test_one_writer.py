@@ -14,7 +14,7 @@ import contextlib
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from tests.integration.servers import serving
 
 ARTICLES = 2000
 TAKEOVER_S = 15.0  # the issue's bound: a standby is active this soon after the active one died
+HOLD_AT = 12  # a kill comes once this many batches of 50 were pushed
 STAGES = ("parser", "dedup", "store")
 
 
@@ -95,7 +96,10 @@ async def pipeline(settings: Settings, **updates: object) -> AsyncIterator[tuple
     child = child_settings(
         settings, health_port_base=health_base(), **{**FAST, "consumer_batch_size": 50, **updates}
     )
-    watch = settings.model_copy(update={"health_port_base": child.health_port_base})
+    # The gateway reads the database the processes write (their PostgreSQL one, when named).
+    watch = settings.model_copy(
+        update={"health_port_base": child.health_port_base, "database_url": child.database_url}
+    )
     async with (
         serving(ingest_app(settings)) as ingest,
         httpx.AsyncClient(base_url=ingest) as push,
@@ -110,6 +114,49 @@ async def pipeline(settings: Settings, **updates: object) -> AsyncIterator[tuple
                 process.terminate()
             for process in line.processes:
                 await asyncio.to_thread(process.reap, 30)
+
+
+async def kill_mid_stream(
+    line: Line,
+    pusher: Pusher,
+    items: list[dict[str, str]],
+    victim: ServiceProcess,
+    survivor: ServiceProcess,
+    takeover_s: float,
+    then: Callable[[], Awaitable[object]] | None = None,
+) -> float:
+    """Push ``items`` in batches of 50 while ``victim`` is killed (``kill -9``) mid-stream:
+    some articles in flight at the kill, some pushed while the survivor has not taken over
+    (the batches from ``HOLD_AT + 2`` wait for the kill), the rest after it (from
+    ``HOLD_AT + 4``; ``then`` runs first). ``survivor`` must consume every partition within
+    ``takeover_s`` of the kill; the seconds it took."""
+    killed, took_over = asyncio.Event(), asyncio.Event()
+    pushing = asyncio.create_task(
+        push_steadily(
+            pusher,
+            items,
+            batch=50,
+            pause_s=0.1,
+            holds={HOLD_AT + 2: killed, HOLD_AT + 4: took_over},
+        )
+    )
+    try:
+        await wait_for(lambda: _pushed(pusher, HOLD_AT), 120, "a third of the articles pushed")
+        victim.kill()
+        await asyncio.to_thread(victim.process.wait, 30)
+        died = time.monotonic()
+        killed.set()
+        await line.wait_role(survivor, "active", takeover_s, consuming=True)
+        took_over_s = time.monotonic() - died
+        if then is not None:
+            await then()
+        took_over.set()
+        await asyncio.wait_for(pushing, 300)
+    finally:
+        pushing.cancel()
+    dead = (await line.processes_of(victim.name)).get(victim.pid)
+    assert dead is None or dead["status"] == "down", "the killed process is not shown live"
+    return took_over_s
 
 
 async def start_with_standby(line: Line, pair: str) -> tuple[ServiceProcess, ServiceProcess]:
@@ -182,28 +229,9 @@ async def test_kill_9_of_the_active_one_mid_stream_and_the_standby_takes_over(
     # The production session timeout: the group waits this long for the dead member.
     async with pipeline(settings, session_timeout_ms=10_000) as (line, pusher):
         first, second = await start_with_standby(line, pair)
-        # Articles flow throughout: some in flight at the kill, some pushed while no dedup
-        # consumes (batches 14-15 wait for the kill), the rest after the takeover (16 on).
-        killed, took_over = asyncio.Event(), asyncio.Event()
-        pushing = asyncio.create_task(
-            push_steadily(pusher, items, batch=50, pause_s=0.1, holds={14: killed, 16: took_over})
-        )
-        try:
-            await wait_for(lambda: _pushed(pusher, 12), 120, "a third of the articles pushed")
-            first.kill()  # kill -9, mid-stream
-            await asyncio.to_thread(first.process.wait, 30)
-            died = time.monotonic()
-            killed.set()
-            await line.wait_role(second, "active", TAKEOVER_S, consuming=True)
-            took_over_s = time.monotonic() - died
-            took_over.set()
-            await asyncio.wait_for(pushing, 300)
-        finally:
-            pushing.cancel()
+        took_over_s = await kill_mid_stream(line, pusher, items, first, second, TAKEOVER_S)
         assert len(pusher.accepted) == ARTICLES
         await assert_each_once(settings, pusher)
-        dead = (await line.processes_of(pair)).get(first.pid)
-        assert dead is None or dead["status"] == "down", "the killed process is not shown live"
         print(f"{pair}: the standby consumed every partition {took_over_s:.1f}s after kill -9")
 
 

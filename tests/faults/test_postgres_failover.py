@@ -1,25 +1,29 @@
-"""Dedup fails over on PostgreSQL: two dedup processes share its state in the database, one
-active (holding the advisory lock), one standing by. ``kill -9`` of the active one mid-stream:
-the standby is active within 15 s, every accepted article comes out once, nothing is
-dead-lettered, and a copy of a story pushed after the failover joins the story the dead process
-saw (the new active one loaded everything the old one committed). A PostgreSQL restart
-mid-stream: dedup waits it out (the lease and the state come back), every article once, nothing
-dead-lettered. An active process whose lease session is ended while it lives stops consuming
-and stands by, and the other takes over.
+"""The fault suite on PostgreSQL: two store processes splitting the partitions and two dedup
+processes sharing dedup's state, one active (holding the advisory lock) and one standing by,
+all on one database.
 
-Real processes on the test run's broker; the dedup processes on a real PostgreSQL server (the
-test run's for the kill, a private one for the restart). The store stays on its SQLite file
-here (its own PostgreSQL backend is tested with the store), so the checks read that file.
+* ``kill -9`` of the active dedup mid-stream: the standby is active within 15 s, and a copy of
+  a story pushed after the failover joins the story the dead process saw (the new active one
+  loaded everything the old one committed);
+* ``kill -9`` of a store mid-stream: the other store takes its partitions and writes what the
+  dead one left unpublished, each article once;
+* a PostgreSQL restart mid-stream: every process waits it out and lives through it;
+* an active dedup whose lease session is ended while it lives stops consuming and stands by.
+
+Each ends with every accepted article once in the database and once on the processed topic, the
+totals counting each once, and nothing dead-lettered. Real processes on the test run's broker
+and a real PostgreSQL server (the test run's; a private one for the restart).
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
+import pytest
 
 from services.core.models import ProcessedArticle
 from services.core.settings import Settings
@@ -29,17 +33,29 @@ from services.tools.processes import ServiceProcess
 from tests.faults.harness import Pusher, article_id, payloads, push_steadily
 from tests.faults.test_one_writer import (
     ARTICLES,
+    HOLD_AT,
     TAKEOVER_S,
     Line,
     assert_each_once,
+    kill_mid_stream,
     pipeline,
 )
 from tests.integration.flow import read_committed, wait_for
-from tests.support.postgres import private_server
-from tests.support.stored import stored_ids
+from tests.support.postgres import fresh_database, private_server, server_under_test
+from tests.support.stored import stored_ids_of
 from tests.unit.dedup.texts import story
 
-HOLD_AT = 12  # the fault comes once this many batches of 50 were pushed
+# A store process killed leaves its partitions to the other once the group gives up on it: the
+# session timeout the kill tests run with (the production one), and a rebalance.
+SESSION_TIMEOUT_MS = 10_000
+STORE_TAKEOVER_S = SESSION_TIMEOUT_MS / 1000 + 20
+
+
+@pytest.fixture
+async def database_url() -> AsyncIterator[str]:
+    """A database of this test's own (the store's articles of one test never meet another's)."""
+    async with fresh_database(server_under_test()) as url:
+        yield url
 
 
 def story_pair(run: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -61,7 +77,7 @@ async def push_processed(line: Line, pusher: Pusher, item: dict[str, str]) -> st
     assert pushed in pusher.accepted
 
     async def stored() -> bool:
-        return pushed in stored_ids(line.settings.database_path)
+        return pushed in await stored_ids_of(line.child)
 
     await wait_for(stored, 120, f"article {pushed} stored")
     return pushed
@@ -78,10 +94,11 @@ async def verdicts(settings: Settings, ids: set[str]) -> dict[str, Any]:
 
 
 async def start_pair(line: Line) -> tuple[ServiceProcess, ServiceProcess]:
-    """Parser, store (on SQLite) and two dedup processes on PostgreSQL: the first active,
-    consuming every partition; the second its standby, naming the holder."""
+    """Parser, two store processes and two dedup processes on PostgreSQL: the stores both
+    active, splitting the partitions; the first dedup active, consuming every partition; the
+    second its standby, naming the holder."""
     line.start("parser")
-    line.start("store", database_url=None)
+    stores = [line.start("store"), line.start("store")]
     first = line.start("dedup")
     await line.wait_role(first, "active", 90, consuming=True)
     second = line.start("dedup")
@@ -90,7 +107,29 @@ async def start_pair(line: Line) -> tuple[ServiceProcess, ServiceProcess]:
     assert f"pid {first.pid}" in standby["detail"], "the standby names the holder"
     group = Topics(line.settings.topic_prefix).group_of("dedup")
     assert standby["lease"].startswith(f"advisory lock '{group}' on postgresql://")
+    await wait_for(lambda: stores_split(line, stores), 90, "two stores splitting the partitions")
     return first, second
+
+
+async def stores_split(line: Line, stores: list[ServiceProcess]) -> bool:
+    """Whether the gateway lists exactly ``stores`` as the live store processes, each active
+    (no lease on a database server) on some partitions, together on every one, none twice."""
+    for store in stores:
+        store.ensure_running()
+    rows = {
+        pid: row for pid, row in (await line.processes_of("store")).items() if row["status"] == "up"
+    }
+    if set(rows) != {store.pid for store in stores}:
+        return False
+    held = [p for row in rows.values() for p in row["partitions"]]
+    return all(row["role"] == "active" and row["partitions"] for row in rows.values()) and (
+        sorted(held) == list(range(line.settings.topic_partitions))
+    )
+
+
+def on_database(settings: Settings, line: Line) -> Settings:
+    """The test's settings reading the store's database the line's processes write."""
+    return settings.model_copy(update={"database_url": line.child.database_url})
 
 
 async def assert_one_story(settings: Settings, first: str, copy: str) -> None:
@@ -102,43 +141,31 @@ async def assert_one_story(settings: Settings, first: str, copy: str) -> None:
 
 
 async def test_kill_9_of_the_active_dedup_and_the_standby_takes_over_with_its_memory(
-    settings: Settings, postgres_url: str
+    settings: Settings, database_url: str
 ) -> None:
     run = uuid.uuid4().hex[:8]
     items = payloads(run, ARTICLES)
     original, copy = story_pair(run)
-    async with pipeline(settings, session_timeout_ms=10_000, database_url=postgres_url) as (
+    async with pipeline(
+        settings, session_timeout_ms=SESSION_TIMEOUT_MS, database_url=database_url
+    ) as (
         line,
         pusher,
     ):
         first, second = await start_pair(line)
         before = await push_processed(line, pusher, original)  # the first active one's verdict
-        killed, took_over = asyncio.Event(), asyncio.Event()
-        pushing = asyncio.create_task(
-            push_steadily(
-                pusher,
-                items,
-                batch=50,
-                pause_s=0.1,
-                holds={HOLD_AT + 2: killed, HOLD_AT + 4: took_over},
-            )
+        pushed_after: list[str] = []
+
+        async def push_copy() -> None:  # the new active one's verdict
+            pushed_after.append(await push_processed(line, pusher, copy))
+
+        took_over_s = await kill_mid_stream(
+            line, pusher, items, first, second, TAKEOVER_S, then=push_copy
         )
-        try:
-            await wait_for(lambda: _pushed(pusher, HOLD_AT), 120, "a third of the articles pushed")
-            first.kill()  # kill -9, mid-stream
-            await asyncio.to_thread(first.process.wait, 30)
-            died = time.monotonic()
-            killed.set()
-            row = await line.wait_role(second, "active", TAKEOVER_S, consuming=True)
-            took_over_s = time.monotonic() - died
-            assert row["lease"].startswith("advisory lock")
-            after = await push_processed(line, pusher, copy)  # the new active one's verdict
-            took_over.set()
-            await asyncio.wait_for(pushing, 300)
-        finally:
-            pushing.cancel()
+        (after,) = pushed_after
+        assert (await line.processes_of("dedup"))[second.pid]["lease"].startswith("advisory lock")
         assert len(pusher.accepted) == ARTICLES + 2
-        await assert_each_once(settings, pusher)
+        await assert_each_once(on_database(settings, line), pusher)
         await assert_one_story(settings, before, after)
         print(
             f"dedup on PostgreSQL: the standby consumed every partition {took_over_s:.1f}s after kill -9"
@@ -170,15 +197,38 @@ async def test_a_postgresql_restart_mid_stream_is_waited_out(settings: Settings)
             pushing.cancel()
         after = await push_processed(line, pusher, copy)
         assert len(pusher.accepted) == ARTICLES + 2
-        await assert_each_once(settings, pusher)
+        await assert_each_once(on_database(settings, line), pusher)
         await assert_one_story(settings, before, after)
         roles = {p["pid"]: p["role"] for p in (await line.processes_of("dedup")).values()}
         assert sorted(roles.values()) == ["active", "standby"], roles
         assert set(roles) == {first.pid, second.pid}, "both dedup processes lived through it"
+        stores = [p for p in line.processes if p.name == "store"]
+        await wait_for(lambda: stores_split(line, stores), 60, "both stores lived through it")
+
+
+async def test_kill_9_of_a_store_mid_stream_and_the_other_writes_its_partitions(
+    settings: Settings, database_url: str
+) -> None:
+    """Two store processes write side by side; one is killed mid-stream (some of its articles
+    written and not yet published, some in flight): the other takes every partition once the
+    group gives up on the dead one, and each article is stored and published once."""
+    run = uuid.uuid4().hex[:8]
+    items = payloads(run, ARTICLES)
+    async with pipeline(
+        settings, session_timeout_ms=SESSION_TIMEOUT_MS, database_url=database_url
+    ) as (line, pusher):
+        await start_pair(line)
+        victim, survivor = [p for p in line.processes if p.name == "store"]
+        took_over_s = await kill_mid_stream(line, pusher, items, victim, survivor, STORE_TAKEOVER_S)
+        assert len(pusher.accepted) == ARTICLES
+        await assert_each_once(on_database(settings, line), pusher)
+        print(
+            f"store on PostgreSQL: the other store held every partition {took_over_s:.1f}s after kill -9"
+        )
 
 
 async def test_an_active_dedup_that_loses_its_lease_stops_and_the_other_takes_over(
-    settings: Settings, postgres_url: str
+    settings: Settings, database_url: str
 ) -> None:
     """A zombie: the active process lives on but its lease session is ended (as an operator's
     pg_terminate_backend or a broken connection does). It stops consuming at once and stands
@@ -186,7 +236,7 @@ async def test_an_active_dedup_that_loses_its_lease_stops_and_the_other_takes_ov
     nothing is lost, doubled or dead-lettered."""
     run = uuid.uuid4().hex[:8]
     items = payloads(run, ARTICLES // 2)
-    async with pipeline(settings, database_url=postgres_url) as (line, pusher):
+    async with pipeline(settings, database_url=database_url) as (line, pusher):
         first, _ = await start_pair(line)
         cut = asyncio.Event()
         pushing = asyncio.create_task(
@@ -194,7 +244,7 @@ async def test_an_active_dedup_that_loses_its_lease_stops_and_the_other_takes_ov
         )
         try:
             await wait_for(lambda: _pushed(pusher, HOLD_AT // 2), 120, "articles pushed")
-            assert await end_lease_session(postgres_url, first.pid) == 1
+            assert await end_lease_session(database_url, first.pid) == 1
             cut.set()
             await wait_for(lambda: fenced(first), TAKEOVER_S, "the zombie fenced")
             await wait_for(lambda: one_active(line), TAKEOVER_S, "one dedup active, one standby")
@@ -202,7 +252,7 @@ async def test_an_active_dedup_that_loses_its_lease_stops_and_the_other_takes_ov
         finally:
             pushing.cancel()
         assert len(pusher.accepted) == ARTICLES // 2
-        await assert_each_once(settings, pusher)
+        await assert_each_once(on_database(settings, line), pusher)
         assert await one_active(line)
 
 

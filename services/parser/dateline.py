@@ -91,8 +91,11 @@ _ZONE_NAMED = re.compile(
 # What may stand between a time and its zone: "8:02 Uhr CEST", "09:11 h".
 _CLOCK_WORD = re.compile(r"(?:uhr|h|hs|hrs)\b\.?\s*", re.IGNORECASE)
 _ZONE_ABBR = re.compile(r"\(?(?P<name>[A-Z]{1,5})\)?(?![\w/])")
+# The letters (any case) every label opens with: the lookahead spares the search the word
+# starts where no label can begin.
+_LABEL_OPENINGS = "acefgilmoprsuvzú"
 _LABEL = re.compile(
-    r"\b(?P<label>"
+    rf"\b(?=[{_LABEL_OPENINGS}])(?P<label>"
     + "|".join(date_words.PUBLISHED_LABELS + date_words.UPDATED_LABELS)
     + r")\b\s*:?",
     re.IGNORECASE,

@@ -342,3 +342,18 @@ def test_english_cue_as_in_one_pattern() -> None:
         line = _random_text(rng, words)
         expected = len(line) <= 100 and _ENGLISH_CUE.search(line) is not None
         assert header._is_english_cue(line) == expected, line
+
+
+def test_year_gate_skips_only_what_cannot_match() -> None:
+    for pattern in (dateline._ISO, *dateline._DATE_FORMS):
+        assert r"\d{4}" in pattern.pattern  # the year, never optional (fuzzed below)
+    rng = random.Random(43)
+    pieces = ["1", "19", "202", "2025", "٢٠٢٥", "２０２５", " ", ".", ",", "-", "/", ":", "T", "年"]
+    pieces += ["3月", "19日", "년", "월", "일", "Mar", "march", "of", "de", "19th", "x", "12:30"]
+    for _ in range(30000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 10)))
+        if dateline._YEAR.search(text) is None:
+            assert dateline._ISO.search(text) is None, text
+            for pattern in dateline._DATE_FORMS:
+                assert pattern.search(text) is None, text
+            assert dateline._find(text) is None

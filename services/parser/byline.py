@@ -47,8 +47,9 @@ _PARTICLES = frozenset(
         "van", "von", "ten", "ter", "bin", "ibn", "al", "el", "y", "e", "st.", "mc", "mac",
     }
 )  # fmt: skip
+# The lookahead names the letters (any case) the role words open with.
 _ROLES = re.compile(
-    r"\b(?:staff|writer|correspondent|editor|reporter|contributor|columnist|bureau|chief|"
+    r"\b(?=[abcdefiknprstw])(?:staff|writer|correspondent|editor|reporter|contributor|columnist|bureau|chief|"
     r"senior|special|freelance|photographer|producer|analyst|team|desk|"
     r"korrespondent(?:in)?|redakteur(?:in)?|redaktion|correspondante?|envoyée?|spéciale?|"
     r"rédaction|corresponsal|enviad[oa]|especial|redacción|corrispondente|inviat[oa]|"

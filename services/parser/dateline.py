@@ -91,8 +91,11 @@ _ZONE_NAMED = re.compile(
 # What may stand between a time and its zone: "8:02 Uhr CEST", "09:11 h".
 _CLOCK_WORD = re.compile(r"(?:uhr|h|hs|hrs)\b\.?\s*", re.IGNORECASE)
 _ZONE_ABBR = re.compile(r"\(?(?P<name>[A-Z]{1,5})\)?(?![\w/])")
+# The letters (any case) every label opens with: the lookahead spares the search the word
+# starts where no label can begin.
+_LABEL_OPENINGS = "acefgilmoprsuvzú"
 _LABEL = re.compile(
-    r"\b(?P<label>"
+    rf"\b(?=[{_LABEL_OPENINGS}])(?P<label>"
     + "|".join(date_words.PUBLISHED_LABELS + date_words.UPDATED_LABELS)
     + r")\b\s*:?",
     re.IGNORECASE,
@@ -117,6 +120,9 @@ _PLACE = re.compile(
     r"^[^\W\d_](?:[^\W\d_]|[.'’])*(?:[ -][^\W\d_](?:[^\W\d_]|[.'’])*){0,3}(?:\s+[-–—]|,)\s+(?=\d)"
 )
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
+# Four digits in a row: _ISO and every pattern of _DATE_FORMS hold one (the year), so a text
+# without them is spared those searches (on a body sentence, most of the date parse).
+_YEAR = re.compile(r"\d{4}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +244,8 @@ def _labelled_segments(line: str) -> list[tuple[str | None, str]]:
 
 def _find(text: str, day_first: bool | None = None) -> tuple[ParsedDate, str] | None:
     """The first date in ``text`` and the text left once its parts are removed."""
+    if _YEAR.search(text) is None:  # every form writes a four-digit year
+        return None
     iso = _ISO.search(text) if "-" in text else None
     if iso is not None:
         found = _from_iso(iso.group("iso"))

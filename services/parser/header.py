@@ -26,11 +26,11 @@ _DECORATION = re.compile(r"^[\W_]+$")
 # An English header: "By ..." or an English date label, or a slash date with a 12-hour clock
 # ("05/06/2024 10:00 AM"). Then numeric dates
 # read as US English writes them ("04/05/2025" is April 5); everywhere else day first.
-_ENGLISH_CUE = re.compile(
-    r"^(?:(?:written\s+|reported\s+)?by\s|(?:published|updated|posted)\b)"
-    r"|\d/\d{1,2}/\d{4}.{0,20}?\d\s?[ap]\.?m\b",
-    re.IGNORECASE,
+# Kept as two patterns: the first is tried at the start only, the second where a "/" is.
+_ENGLISH_OPENING = re.compile(
+    r"(?:(?:written\s+|reported\s+)?by\s|(?:published|updated|posted)\b)", re.IGNORECASE
 )
+_SLASH_DATE_12H = re.compile(r"\d/\d{1,2}/\d{4}.{0,20}?\d\s?[ap]\.?m\b", re.IGNORECASE)
 # The words that lead into a date after a byline: "Par A, le 19 mars", "By A - Published".
 _LEAD_IN = re.compile(
     r"(?:[\s,|·•\-–—]+(?:on|am|um|le|el|il|em|the|published|posted|publié|publie|publicado|"
@@ -159,7 +159,11 @@ def _reads_like_lead(text: str) -> bool:
 
 def _is_english_cue(line: str) -> bool:
     """A short header-like line that is English: "By ...", "Published ...", "5/6/2024 9 AM"."""
-    return len(line) <= _CUE_LENGTH and _ENGLISH_CUE.search(line) is not None
+    if len(line) > _CUE_LENGTH:
+        return False
+    return _ENGLISH_OPENING.match(line) is not None or (
+        "/" in line and _SLASH_DATE_12H.search(line) is not None
+    )
 
 
 def read_header(lines: list[str]) -> Header:

@@ -94,31 +94,30 @@ def language_features(
 
 
 @jit
-def count_in_order(values: NDArray[np.int32]) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+def count_in_order(
+    values: NDArray[np.int32], slots: NDArray[np.int32]
+) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
     """Each distinct value and how often it occurs, in order of first occurrence.
 
     The twin of ``Counter(values)``'s keys and values (as py3langid's ``_sparse_score`` reads
-    them: indices and float32 counts).
+    them: indices and float32 counts), in one pass without sorting. ``slots`` (one entry per
+    possible value) is scratch whose contents never matter: a value's entry is trusted only
+    when it points at a key already listed that is the value itself, so whatever an earlier
+    call (or anything else) left there, a value first met is listed anew.
     """
-    order = np.argsort(values, kind="mergesort")  # stable: a value's first index comes first
-    firsts = np.empty(values.size, dtype=np.int64)
-    tallies = np.empty(values.size, dtype=np.int64)
+    keys = np.empty(values.size, dtype=np.intp)
+    counts = np.empty(values.size, dtype=np.float32)
     groups = 0
-    for rank in range(values.size):
-        index = order[rank]
-        if rank == 0 or values[index] != values[order[rank - 1]]:
-            firsts[groups] = index
-            tallies[groups] = 0
+    for value in values:
+        slot = slots[value]
+        if 0 <= slot < groups and keys[slot] == value:
+            counts[slot] += 1  # exact: float32 counts whole numbers up to 2**24
+        else:
+            slots[value] = groups
+            keys[groups] = value
+            counts[groups] = 1
             groups += 1
-        tallies[groups - 1] += 1
-    by_first = np.argsort(firsts[:groups])
-    keys = np.empty(groups, dtype=np.intp)
-    counts = np.empty(groups, dtype=np.float32)
-    for rank in range(groups):
-        group = by_first[rank]
-        keys[rank] = values[firsts[group]]
-        counts[rank] = tallies[group]
-    return keys, counts
+    return keys[:groups], counts[:groups]
 
 
 # How :func:`count_words` reads a character (see :mod:`services.parser.words`)

@@ -46,7 +46,9 @@ def _identifier() -> _Identifier:
     - its byte walk (``visit_counts``, a Python loop over the bytes) runs compiled, in pieces
       side by side (:func:`services.parser.kernels.language_features`), and the features it
       meets are counted compiled too, in the order ``visit_counts``' Counter holds them, for
-      ``_sparse_score``'s formula (the rest of the scoring is py3langid's own code);
+      ``_sparse_score``'s formula (the rest of the scoring is py3langid's own code), in one
+      pass over them with a slot per feature (scratch held here, see
+      :func:`services.parser.kernels.count_in_order`);
     - the feature weights are stored as float16 and scored as float32: every classification
       converted the rows it used, they are converted once here instead (~57 MB, not ~28 MB);
     - the walk reads one entry of the ~39 MB transition table per byte, each somewhere else:
@@ -64,14 +66,14 @@ def _identifier() -> _Identifier:
 
         def _raw_score(self, text: bytes) -> Any:
             """``LanguageIdentifier._raw_score`` with the walk compiled."""
-            nextmove, rowbase, output, depth = self._walk
+            nextmove, rowbase, output, depth, slots = self._walk
             data = np.frombuffer(text, np.uint8)
             found = language_features(nextmove, rowbase, output, data, depth)
             if not found.size:
                 return super()._raw_score(b"")  # no features: py3langid's fill
             # ``_sparse_score`` of the counted features, on the arrays it would build from them
-            features, counts = count_in_order(found)
-            return np.log1p(counts) @ self.nb_ptc[features] + self.nb_pc
+            features, counts = count_in_order(found, slots)
+            return np.log1p(counts) @ self.nb_ptc.take(features, axis=0) + self.nb_pc
 
     weights, priors, classes, nextmove, rows, output = load_model(MODEL_DIR / MODEL_FILE)
     transitions = np.array(nextmove)
@@ -86,7 +88,8 @@ def _identifier() -> _Identifier:
     )
     rowbase = np.array(identifier._rowbase, dtype=np.int64)
     depth = automaton_depth(transitions, rowbase)
-    identifier._walk = (transitions, rowbase, np.array(output, dtype=np.int32), depth)
+    slots = np.zeros(len(identifier.nb_ptc), dtype=np.int32)  # count_in_order's scratch
+    identifier._walk = (transitions, rowbase, np.array(output, dtype=np.int32), depth, slots)
     typed: _Identifier = identifier
     return typed
 

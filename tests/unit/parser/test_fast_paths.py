@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from services.parser import boilerplate, dateline, header, plaintext
+from services.parser import boilerplate, byline, dateline, header, plaintext
 from services.parser.folding import fold
 from services.parser.words import word_count
 
@@ -269,3 +269,91 @@ def test_word_count_on_random_text() -> None:
     for _ in range(50000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
         assert word_count(text) == len(text.split()), repr(text)
+
+
+def _without_lookahead(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` without its first lookahead of opening letters: the plain form it gates."""
+    plain = re.sub(r"\(\?=\[[^]]*\]\)", "", pattern.pattern, count=1)
+    assert plain != pattern.pattern
+    return re.compile(plain, pattern.flags)
+
+
+def _random_text(rng: random.Random, words: list[str]) -> str:
+    pieces = [*words, " ", "  ", ": ", ", ", "-", "|", "x", "2025", "\n", *_EXOTIC]
+    text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+    roll = rng.random()
+    return text.upper() if roll < 0.2 else text.title() if roll < 0.4 else text
+
+
+_ALL_LABEL_WORDS = [
+    "first", "originally", "published", "posted", "created", "issued", "erschienen",
+    "veröffentlicht", "publiziert", "publié", "publie", "paru", "publicado", "publicada",
+    "pubblicato", "pubblicata", "last", "updated", "modified", "edited", "revised",
+    "aktualisiert", "geändert", "zuletzt", "stand", "mis", "à", "a", "jour", "mise", "modifié",
+    "modifie", "actualisé", "actualizado", "actualizada", "modificado", "atualizado",
+    "atualizada", "última", "atualização", "aggiornato", "aggiornata", "ultimo",
+    "aggiornamento", "modificato", "modifica", "ſtand", "İssued", "ıssued", "Kast",
+    "first published", "originally posted", "last updated", "zuletzt aktualisiert",
+    "mis à jour", "mis a jour", "mise à jour", "última atualização", "ultimo aggiornamento",
+]  # fmt: skip
+
+
+def test_label_lookahead_finds_what_the_plain_pattern_finds() -> None:
+    plain = _without_lookahead(dateline._LABEL)
+    rng = random.Random(31)
+    for _ in range(30000):
+        text = _random_text(rng, _ALL_LABEL_WORDS)
+        found = [(m.span(), m.group("label")) for m in dateline._LABEL.finditer(text)]
+        assert found == [(m.span(), m.group("label")) for m in plain.finditer(text)], text
+
+
+_ROLE_WORDS = [
+    "staff", "writer", "correspondent", "editor", "reporter", "contributor", "columnist",
+    "bureau", "chief", "senior", "special", "freelance", "photographer", "producer", "analyst",
+    "team", "desk", "korrespondent", "korrespondentin", "redakteur", "redakteurin", "redaktion",
+    "correspondante", "envoyée", "spéciale", "rédaction", "corresponsal", "enviado", "especial",
+    "redacción", "corrispondente", "inviato", "redazione", "repórter", "correspondente",
+    "redação", "inviati", "inviate", "enviados", "envoyés", "agência", "agencia", "agence",
+    "agenzia", "agentur", "nachrichtenagentur", "Jane", "Doe", "ſtaff", "İnviato", "Kelly",
+]  # fmt: skip
+
+
+def test_role_lookahead_finds_what_the_plain_pattern_finds() -> None:
+    plain = _without_lookahead(byline._ROLES)
+    rng = random.Random(37)
+    for _ in range(30000):
+        text = _random_text(rng, _ROLE_WORDS)
+        match, expected = byline._ROLES.search(text), plain.search(text)
+        assert (match and match.span()) == (expected and expected.span()), text
+
+
+_ENGLISH_CUE = re.compile(
+    r"^(?:(?:written\s+|reported\s+)?by\s|(?:published|updated|posted)\b)"
+    r"|\d/\d{1,2}/\d{4}.{0,20}?\d\s?[ap]\.?m\b",
+    re.IGNORECASE,
+)
+
+
+def test_english_cue_as_in_one_pattern() -> None:
+    words = ["by", "written", "reported", "published", "updated", "posted", "05/06/2024"]
+    words += ["1/2/2025", "10:00", "AM", "p.m", "pm", "9", "a.m.", "ſ", "Byline", "/"]
+    rng = random.Random(41)
+    for _ in range(30000):
+        line = _random_text(rng, words)
+        expected = len(line) <= 100 and _ENGLISH_CUE.search(line) is not None
+        assert header._is_english_cue(line) == expected, line
+
+
+def test_year_gate_skips_only_what_cannot_match() -> None:
+    for pattern in (dateline._ISO, *dateline._DATE_FORMS):
+        assert r"\d{4}" in pattern.pattern  # the year, never optional (fuzzed below)
+    rng = random.Random(43)
+    pieces = ["1", "19", "202", "2025", "٢٠٢٥", "２０２５", " ", ".", ",", "-", "/", ":", "T", "年"]
+    pieces += ["3月", "19日", "년", "월", "일", "Mar", "march", "of", "de", "19th", "x", "12:30"]
+    for _ in range(30000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 10)))
+        if dateline._YEAR.search(text) is None:
+            assert dateline._ISO.search(text) is None, text
+            for pattern in dateline._DATE_FORMS:
+                assert pattern.search(text) is None, text
+            assert dateline._find(text) is None

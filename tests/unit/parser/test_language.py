@@ -136,7 +136,7 @@ def test_compiled_walk_meets_the_features_of_visit_counts() -> None:
     from services.parser.kernels import LANES, MIN_LANE
 
     stock: Any = _stock()
-    nextmove, rowbase, output, depth = _identifier()._walk  # type: ignore[attr-defined]
+    nextmove, rowbase, output, depth, _ = _identifier()._walk  # type: ignore[attr-defined]
     assert 0 < depth <= MIN_LANE  # else the walk runs in one lane
     rng = random.Random(19)
     joined = "".join(_TEXTS) * 4
@@ -173,10 +173,15 @@ def test_count_in_order_is_counter() -> None:
     from services.parser.kernels import count_in_order
 
     rng = random.Random(23)
+    # the scratch starts as garbage and is shared by every call, as in the identifier
+    slots = np.array([rng.randrange(-5, 70) for _ in range(1000)], dtype=np.int32)
     for _ in range(2000):
         values = [rng.randrange(rng.choice([2, 10, 1000])) for _ in range(rng.randrange(1, 60))]
-        keys, counts = count_in_order(np.array(values, dtype=np.int32))
+        keys, counts = count_in_order(np.array(values, dtype=np.int32), slots)
         expected = Counter(values)
         assert keys.tolist() == list(expected)
+        assert keys.dtype == np.intp
         assert counts.dtype == np.float32
         assert counts.tolist() == list(expected.values())
+        if rng.random() < 0.1:
+            slots[rng.randrange(1000)] = rng.randrange(-5, 70)  # whatever else wrote there

@@ -11,6 +11,7 @@ from services.core.models.deduplicated import (
 )
 from services.core.models.parsed import ParsedArticle
 from services.core.models.processed import ProcessedArticle
+from services.core.models.quote import Quote, SpeakerKind
 from services.core.models.raw import ContentType, RawArticle
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "Message",
     "ParsedArticle",
     "ProcessedArticle",
+    "Quote",
     "RawArticle",
+    "SpeakerKind",
     "Verdict",
 ]

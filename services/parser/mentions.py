@@ -14,48 +14,120 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from services.core.models import SpeakerKind
 from services.parser.outlet_names import looks_like_outlet
 from services.parser.quotecues import (
+    AUXILIARY_WORDS,
     DETERMINERS,
-    FEMININE,
     FUNCTION_WORDS,
     INDEFINITE,
     ORGANISATION_WORDS,
     PRONOUNS,
     TITLES,
     UPPER,
-    VERB,
     VERB_WORDS,
+    find_cues,
 )
 
 MentionKind = Literal["name", "pronoun", "role", "unnamed"]
 
 _SPACE = r"[ \u00a0]+"
-_ABBREVIATIONS = (
-    "Mr Mrs Ms Dr Jr Sr St Gov Sen Rep Lt Col Gen Capt Sgt Prof Rev Ft Mt Supt Pres Cmdr Adm Maj"
-).split()
+_ABBREVIATIONS = [
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Jr",
+    "Sr",
+    "St",
+    "Gov",
+    "Sen",
+    "Rep",
+    "Lt",
+    "Col",
+    "Gen",
+    "Capt",
+    "Sgt",
+    "Prof",
+    "Rev",
+    "Ft",
+    "Mt",
+    "Supt",
+    "Pres",
+    "Cmdr",
+    "Adm",
+    "Maj",
+]
 # Abbreviations a sentence does not end with ("on Nov. 18", "No. 3").
-_ABBREVIATED_WORDS = "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec No Nos Vol Fig vs etc".split()
+_ABBREVIATED_WORDS = [
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+    "No",
+    "Nos",
+    "Vol",
+    "Fig",
+    "vs",
+    "etc",
+]
 _ABBREVIATION = f"(?:{'|'.join(_ABBREVIATIONS)})"
-_NOT_AFTER_ANY = "".join(f"(?<!\\b{word})" for word in _ABBREVIATIONS + _ABBREVIATED_WORDS)
+_NOT_AFTER_ANY = "".join(f"(?<!\\b{word}\\.)" for word in _ABBREVIATIONS + _ABBREVIATED_WORDS)
 # The end of a sentence: its final mark, closing quotes or brackets, spaces, and a capital (or
-# an opening quote) after; a period after an initial or an abbreviation ends none.
+# an opening quote) after; a period after an initial or an abbreviation ends none. (Each
+# pattern here opens with a character class: the regex engine then skips in C to where one
+# can start.)
 SENTENCE_END = re.compile(
-    rf"(?:(?<![{UPPER}]){_NOT_AFTER_ANY}\.|[!?…])[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[{UPPER}\d])"
+    rf"[.!?…](?<![{UPPER}]\.){_NOT_AFTER_ANY}[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[{UPPER}\d])"
 )
-_NOT_AFTER_ABBREVIATION = "".join(f"(?<!\\b{word})" for word in _ABBREVIATIONS)
+# A sentence's end inside a stretch of text (the text after it may start in lower case).
+SENTENCE_STOP = re.compile(rf"[!?]|\.(?<![{UPPER}]\.){_NOT_AFTER_ANY}(?=\s)")
+_AFTER_ABBREVIATION = "(?:" + "|".join(f"(?<=\\b{word}\\.)" for word in _ABBREVIATIONS) + ")"
+_NOT_AFTER_ABBREVIATION = "".join(f"(?<!\\b{word}\\.)" for word in _ABBREVIATIONS)
+# A capitalised word: an initialism ("U.S."), an initial or a short title with its period
+# ("J.", "Dr."), or a word with its apostrophes and hyphens ("O’Brien", "Rose-Lynn").
 _TOKEN = (
-    rf"(?:[{UPPER}]\.(?:[ ]?[{UPPER}]\.)+|{_ABBREVIATION}\.(?=[ ][{UPPER}])"
-    rf"|[{UPPER}](?:[\w’'\-.]*\w)?)"
+    rf"[{UPPER}](?:\.(?:[ ]?[{UPPER}]\.)*|[a-z]{{1,3}}\.(?=[ ][{UPPER}]){_AFTER_ABBREVIATION}"
+    rf"|(?:[\w’'\-.]*\w)?)"
 )
-_PARTICLE = r"(?:de|da|del|della|di|do|dos|das|du|van|von|der|den|la|le|bin|ibn|al|ter|of|of the|d[’'])"
+PARTICLES = frozenset(
+    [
+        "de",
+        "da",
+        "del",
+        "della",
+        "di",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "bin",
+        "ibn",
+        "al",
+        "ter",
+        "of",
+    ]
+)
+_PARTICLE = rf"(?:{'|'.join(sorted(PARTICLES))}|of the|d[’'])"
 _RUN = rf"{_TOKEN}(?:(?:{_SPACE}(?:{_PARTICLE}{_SPACE}){{0,2}}|-){_TOKEN})*"
 NAME_RUN = re.compile(_RUN)
-_RUN_AT_END = re.compile(rf"({_RUN})(?:[’']s?)?$")
+RUN_AT_END = re.compile(rf"({_RUN})(?:[’']s?)?$")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _WORD = re.compile(r"[\w’'.\-]+")
 _CLAUSE_BREAK = re.compile(
@@ -63,40 +135,39 @@ _CLAUSE_BREAK = re.compile(
     r"|if|dass|que|qui|che|quando|porque|cuando|wenn|als)\b"
 )
 _OBJECT_END = re.compile(
-    rf"[,;:!?()\[\]\"“”«»„]|(?<![{UPPER}]){_NOT_AFTER_ABBREVIATION}\.(?!\w)|\s[—–-]\s"
+    rf"[,;:!?()\[\]\"“”«»„]|\.(?<![{UPPER}]\.){_NOT_AFTER_ABBREVIATION}(?!\w)|\s[—–-]\s"
     r"|\b(?:who|which|whose|that|because|when|while|as|after|before|in a|in an|on|at|during"
     r"|to|about|der|die|qui|que|che|quien)\b"
 )
-# Where a noun phrase opened by a determiner ends: punctuation, a clause, a reporting verb.
+# Where a noun phrase opened by a determiner ends: punctuation, a clause (or a reporting verb,
+# found apart).
 _PHRASE_END = re.compile(
-    rf"[,;:!?()\[\]\"“”«»„]|\.(?!\w)|\s[—–-]\s|\b(?:who|which|whose|that|because|when|while"
-    rf"|as|after|before|during|last|this|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday"
-    rf"|Saturday|Sunday))\b|(?<![\w-])(?:{VERB})(?!\w)"
+    r"[,;:!?()\[\]\"“”«»„]|\.(?!\w)|\s[—–-]\s|\b(?:who|which|whose|that|because|when|while"
+    r"|as|after|before|during|last|this|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday))\b"
 )
 _CONNECTORS = frozenset(
     {"in", "at", "on", "during", "after", "before", "from", "to", "with", "for", "while",
      "when", "as", "near", "about", "or", "than", "by", "inside", "outside", "into", "like"}
 )  # fmt: skip
-_TRAILING_AUX = re.compile(
-    r"(?:\s+(?:has|had|have|also|later|then|again|previously|once|further|earlier|would|will"
-    r"|recently|simply|just|only|quickly|hat|habe|auch|ainda|también|anche|aussi|ensuite"
-    r"|all|both|himself|herself|themselves|instead|reportedly|repeatedly|finally|first|now"
-    r"|still|however|too|even|never|often|always|publicly|privately|proudly|quietly|angrily"
-    r"|bluntly|flatly|candidly|jokingly|wryly|succinctly|emphatically|tearfully|firmly"
-    r"|simply|openly|directly|explicitly|subsequently|separately|elsewhere|yesterday|today"
-    r"|tonight))+$",
-    re.IGNORECASE,
-)
-_PRONOUN_AT_END = re.compile(r"(?:^|[\s,(])(\w+)$")
-_PERSON_TOKENS = 2  # a run of this many words or more, no organisation word: a person
+_TAIL = 100  # characters before a reporting verb read for its subject
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     """Who stands beside a reporting verb, as written."""
 
     text: str
     kind: MentionKind
+
+
+def strip_auxiliaries(text: str) -> str:
+    """``text`` without the auxiliaries and adverbs that end it ("Smith has also")."""
+    text = text.rstrip()
+    while True:
+        head, _, last = text.rpartition(" ")
+        if not head or last.lower() not in AUXILIARY_WORDS:
+            return text
+        text = head.rstrip()
 
 
 def sentence_starts(text: str, end: int) -> list[int]:
@@ -113,6 +184,9 @@ def clean_name(run: str) -> str | None:
     """A capitalised run as a name: leading function words and titles dropped ("But President
     Donald Trump" gives "Donald Trump"), a possessive ahead of a person's name too ("NASA’s
     Steve Clarke" gives "Steve Clarke"); None if nothing is left."""
+    if " " not in run and "’" not in run and "'" not in run:  # one word: most runs
+        key = run.lower().rstrip(".")
+        return None if key in FUNCTION_WORDS or key in TITLES else run
     tokens = run.split()
     while tokens and tokens[0].lower().rstrip(".") in FUNCTION_WORDS:
         tokens.pop(0)
@@ -129,9 +203,9 @@ def clean_name(run: str) -> str | None:
     cut = 0
     for index, token in enumerate(tokens[:last]):
         key = token.lower().rstrip(".")
-        if key in TITLES:
-            cut = index + 1
-        elif _POSSESSIVE.search(token) and not _has_organisation_word(tokens[index + 1 :]):
+        if key in TITLES or (
+            _POSSESSIVE.search(token) and not _has_organisation_word(tokens[index + 1 :])
+        ):
             cut = index + 1
     name = " ".join(tokens[cut:] if cut <= last else tokens[last:])
     if name.lower().rstrip(".") in TITLES and len(tokens) == 1:
@@ -174,18 +248,19 @@ def speaker_kind(name: str) -> SpeakerKind:
 
 def subject_before(text: str) -> Mention | None:
     """The mention that ends ``text`` (what stands before a reporting verb)."""
-    text = _TRAILING_AUX.sub("", text.rstrip())
+    text = strip_auxiliaries(text)
     if text.endswith(","):  # an apposition: "Steve Clarke, deputy administrator at NASA,"
         return first_of_segments(text)
-    pronoun = _PRONOUN_AT_END.search(text)
-    if pronoun and pronoun.group(1).lower() in PRONOUNS | {"it"}:
-        return Mention(pronoun.group(1).lower(), "pronoun")
-    run = _RUN_AT_END.search(text)
+    tail = max(0, len(text) - _TAIL)  # a subject is read from the last words only
+    last = text[text.rfind(" ") + 1 :].lstrip("(").lower()
+    if last in PRONOUNS or last == "it":
+        return Mention(last, "pronoun")
+    run = RUN_AT_END.search(text, tail)
     if run:
         name = clean_name(run.group(1))
         if name:
             return Mention(name, "name")
-    return _noun_phrase(text, trailing=True)
+    return _noun_phrase(text[tail:], trailing=True)
 
 
 def first_of_segments(text: str) -> Mention | None:
@@ -209,7 +284,9 @@ def object_after(text: str) -> Mention | None:
         return Mention(first.group().lower(), "pronoun")
     if first.group().lower() in DETERMINERS:  # "the description on the website (reads)"
         phrase = _PHRASE_END.search(text)
-        unnamed = _noun_phrase(text[: phrase.start()] if phrase else text, trailing=False)
+        stop = phrase.start() if phrase else len(text)
+        cues = find_cues(text[:stop])
+        unnamed = _noun_phrase(text[: cues[0].start if cues else stop], trailing=False)
         if unnamed is not None and not NAME_RUN.search(unnamed.text[1:]):
             return unnamed
     end = _OBJECT_END.search(text)
@@ -218,10 +295,10 @@ def object_after(text: str) -> Mention | None:
     if not runs:
         return _noun_phrase(chunk, trailing=False)
     lead = chunk[: runs[0].start()].split()
-    if lead and lead[0].lower() in DETERMINERS:
-        # "the 14th-ranked Schwartzman" is a name; "a spokesperson for WeWork" is not
-        if chunk[runs[-1].end() :].strip() or _has_connector(lead):
-            return _noun_phrase(chunk, trailing=False)
+    # "the 14th-ranked Schwartzman" is a name; "a spokesperson for WeWork" is not
+    determiner = bool(lead) and lead[0].lower() in DETERMINERS
+    if determiner and (chunk[runs[-1].end() :].strip() or _has_connector(lead)):
+        return _noun_phrase(chunk, trailing=False)
     name = runs[0]
     for following in runs[1:]:
         gap = chunk[name.end() : following.start()].split()
@@ -250,11 +327,7 @@ def _noun_phrase(text: str, *, trailing: bool) -> Mention | None:
         segment = text[breaks[-1].end() :] if breaks else text
     else:
         segment = text
-    words = segment.split()
-    if trailing:
-        words = words[-7:]
-    else:
-        words = words[:8]
+    words = segment.split()[-7:] if trailing else segment.split()[:8]
     if not words:
         return None
     for index, word in enumerate(words):
@@ -268,5 +341,3 @@ def _noun_phrase(text: str, *, trailing: bool) -> Mention | None:
     if trailing and len(words) <= 2 and words[-1].isalpha() and words[-1].lower().endswith("s"):
         return Mention(" ".join(words), "unnamed")  # "officials", "Police officers"
     return None
-
-

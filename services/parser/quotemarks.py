@@ -16,14 +16,15 @@ span that opens the next paragraph is :attr:`QuoteSpan.continued`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from itertools import accumulate
+from typing import NamedTuple
 
-_MARKS = re.compile("[\"“”„«»「」『』‘’]")
-_ANY_MARK = frozenset("\"“”„«»「」『』‘’")
-# Each opening mark and the marks that close it.
+# Each opening mark and the marks that close it. A straight mark closes a curly one, and the
+# other way round: sloppy but common.
 _CLOSERS = {
-    "“": "”\"",  # a straight mark closes a curly one, and the other way round: sloppy but common
+    "“": '”"',
     "„": "“”",
     "«": "»",
     "»": "«",
@@ -32,13 +33,16 @@ _CLOSERS = {
     '"': '"”',
     "‘": "’",
 }
-_DOUBLE_OPENERS = frozenset("“„«»「『\"")
+_OPENING_MARKS = '"“„«»「『‘'
+_ANY_MARK = frozenset('"“”„«»「」『』‘’')
 _SPACE = " \t\u00a0\u202f\u2009\u2007\u200a"  # the spaces French puts inside « »
 _BEFORE_OPEN = frozenset(" \t\u00a0\u202f\u2009([{—–-/:;,…")  # what may precede an opening mark
+_SPACES = 4  # a text of five words holds four spaces at the least
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer; Han and Kana).
+UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff]")
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteSpan:
+class QuoteSpan(NamedTuple):
     """Text between quotation marks in one paragraph.
 
     ``start``/``end`` delimit the text (its spaces inside the marks left out); ``open_at`` is
@@ -56,97 +60,125 @@ class QuoteSpan:
     continued: bool = False  # opens the paragraph after one that ran on
 
 
-def find_spans(paragraphs: Sequence[str]) -> list[QuoteSpan]:
-    """Every quoted span of the paragraphs, in order; a span that runs on is kept only when the
-    next paragraph opens with a quotation mark (it continues there)."""
+def find_spans(
+    paragraphs: Sequence[str], quoted: list[tuple[int, int, int]] | None = None
+) -> list[QuoteSpan]:
+    """The quoted spans of the paragraphs that may be quotations, in order: those of four
+    spaces or more (or in a script written without spaces) and those that run on; a span
+    that runs on is kept only when the next paragraph opens with a quotation mark (it
+    continues there). ``quoted`` receives the (paragraph, start, end) of their texts.
+
+    The marks are found with ``str.find`` over all the paragraphs at once and the closing
+    marks with ``str.find`` too: the regular-expression engine would test a character class
+    at every character, some ten times the work.
+    """
+    body = "".join(paragraphs)
+    ends = list(accumulate(map(len, paragraphs)))
     spans: list[QuoteSpan] = []
-    running = False  # the previous paragraph ended inside a quotation
-    for index, text in enumerate(paragraphs):
-        found = _paragraph_spans(index, text) if _has_mark(text) else []
-        if running and found and _opens_paragraph(text, found[0]):
-            first = found[0]
-            found[0] = QuoteSpan(
-                first.paragraph, first.start, first.end, first.open_at, first.close_end,
-                first.mark, first.runs_on, continued=True,
-            )  # fmt: skip
-        if spans and spans[-1].runs_on and not (found and found[0].continued):
-            spans.pop()  # ran on into a paragraph that does not go on quoting: unbalanced
-        running = bool(found) and found[-1].runs_on
-        spans.extend(found)
-    if spans and spans[-1].runs_on:
-        spans.pop()
-    return spans
+    consumed = 0  # the body up to here is inside a span found already
+    for at in sorted(_positions(body)):
+        if at < consumed:
+            continue
+        index = bisect_right(ends, at)
+        text = paragraphs[index]
+        first = ends[index] - len(text)
+        local = at - first
+        mark = text[local]
+        if not _can_open(text, local, mark):
+            continue
+        closing = _closing(text, local + 1, mark)
+        if closing < 0 and mark == "‘":
+            continue  # no ’ closes it: an apostrophe ("the ‘90s")
+        if closing >= 0 and text.count(" ", local + 1, closing) < _SPACES:
+            consumed = first + closing + 1
+            if not UNSPACED.search(text, local + 1, closing):
+                continue  # under five words: no quotation, whatever it is
+        span = _span(index, text, local, closing, mark)
+        if span is None:
+            continue
+        consumed = first + span.close_end
+        if quoted is not None:
+            quoted.append((index, span.start, span.end))
+        spans.append(span)
+    return _runs_on(paragraphs, spans)
 
 
-def _has_mark(text: str) -> bool:
-    return not _ANY_MARK.isdisjoint(text)
+def _positions(body: str) -> list[int]:
+    """Where opening marks stand in the body."""
+    found: list[int] = []
+    for mark in _OPENING_MARKS:
+        at = body.find(mark)
+        while at >= 0:
+            found.append(at)
+            at = body.find(mark, at + 1)
+    return found
 
 
-def _opens_paragraph(text: str, span: QuoteSpan) -> bool:
-    return not text[: span.open_at].strip()
+def _span(index: int, text: str, at: int, closing: int, mark: str) -> QuoteSpan | None:
+    """The span from the mark at ``at`` to the one at ``closing`` (-1: none, it runs on)."""
+    runs_on = closing < 0
+    start, end = at + 1, len(text) if runs_on else closing
+    if text[start : start + 1] in _SPACE or text[end - 1 : end] in _SPACE:
+        while start < end and text[start] in _SPACE:
+            start += 1
+        while end > start and text[end - 1] in _SPACE:
+            end -= 1
+    if end <= start:
+        return None
+    close_end = len(text) if runs_on else closing + 1
+    span = (index, start, end, at, close_end, mark, runs_on, False)
+    return tuple.__new__(QuoteSpan, span)  # (in C: the named tuple's __new__ is Python)
 
 
-def _paragraph_spans(index: int, text: str) -> list[QuoteSpan]:
-    spans: list[QuoteSpan] = []
-    open_mark = ""
-    open_at = 0
-    closers = ""
-    skip = -1  # a ‘ that found no ’: an apostrophe ("the ‘90s"), scanned past the second time
-    position = 0
-    while True:
-        for match in _MARKS.finditer(text, position):
-            char, at = match.group(), match.start()
-            if not open_mark:
-                if at != skip and _can_open(text, at, char):
-                    open_mark, open_at, closers = char, at, _CLOSERS[char]
-            elif char in closers and _can_close(text, at, char):
-                spans.append(_span(index, text, open_at, at, open_mark))
-                open_mark = ""
-        if open_mark != "‘":
-            break
-        open_mark, skip, position = "", open_at, open_at
-    if open_mark:
-        spans.append(_span(index, text, open_at, len(text), open_mark))
-    return [span for span in spans if span.end > span.start]
+def _runs_on(paragraphs: Sequence[str], spans: list[QuoteSpan]) -> list[QuoteSpan]:
+    """The spans, a span that runs on kept only where the next paragraph opens with a mark,
+    and the span that opens that paragraph marked as continuing it."""
+    kept: list[QuoteSpan] = []
+    for span in spans:
+        if span.runs_on:
+            following = (
+                paragraphs[span.paragraph + 1] if span.paragraph + 1 < len(paragraphs) else ""
+            )
+            if following.lstrip()[:1] not in _OPENING_MARKS:
+                continue  # ran on into a paragraph that does not go on quoting: unbalanced
+        after_run = bool(kept) and kept[-1].runs_on and kept[-1].paragraph == span.paragraph - 1
+        opens = not paragraphs[span.paragraph][: span.open_at].strip()
+        kept.append(span._replace(continued=True) if after_run and opens else span)
+    return kept
 
 
-def _span(index: int, text: str, open_at: int, close_at: int, mark: str) -> QuoteSpan:
-    start, end = open_at + 1, close_at
-    while start < end and text[start] in _SPACE:
-        start += 1
-    while end > start and text[end - 1] in _SPACE:
-        end -= 1
-    runs_on = close_at == len(text)
-    close_end = close_at if runs_on else close_at + 1
-    return QuoteSpan(index, start, end, open_at, close_end, mark, runs_on=runs_on)
+def _closing(text: str, start: int, opening: str) -> int:
+    """The offset of the mark that closes ``opening`` from ``start`` on; -1 if none does."""
+    best = -1
+    for closer in _CLOSERS[opening]:
+        at = text.find(closer, start)
+        while at >= 0 and closer == "’" and not _can_close(text, at):
+            at = text.find(closer, at + 1)
+        if at >= 0 and (best < 0 or at < best):
+            best = at
+    return best
 
 
 def _can_open(text: str, at: int, char: str) -> bool:
-    if char not in _CLOSERS:
-        return False
     after = text[at + 1 : at + 2]
     if not after:
         return False
-    if after.isspace() and char in "\"‘":
-        # '" You guys…' opens, after a space and before a word; '5" long' does not
-        if char != '"' or not text[at + 2 : at + 3].isalnum() or text[at - 1 : at].strip():
-            return False
+    # '" You guys…' opens, after a space and before a word; '5" long' does not
+    if (
+        after.isspace()
+        and char in '"‘'
+        and (char != '"' or not text[at + 2 : at + 3].isalnum() or text[at - 1 : at].strip())
+    ):
+        return False
     if char in "“„«「『":
         return True
     before = text[at - 1] if at else " "
-    if char == "»":  # German »…«: a closing guillemet opens only where no word ends before it
-        return before in _BEFORE_OPEN
+    if char == "»":  # German »…«: a closing guillemet opens only before a word, no word before
+        return before in _BEFORE_OPEN and after.isalnum()
     # " and ‘ open after a space, a bracket or a dash, never inside a word or after a digit
     return before in _BEFORE_OPEN or before in _ANY_MARK
 
 
-def _can_close(text: str, at: int, char: str) -> bool:
-    if char != "’":
-        return True
-    after = text[at + 1 : at + 2]
-    return not (after.isalnum() and text[at - 1 : at].isalpha())  # not an apostrophe
-
-
-def is_double(span: QuoteSpan) -> bool:
-    """Whether the span is in double marks (or guillemets, or corner brackets)."""
-    return span.mark in _DOUBLE_OPENERS
+def _can_close(text: str, at: int) -> bool:
+    """Whether the ’ at ``at`` closes a quotation: no apostrophe between letters (``don’t``)."""
+    return not (text[at + 1 : at + 2].isalnum() and text[at - 1 : at].isalpha())

@@ -2,42 +2,59 @@
 
 A name becomes the fullest name the article writes for it ("Zelenskyy" gives "Volodymyr
 Zelenskyy", "Mary" gives "Mary Steenburgen"); a role ("the coach") the name the article gives
-with that role ("coach Bruce Boudreau", "Bruce Boudreau, the coach"); a pronoun the person (for
-"it" the organisation) named first in the nearest sentence before it that names one, the
-subject as a rule. Among the names of that sentence, someone already quoted comes first, a name
-in the possessive ("Steenburgen’s son") never, nor one whose pronouns differ ("she" never means
-a man the article calls "he"). The names are read once, lazily, outside quotation marks.
+with that role ("coach Bruce Boudreau", "Bruce Boudreau, the coach") or the words that
+introduced an unnamed source ("A doctor on the scene told …", then "the doctor said"); a pronoun
+the person (for "it" the organisation) named first in the nearest sentence before it that names
+one, the subject as a rule. Among the names of that sentence someone already quoted comes
+first; a name in the possessive ("Steenburgen’s son") never counts, nor one an earlier
+attribution gave another pronoun ("she" never means a man quoted as "he"), nor a sentence
+where the pronoun comes before the name (it then means someone named earlier still).
+
+Everything is looked up where it is needed (the words around a surname, the sentences before a
+pronoun), never by reading every name of the article: the parser runs this on every article.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from services.core.models import SpeakerKind
 from services.parser.mentions import (
     NAME_RUN,
+    PARTICLES,
+    RUN_AT_END,
     SENTENCE_END,
     Mention,
     clean_name,
-    sentence_starts,
     speaker_kind,
 )
-from services.parser.quotecues import FEMININE, FUNCTION_WORDS, MASCULINE, UPPER, VERB
+from services.parser.quotecues import FEMININE, FUNCTION_WORDS, MASCULINE, PRONOUNS, VERB_WORDS
 
 Gender = Literal["m", "f"]
 
-_SPACE = r"[ \u00a0]+"
+_PRONOUN_WORDS = {
+    pronoun: re.compile(rf"\b{pronoun}\b", re.IGNORECASE) for pronoun in (*PRONOUNS, "it")
+}
+_OPENING = frozenset('“„«»‘"')
 _POSSESSIVE_END = re.compile(r"[’']s?$")
-_GENDERED = re.compile(r"\b(?:(he|his|him|himself)|(she|her|hers|herself))\b", re.IGNORECASE)
 _LOOK_BACK = 3  # paragraphs a pronoun looks back for its antecedent
+_RUN_WINDOW = 80  # characters before a comma searched for the name a role follows
+_FULLEST_SAMPLES = 12  # mentions of a surname read for a fuller name (the first has it, as a rule)
+_WORD_REACH = 30  # characters a word of a name may hold
+_RUN_WORDS = 6  # words before a surname read for the rest of its name
+_INDEFINITE_BEFORE = re.compile(r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[\w’'-]+\s+){0,3}$")
+_PLACE_AFTER = re.compile(
+    r"(?P<place>\s+(?:on|at|in|inside|from|with|for|of)\s+(?:the\s+)?[\w’'-]+)?"
+    r"(?:\s+(?P<verb>\w+))?"
+)
+_APPOSITION = 60  # characters between a name and its role ("Bruce Boudreau, the Wild coach")
 
 
-@dataclass(frozen=True, slots=True)
-class Speaker:
+class Speaker(NamedTuple):
     name: str | None
     kind: SpeakerKind
 
@@ -45,30 +62,35 @@ class Speaker:
 UNKNOWN = Speaker(None, "unknown")
 
 
-@dataclass(frozen=True, slots=True)
-class _Name:
-    paragraph: int
+class _Name(NamedTuple):
     start: int
-    end: int
     name: str
     possessive: bool
 
 
 class Resolver:
     """Resolves the mentions of one article. ``quoted`` lists the (paragraph, start, end) of
-    the text inside quotation marks, in order: names there are no antecedents."""
+    the text inside quotation marks: names there are no antecedents."""
 
     def __init__(
         self, paragraphs: Sequence[str], quoted: Sequence[tuple[int, int, int]] = ()
     ) -> None:
         self._paragraphs = paragraphs
-        self._quoted = quoted
+        self._all_quoted = quoted
         self._speakers: list[tuple[int, int, Speaker]] = []  # (paragraph, offset, speaker)
         self._genders: dict[str, Gender] = {}
+        self._fullest: dict[str, str] = {}
+        self._sentences: dict[int, list[int]] = {}
+        self._names: dict[tuple[int, int], list[_Name]] = {}
+        self._spoken: set[str] = set()  # the surnames of the speakers so far
+        self._kinds: dict[str, SpeakerKind] = {}
+        self._antecedents: dict[tuple[str, int, int], Speaker] = {}
 
     def record(self, paragraph: int, offset: int, speaker: Speaker, mention: Mention) -> None:
         """Note who was quoted where (and, from a pronoun, that person's gender)."""
         self._speakers.append((paragraph, offset, speaker))
+        if speaker.name:
+            self._spoken.add(speaker.name.split()[-1])
         gender = _pronoun_gender(mention.text) if mention.kind == "pronoun" else None
         if gender and speaker.name:
             self._genders.setdefault(speaker.name, gender)
@@ -79,7 +101,7 @@ class Resolver:
             return UNKNOWN
         if mention.kind == "name":
             full = self.fullest(mention.text)
-            return Speaker(full, speaker_kind(full))
+            return Speaker(full, self._kind(full))
         if mention.kind == "pronoun":
             return self._antecedent(mention.text, paragraph, offset)
         if mention.kind == "role":
@@ -94,156 +116,251 @@ class Resolver:
     def fullest(self, name: str) -> str:
         """The fullest name the article gives for ``name`` (a surname, a first name or a
         name), ``name`` itself when it gives none fuller."""
+        if name not in self._fullest:
+            # a name of two words or more is full already (the article's first, as a rule)
+            full = " " in name
+            found = name if full else self._speaker_named(name) or self._find_fullest(name)
+            self._fullest[name] = found
+        return self._fullest[name]
+
+    def _speaker_named(self, word: str) -> str | None:
+        """Someone already quoted whose surname (or else first name) is ``word``."""
+        names = [speaker.name.split() for _, _, speaker in self._speakers if speaker.name]
+        full = next((n for n in names if len(n) > 1 and n[-1] == word), None)
+        full = full or next((n for n in names if len(n) > 1 and n[0] == word), None)
+        return " ".join(full) if full else None
+
+    def _find_fullest(self, name: str) -> str:
         words = name.split()
-        best = name
-        for candidate in self._full_names:
-            parts = candidate.split()
-            if len(parts) <= len(best.split()):
+        best = words
+        body = self._body
+        for start, end in _occurrences(body, words[-1])[:_FULLEST_SAMPLES]:
+            first = _run_start(body, start)
+            if first == start:
                 continue
-            if parts[-1] == words[-1] and _contains(parts, words):
-                best = candidate
-            elif len(words) == 1 and parts[0] == words[0] and best == name:
-                best = candidate
-        return best
-
-    @functools.cached_property
-    def _names(self) -> list[_Name]:
-        """Every name the article writes outside quotation marks, in order."""
-        found: list[_Name] = []
-        quoted = iter(self._quoted)
-        inside = next(quoted, None)
-        for index, paragraph in enumerate(self._paragraphs):
-            for run in NAME_RUN.finditer(paragraph):
-                while inside is not None and (inside[0], inside[2]) <= (index, run.start()):
-                    inside = next(quoted, None)
-                if inside is not None and inside[0] == index and inside[1] <= run.start():
+            run = NAME_RUN.match(body, first)
+            cleaned = clean_name(body[first:end]) if run and run.end() >= end else None
+            parts = cleaned.split() if cleaned else []
+            if len(parts) > len(best) and parts[-1] == words[-1] and _contains(parts, words):
+                best = parts
+                break  # the first full mention: an article names someone in full first
+        if len(words) == 1 and best == words:  # a first name: "Mary" for "Mary Steenburgen"
+            for start, end in _occurrences(body, name):
+                if body[end : end + 1] != " " or not body[end + 1 : end + 2].isupper():
                     continue
-                name = clean_name(run.group())
-                if name:
-                    possessive = bool(_POSSESSIVE_END.search(run.group()))
-                    found.append(_Name(index, run.start(), run.end(), name, possessive))
-        return found
+                run = NAME_RUN.match(body, start)
+                cleaned = clean_name(run.group()) if run else None
+                if cleaned and " " in cleaned and cleaned.split()[0] == name:
+                    return cleaned
+        return " ".join(best)
 
     @functools.cached_property
-    def _by_paragraph(self) -> dict[int, list[_Name]]:
-        grouped: dict[int, list[_Name]] = {}
-        for name in self._names:
-            grouped.setdefault(name.paragraph, []).append(name)
-        return grouped
+    def _quoted(self) -> dict[int, tuple[list[int], list[int]]]:
+        """Per paragraph, where its quotations' texts start and end."""
+        quoted: dict[int, tuple[list[int], list[int]]] = {}
+        for index, start, end in self._all_quoted:
+            starts, ends = quoted.setdefault(index, ([], []))
+            starts.append(start)
+            ends.append(end)
+        return quoted
 
     @functools.cached_property
-    def _full_names(self) -> list[str]:
-        """Names of two words or more, in order of first appearance."""
-        return list(dict.fromkeys(n.name for n in self._names if " " in n.name))
+    def _body(self) -> str:
+        """The paragraphs joined by line breaks, which no name runs across."""
+        return "\n".join(self._paragraphs)
 
     def _antecedent(self, pronoun: str, paragraph: int, offset: int) -> Speaker:
+        key = (pronoun, paragraph, self.sentence_start(paragraph, offset))
+        if key not in self._antecedents:
+            self._antecedents[key] = self._find_antecedent(pronoun, paragraph, offset)
+        return self._antecedents[key]
+
+    def _find_antecedent(self, pronoun: str, paragraph: int, offset: int) -> Speaker:
         want: SpeakerKind = "organisation" if pronoun == "it" else "person"
         gender = _pronoun_gender(pronoun)
         for index in range(paragraph, max(-1, paragraph - _LOOK_BACK - 1), -1):
-            end = offset if index == paragraph else len(self._paragraphs[index])
-            names = [n for n in self._by_paragraph.get(index, ()) if n.start < end]
             text = self._paragraphs[index]
-            for sentence_start in reversed(sentence_starts(text, end)):
-                sentence = [n for n in names if n.start >= sentence_start]
-                names = names[: len(names) - len(sentence)]
-                found = self._pick(sentence, want, gender)
-                if found and not _pronoun_leads(text, sentence_start, sentence[0].start, pronoun):
+            end = offset if index == paragraph else len(text)
+            starts = [start for start in self._sentence_starts(index) if start < end]
+            if not starts:
+                continue
+            for start, stop in reversed(list(zip(starts, [*starts[1:], end], strict=True))):
+                names = self._names_in(index, start, stop)
+                found = self._pick(names, want, gender) if names else None
+                if found and not _pronoun_leads(text, start, names[0].start, pronoun):
                     return found
         for index, start, speaker in reversed(self._speakers):
             if (index, start) < (paragraph, offset) and speaker.kind == want:
                 return speaker
         return UNKNOWN
 
-    def _pick(self, names: Sequence[_Name], want: SpeakerKind, gender: Gender | None) -> Speaker | None:
-        """The antecedent among one sentence's names: someone already quoted first, else the
-        first name that fits."""
-        fitting: list[str] = []
-        for name in names:
-            if name.possessive:
-                continue
-            full = self.fullest(name.name)
-            if speaker_kind(full) != want:
-                continue
-            if want == "person":
-                if " " not in full and not self._spoke(full):
-                    continue
-                if gender and self._gender(full) not in (None, gender):
-                    continue
-            fitting.append(full)
-        if not fitting:
+    def sentence_start(self, index: int, offset: int, floor: int = 0) -> int:
+        """Where the sentence of ``paragraphs[index]`` that holds ``offset`` starts (``floor``
+        at the earliest)."""
+        if index in self._sentences:
+            return max(floor, *(start for start in self._sentences[index] if start <= offset))
+        text = self._paragraphs[index]  # only the stretch asked about: cheaper than all of it
+        start = floor
+        for end in SENTENCE_END.finditer(text, floor, min(len(text), offset + 2)):
+            if end.end() <= offset:
+                start = end.end()
+        return start
+
+    def _sentence_starts(self, index: int) -> list[int]:
+        if index not in self._sentences:
+            text = self._paragraphs[index]
+            self._sentences[index] = [0, *(m.end() for m in SENTENCE_END.finditer(text))]
+        return self._sentences[index]
+
+    def _names_in(self, index: int, start: int, stop: int) -> list[_Name]:
+        """The names of the sentence of ``paragraphs[index]`` that starts at ``start``,
+        outside quotation marks, before ``stop``. (A sentence is read once, and only the
+        sentences a pronoun looks back over are read at all.)"""
+        key = (index, start)
+        if key not in self._names:
+            text = self._paragraphs[index]
+            following = SENTENCE_END.search(text, start)
+            end = following.start() + 1 if following else len(text)
+            starts, ends = self._quoted.get(index, ((), ()))
+            names: list[_Name] = []
+            for run in NAME_RUN.finditer(text, start, end):
+                at = run.start()
+                inside = bisect_right(starts, at) - 1
+                if (inside >= 0 and at < ends[inside]) or text[at - 1 : at] in _OPENING:
+                    continue  # inside quotation marks (a title, in short ones: “The One I Love”)
+                name = clean_name(run.group())
+                if name:
+                    possessive = _POSSESSIVE_END.search(run.group()) is not None
+                    names.append(tuple.__new__(_Name, (at, name, possessive)))
+            self._names[key] = names
+        return [name for name in self._names[key] if name.start < stop]
+
+    def _kind(self, name: str) -> SpeakerKind:
+        if name not in self._kinds:
+            self._kinds[name] = speaker_kind(name)
+        return self._kinds[name]
+
+    def _pick(
+        self, names: Sequence[_Name], want: SpeakerKind, gender: Gender | None
+    ) -> Speaker | None:
+        """The antecedent among one sentence's names: the first that fits, unless a later one
+        was quoted already."""
+        candidates = [name for name in names if not name.possessive]
+        quoted_before = [name for name in candidates if name.name.split()[-1] in self._spoken]
+        for name in quoted_before + candidates:
+            found = self._fitting(name.name, want, gender)
+            if found:
+                return Speaker(found, want)
+        return None
+
+    def _fitting(self, name: str, want: SpeakerKind, gender: Gender | None) -> str | None:
+        """The full name, if a pronoun of this kind and gender may mean it."""
+        if want == "person" and self._kind(name) != "person":
             return None
-        spoke = [full for full in fitting if self._spoke(full)]
-        return Speaker((spoke or fitting)[0], want)
+        full = self.fullest(name)
+        if self._kind(full) != want:
+            return None
+        if want == "person":
+            if " " not in full and not self._spoke(full):
+                return None
+            if gender and self._gender(full) not in (None, gender):
+                return None
+        return full
 
     def _spoke(self, name: str) -> bool:
         return any(speaker.name == name for _, _, speaker in self._speakers)
 
     def _gender(self, full: str) -> Gender | None:
-        """The person's gender by the article's pronouns: as quoted before, else by the
-        pronouns that follow the name in the sentences naming no one else."""
-        if full in self._genders:
-            return self._genders[full]
-        counts = {"m": 0, "f": 0}
-        for name in self._names:
-            if name.name != full and self.fullest(name.name) != full:
-                continue
-            text = self._paragraphs[name.paragraph]
-            starts = sentence_starts(text, name.start + 1)
-            following = SENTENCE_END.search(text, name.end)
-            sentence = (starts[-1], following.start() if following else len(text))
-            others = self._by_paragraph.get(name.paragraph, ())
-            if any(sentence[0] <= other.start < sentence[1] and other is not name
-                   for other in others):
-                continue  # another name in the sentence: its pronouns may be theirs
-            for match in _GENDERED.finditer(text, name.end, sentence[1]):
-                counts["m" if match.group(1) else "f"] += 1
-        if counts["m"] == counts["f"]:
-            return None
-        return "m" if counts["m"] > counts["f"] else "f"
+        """The person's gender, as the pronoun of an earlier attribution gave it ("…,” she
+        said" resolved to them)."""
+        return self._genders.get(full)
 
     def _named_role(self, phrase: str) -> str | None:
-        """The name the article gives with a role ("coach Bruce Boudreau", "Bruce Boudreau,
-        the coach"), for "the coach"."""
-        role = phrase.split()[-1].lower()
+        """The person the article names with a role, for "the coach": "coach Bruce Boudreau"
+        or "Bruce Boudreau, the Wild coach"."""
+        role = phrase.rsplit(maxsplit=1)[-1].lower()
         if not role.isalpha() or role in FUNCTION_WORDS:
             return None
-        for name in dict.fromkeys(n.name for n in self._names):
-            if " " in name and speaker_kind(name) == "person" and self._with_role(role, name):
-                return name
+        body = self._body
+        for start, end in _occurrences(self._folded, role):
+            after = NAME_RUN.match(body, end + 1) if body[end : end + 1] == " " else None
+            name = clean_name(after.group()) if after else None
+            if name is None:
+                comma = body.rfind(",", max(0, start - _APPOSITION), start)
+                before = RUN_AT_END.search(body, max(0, comma - _RUN_WINDOW), comma)
+                name = clean_name(before.group(1)) if comma > 0 and before else None
+            if name and " " in name and speaker_kind(name) == "person":
+                return self.fullest(name)
         return None
+
+    @functools.cached_property
+    def _folded(self) -> str:
+        """The body in lower case, for roles written capitalised ("Coach Bruce Boudreau")."""
+        folded = self._body.lower()
+        return folded if len(folded) == len(self._body) else self._body
 
     def _introduced_as(self, phrase: str, paragraph: int) -> str | None:
         """The words that introduced an unnamed source, for a later "the doctor": an earlier
-        speaker's ("one legal expert"), else the article's first "a doctor …" before it, with
-        the place it gives ("A doctor on the scene told Ruptly")."""
-        role = phrase.split()[-1]
+        speaker's ("one legal expert"), else the article's first "a doctor …" up to this
+        paragraph, with the place it gives when a reporting verb follows ("A doctor on the
+        scene told Ruptly")."""
+        role = phrase.rsplit(maxsplit=1)[-1]
         for _, _, speaker in self._speakers:
             if speaker.kind == "unnamed" and speaker.name and role in speaker.name.split():
                 return speaker.name
-        pattern = re.compile(
-            rf"\b(?:[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[\w’'-]+\s+){{0,3}}?{re.escape(role)}\b"
-            rf"(?:\s+(?:on|at|in|inside|from|with|for|of)\s+(?:the\s+)?[\w’'-]+(?=\s+{VERB}\b))?"
-        )
-        for text in self._paragraphs[: paragraph + 1]:
-            found = pattern.search(text)
-            if found:
-                return found.group()
+        text = "\n".join(self._paragraphs[: paragraph + 1])
+        for start, end in _occurrences(text, role):
+            opening = _INDEFINITE_BEFORE.search(text, max(0, start - _APPOSITION), start)
+            if opening:
+                place = _PLACE_AFTER.match(text, end)
+                return text[opening.start() : _phrase_end(place, end)].rstrip()
         return None
 
-    def _with_role(self, role: str, name: str) -> bool:
-        near = re.compile(
-            rf"\b{re.escape(role)}{_SPACE}(?:[{UPPER}][\w’'.-]*{_SPACE}){{0,2}}{re.escape(name)}"
-            rf"|{re.escape(name)},{_SPACE}(?:[\w’'-]+{_SPACE}){{0,5}}{re.escape(role)}\b",
-            re.IGNORECASE,
-        )
-        return any(near.search(paragraph) for paragraph in self._paragraphs)
+
+def _phrase_end(place: re.Match[str] | None, end: int) -> int:
+    """Where an unnamed source's words end: after its place when a reporting verb follows it
+    ("a doctor on the scene told"), else after its noun."""
+    if place and place.group("place") and place.group("verb") in VERB_WORDS:
+        return place.end("place")
+    return end
+
+
+def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
+    """Where ``word`` stands as a whole word in ``text``."""
+    found: list[tuple[int, int]] = []
+    start = text.find(word)
+    while start != -1:
+        end = start + len(word)
+        if (not start or not text[start - 1].isalnum()) and (
+            end == len(text) or not text[end].isalnum()
+        ):
+            found.append((start, end))
+        start = text.find(word, end)
+    return found
+
+
+def _run_start(text: str, start: int) -> int:
+    """Where the capitalised run that holds the word at ``start`` begins: words before it
+    that are capitalised, initials or particles ("Volodymyr" in "President Volodymyr
+    Zelenskyy", "de" in "Luiz Inácio Lula da Silva")."""
+    for _ in range(_RUN_WORDS):
+        if start < 2 or text[start - 1] not in " \u00a0-":
+            return start
+        floor = max(0, start - _WORD_REACH)  # (rfind looks back no further than a word)
+        previous = max(text.rfind(" ", floor, start - 1), text.rfind("\n", floor, start - 1)) + 1
+        word = text[max(previous, floor) : start - 1]
+        if not word or not (word[0].isupper() or word in PARTICLES):
+            return start
+        start = previous
+    return start
 
 
 def _pronoun_leads(text: str, start: int, end: int, pronoun: str) -> bool:
     """Whether the pronoun comes up in a sentence before its first name ("…, she was more
     nervous than Rose-Lynn Harlan"): that sentence's subject is then the pronoun's own
     antecedent, further back."""
-    return re.search(rf"\b{re.escape(pronoun)}\b", text[start:end], re.IGNORECASE) is not None
+    pattern = _PRONOUN_WORDS.get(pronoun)
+    return pattern is not None and pattern.search(text, start, end) is not None
 
 
 def _pronoun_gender(pronoun: str) -> Gender | None:

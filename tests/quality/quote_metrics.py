@@ -21,12 +21,16 @@ QUOTATION_MARKS = "\"'“”„‟«»‹›「」『』‘’‚‛〝〞＂"
 _DROP_MARKS = str.maketrans("", "", QUOTATION_MARKS)
 _SPACES = re.compile(r"\s+")
 TITLES = frozenset(
-    """mr mrs ms miss mx dr prof professor president vice sen senator rep representative gov
-    governor mayor minister prime chancellor secretary general gen col colonel capt captain lt
-    sgt judge justice rev reverend sir dame lord lady king queen prince princess pope
-    ambassador commissioner sheriff coach chief officer detective herr frau m mme monsieur
-    madame señor señora sr sra signor signora senhor senhora""".split()
-)
+    {
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "president", "vice", "sen",
+        "senator", "rep", "representative", "gov", "governor", "mayor", "minister", "prime",
+        "chancellor", "secretary", "general", "gen", "col", "colonel", "capt", "captain", "lt",
+        "sgt", "judge", "justice", "rev", "reverend", "sir", "dame", "lord", "lady", "king",
+        "queen", "prince", "princess", "pope", "ambassador", "commissioner", "sheriff", "coach",
+        "chief", "officer", "detective", "herr", "frau", "m", "mme", "monsieur", "madame",
+        "señor", "señora", "sr", "sra", "signor", "signora", "senhor", "senhora",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,8 +36,8 @@ _INTRODUCES = re.compile(r"[^.,;!?\"“”«»]*:")  # "Smith agreed:" is the ne
 # round, and then the clause ends ("“…,” Boudreau said.", "“…,” said Boudreau.", "“…,” she
 # said, adding …"). Anything else takes the general way (cues, mentions).
 _COMMON_VERBS = (
-    "said|says|told|added|asked|explained|noted|wrote|recalled|continued|insisted|argued|"
-    "warned|acknowledged|admitted|agreed|laughed|tweeted|sagte|sagt|erklärte|dijo|afirmó|"
+    "said|says|told reporters|told journalists|told|added|asked|explained|noted|wrote|"
+    "recalled|continued|insisted|argued|warned|acknowledged|admitted|agreed|laughed|tweeted|sagte|sagt|erklärte|dijo|afirmó|"
     "explicó|disse|afirmou|explicou|a déclaré|a dit|a ajouté|ha detto|ha dichiarato|ha spiegato"
 )
 _COMMON_PRONOUNS = "he|she|they|er|sie|il|elle|él|ella|lui|lei|ele|ela"

@@ -280,9 +280,10 @@ def object_after(text: str) -> Mention | None:
     first = _WORD.match(text)
     if first is None:
         return None
-    if first.group().lower() in PRONOUNS:
-        return Mention(first.group().lower(), "pronoun")
-    if first.group().lower() in DETERMINERS:  # "the description on the website (reads)"
+    word = first.group().rstrip(".").lower()
+    if word in PRONOUNS:
+        return Mention(word, "pronoun")
+    if word in DETERMINERS:  # "the description on the website (reads)"
         phrase = _PHRASE_END.search(text)
         stop = phrase.start() if phrase else len(text)
         cues = find_cues(text[:stop])

@@ -172,6 +172,8 @@ def _can_open(text: str, at: int, char: str) -> bool:
         return False
     if char in "“„«「『":
         return True
+    if char == "‘" and after.isdigit():
+        return False  # an apostrophe: "the ‘90s"
     before = text[at - 1] if at else " "
     if char == "»":  # German »…«: a closing guillemet opens only before a word, no word before
         return before in _BEFORE_OPEN and after.isalnum()

@@ -52,6 +52,8 @@ _PLACE_AFTER = re.compile(
     r"(?:\s+(?P<verb>\w+))?"
 )
 _APPOSITION = 60  # characters between a name and its role ("Bruce Boudreau, the Wild coach")
+_ROLE_WORDS = 4  # words between the comma after a name and its role, the role's own included
+_QUOTE_OR_STOP = re.compile('[“”"«»„.;:!?]')
 
 
 class Speaker(NamedTuple):
@@ -285,10 +287,13 @@ class Resolver:
         for start, end in _occurrences(self._folded, role):
             after = NAME_RUN.match(body, end + 1) if body[end : end + 1] == " " else None
             name = clean_name(after.group()) if after else None
-            if name is None:
+            if name is None:  # "Bruce Boudreau, the Wild coach": a short phrase after a comma
                 comma = body.rfind(",", max(0, start - _APPOSITION), start)
+                phrase = body[comma + 1 : start]
                 before = RUN_AT_END.search(body, max(0, comma - _RUN_WINDOW), comma)
-                name = clean_name(before.group(1)) if comma > 0 and before else None
+                apposition = comma > 0 and len(phrase.split()) <= _ROLE_WORDS
+                if apposition and before and not _QUOTE_OR_STOP.search(phrase):
+                    name = clean_name(before.group(1))
             if name and " " in name and speaker_kind(name) == "person":
                 return self.fullest(name)
         return None

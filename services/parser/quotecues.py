@@ -188,16 +188,19 @@ class Cue(NamedTuple):
 
 
 def _patterns() -> tuple[list[str], list[CueKind]]:
+    """The automaton's patterns: each word after a space (a match then never starts inside a
+    word: "dice" in "indices"), and the "according to" phrases also capitalised, as they open
+    sentences."""
     patterns: dict[str, CueKind] = {}
     for verb in sorted(VERB_WORDS):
-        patterns[verb] = "verb"
+        patterns[f" {verb}"] = "verb"
     for verb in ("told", "tells", "telling"):
         for audience in _AUDIENCES:
-            patterns[f"{verb} {audience}"] = "verb" if verb != "telling" else "participle"
+            patterns[f" {verb} {audience}"] = "verb" if verb != "telling" else "participle"
     for phrase in _ACCORDING:
-        patterns[phrase] = patterns[phrase[0].upper() + phrase[1:]] = "according"
+        patterns[f" {phrase}"] = patterns[phrase[0].upper() + phrase[1:]] = "according"
     for participle in _PARTICIPLES:
-        patterns[participle] = "participle"
+        patterns[f" {participle}"] = "participle"
     return list(patterns), list(patterns.values())
 
 
@@ -209,8 +212,9 @@ _AUTOMATON = AhoCorasick(_PATTERNS, matchkind=MatchKind.LeftmostLongest)
 def find_cues(text: str) -> list[Cue]:
     """The reporting cues of ``text`` that stand as whole words, in order."""
     found: list[Cue] = []
-    for index, first, last in _AUTOMATON.find_matches_as_indexes(text):
-        if first and (text[first - 1].isalnum() or text[first - 1] in "-_"):
+    for index, matched, last in _AUTOMATON.find_matches_as_indexes(text):
+        first = matched + 1 if text[matched] == " " else matched
+        if first == matched and first and (text[first - 1].isalnum() or text[first - 1] in "-_"):
             continue
         if last < len(text) and (text[last].isalnum() or text[last] == "_"):
             continue

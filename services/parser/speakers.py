@@ -43,7 +43,7 @@ _OPENING = frozenset('“„«»‘"')
 _POSSESSIVE_END = re.compile(r"[’']s?$")
 _LOOK_BACK = 3  # paragraphs a pronoun looks back for its antecedent
 _RUN_WINDOW = 80  # characters before a comma searched for the name a role follows
-_FULLEST_SAMPLES = 12  # mentions of a surname read for a fuller name (the first has it, as a rule)
+_FULLEST_SAMPLES = 4  # mentions of a surname read for a fuller name (the first has it, as a rule)
 _WORD_REACH = 30  # characters a word of a name may hold
 _RUN_WORDS = 6  # words before a surname read for the rest of its name
 _INDEFINITE_BEFORE = re.compile(r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[\w’'-]+\s+){0,3}$")
@@ -136,7 +136,7 @@ class Resolver:
         words = name.split()
         best = words
         body = self._body
-        for start, end in _occurrences(body, words[-1])[:_FULLEST_SAMPLES]:
+        for start, end in _occurrences(body, words[-1], _FULLEST_SAMPLES):
             first = _run_start(body, start)
             if first == start:
                 continue
@@ -147,7 +147,7 @@ class Resolver:
                 best = parts
                 break  # the first full mention: an article names someone in full first
         if len(words) == 1 and best == words:  # a first name: "Mary" for "Mary Steenburgen"
-            for start, end in _occurrences(body, name):
+            for start, end in _occurrences(body, name, _FULLEST_SAMPLES):
                 if body[end : end + 1] != " " or not body[end + 1 : end + 2].isupper():
                     continue
                 run = NAME_RUN.match(body, start)
@@ -330,11 +330,11 @@ def _phrase_end(place: re.Match[str] | None, end: int) -> int:
     return end
 
 
-def _occurrences(text: str, word: str) -> list[tuple[int, int]]:
-    """Where ``word`` stands as a whole word in ``text``."""
+def _occurrences(text: str, word: str, limit: int = 1 << 30) -> list[tuple[int, int]]:
+    """Where ``word`` stands as a whole word in ``text`` (the first ``limit`` times)."""
     found: list[tuple[int, int]] = []
     start = text.find(word)
-    while start != -1:
+    while start != -1 and len(found) < limit:
         end = start + len(word)
         if (not start or not text[start - 1].isalnum()) and (
             end == len(text) or not text[end].isalnum()

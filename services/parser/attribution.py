@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from services.parser.mentions import (
-    SENTENCE_STOP,
     Mention,
     clean_name,
+    ends_sentence,
     first_of_segments,
     object_after,
     strip_auxiliaries,
@@ -175,7 +175,7 @@ class Attributor:
                 mention: Mention | None = Mention(pronoun.group(1), "pronoun")
             else:
                 mention = object_after(text[cue.end : min(stop, cue.end + _OBJECT_REACH)])
-        elif SENTENCE_STOP.search(between) or _MARK.search(between):
+        elif ends_sentence(between) or _MARK.search(between):
             return None  # a sentence ends first: the verb is not this quotation's
         else:  # "“…,” Smith, the coach, said", "“…,” chairman and CEO Craig Menear said"
             mention = subject_before(between)

@@ -34,64 +34,63 @@ from services.parser.quotecues import (
 MentionKind = Literal["name", "pronoun", "role", "unnamed"]
 
 _SPACE = r"[ \u00a0]+"
-_ABBREVIATIONS = [
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Dr",
-    "Jr",
-    "Sr",
-    "St",
-    "Gov",
-    "Sen",
-    "Rep",
-    "Lt",
-    "Col",
-    "Gen",
-    "Capt",
-    "Sgt",
-    "Prof",
-    "Rev",
-    "Ft",
-    "Mt",
-    "Supt",
-    "Pres",
-    "Cmdr",
-    "Adm",
-    "Maj",
-]
-# Abbreviations a sentence does not end with ("on Nov. 18", "No. 3").
-_ABBREVIATED_WORDS = [
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Sept",
-    "Oct",
-    "Nov",
-    "Dec",
-    "No",
-    "Nos",
-    "Vol",
-    "Fig",
-    "vs",
-    "etc",
-]
+_ABBREVIATIONS = (
+    "Mr", "Mrs", "Ms", "Dr", "Jr", "Sr", "St", "Gov", "Sen", "Rep", "Lt", "Col", "Gen", "Capt",
+    "Sgt", "Prof", "Rev", "Ft", "Mt", "Supt", "Pres", "Cmdr", "Adm", "Maj",
+)  # fmt: skip
+# Words a sentence does not end with, abbreviated ("Gov. Noem", "on Nov. 18", "No. 3").
+_ABBREVIATED = frozenset(
+    (*_ABBREVIATIONS, "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
+     "Nov", "Dec", "No", "Nos", "Vol", "Fig", "vs", "etc")
+)  # fmt: skip
 _ABBREVIATION = f"(?:{'|'.join(_ABBREVIATIONS)})"
-_NOT_AFTER_ANY = "".join(f"(?<!\\b{word}\\.)" for word in _ABBREVIATIONS + _ABBREVIATED_WORDS)
-# The end of a sentence: its final mark, closing quotes or brackets, spaces, and a capital (or
-# an opening quote) after; a period after an initial or an abbreviation ends none. (Each
-# pattern here opens with a character class: the regex engine then skips in C to where one
-# can start.)
-SENTENCE_END = re.compile(
-    rf"[.!?…](?<![{UPPER}]\.){_NOT_AFTER_ANY}[\"”’»)\]]*\s+(?=[\"“‘«(\[]?[{UPPER}\d])"
-)
-# A sentence's end inside a stretch of text (the text after it may start in lower case).
-SENTENCE_STOP = re.compile(rf"[!?]|\.(?<![{UPPER}]\.){_NOT_AFTER_ANY}(?=\s)")
+# Where a sentence may end: its final mark, closing quotes or brackets, spaces, and a capital (or
+# an opening quote) after. A period after an abbreviation or a capital ("U.S.", "J.") ends none:
+# :func:`sentence_ends` checks that in Python, where a lookbehind per abbreviation would cost
+# the engine some thirty tests at every period. (Each pattern here opens with a character
+# class: the regex engine then skips in C to where one can start.)
+_SENTENCE_END = re.compile(rf"[.!?…][\"”’»)\]]*\s+(?=[\"“‘«(\[]?[{UPPER}\d])")
+_STOP = re.compile(r"[!?]|\.(?=\s)")  # where a sentence may end, whatever follows
+
+
+def _abbreviated(text: str, at: int) -> bool:
+    """Whether the period at ``at`` ends an abbreviation or follows a capital."""
+    if text[at] != "." or not at:
+        return False
+    if text[at - 1].isupper():
+        return True
+    start = at
+    while start and at - start < _LONGEST_ABBREVIATION and text[start - 1].isalpha():
+        start -= 1
+    return text[start:at] in _ABBREVIATED and not (start and text[start - 1].isalnum())
+
+
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATED))
+
+
+def sentence_ends(text: str, start: int = 0, end: int | None = None) -> list[int]:
+    """Where the sentences that end in ``text[start:end]`` end (the next one starts there)."""
+    stop = len(text) if end is None else end
+    return [
+        found.end()
+        for found in _SENTENCE_END.finditer(text, start, stop)
+        if not _abbreviated(text, found.start())
+    ]
+
+
+def next_sentence_end(text: str, start: int) -> int:
+    """Where the sentence that holds ``text[start]`` ends (the text's end, for the last)."""
+    for found in _SENTENCE_END.finditer(text, start):
+        if not _abbreviated(text, found.start()):
+            return found.start() + 1
+    return len(text)
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether a sentence ends inside ``text`` (the text after it may start in lower case)."""
+    return any(not _abbreviated(text, found.start()) for found in _STOP.finditer(text))
+
+
 _AFTER_ABBREVIATION = "(?:" + "|".join(f"(?<=\\b{word}\\.)" for word in _ABBREVIATIONS) + ")"
 _NOT_AFTER_ABBREVIATION = "".join(f"(?<!\\b{word}\\.)" for word in _ABBREVIATIONS)
 # A capitalised word: an initialism ("U.S."), an initial or a short title with its period
@@ -172,7 +171,7 @@ def strip_auxiliaries(text: str) -> str:
 
 def sentence_starts(text: str, end: int) -> list[int]:
     """Where the sentences of ``text[:end]`` start."""
-    return [0, *(m.end() for m in SENTENCE_END.finditer(text) if m.end() <= end)]
+    return [0, *(stop for stop in sentence_ends(text, 0, min(len(text), end + 2)) if stop <= end)]
 
 
 def sentence_start(text: str, end: int) -> int:

@@ -27,9 +27,10 @@ from services.parser.mentions import (
     NAME_RUN,
     PARTICLES,
     RUN_AT_END,
-    SENTENCE_END,
     Mention,
     clean_name,
+    next_sentence_end,
+    sentence_ends,
     speaker_kind,
 )
 from services.parser.quotecues import FEMININE, FUNCTION_WORDS, MASCULINE, PRONOUNS, VERB_WORDS
@@ -202,16 +203,15 @@ class Resolver:
         if index in self._sentences:
             return max(floor, *(start for start in self._sentences[index] if start <= offset))
         text = self._paragraphs[index]  # only the stretch asked about: cheaper than all of it
-        start = floor
-        for end in SENTENCE_END.finditer(text, floor, min(len(text), offset + 2)):
-            if end.end() <= offset:
-                start = end.end()
-        return start
+        ends = [
+            end for end in sentence_ends(text, floor, min(len(text), offset + 2)) if end <= offset
+        ]
+        return ends[-1] if ends else floor
 
     def _sentence_starts(self, index: int) -> list[int]:
         if index not in self._sentences:
             text = self._paragraphs[index]
-            self._sentences[index] = [0, *(m.end() for m in SENTENCE_END.finditer(text))]
+            self._sentences[index] = [0, *sentence_ends(text)]
         return self._sentences[index]
 
     def _names_in(self, index: int, start: int, stop: int) -> list[_Name]:
@@ -221,8 +221,7 @@ class Resolver:
         key = (index, start)
         if key not in self._names:
             text = self._paragraphs[index]
-            following = SENTENCE_END.search(text, start)
-            end = following.start() + 1 if following else len(text)
+            end = next_sentence_end(text, start)
             starts, ends = self._quoted.get(index, ((), ()))
             names: list[_Name] = []
             for run in NAME_RUN.finditer(text, start, end):

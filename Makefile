@@ -5,15 +5,18 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NEWSFLOW := $(BIN)/newsflow
 
-# The test run uses its own broker ports and data directory, so it never meets `make run`.
+# The test run uses its own broker and PostgreSQL ports and data directory, so it never meets
+# `make run` (nor `newsflow postgres start`).
 TEST_ENV := NEWSFLOW_KAFKA_PORT=$${NEWSFLOW_TEST_KAFKA_PORT:-19092} \
 	NEWSFLOW_KAFKA_CONTROLLER_PORT=$${NEWSFLOW_TEST_KAFKA_CONTROLLER_PORT:-19093} \
+	NEWSFLOW_POSTGRES_PORT=$${NEWSFLOW_TEST_POSTGRES_PORT:-15432} \
 	NEWSFLOW_DATA_DIR=data/test NEWSFLOW_LOG_FORMAT=json
 
 .PHONY: install prerequisites test-prerequisites run test lint typecheck schemas clean
 
-# What the machine lacks (Java, Maven, python3-venv; for the tests Chromium and promtool) is
-# installed first, or make stops here and prints the one command that installs it.
+# What the machine lacks (Java, Maven, python3-venv; for the tests Chromium, promtool and
+# PostgreSQL's server) is installed first, or make stops here and prints the one command that
+# installs it.
 prerequisites:
 	@PYTHON=$(PYTHON) bash deploy/prerequisites.sh run
 
@@ -33,7 +36,7 @@ run: prerequisites install
 	$(NEWSFLOW) run --push seeds
 
 test: test-prerequisites install lint typecheck
-	@$(TEST_ENV) $(NEWSFLOW) kafka exec -- $(BIN)/pytest -p no:cacheprovider
+	@$(TEST_ENV) $(NEWSFLOW) postgres exec -- $(NEWSFLOW) kafka exec -- $(BIN)/pytest -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check services tests bench

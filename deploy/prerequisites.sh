@@ -2,8 +2,10 @@
 # What `make run` and `make test` need from the machine, installed where it is missing.
 #
 #   deploy/prerequisites.sh run    Python 3.11+ with venv, Java 17+, Maven (the broker's jars)
-#   deploy/prerequisites.sh test   the same, plus Chromium (the dashboard's browser test) and
-#                                  promtool (checks the alert rules in deploy/prometheus/)
+#   deploy/prerequisites.sh test   the same, plus Chromium (the dashboard's browser test),
+#                                  promtool (checks the alert rules in deploy/prometheus/) and
+#                                  PostgreSQL's server programs (initdb, pg_ctl: the tests' own
+#                                  server, which `newsflow postgres` also runs) with pg_trgm
 #
 # As root on a Debian-based machine the missing Debian packages are installed with apt-get.
 # Anywhere else the script changes nothing: it names what is missing, prints the one command
@@ -11,6 +13,8 @@
 # promtool is not taken from a Debian package (that one brings the Prometheus server with it):
 # it is built from the Go module proxy with `go install` into $NEWSFLOW_CACHE_DIR/bin or, where
 # that cannot be done, copied out of Debian's prometheus package there without installing it.
+# PostgreSQL counts as present when initdb is on PATH or in one of Debian's version folders,
+# $NEWSFLOW_POSTGRES_VERSIONS_DIR/*/bin (default /usr/lib/postgresql), which is not on PATH.
 set -euo pipefail
 
 mode=${1:-run}
@@ -23,6 +27,7 @@ PROMTOOL_VERSION=${NEWSFLOW_PROMTOOL_VERSION:-v0.316.0}
 cache=${NEWSFLOW_CACHE_DIR:-$HOME/.cache/newsflow}
 cache=${cache/#\~/$HOME}
 python=${PYTHON:-python3}
+postgres_versions=${NEWSFLOW_POSTGRES_VERSIONS_DIR:-/usr/lib/postgresql}
 
 packages=()
 reasons=()
@@ -49,9 +54,22 @@ if [ -z "$major" ] || [ "$major" -lt 17 ]; then
 fi
 command -v mvn >/dev/null || need maven "no Maven (fetches the broker's jars)"
 
+has_initdb() {
+  command -v initdb >/dev/null && return 0
+  local found
+  for found in "$postgres_versions"/*/bin/initdb; do
+    [ -x "$found" ] && return 0
+  done
+  return 1
+}
+
 promtool_path=
 if [ "$mode" = test ]; then
   command -v chromium >/dev/null || need chromium "no Chromium (the dashboard's browser test)"
+  if ! has_initdb; then
+    need postgresql "no PostgreSQL server programs (initdb, pg_ctl: the tests' own server)"
+    need postgresql-contrib "pg_trgm, which the PostgreSQL search uses"
+  fi
   if [ -n "${NEWSFLOW_PROMTOOL:-}" ]; then
     promtool_path=$NEWSFLOW_PROMTOOL
   elif [ -x "$cache/bin/promtool" ]; then

@@ -1,14 +1,17 @@
-"""Shared fixtures: the settings the test command exported, and a fresh topic prefix per test."""
+"""Shared fixtures: the settings the test command exported, a fresh topic prefix per test, and a
+fresh PostgreSQL database per test module."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from services.core.settings import Settings
+from tests.support.postgres import fresh_database, server_under_test
 
 DATA = Path(__file__).parent / "data"
 
@@ -30,3 +33,12 @@ def settings(prefix: str, tmp_path: Path) -> Iterator[Settings]:
         consumer_fetch_timeout_ms=100,
         session_timeout_ms=6000,
     )
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def postgres_url() -> AsyncIterator[str]:
+    """The URL of a new, empty database for this test module, on the test run's PostgreSQL
+    server (``NEWSFLOW_TEST_DATABASE_URL``, which `make test` sets); dropped after the module.
+    Fails, never skips, when the variable is unset."""
+    async with fresh_database(server_under_test()) as url:
+        yield url

@@ -46,5 +46,10 @@ class ProducerFencedError(BrokerUnavailableError):
     (what this one had not committed is aborted)."""
 
 
+class DatabaseUnavailableError(TransientError):
+    """The database server did not answer, refused the connection for now, or the connection
+    broke (a restart, a failover, a network split)."""
+
+
 class ConfigurationError(NewsflowError):
     """The environment cannot run newsflow (missing Java, port in use, bad setting)."""

@@ -106,6 +106,13 @@ async def send(producer: Any, record: OutgoingRecord) -> Delivered:
     return Delivered(meta.topic, meta.partition, meta.offset)
 
 
+async def send_tombstone(producer: Any, topic: str, key: bytes) -> None:
+    """Send a record with ``key`` and no value (compaction then deletes the key) and wait for
+    the broker's acknowledgement."""
+    with translated("broker did not acknowledge"):
+        await producer.send_and_wait(topic, None, key=key)
+
+
 @dataclass(frozen=True, slots=True)
 class Queued:
     """A record appended to a producer batch: its partition, its place in the batch, and the

@@ -60,6 +60,8 @@ class Stage:
     group_id: str
     dlq_topic: str
     handler: BatchHandler
+    # The lease holder's static membership: the next holder takes the dead one's place at once
+    member: str | None = None
 
     @classmethod
     def of(cls, name: str, input_topic: str, topics: Topics, handler: BatchHandler) -> Stage:
@@ -93,6 +95,13 @@ class StageRunner:
     def healthy(self) -> bool:
         """No partition of this instance is retrying a transient failure or stopped."""
         return not self._failing and not self._failures.stopped
+
+    @property
+    def partitions(self) -> list[int]:
+        """The input partitions this instance holds now (none before it started)."""
+        if self._consumer is None or not self.started:
+            return []
+        return sorted(tp.partition for tp in self._consumer.assignment())
 
     @property
     def failures(self) -> list[PartitionFailure]:
@@ -360,6 +369,7 @@ def stage_consumer(settings: Settings, stage: Stage) -> Any:
         max_poll_records=settings.consumer_batch_size,
         fetch_min_bytes=settings.consumer_fetch_min_bytes,
         fetch_max_wait_ms=settings.consumer_fetch_max_wait_ms,
+        group_instance_id=stage.member,
     )
 
 

@@ -1,6 +1,8 @@
-"""The entry point of a consumer stage process: topics, health endpoint, runner, signals.
+"""The entry point of a consumer stage process: topics, health endpoint, announcements, the
+lease (for a stage that must be the one writer of its database), runner, signals.
 
-SIGTERM or SIGINT: stop fetching, finish the in-flight batch, commit, leave the group, exit 0.
+SIGTERM or SIGINT: stop fetching, finish the in-flight batch, commit, leave the group, give the
+lease back, exit 0 (a standby just exits).
 """
 
 from __future__ import annotations
@@ -8,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import signal
-import time
 from collections.abc import Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -17,14 +18,24 @@ import uvloop
 
 from services.core import kafka
 from services.core.errors import BrokerUnavailableError
-from services.core.health import health_app, serve_http
+from services.core.health import advertised_url, health_app, listen_socket, serve_http
+from services.core.lease import Holder, Lease, LeaseError
 from services.core.logs import configure_logging, get_logger
+from services.core.presence import Identity, announce
 from services.core.priority import lower_priority, stage_niceness
-from services.core.runner import Stage, StageRunner
+from services.core.runner import Stage
 from services.core.settings import ServiceName, Settings
+from services.core.stageprocess import StageProcess
+from services.core.standby import run_leased
 from services.core.topics import Topics, TopicSpec
 
 StageFactory = Callable[[Settings, Topics], AbstractAsyncContextManager[Stage]]
+# A stage that fences its own writes with the lease it runs under (dedup's state on a database
+# server) is given that lease as well: opened once the lease is held, so its state is read after
+# the previous holder's last write.
+FencedStageFactory = Callable[[Settings, Topics, Lease], AbstractAsyncContextManager[Stage]]
+# The lease a stage process must hold to consume (None: it needs none), given who it is.
+LeaseFactory = Callable[[Settings, Holder], Lease | None]
 
 log = get_logger(__name__)
 
@@ -58,45 +69,88 @@ def install_stop_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(signum, stop.set)
 
 
-async def run_stage(name: ServiceName, factory: StageFactory, settings: Settings) -> None:
+async def run_stage(
+    name: ServiceName,
+    factory: Callable[[Settings, Topics, Lease | None], AbstractAsyncContextManager[Stage]],
+    settings: Settings,
+    lease_for: LeaseFactory | None = None,
+) -> None:
+    """Run stage ``name`` until SIGTERM: its health endpoint, its announcements, and its work,
+    under the lease ``lease_for`` gives (if any): a standby until it holds it. ``factory`` opens
+    the stage (given the lease, when there is one) each time this process becomes active."""
     stop = asyncio.Event()
     install_stop_signals(stop)
     await bootstrap_topics(settings)
     topics = Topics(settings.topic_prefix)
-    async with factory(settings, topics) as stage:
-        runner = StageRunner(settings, stage)
-
-        def live() -> tuple[bool, str]:
-            stalled = time.monotonic() - runner.last_loop_at
-            return stalled < settings.stage_stall_limit_s, f"last poll {stalled:.1f}s ago"
-
-        def ready() -> tuple[bool, str]:
-            if not runner.started:
-                return False, "consumer starting"
-            if failures := runner.failures:
-                return False, "failing: " + "; ".join(f.describe() for f in failures)
-            return runner.healthy, "consuming" if runner.healthy else "retrying a transient failure"
-
-        def failing() -> list[dict[str, str | int | float]]:
-            return [failure.to_dict() for failure in runner.failures]
-
-        app = health_app(name, live, ready, failing)
-        health = asyncio.create_task(
-            serve_http(app, settings.host, settings.health_port(name), stop)
+    identity = Identity.of_this_process(name)
+    lease = lease_for(settings, identity.holder()) if lease_for else None
+    listener = listen_socket(settings.host, settings.health_port(name))
+    process = StageProcess(settings, identity, lease, advertised_url(settings.host, listener))
+    app = health_app(name, process.live, process.ready, process.failing, process.about)
+    port = listener.getsockname()[1]
+    health = asyncio.create_task(serve_http(app, settings.host, port, stop, listener))
+    presence = asyncio.create_task(
+        announce(
+            settings,
+            topic=topics.processes,
+            identity=identity,
+            announcement=process.announcement,
+            changed=process.standing.changed,
+            stop=stop,
         )
-        try:
-            await runner.run(stop)
-        finally:
-            stop.set()
-            await health
+    )
+
+    async def consume(until: asyncio.Event) -> None:
+        async with factory(settings, topics, lease) as stage:
+            await process.consume(stage, until)
+
+    try:
+        await run_leased(name, lease, consume, stop, process.standing)
+    finally:
+        stop.set()
+        await health
+        await presence
 
 
-def main(name: ServiceName, factory: StageFactory) -> None:
+def main(name: ServiceName, factory: StageFactory, lease_for: LeaseFactory | None = None) -> None:
+    """The process of stage ``name``: active at once, or under ``lease_for``'s lease."""
+
+    def opened(
+        settings: Settings, topics: Topics, _: Lease | None
+    ) -> AbstractAsyncContextManager[Stage]:
+        return factory(settings, topics)
+
+    _run_process(name, opened, lease_for)
+
+
+def main_fenced(
+    name: ServiceName,
+    factory: FencedStageFactory,
+    lease_for: Callable[[Settings, Holder], Lease],
+) -> None:
+    """The process of stage ``name`` under ``lease_for``'s lease, which ``factory`` is given
+    too (to fence the stage's own writes with it)."""
+
+    def opened(
+        settings: Settings, topics: Topics, lease: Lease | None
+    ) -> AbstractAsyncContextManager[Stage]:
+        if lease is None:
+            raise LeaseError(f"{name} runs only under a lease")
+        return factory(settings, topics, lease)
+
+    _run_process(name, opened, lease_for)
+
+
+def _run_process(
+    name: ServiceName,
+    factory: Callable[[Settings, Topics, Lease | None], AbstractAsyncContextManager[Stage]],
+    lease_for: LeaseFactory | None,
+) -> None:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format, service=name)
     nice = lower_priority(stage_niceness(name, settings.priority_step))
     log.info("cpu_priority", stage=name, nice=nice)
-    run_async(run_stage(name, factory, settings))
+    run_async(run_stage(name, factory, settings, lease_for))
 
 
 def run_async(main_coroutine: Coroutine[Any, Any, None]) -> None:

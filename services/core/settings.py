@@ -11,6 +11,7 @@ from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,6 +21,7 @@ from services.core.topology import CONSUMER_SERVICES, SERVICES, ServiceName, sta
 __all__ = ["CONSUMER_SERVICES", "SERVICES", "DedupSettings", "ServiceName", "Settings"]
 
 SqliteSynchronous = Literal["OFF", "NORMAL", "FULL", "EXTRA"]
+POSTGRESQL_SCHEMES = frozenset({"postgresql", "postgres"})
 
 
 class DedupSettings(BaseModel):
@@ -130,6 +132,7 @@ class Settings(BaseSettings):
         populate_by_name=True,
         env_nested_delimiter="_",  # NEWSFLOW_DEDUP_SHINGLE_SIZE is dedup.shingle_size
         env_nested_max_split=1,
+        hide_input_in_errors=True,  # a refused URL or key may hold a password: never echo it
     )
 
     # Kafka
@@ -224,6 +227,25 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a stage waits for a transactional producer it gives up on to stop.",
     )
+    lease_poll_s: float = Field(
+        default=0.5,
+        gt=0,
+        description="How often a standby store or dedup process tries for the lease, and how "
+        "often the holder checks that it still holds it.",
+    )
+    lease_check_timeout_s: float = Field(
+        default=3.0,
+        gt=0,
+        description="How long the holder of a lease on a database server (dedup on PostgreSQL) "
+        "waits for the server to confirm it still holds it before it counts the lease as lost "
+        "and stops (a network split is noticed this soon).",
+    )
+    process_heartbeat_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often each consumer-stage process announces itself (role, partitions, "
+        "health URL) on the processes topic.",
+    )
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
     source_zones: dict[str, str] = Field(
         default_factory=dict,
@@ -231,6 +253,29 @@ class Settings(BaseSettings):
         'name, JSON: {"lemonde.fr": "Europe/Paris"}), for dates written without one.',
     )
     dedup: DedupSettings = Field(default_factory=DedupSettings)
+
+    # The database: SQLite files under data_dir, or a PostgreSQL server
+    database_url: str | None = Field(
+        default=None,
+        repr=False,
+        description="The PostgreSQL server the store, the gateway and dedup share "
+        "(postgresql://user:password@host:port/database); unset: SQLite files under data_dir.",
+    )
+    database_read_url: str | None = Field(
+        default=None,
+        repr=False,
+        description="A read replica of that server the gateway's queries go to (unset: "
+        "database_url).",
+    )
+    postgres_port: int = Field(
+        default=5433,
+        ge=1,
+        le=65535,
+        description="Port (loopback) of the local PostgreSQL server `newsflow postgres` runs.",
+    )
+    postgres_start_timeout_s: float = Field(
+        default=60.0, gt=0, description="How long to wait for that server to come up."
+    )
 
     # The store's database
     store_busy_timeout_ms: int = Field(
@@ -282,6 +327,12 @@ class Settings(BaseSettings):
         default=20_000,
         ge=0,
         description="Offsets of each partition the gateway reads back at start to fill that index.",
+    )
+    gateway_process_forget_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="How long /v1/status keeps listing, as down, a process that stopped "
+        "announcing itself without saying goodbye (killed, or its host lost).",
     )
     health_port_base: int = 9101
     gateway_stream_poll_s: float = Field(
@@ -370,6 +421,23 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("database_url", "database_read_url")
+    @classmethod
+    def _postgresql_url(cls, value: str | None) -> str | None:
+        if not value:  # an empty variable is an unset one
+            return None
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 (a port that is not a number raises here)
+        except ValueError as error:
+            raise ValueError(f"not a URL ({error}): {_redacted(value)}") from error
+        if parts.scheme not in POSTGRESQL_SCHEMES:
+            raise ValueError(
+                f"expected a postgresql:// (or postgres://) URL, or nothing for SQLite under "
+                f"NEWSFLOW_DATA_DIR; got {_redacted(value)}"
+            )
+        return value
+
     @property
     def bootstrap_servers(self) -> str:
         return self.kafka_bootstrap_servers or f"127.0.0.1:{self.kafka_port}"
@@ -431,6 +499,15 @@ def _variables(model: BaseModel, prefix: str) -> dict[str, str]:
         text = json.dumps(value) if isinstance(value, dict | list) else str(value)
         variables[f"{prefix}{name.upper()}"] = text
     return variables
+
+
+def _redacted(url: str) -> str:
+    """``url`` with the password of its user part (if any) replaced by ``***``: safe to show."""
+    head, at, host = url.rpartition("@")
+    scheme, separator, credentials = head.partition("://")
+    if not at or not separator or ":" not in credentials:
+        return url
+    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
 
 
 def _is_iana_zone(name: str) -> bool:

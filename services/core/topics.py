@@ -16,6 +16,15 @@ class Topic(StrEnum):
     DLQ = "articles.dlq.v1"
 
 
+# Not an article topic: each consumer-stage process announces itself here (its role, the
+# partitions it holds), so the gateway sees every process on every host, standbys included.
+PROCESSES = "newsflow.processes.v1"
+# A process that stops cleanly deletes its record; one that died leaves its last, which goes
+# after a day (compacted meanwhile, hourly segments, so the topic stays a record per process).
+PROCESSES_RETENTION_MS = 24 * 3600 * 1000
+PROCESSES_SEGMENT_MS = 3600 * 1000
+
+
 @dataclass(frozen=True, slots=True)
 class TopicSpec:
     name: str
@@ -52,6 +61,10 @@ class Topics:
     def dlq(self) -> str:
         return self.name_of(Topic.DLQ)
 
+    @property
+    def processes(self) -> str:
+        return f"{self.prefix}{PROCESSES}"
+
     def group_of(self, stage: str) -> str:
         """The consumer group of a stage."""
         return f"{self.prefix}newsflow.{stage}"
@@ -61,7 +74,8 @@ class Topics:
 
         The raw and intermediate topics are plain logs with a retention; the processed topic is
         compacted, not expired (one record per article id is the contract, so compaction keeps
-        every article); the DLQ keeps its records longer.
+        every article); the DLQ keeps its records longer; the processes topic keeps the last
+        announcement of each process (compacted) for a day.
         """
         log = {"retention.ms": str(retention_ms), "cleanup.policy": "delete"}
         return [
@@ -71,5 +85,14 @@ class Topics:
             TopicSpec(self.processed, partitions, {"cleanup.policy": "compact"}),
             TopicSpec(
                 self.dlq, 1, {"retention.ms": str(dlq_retention_ms), "cleanup.policy": "delete"}
+            ),
+            TopicSpec(
+                self.processes,
+                1,
+                {
+                    "cleanup.policy": "compact,delete",
+                    "retention.ms": str(PROCESSES_RETENTION_MS),
+                    "segment.ms": str(PROCESSES_SEGMENT_MS),
+                },
             ),
         ]

@@ -1,26 +1,32 @@
 """The async dedup engine: pure :class:`Deduplicator` + durable :class:`DedupState`.
 
-``verdict = await engine.check(DedupInput(...))`` (or ``check_many`` for a batch, one SQLite
-transaction) returns only once the verdict (and the state change behind it) is committed to
-SQLite, so the caller may commit its Kafka offset afterwards.
+``verdict = await engine.check(DedupInput(...))`` (or ``check_many`` for a batch, one
+transaction) returns only once the verdict (and the state change behind it) is committed to the
+state (a SQLite file or PostgreSQL), so the caller may commit its Kafka offset afterwards.
 A replayed article id returns the stored verdict. Checks are serialised (single writer).
+
+A batch whose write fails (the database away, the lease lost) leaves nothing of it in memory:
+the engine rebuilds from the committed state — at once, or, when the database is still away,
+before its next batch.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 
 from services.core.errors import RecordFault
 from services.core.lifecycle import AsyncClosing
+from services.core.pglease import LeaseFence
 from services.core.settings import DedupSettings
 from services.dedup.decision import Decision, DedupInput
 from services.dedup.deduplicator import Deduplicator, StateChange
 from services.dedup.recordstore import DocRecord
-from services.dedup.statestore import DedupState
+from services.dedup.statebackends import open_state
+from services.dedup.statestore import DedupState, StateLocation
 
 Clock = Callable[[], datetime]
 
@@ -76,13 +82,20 @@ class DedupEngine(AsyncClosing):
         self._clock = clock
         self._lock = asyncio.Lock()
         self._closed = False
+        self._stale = False  # memory holds changes that were not committed: rebuild first
 
     @classmethod
     async def open(
-        cls, path: Path, settings: DedupSettings, clock: Clock | None = None
+        cls,
+        location: StateLocation,
+        settings: DedupSettings,
+        clock: Clock | None = None,
+        fence: LeaseFence | None = None,
     ) -> DedupEngine:
-        """Open (or create) the state file and rebuild the in-memory index within the window."""
-        state = await DedupState.open(path, settings)
+        """Open (or create) the state at ``location`` (a SQLite file, or a scope of a PostgreSQL
+        database, whose commits check ``fence``) and rebuild the in-memory index within the
+        window."""
+        state = await open_state(location, settings, fence)
         try:
             dedup = await _restored(state, settings)
         except BaseException:
@@ -105,9 +118,9 @@ class DedupEngine(AsyncClosing):
         return result
 
     async def check_many(self, articles: Sequence[DedupInput]) -> list[Decision | Exception]:
-        """Verdicts for ``articles`` in order, all persisted in one SQLite transaction before
-        this returns. An article that can never be checked (no words) gets its error instead of
-        a verdict; a failing write rolls the whole batch back (and the in-memory index with it)
+        """Verdicts for ``articles`` in order, all persisted in one transaction before this
+        returns. An article that can never be checked (no words) gets its error instead of a
+        verdict; a failing write rolls the whole batch back (and the in-memory index with it)
         and raises.
 
         The batch is decided in memory first (each article sees the ones before it), then
@@ -116,12 +129,15 @@ class DedupEngine(AsyncClosing):
         async with self._lock:
             if self._closed:
                 raise RuntimeError("dedup engine is closed")
+            if self._stale:
+                await self._rebuild()
             try:
                 results, changes = await self._decide_all(articles)
-                async with self._state.transaction():
-                    await self._state.write_many(changes)
+                await self._state.commit(changes)
             except BaseException:
-                await self._rebuild()
+                self._stale = True
+                with contextlib.suppress(Exception):  # still away: rebuilt before the next batch
+                    await self._rebuild()
                 raise
             return results
 
@@ -149,7 +165,7 @@ class DedupEngine(AsyncClosing):
         return results, changes
 
     async def _records(self, seqs: Sequence[int]) -> dict[int, DocRecord]:
-        """The stored records of candidates: recent ones from memory, the rest from SQLite."""
+        """The stored records of candidates: recent ones from memory, the rest from the state."""
         found = {seq: record for seq in seqs if (record := self._recent.get(seq)) is not None}
         missing = [seq for seq in seqs if seq not in found]
         if missing:
@@ -162,6 +178,7 @@ class DedupEngine(AsyncClosing):
         """Reload the in-memory index from the committed state (after a rolled-back batch)."""
         self._recent = RecentRecords(self._settings.recent_records)
         self._dedup = await _restored(self._state, self._settings)
+        self._stale = False
 
     async def close(self) -> None:
         async with self._lock:

@@ -1,5 +1,6 @@
 """The gateway HTTP application: the read API, health, metrics, the dashboard, and the
-background tasks (status poller, article follower) that run for the app's lifetime."""
+background tasks (status poller, article follower, process roster) that run for the app's
+lifetime."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from services.core.settings import Settings
 from services.gateway.database import LazyReader
 from services.gateway.follower import ArticleFollower
 from services.gateway.poller import StatusPoller
+from services.gateway.roster import ProcessRoster
 from services.gateway.routes import NotFoundError, router
 from services.gateway.state import Gateway
 from services.gateway.stream import StreamTiming
@@ -69,9 +71,11 @@ def create_app(
     db = LazyReader.of(settings)
     index = ArticleIndex(settings.gateway_index_capacity)
     backlog = settings.gateway_index_backlog
+    roster = ProcessRoster(settings)
     gateway = Gateway(
         db=db,
-        poller=StatusPoller(settings, db, interval_s=poll_interval_s),
+        poller=StatusPoller(settings, db, interval_s=poll_interval_s, roster=roster),
+        roster=roster,
         index=index,
         follower=ArticleFollower(settings, index, backlog=backlog),
         backlog=backlog,
@@ -89,6 +93,7 @@ def create_app(
         tasks = [
             asyncio.create_task(supervise("status_poller", gateway.poller.run, halt, backoff())),
             asyncio.create_task(supervise("follower", gateway.follower.run, halt, backoff())),
+            asyncio.create_task(supervise("roster", gateway.roster.run, halt, backoff())),
         ]
         try:
             yield

@@ -11,7 +11,7 @@ from rich.table import Table
 from services.core.errors import ConfigurationError
 from services.gateway.models import StatusSnapshot
 
-STYLE = {"up": "green", "down": "red", "unready": "yellow", "unknown": "yellow"}
+STYLE = {"up": "green", "down": "red", "failing": "red", "unready": "yellow", "unknown": "yellow"}
 
 
 def fetch_status(base_url: str, timeout_s: float = 5.0) -> StatusSnapshot:
@@ -46,6 +46,23 @@ def services_table(status: StatusSnapshot) -> Table:
             _n(m.records_in),
             _n(m.records_out),
             _n(m.errors),
+        )
+    return table
+
+
+def processes_table(status: StatusSnapshot) -> Table:
+    table = Table(title="processes", title_justify="left")
+    for column in ("service", "role", "status", "host", "pid", "partitions", "last seen"):
+        table.add_column(column, justify="right" if column == "pid" else "left")
+    for p in status.processes:
+        table.add_row(
+            p.service,
+            p.role,
+            f"[{STYLE[p.status]}]{p.status}[/]",
+            p.host,
+            str(p.pid),
+            ", ".join(map(str, p.partitions)) or "–",
+            p.last_seen.strftime("%H:%M:%S"),
         )
     return table
 
@@ -86,4 +103,10 @@ def render(status: StatusSnapshot) -> Group:
         else f"[red]unavailable[/] ({status.database.detail})"
     )
     header = f"broker: {broker}   database: {database}"
-    return Group(header, services_table(status), lag_table(status), totals_table(status))
+    return Group(
+        header,
+        services_table(status),
+        processes_table(status),
+        lag_table(status),
+        totals_table(status),
+    )

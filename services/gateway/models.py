@@ -57,6 +57,29 @@ class ServiceStatus(Frozen):
     last_minute: LastMinute = LastMinute()
 
 
+class ProcessOut(Frozen):
+    """One process of a consumer stage, from its own announcements (standbys included)."""
+
+    service: str
+    host: str
+    pid: int
+    role: Literal["active", "standby"] = Field(
+        description="active: consuming (and writing); standby: waiting for the lease, in no "
+        "consumer group, not writing"
+    )
+    status: ServiceState = Field(
+        description="As its /readyz said in its last announcement; down once it has missed "
+        "three announcements (killed, or its host lost)"
+    )
+    partitions: list[int] = Field(description="Input partitions it holds")
+    detail: str = ""
+    instance: str
+    health_url: str | None = None
+    lease: str | None = Field(default=None, description="What its lease guards, if it needs one")
+    started_at: datetime
+    last_seen: datetime = Field(description="Its last announcement")
+
+
 class PartitionLagOut(Frozen):
     partition: int
     committed: int | None
@@ -120,6 +143,11 @@ class StatusSnapshot(Frozen):
     totals: Totals
     freshness: list[FreshnessOut]
     throughput: list[ThroughputPoint] = Field(description="Last 10 minutes, 10 s buckets")
+    processes: list[ProcessOut] = Field(
+        default=[],
+        description="Every parser, dedup and store process on every host, standbys included, "
+        "by service, active first",
+    )
 
 
 class ArticlePage(Frozen):

@@ -20,6 +20,7 @@ from services.core import topology
 from services.core.errors import BrokerUnavailableError
 from services.core.kafkaerrors import translated
 from services.core.logs import get_logger
+from services.core.models import ProcessAnnounced
 from services.core.settings import ServiceName, Settings
 from services.core.topics import Topics
 from services.gateway import gauges
@@ -34,9 +35,18 @@ from services.gateway.models import (
     Totals,
 )
 from services.gateway.offsets import OffsetReader
-from services.gateway.probes import probe_all
+from services.gateway.probes import probe_all, service_urls
+from services.gateway.roster import ProcessRoster
 from services.gateway.samples import Sample, SampleRing
-from services.gateway.status import Probe, service_status, stage_status, throughput, utc
+from services.gateway.status import (
+    Probe,
+    health_urls,
+    process_rows,
+    service_status,
+    stage_status,
+    throughput,
+    utc,
+)
 from services.store.errors import DatabaseUnavailableError, SchemaVersionError
 
 log = get_logger(__name__)
@@ -78,10 +88,16 @@ class StatusPoller:
     """Owns the samples and the latest snapshot; :meth:`run` polls until ``stop`` is set."""
 
     def __init__(
-        self, settings: Settings, db: LazyReader, *, interval_s: float | None = None
+        self,
+        settings: Settings,
+        db: LazyReader,
+        *,
+        interval_s: float | None = None,
+        roster: ProcessRoster | None = None,
     ) -> None:
         self._settings = settings
         self._db = db
+        self._roster = roster
         self._interval_s = interval_s or settings.gateway_poll_interval_s
         self._topics = Topics(settings.topic_prefix)
         self._stages = stage_inputs(self._topics)
@@ -127,7 +143,9 @@ class StatusPoller:
         return self.snapshot
 
     async def _poll_services(self, client: httpx.AsyncClient) -> None:
-        for found in await probe_all(self._settings, client):
+        processes = process_rows(self._announced(), time.time(), self._forget_s)
+        urls = health_urls(processes, service_urls(self._settings))
+        for found in await probe_all(client, urls):
             self._probes[found.name] = found
             if found.reachable:
                 self._last_ok[found.name] = found
@@ -198,6 +216,13 @@ class StatusPoller:
                 ]
         self._database = Dependency(ok=ok, detail=detail, checked_at=utc(now))
 
+    @property
+    def _forget_s(self) -> float:
+        return self._settings.gateway_process_forget_s
+
+    def _announced(self) -> list[ProcessAnnounced]:
+        return [] if self._roster is None else self._roster.announced()
+
     def _build(self, now: float) -> StatusSnapshot:
         kafka = self._kafka
         samples = {name: ring.samples() for name, ring in self._rings.items()}
@@ -232,6 +257,7 @@ class StatusPoller:
             totals=totals,
             freshness=self._freshness,
             throughput=throughput(samples, now),
+            processes=process_rows(self._announced(), now, self._forget_s),
         )
 
     def _self_status(self, now: float) -> ServiceStatus:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -72,8 +73,10 @@ def _failures(value: object) -> tuple[FailureOut, ...]:
         )
 
 
-async def probe_all(settings: Settings, client: httpx.AsyncClient) -> list[Probe]:
-    urls = service_urls(settings)
+async def probe_all(
+    client: httpx.AsyncClient, urls: Mapping[ServiceName, str | None]
+) -> list[Probe]:
+    """Probe each service at its URL (see :func:`service_urls`)."""
     return list(await asyncio.gather(*(probe(client, name, url) for name, url in urls.items())))
 
 

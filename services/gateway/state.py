@@ -1,4 +1,5 @@
-"""What the gateway's routes share: the database, the status poller, the article index."""
+"""What the gateway's routes share: the database, the status poller, the article index, the
+process roster."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi import Request
 from services.gateway.database import LazyReader
 from services.gateway.follower import ArticleFollower
 from services.gateway.poller import StatusPoller
+from services.gateway.roster import ProcessRoster
 from services.gateway.stream import StreamTiming
 from services.gateway.tracker import ArticleIndex
 
@@ -20,6 +22,7 @@ class Gateway:
     poller: StatusPoller
     index: ArticleIndex
     follower: ArticleFollower
+    roster: ProcessRoster
     backlog: int
     closing: asyncio.Event = field(default_factory=asyncio.Event)
     timing: StreamTiming = field(default_factory=StreamTiming)

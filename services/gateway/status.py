@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from services.core import topology
+from services.core.models import ProcessAnnounced
 from services.core.settings import ServiceName
 from services.gateway.lag import GroupLag
 from services.gateway.models import (
     FailureOut,
     LastMinute,
     PartitionLagOut,
+    ProcessOut,
     ServiceState,
     ServiceStatus,
     StageStatus,
@@ -30,6 +33,12 @@ from services.gateway.samples import (
 
 HISTORY_S = 600.0
 BUCKET_S = 10.0
+MISSED_ANNOUNCEMENTS = 3  # a process silent for this many of its intervals is down
+PROCESS_STATE: dict[str, ServiceState] = {
+    "ok": "up",
+    "unavailable": "unready",
+    "failing": "failing",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,3 +148,64 @@ def throughput(
         ThroughputPoint(t=datetime.fromtimestamp(t, UTC), rates=rates)
         for t, rates in sorted(by_time.items())
     ]
+
+
+def process_row(announced: ProcessAnnounced, now: float) -> ProcessOut:
+    """A process's row: what it last said, down once it has been silent too long."""
+    silent = now - announced.announced_at.timestamp()
+    quiet = silent > MISSED_ANNOUNCEMENTS * announced.interval_s
+    return ProcessOut(
+        service=announced.service,
+        host=announced.host,
+        pid=announced.pid,
+        role=announced.role,
+        status="down" if quiet else PROCESS_STATE[announced.status],
+        partitions=announced.partitions,
+        detail=f"silent for {silent:.0f}s; last said: {announced.detail}"
+        if quiet
+        else announced.detail,
+        instance=announced.instance,
+        health_url=announced.health_url,
+        lease=announced.lease,
+        started_at=announced.started_at,
+        last_seen=announced.announced_at,
+    )
+
+
+def process_rows(
+    announced: Iterable[ProcessAnnounced], now: float, forget_s: float
+) -> list[ProcessOut]:
+    """Every process heard from within ``forget_s``: by service in flow order, the live before
+    the silent, the active before the standbys, then by host and pid."""
+    order: dict[str, int] = {name: index for index, name in enumerate(topology.STAGES)}
+    rows = [process_row(a, now) for a in announced if now - a.announced_at.timestamp() <= forget_s]
+    return sorted(
+        rows,
+        key=lambda r: (
+            order.get(r.service, len(order)),
+            r.service,
+            r.status == "down",
+            r.role != "active",
+            r.host,
+            r.pid,
+        ),
+    )
+
+
+def health_urls(
+    rows: Iterable[ProcessOut], configured: Mapping[ServiceName, str | None]
+) -> dict[ServiceName, str | None]:
+    """Where to probe each service: its configured health URL, unless the processes say its
+    active one answers elsewhere (a second process of the stage on that host took a free port
+    and has taken over): then a live active process's own URL, the configured one if it is
+    among them."""
+    urls = dict(configured)
+    for name, url in configured.items():
+        active = [
+            r.health_url
+            for r in rows
+            if r.service == name and r.role == "active" and r.status != "down" and r.health_url
+        ]
+        if active and url not in active:
+            urls[name] = active[0]
+    return urls

@@ -1,12 +1,16 @@
 """Who wrote a web page: declared authors checked, else the byline in the page's markup or text.
 
 The declared authors (JSON-LD, OpenGraph, meta tags) win unless every one of them is the site
-itself (its name or its domain), an organisation or a placeholder ("admin", "publisher").
+itself (its name, its domain or its initials), an organisation or a placeholder ("admin",
+"publisher"), or the page does not credit them: a declared name must be shown as a byline is (a
+text of its own, after a byline word, in an element marked as the author's), not only in
+metadata, scripts, hidden markup, running text or a copyright line (:mod:`pagetext`).
 Otherwise the page's own byline: an element marked as the author (``rel=author``,
 ``itemprop=author``, a class or id naming the author or byline), then a short line of text
-that opens with a byline word ("By", "Von", "Par", "Por", "Di", "Door", "Posted by" ...).
-Names are normalised: no byline word, role, date or site name; never invented (a candidate
-that does not read as a name is dropped).
+that opens with a byline word ("By", "Von", "Par", "Por", "Di", "Door", "Posted by" ...); not
+in comments, sidebars, teasers for other pages or a list of a work's features. Names are
+normalised: no byline word, role, date or site name; never invented (a candidate that does not
+read as a name is dropped).
 """
 
 from __future__ import annotations
@@ -19,21 +23,27 @@ from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from services.parser.authornames import clean_authors
+from services.parser.folding import fold
+from services.parser.outlet_names import is_known_outlet
+from services.parser.pageregions import in_prose_list, is_away
+from services.parser.pagetext import PageText, Placement, is_hidden
+from services.parser.zones import is_city
 
 MAX_BYLINE_CHARS = 120
 MAX_NAME_WORDS = 5
+MIN_INITIALS = 3  # "Jane Doe" is no acronym's expansion, "Deutsches Rotes Kreuz" (DRK) is
 MAX_TEXT_BYLINES = 3000  # text elements looked at, in document order
+MARK_LEVELS = 5  # ancestors of a declared name's text looked at for an author mark
 # The author marked as such (``rel``, ``itemprop``) comes before one a class or id suggests.
-_DECLARED_MARK = etree.XPath("descendant::*[@rel='author' or contains(@itemprop, 'author')]")
-_AUTHOR_CLASS = re.compile(r"author|byline|autor|auteur", re.IGNORECASE)
-_FURNITURE = " |•·—–-"
-_TEXT_TAGS = ("p", "span", "div", "address", "small", "li", "em", "strong")
-# A class or id token that is, or begins with, one of these words ("comments", "sidebar-left").
-_AWAY = re.compile(
-    r"(?:^|\s)(?:comments?|commentlist|sidebar|related|footer|widgets?|teasers?|recommended"
-    r"|share|sharing|social|newsletter|promo|popular|trending|respond|reply|reviews?)(?:$|[\s_-])",
-    re.IGNORECASE,
+# (The first predicate, implied by the second, spares most elements the string tests.)
+_DECLARED_MARK = etree.XPath(
+    "descendant::*[@rel or @itemprop][@rel='author' or contains(@itemprop, 'author')]"
 )
+_AUTHOR_CLASS = re.compile(r"author|byline|autor|auteur", re.IGNORECASE)
+_AUTHOR_CLASS_FOLDED = re.compile(_AUTHOR_CLASS.pattern)  # see _LEAD_WORD_FOLDED
+_FURNITURE = " |•·—–-"
+_LINE_ENDS = frozenset({"br", "p", "div", "ul", "ol", "li", "hr", "table", "h2", "h3", "h4"})
+_TEXT_TAGS = ("p", "span", "div", "address", "small", "li", "em", "strong", "i", "b")
 _LEAD_WORD = re.compile(
     r"^\s*(?:(?:written|posted|reported|published|text|story|words|photos?|article)\s+)?"
     r"(?:by|von|vom|par|por|di|da|door|av|af|przez|из|autor(?:in)?|author|auteur|autore"
@@ -42,13 +52,19 @@ _LEAD_WORD = re.compile(
     r"|escrito por|scritto da)\b\s*[:\-]?\s*",
     re.IGNORECASE,
 )
+# _LEAD_WORD, case-sensitive, for folded text (services.parser.folding): the same matches at
+# the same offsets (its letters are lower-case ones that folding maps to), in a third of the
+# time (a case-blind alternation tries every word at every start).
+_LEAD_WORD_FOLDED = re.compile(_LEAD_WORD.pattern)
 _CUT = re.compile(
     r"\s*(?:[|•·—–]|\s-\s|\bon\s+\w+day\b|\bam\s+\d|\ble\s+\d|\bel\s+\d|\bon\s+\d|\d{1,4}[./-]\d"
     r"|\b(?:updated|published|posted|veröffentlicht|aktualisiert|publié|mis à jour|actualizado)\b"
     r"|\b(?:illustrations?|fotos?|photos?|bilder?|images?|grafik|video)\b"
+    # a weekday before the date: "Fr, 18. Oktober", "Mon. 3 May", "jeudi 4"
+    r"|\b(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun|lun|mer|jeu|ven|dim)[a-zé]*\.?,?\s+\d"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
     r"|\d{1,2}\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)"
-    r"|\n|@\w)",
+    r"|\n|@\w|\s@\s)",
     re.IGNORECASE,
 )
 _PLACEHOLDER = re.compile(
@@ -85,17 +101,46 @@ def page_authors(
 ) -> tuple[str, ...]:
     """The page's authors: declared ones that are people, else its byline; () if none."""
     site = _SiteNames(site_name, url)
+    shown = PageText(tree)
     people = site.people(n for n in clean_authors(tuple(declared)) if not _TITLE_DASH.search(n))
-    if people:
+    if people := tuple(n for n in people if shown.credits(n, _as_credit(n))):
         return people
     for marked in (_DECLARED_MARK(tree), _class_marked(tree)):
-        for text in _marked_bylines(marked):
-            if names := site.people(_names(text)):
+        for text, hidden in _marked_bylines(marked, url):
+            names = site.people(_names(text))
+            if names := tuple(n for n in names if not hidden or shown.credits(n)):
                 return names
-    for text in _text_bylines(tree):
+    for text in _text_bylines(tree, url):
         if names := site.people(_names(text)):
             return names
     return ()
+
+
+def _as_credit(name: str) -> Placement:
+    """Where a declared name reads as the page's credit: in a text of its own (nothing but the
+    name or part of it), after a byline word, or in an element marked as the author's; not only
+    in running text ("I am Jane Doe, a lawyer in …")."""
+    key = _key(name)
+
+    def credited(text: str, holder: HtmlElement) -> bool:
+        line = " ".join(text.split()).strip(_FURNITURE + ",;:()")
+        bare = _key(line)
+        return (bare != "" and bare in key) or bool(_LEAD_WORD.match(line)) or _marked(holder)
+
+    return credited
+
+
+def _marked(element: HtmlElement) -> bool:
+    """Whether the element or one of its closest ancestors is marked as the author's."""
+    for level, node in enumerate((element, *element.iterancestors())):
+        if level > MARK_LEVELS or node.tag in {"body", "html"}:
+            return False
+        get = node.get
+        if get("rel") == "author" or "author" in (get("itemprop") or ""):
+            return True
+        if _AUTHOR_CLASS.search(f"{get('class') or ''} {get('id') or ''}"):
+            return True
+    return False
 
 
 class _SiteNames:
@@ -107,6 +152,8 @@ class _SiteNames:
         self.name_key = _key(site_name or "")
         self.host_keys = {_key(label) for label in labels} - {""}
         self.keys = {self.name_key, *self.host_keys} - {""}
+        # "DRK e.V." or drk.de for "Deutsches Rotes Kreuz": the site's short name, by its words
+        self.short_keys = {*self.host_keys, *(_key(w) for w in (site_name or "").split())}
 
     def _in_host(self, key: str) -> bool:
         return any(len(k) > 4 and k in key for k in self.host_keys)
@@ -116,12 +163,18 @@ class _SiteNames:
         found = (self._without_site(name) for name in names)
         return tuple(dict.fromkeys(n for n in found if _long_enough(n) and not self.is_site(n)))
 
+    def _initials_of_site(self, name: str) -> bool:
+        """Whether the initials of a name of three or more words spell the site's short name."""
+        words = name.split()
+        initials = "".join(w[0] for w in words).casefold()
+        return len(words) >= MIN_INITIALS and initials in self.short_keys
+
     def _without_site(self, name: str) -> str:
         words = _RUBRIC.sub("", name).split()
         while len(words) > 1 and _key(words[-1]) in self.keys:
             words.pop()
         left = " ".join(words).rstrip(" ,;-")
-        return left if left == name or _may_be_name(left) else ""
+        return left if left == name or _reads_as_name(left) else ""
 
     def is_site(self, name: str) -> bool:
         key = _key(name)
@@ -129,6 +182,7 @@ class _SiteNames:
             return False  # a personal site named for its author (not for its domain)
         return (
             key in self.keys
+            or self._initials_of_site(name)
             or bool(_DOMAIN.match(name))
             or bool(_PLACEHOLDER.match(name.strip()))
             or bool(_ORGANISATION.search(name))
@@ -140,45 +194,66 @@ def _class_marked(tree: HtmlElement) -> Iterator[HtmlElement]:
     """Elements whose class or id names the author or the byline, in document order.
 
     A walk in Python: cheaper than a case-folding XPath (``translate`` on every attribute)."""
-    search = _AUTHOR_CLASS.search
+    search = _AUTHOR_CLASS_FOLDED.search
     for element in tree.iter(etree.Element):
         get = element.get
         mark = get("class")
-        if (mark and search(mark)) or ((mark := get("id")) and search(mark)):
+        if (mark and search(fold(mark))) or ((mark := get("id")) and search(fold(mark))):
             yield element
 
 
-def _marked_bylines(elements: Iterable[HtmlElement]) -> Iterator[str]:
+def _marked_bylines(
+    elements: Iterable[HtmlElement], page: str | None
+) -> Iterator[tuple[str, bool]]:
+    """The text of each marked element the page shows, and whether it was read from an
+    attribute (``<meta itemprop="author" content="…">``): such a name must be shown elsewhere."""
     for element in elements:
-        if _is_away(element):
+        if is_away(element, page) or is_hidden(element):
             continue
         named = element.find(".//*[@itemprop='name']")
+        attribute = element.get("content") or (named.get("content") if named is not None else None)
         value = (
-            element.get("content")
-            or (named.get("content") or named.text_content() if named is not None else None)
+            attribute
+            or (named.text_content() if named is not None else None)
             or element.text_content()
         )
         text = " ".join(value.split())
         if text and len(text) <= MAX_BYLINE_CHARS:
-            yield text
+            yield text, bool(attribute)
 
 
-def _text_bylines(tree: HtmlElement) -> Iterator[str]:
+def _text_bylines(tree: HtmlElement, page: str | None) -> Iterator[str]:
     """Short elements whose own text opens with a byline word ("By", "Von" ...)."""
     for looked, element in enumerate(tree.iter(_TEXT_TAGS)):
         if looked >= MAX_TEXT_BYLINES:
             return
         head = element.text
-        if not head or not _LEAD_WORD.match(head.lstrip(_FURNITURE)):
+        if not head or not _LEAD_WORD_FOLDED.match(fold(head.lstrip(_FURNITURE))):
             continue
         text = " ".join(element.text_content().split()).strip(_FURNITURE)
-        following = element.getnext()
-        if _LEAD_WORD.fullmatch(text) and following is not None:  # "By" <span>Name</span>
-            text = f"{text} {' '.join(following.text_content().split())}"
-        if len(text) < MAX_BYLINE_CHARS and not _is_away(element):
+        if _LEAD_WORD.fullmatch(text):  # <b>By</b> Name, "By" <span>Name</span>
+            text = f"{text} {_text_after(element)}"[: MAX_BYLINE_CHARS - 1]
+        if (
+            len(text) < MAX_BYLINE_CHARS
+            and not is_away(element, page)
+            and not in_prose_list(element)
+        ):
             names = _names(text)
-            if names and all(_reads_as_name(n) for n in names):
+            if names and all(_reads_as_name(n) or _single_name(n) for n in names):
                 yield text
+
+
+def _text_after(element: HtmlElement) -> str:
+    """The text that follows ``element`` on its line: its tail and its siblings' text, up to a
+    line break or block after some text (``<b>Von:</b><br> Jane Doe<br>Tags: …``)."""
+    parts = [element.tail or ""]
+    for sibling in element.itersiblings():
+        if sibling.tag in _LINE_ENDS and "".join(parts).strip():
+            break
+        if sum(map(len, parts)) > MAX_BYLINE_CHARS:
+            break
+        parts += [sibling.text_content(), sibling.tail or ""]
+    return " ".join(" ".join(parts).split())
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -218,18 +293,15 @@ def _reads_as_name(name: str) -> bool:
     return 2 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)
 
 
-def _is_away(element: HtmlElement) -> bool:
-    """Inside comments, a sidebar, a footer, related stories or sharing widgets."""
-    for node in (element, *element.iterancestors()):
-        if node.tag in {"body", "html"}:
-            return False
-        marks = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if marks.strip() and _AWAY.search(marks):
-            return True
-        if node.tag in {"footer", "aside"}:  # the page's, not an article's own footer
-            return not any(a.tag in {"article", "main"} for a in node.iterancestors())
-    return False
-
-
 def _key(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _single_name(name: str) -> bool:
+    """One capitalised word ("Posted by Konstantin") that names no outlet or city."""
+    return (
+        " " not in name
+        and bool(_NAME_WORD.match(name))
+        and not is_known_outlet(name)
+        and not is_city(name)
+    )

@@ -2,6 +2,8 @@
 
 A line is boilerplate only when the whole line is one of these forms and it is short; a body
 sentence that merely contains such words ("Sign up for the draft closed on Friday, ...") stays.
+A short web-page notice (a paywall, an app promotion, a newsletter sign-up: :func:`is_web_notice`)
+is told by the words it needs wherever they stand, and by speaking to the reader.
 """
 
 from __future__ import annotations
@@ -52,10 +54,14 @@ _WHOLE_LINE = re.compile(
 _WHOLE_LINE_INTL = re.compile(
     r"(?:"
     r"anzeige|werbung|mehr zum thema|mehr dazu|lesen sie auch|lesen sie mehr|weiterlesen"
-    r"|artikel teilen|teilen|newsletter(?: abonnieren| bestellen)?|zur startseite|kommentare?"
+    r"|auch lesen|auch interessant|mehr themen|weitere themen"
+    r"|top[- ]themen(?: (?:bei|von|auf) .{1,40})?"
+    r"|(?:das|dieses|dies) (?:thema )?könnte (?:sie|dich|euch) (?:auch )?interessieren"
+    r"|artikel teilen|teilen|(?:zum |jetzt )?newsletter(?: abonnieren| bestellen| anmelden)?"
+    r"|zur startseite|kommentare?"
     r"|publicité|publicite|partager|réagir|à lire aussi|a lire aussi|lire aussi|lire la suite"
     r"|(?:s'abonner|abonnez-vous)(?: à la newsletter)?|inscrivez-vous à la newsletter"
-    r"|publicidad|te puede interesar|lee también|lea también|ver también|seguir leyendo"
+    r"|publicidad|te puede interesar|lee también|lea también|ver también|vea también|seguir leyendo"
     r"|más información|comparte esta noticia|compartir|suscríbete|suscribete"
     r"|pubblicità|pubblicita|leggi anche|leggi tutto|condividi|iscriviti alla newsletter"
     r"|(?:©\s*)?riproduzione riservata(?:\s*©)?"
@@ -78,10 +84,58 @@ _WIRE_NOTICE = re.compile(
     r"|(?:©|\(c\)|copyright)\s*\d{4} .{0,80}all rights reserved\b.{0,160}",
     re.IGNORECASE,
 )
+# A photo credit: "Foto: dpa", "Photo credit: Jane Doe", "Crédits photos : Agence" (a line
+# holding a colon, the only ones tried).
+_CREDIT = re.compile(
+    r"(?:copyright|photos?|fotos?|bild(?:er)?|images?|pictures?|credits?"
+    r"|(?:photo|foto|image|picture) credits?|crédits?(?: photos?)?|créditos?(?: (?:de )?fotos?)?)"
+    r" ?: ?[^\W\d_].{0,70}",
+    re.IGNORECASE,
+)
+# Web-page notices anywhere in a short line, each with the words it cannot do without (lower
+# case) as a cheap test first: a paywall ("Subscribe now for the full story"), an app promotion
+# ("... download our apps for iOS and Android"), a newsletter sign-up ("Never miss the latest
+# news by signing up to our newsletter"). A paywall or sign-up notice speaks to the reader (a
+# report about subscribers does not).
+_MAX_NOTICE_LENGTH = 200
+_TO_THE_READER = (
+    r"(?=.*\b(?:you|your|please|now|today|our|log ?in|sign in|jetzt|ihr|dein|vous|votre|nos"
+    r"|nuestr[oa]s?|usted|você|nossa|nosso|vostro|nostr[oa])\b)"
+)
+_NOTICES = (
+    (
+        ("subscri", "abonn", "suscri", "assin", "abbona"),
+        re.compile(
+            _TO_THE_READER + r"(?=.*\b(?:subscri|abonn|suscri|assin|abbona)\w*)"
+            r"(?=.*\b(?:full (?:story|article)|continue reading|keep reading"
+            r"|read (?:the )?(?:full|rest)|(?:unlimited|immediate|full) access"
+            r"|weiterlesen|lire la suite|seguir leyendo|continuar lendo|continua a leggere)\b)",
+            re.IGNORECASE | re.DOTALL,
+        ),
+    ),
+    (
+        ("download",),
+        re.compile(
+            r"(?=.*\bdownload (?:(?:the|our) )?(?:free )?(?:[\w'’.-]+ ){0,2}apps?"
+            r" (?:for|on|from|in) (?:the )?(?:ios|android|iphone|app store|google play)\b)",
+            re.IGNORECASE | re.DOTALL,
+        ),
+    ),
+    (
+        ("newsletter",),
+        re.compile(
+            _TO_THE_READER + r"(?=.*\bnewsletters?\b)"
+            r"(?=.*\b(?:sign(?:ing)?[ -]up|subscribe|register|anmelden"
+            r"|abonnieren|inscrivez|suscr[ií]bete|iscriviti|assine|cadastre)\b)",
+            re.IGNORECASE | re.DOTALL,
+        ),
+    ),
+)
 # Label-prefixed promos in the other languages: "Lesen Sie auch: ...", "À lire aussi : ...".
 _PREFIXED_INTL = re.compile(
-    r"(?:lesen sie auch|lesen sie mehr|mehr zum thema|mehr dazu|à lire aussi|a lire aussi"
-    r"|lire aussi|voir aussi|te puede interesar|lee también|lea también|ver también"
+    r"(?:lesen sie auch|lesen sie mehr|mehr zum thema|mehr dazu|auch lesen|à lire aussi"
+    r"|a lire aussi|lire aussi|voir aussi|te puede interesar|lee también|lea también|ver también"
+    r"|vea también"
     r"|más información|leggi anche|leia também|leia mais|veja também)"
     r"\s*(?::|\||»|>>|[-–—](?=\s))\s*\S.*",
     re.IGNORECASE,
@@ -127,7 +181,9 @@ def is_boilerplate(line: str) -> bool:
         len(core) <= _MAX_INTL_LENGTH and _WHOLE_LINE_INTL.fullmatch(core) is not None
     ):
         return True
-    return core.endswith(("d", "D")) and _RIGHTS_RESERVED.fullmatch(core) is not None
+    return (":" in core and _CREDIT.fullmatch(core) is not None) or (
+        core.endswith(("d", "D")) and _RIGHTS_RESERVED.fullmatch(core) is not None
+    )
 
 
 def _has_separator(text: str) -> bool:
@@ -148,6 +204,19 @@ def _is_wire_notice(text: str) -> bool:
     if not text.endswith(_HERE) and not text.startswith(_COPYRIGHT):
         return False
     return _WIRE_NOTICE.fullmatch(text.rstrip(".!")) is not None
+
+
+def is_web_notice(line: str) -> bool:
+    """Whether ``line`` is a short web-page notice (:data:`_NOTICES`): a paywall, an app
+    promotion, a newsletter sign-up. Web pages carry them; plain text is spared the test."""
+    text = line.strip()
+    if len(text) > _MAX_NOTICE_LENGTH:
+        return False
+    lowered = text.lower()
+    return any(
+        any(word in lowered for word in words) and pattern.match(text) is not None
+        for words, pattern in _NOTICES
+    )
 
 
 def _is_menu(text: str) -> bool:

@@ -14,7 +14,7 @@ else it is the wall-clock time as written (:attr:`ParsedDate.local`), never a ma
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -159,6 +159,17 @@ def parse_date(text: str) -> ParsedDate | None:
     """Like :func:`parse_datetime`, but also says which zone was written and if it is known."""
     found = _find(text)
     return found[0] if found else None
+
+
+def find_dates(text: str, day_first: bool | None = None, limit: int = 3) -> Iterator[ParsedDate]:
+    """The dates ``text`` holds, in order, up to ``limit`` (``day_first`` as in
+    :func:`parse_dateline`)."""
+    for _ in range(limit):
+        found = _find(text, day_first)
+        if found is None:
+            return
+        parsed, text = found
+        yield parsed
 
 
 def parse_dateline(line: str, day_first: bool | None = None) -> Dateline | None:

@@ -11,15 +11,14 @@ to the page's first ``<h1>`` that is not the site's name either.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from urllib.parse import urlsplit
 
-from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 MAX_HEADINGS = 8
 MIN_HEADING_CHARS = 4
 MAX_HEADING_CHARS = 300
-_H1 = etree.XPath("descendant::h1")
 _SEPARATOR = re.compile(r"\s+(?:[|»›·•:~/]|::|[-–—]{1,2})\s+")
 _GENERIC_HOST = frozenset({"www", "com", "org", "net", "de", "at", "ch", "fr", "uk", "co", "eu"})
 
@@ -41,7 +40,7 @@ def page_title(
 
 def _headings(tree: HtmlElement) -> list[str]:
     found = []
-    for element in _H1(tree)[:MAX_HEADINGS]:
+    for element in islice(tree.iterdescendants("h1"), MAX_HEADINGS):
         text = " ".join(element.text_content().split())
         if MIN_HEADING_CHARS <= len(text) <= MAX_HEADING_CHARS:
             found.append(text)

@@ -2,8 +2,12 @@
 
 The page is parsed once; the tree feeds both the metadata readers and trafilatura. Settings
 were chosen on the extraction dev set (shingle F1): precision focus with comments left out.
-A light clean-up then drops a repeated headline and cross-promotion lines ("Read more: …",
-newsletter and follow-us plugs at either end of the body).
+The body is a cascade: trafilatura's own extraction alone first, its comparison with its
+generic extractors only where that kept a small share of the page, and a balanced extraction
+where even that did (:func:`trafilatura_body`). A light clean-up then drops page furniture
+(:mod:`services.parser.boilerplate`, table rows aside), a repeated headline
+and cross-promotion lines ("Read more: …", newsletter and follow-us plugs at either end of the
+body).
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from trafilatura.utils import load_html
 
 from services.core.text import DROPPED, clean_text
 from services.parser.authorship import page_authors
+from services.parser.boilerplate import is_boilerplate, is_web_notice
 from services.parser.errors import EmptyArticleError
 from services.parser.headline import page_title
+from services.parser.lead import with_lead
 from services.parser.metadata import finish, merge, read_metadata, read_trafilatura
-from services.parser.pagedate import read_page_date
+from services.parser.pagedate import Declared, read_page_date
 from services.parser.result import Extracted
 from services.parser.words import has_words, word_count
 
@@ -49,6 +55,9 @@ MAX_PROBE_CHARS = 40
 _P_CONTAINING = etree.XPath(
     f"descendant-or-self::p[contains(translate(., '{DROPPED}', ''), $probe)]"
 )
+_P_CONTAINING_PLAIN = etree.XPath("descendant-or-self::p[contains(., $probe)]")
+_P_TEXTS = etree.XPath("descendant-or-self::p//text()", smart_strings=False)
+_DROPPED = re.compile(f"[{DROPPED}]")
 _SAME_CLASS = etree.XPath("descendant::*[@class=$cls]")
 
 # The body-extraction settings that scored best on the extraction dev set. The output format
@@ -63,8 +72,26 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {  # keyword arguments of an untyped call
     "include_links": False,
     "include_formatting": False,
 }
-RECALL_OPTIONS: dict[str, Any] = {**TRAFILATURA_OPTIONS, "favor_precision": False}
-RECALL_OPTIONS["favor_recall"] = True
+# The same without trafilatura's comparison against its generic extractors (readability,
+# jusText): most of its cost, and needed only where its own extraction comes up short.
+FAST_OPTIONS: dict[str, Any] = {**TRAFILATURA_OPTIONS, "fast": True}
+BALANCED_OPTIONS: dict[str, Any] = {**TRAFILATURA_OPTIONS, "favor_precision": False}
+RECALL_OPTIONS: dict[str, Any] = {**BALANCED_OPTIONS, "favor_recall": True}
+# A body is short of its page when it has fewer non-space characters than this (about 3,000
+# with spaces) and less than a share of the page's prose (:func:`page_prose_chars`).
+# trafilatura's own extraction is compared with its generic extractors below the first share,
+# a balanced extraction is tried below the second (a wider body would add at least half of
+# this one again, and a page's prose outside its article is mostly teasers and furniture).
+SHORT_BODY_CHARS = 2500
+COMPARE_BELOW_SHARE = 0.2
+WIDEN_BELOW_SHARE = 0.4
+# A wider extraction replaces the body when it is at least this much longer, by at least this
+# many characters (a few paragraphs: less is a headline, a standfirst or a caption it now keeps).
+WIDER_BODY_GAIN = 1.5
+WIDER_BODY_MIN_GAIN_CHARS = 400
+# The elements whose text is not a page's prose: links, scripts, styles, asides and footers
+# (trafilatura leaves all but links out of a whole page's text too).
+_NOT_PROSE = ("a", "script", "style", "template", "svg", "noscript", "aside", "footer")
 
 
 def extract_html(html: str, url: str | None = None) -> Extracted:
@@ -73,21 +100,24 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     Raises ``EmptyArticleError`` when no body text is left (including input that is not HTML).
     """
     tree = _parse(html)
+    # The readers that need no body go first, while the fresh tree is still in the CPU's
+    # caches (trafilatura's copies and passes push it out). None of them changes the tree.
     raw = read_metadata(tree, url)
-    paragraphs = _main_paragraphs(tree, url)
     if not (raw.title and raw.site_name):
         raw = merge(raw, read_trafilatura(tree, url, raw))
     meta = finish(raw, url)
-    published = read_page_date(tree, url, raw.published)
     title = page_title(tree, meta.title, raw.site_name, url)
-    paragraphs = clean_paragraphs(paragraphs, title)
+    declared = Declared(raw.published, raw.modified, title, meta.language)
+    published = read_page_date(tree, url, declared)
+    authors = page_authors(tree, raw.authors, raw.site_name, url)
+    paragraphs = clean_paragraphs(with_lead(tree, _main_paragraphs(tree, url)), title)
     if not has_words(paragraphs, MIN_BODY_WORDS):
         raise EmptyArticleError("no body text found in the HTML page")
     return Extracted(
         paragraphs=tuple(paragraphs),
         title=title,
         subtitle=meta.subtitle,
-        authors=page_authors(tree, raw.authors, raw.site_name, url),
+        authors=authors,
         published_at=published.published_at,
         published_local=published.published_local,
         updated_at=meta.updated_at,
@@ -108,15 +138,76 @@ def _parse(html: str) -> HtmlElement:
 
 
 def _main_paragraphs(tree: HtmlElement, url: str | None) -> list[str]:
-    """trafilatura's main-content body (it copies the tree, ours stays intact) as paragraphs.
+    """trafilatura's main-content body (it copies the tree, ours stays intact) as paragraphs,
+    and the chunks of it that ad slots split off."""
+    dropped = _holds_dropped(tree)  # read before trafilatura's passes push the tree out of cache
+    paragraphs = trafilatura_body(tree, url)
+    return paragraphs + _continuation(tree, paragraphs, dropped)
 
-    When the precision-focused pass keeps too little to be an article, a recall-focused pass
-    is the second try (short pages whose one text block the first pass judged boilerplate).
+
+def trafilatura_body(tree: HtmlElement, url: str | None) -> list[str]:
+    """trafilatura's main-content body as paragraphs.
+
+    Each step only where the one before kept a small share of the page: trafilatura's own
+    precision-focused extraction; the same compared with its generic extractors, or, when that
+    keeps too little to be an article, a recall-focused pass (short pages whose one text block
+    the precision rules judged boilerplate); a balanced pass, kept when much longer (pages
+    whose main text the precision rules cut).
     """
-    paragraphs = _trafilatura_paragraphs(tree, url, TRAFILATURA_OPTIONS)
-    if not has_words(paragraphs, MIN_BODY_WORDS):
-        paragraphs = _trafilatura_paragraphs(tree, url, RECALL_OPTIONS)
-    return paragraphs + _continuation(tree, paragraphs)
+    page = _PageText(tree)
+    paragraphs = _trafilatura_paragraphs(tree, url, FAST_OPTIONS)
+    if page.is_short(paragraphs, COMPARE_BELOW_SHARE):
+        paragraphs = _trafilatura_paragraphs(tree, url, TRAFILATURA_OPTIONS)
+        if not has_words(paragraphs, MIN_BODY_WORDS):
+            return _trafilatura_paragraphs(tree, url, RECALL_OPTIONS)
+    if page.is_short(paragraphs, WIDEN_BELOW_SHARE):
+        wider = _trafilatura_paragraphs(tree, url, BALANCED_OPTIONS)
+        chars, wider_chars = _chars(paragraphs), _chars(wider)
+        if wider_chars >= max(WIDER_BODY_GAIN * chars, chars + WIDER_BODY_MIN_GAIN_CHARS):
+            return wider
+    return paragraphs
+
+
+class _PageText:
+    """A page's prose length (:func:`page_prose_chars`), measured when first asked."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self._tree = tree
+        self._chars: int | None = None
+
+    def is_short(self, paragraphs: list[str], share: float) -> bool:
+        """Whether ``paragraphs`` are too few words, or short and less than ``share`` of the
+        page's prose."""
+        if not has_words(paragraphs, MIN_BODY_WORDS):
+            return True
+        chars = _chars(paragraphs)
+        if chars >= SHORT_BODY_CHARS:
+            return False
+        if self._chars is None:
+            self._chars = page_prose_chars(self._tree)
+        return chars < share * self._chars
+
+
+def page_prose_chars(tree: HtmlElement) -> int:
+    """The non-space characters of the page's prose: its text outside links, scripts, styles,
+    asides and footers."""
+    body = tree.find("body")
+    root = tree if body is None else body
+    left_out = "".join(
+        element.text_content()
+        for element in root.iter(_NOT_PROSE)
+        if next(element.iterancestors(_NOT_PROSE), None) is None  # the outermost ones
+    )
+    return _text_chars(root.text_content()) - _text_chars(left_out)
+
+
+def _chars(paragraphs: list[str]) -> int:
+    """The non-space characters of the paragraphs (whose whitespace runs are single spaces)."""
+    return sum(len(p) - p.count(" ") for p in paragraphs)
+
+
+def _text_chars(text: str) -> int:
+    return len("".join(text.split()))
 
 
 def _trafilatura_paragraphs(
@@ -150,13 +241,14 @@ def _blocks(element: HtmlElement) -> Iterator[str]:
     yield from _flush(lines)
 
 
-def _continuation(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
+def _continuation(tree: HtmlElement, paragraphs: list[str], dropped: bool) -> list[str]:
     """Body text split by ad slots into sibling chunks: trafilatura keeps only the first one.
 
     Later elements with the exact class of the last paragraph's container, sharing an ancestor
     close by, whose direct ``<p>`` children read as prose (few link words), are the rest.
+    ``dropped``: :func:`_holds_dropped` of the tree.
     """
-    anchor = _container_of(tree, paragraphs[-1]) if paragraphs else None
+    anchor = _container_of(tree, paragraphs[-1], dropped) if paragraphs else None
     if anchor is None or not anchor.get("class"):
         return []
     scope = next(
@@ -178,20 +270,30 @@ def _continuation(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
     return found
 
 
-def _container_of(tree: HtmlElement, paragraph: str) -> HtmlElement | None:
-    """The parent of the page's last ``<p>`` reading exactly as ``paragraph``."""
+def _container_of(tree: HtmlElement, paragraph: str, dropped: bool) -> HtmlElement | None:
+    """The parent of the page's last ``<p>`` reading exactly as ``paragraph``; ``dropped``:
+    whether a paragraph of the page holds a character clean_text drops (:func:`_holds_dropped`).
+    """
     probe = max(paragraph.split(), key=len)[:MAX_PROBE_CHARS]
+    # Where none does, ``translate`` changes nothing: the plain query finds the same paragraphs
+    # at a third of the cost.
+    query = _P_CONTAINING if dropped else _P_CONTAINING_PLAIN
     matches = [
-        p.getparent()
-        for p in _P_CONTAINING(tree, probe=probe)
-        if _squash(p.text_content()) == paragraph
+        p.getparent() for p in query(tree, probe=probe) if _squash(p.text_content()) == paragraph
     ]
     return matches[-1] if matches else None
 
 
+def _holds_dropped(tree: HtmlElement) -> bool:
+    """Whether the text of a ``<p>`` of the page holds a character clean_text drops."""
+    return _DROPPED.search("".join(_P_TEXTS(tree))) is not None
+
+
 def _flush(lines: list[str]) -> Iterator[str]:
+    """The lines of a block as paragraphs, page furniture (:func:`is_boilerplate`,
+    :func:`is_web_notice`) left out."""
     for line in lines:
-        if text := _squash(line):
+        if (text := _squash(line)) and not (is_boilerplate(text) or is_web_notice(text)):
             yield text
 
 

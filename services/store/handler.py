@@ -19,6 +19,7 @@ from services.core.errors import InvalidMessageError
 from services.core.events import next_record
 from services.core.handlers import BatchHandler, Outcome
 from services.core.headers import NF_VERDICT
+from services.core.lease import FileLease, Holder, Lease
 from services.core.models import DeduplicatedArticle, ProcessedArticle
 from services.core.records import ConsumedRecord
 from services.core.runner import Stage
@@ -73,3 +74,12 @@ async def store_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     async with await ArticleRepository.for_settings(settings) as repository:
         yield Stage.in_flow(STORE.name, topics, store_handler(settings, topics, repository))
+
+
+def store_lease(settings: Settings, me: Holder) -> Lease | None:
+    """A SQLite database has one writer: the store process holding the lock on the file beside
+    it (the others wait as standbys). A database server (``database_url``) takes several store
+    processes, each writing its partitions' articles: they need no lease."""
+    if settings.database_url is not None:
+        return None
+    return FileLease.beside(settings.database_path, me, settings.lease_poll_s)

@@ -6,12 +6,14 @@ import argparse
 import asyncio
 import contextlib
 import importlib.util
+import os
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 
 import httpx
+from pydantic import ValidationError
 
 from services.core.errors import ConfigurationError, NewsflowError
 from services.core.logs import configure_logging
@@ -50,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     kafka.add_argument("action", choices=["start", "stop", "status", "exec"])
     kafka.add_argument(
         "argv", nargs=argparse.REMAINDER, help="exec: a command to run with the broker up"
+    )
+
+    postgres = commands.add_parser(
+        "postgres", help="a local PostgreSQL server (the cluster mode on one machine, the tests)"
+    )
+    postgres.add_argument("action", choices=["start", "stop", "status", "exec"])
+    postgres.add_argument(
+        "argv",
+        nargs=argparse.REMAINDER,
+        help="exec: a command to run with the server up and NEWSFLOW_TEST_DATABASE_URL set",
     )
 
     topics = commands.add_parser("topics", help="Kafka topics of the flow")
@@ -120,6 +132,46 @@ def command_kafka(settings: Settings, action: str, argv: list[str]) -> int:
     stopped = localkafka.stop(settings)
     print("kafka: stopped" if stopped else "kafka: was not running")
     return 0
+
+
+def command_postgres(settings: Settings, action: str, argv: list[str]) -> int:
+    """start, stop, status; exec runs ``argv`` with the server up (its admin URL as
+    ``NEWSFLOW_TEST_DATABASE_URL``) and stops the server if this call started it."""
+    from services.tools import localpostgres
+
+    argv = argv[1:] if argv[:1] == ["--"] else argv
+    if action == "exec" and not argv:
+        raise ConfigurationError("postgres exec needs a command: newsflow postgres exec -- CMD…")
+    if action == "status":
+        current = localpostgres.status(settings)
+        print(f"postgres: {current.detail} ({current.url}), data in {current.paths.root}")
+        return 0 if current.running else 3
+    if action == "stop":
+        stopped = localpostgres.stop(settings)
+        print("postgres: stopped" if stopped else "postgres: was not running")
+        return 0
+    current, took = localpostgres.start(settings)
+    verb = f"started in {took:.1f}s" if took else "already running"
+    print(f"postgres: {verb}, pid {current.pid}, data in {current.paths.root}", flush=True)
+    if current.paths.moved_from is not None:
+        print(
+            f"postgres: (the server's account cannot enter {current.paths.moved_from.parent}, "
+            "so its data is kept there instead)",
+            flush=True,
+        )
+    print(f"postgres: NEWSFLOW_DATABASE_URL={current.url}", flush=True)
+    if action == "start":
+        return 0
+    try:
+        environment = os.environ | {"NEWSFLOW_TEST_DATABASE_URL": current.admin_url}
+        return subprocess.run(argv, env=environment, check=False).returncode
+    except OSError as error:
+        print(f"newsflow: cannot run {argv[0]}: {error}", file=sys.stderr)
+        return 127
+    finally:
+        if took:
+            localpostgres.stop(settings)
+            print("postgres: stopped", flush=True)
 
 
 def command_push(settings: Settings, args: argparse.Namespace) -> int:
@@ -206,6 +258,7 @@ def command_status(settings: Settings, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "kafka": lambda settings, args: command_kafka(settings, args.action, args.argv),
+    "postgres": lambda settings, args: command_postgres(settings, args.action, args.argv),
     "topics": command_topics,
     "schemas": lambda _settings, args: command_schemas(args.check),
     "tail": command_tail,
@@ -219,7 +272,11 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:  # a bad NEWSFLOW_* variable: its message, no traceback
+        print(f"newsflow: {error}", file=sys.stderr)
+        return 2
     configure_logging(settings.log_level, settings.log_format, service="newsflow")
     try:
         return COMMANDS[args.command](settings, args)

@@ -43,7 +43,8 @@ from services.core.models import (
     Verdict,
 )
 from services.core.settings import Settings
-from services.core.topics import Topic, Topics
+from services.core.topics import PROCESSES, Topic, Topics
+from services.tools import processcontract
 
 JsonObject = dict[str, Any]
 
@@ -242,6 +243,11 @@ def flow_topics() -> list[Topic]:
     return [stage.sends for stage in topology.FLOW] + [topology.DEAD_LETTERS]
 
 
+def deployment_topics() -> list[str]:
+    """The address of every topic a deployment has: the flow's, then the processes topic."""
+    return [topic.value for topic in flow_topics()] + [PROCESSES]
+
+
 def _default(field: str) -> Any:
     """A setting's default: never the environment, so the output stays deterministic."""
     return Settings.model_fields[field].default
@@ -257,6 +263,11 @@ def asyncapi_document() -> JsonObject:
         topic.value: _channel(topic, by_name[topic.value].partitions, by_name[topic.value].config)
         for topic in flow_topics()
     }
+    channels[PROCESSES] = processcontract.channel(by_name[PROCESSES], KAFKA_BINDING_VERSION)
+    messages = {message_id(topic): _message(topic) for topic in flow_topics()}
+    messages[processcontract.MESSAGE] = processcontract.message(
+        PAYLOAD_SCHEMA_FORMAT, KAFKA_BINDING_VERSION
+    )
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -281,8 +292,8 @@ def asyncapi_document() -> JsonObject:
             },
         },
         "channels": channels,
-        "operations": _operations(),
-        "components": {"messages": {message_id(topic): _message(topic) for topic in flow_topics()}},
+        "operations": _operations() | processcontract.operations(),
+        "components": {"messages": messages},
     }
 
 
@@ -294,6 +305,9 @@ def render(document: JsonObject) -> bytes:
 def rendered_files() -> dict[str, bytes]:
     """Every file of ``schemas/``, by name."""
     files = {schema_file(topic): render(topic_schema(topic)) for topic in flow_topics()}
+    files[processcontract.SCHEMA_FILE] = render(
+        processcontract.schema(SCHEMA_DIALECT, SCHEMA_BASE_URL)
+    )
     files[ASYNCAPI_FILE] = render(asyncapi_document())
     return files
 

@@ -10,6 +10,7 @@ from services.core.models.deduplicated import (
     Verdict,
 )
 from services.core.models.parsed import ParsedArticle
+from services.core.models.process import HealthStatus, ProcessAnnounced, ProcessRole
 from services.core.models.processed import ProcessedArticle
 from services.core.models.quote import Quote, SpeakerKind
 from services.core.models.raw import ContentType, RawArticle
@@ -20,8 +21,11 @@ __all__ = [
     "DedupMethod",
     "DedupVerdict",
     "DeduplicatedArticle",
+    "HealthStatus",
     "Message",
     "ParsedArticle",
+    "ProcessAnnounced",
+    "ProcessRole",
     "ProcessedArticle",
     "Quote",
     "RawArticle",

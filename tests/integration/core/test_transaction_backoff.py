@@ -23,6 +23,7 @@ from services.core.settings import Settings
 from services.core.topics import TopicSpec
 
 TRANSACTIONS = 40
+ROUNDS = 3
 
 
 def counting_fixed_waits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -40,8 +41,8 @@ def counting_fixed_waits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return waits
 
 
-async def run_transactions(settings: Settings, *, offsets_first: bool) -> None:
-    topic = f"{settings.topic_prefix}txn.{offsets_first}"
+async def run_transactions(settings: Settings, *, offsets_first: bool, round_: int = 0) -> None:
+    topic = f"{settings.topic_prefix}txn.{offsets_first}.{round_}"
     await kafka.ensure_topics(settings, [TopicSpec(topic, 1, {})])
     producer = kafka.make_producer(settings, transactional_id=topic)
     await producer.start()
@@ -63,11 +64,21 @@ async def test_back_to_back_transactions_seldom_wait_the_fixed_backoff(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     waits = counting_fixed_waits(monkeypatch)
-    await run_transactions(settings, offsets_first=False)
-    outputs_first = waits[0]
-    waits[0] = 0
-    await run_transactions(settings, offsets_first=True)
-    # The old order shows the race in most transactions on an idle machine (34 of 40) and in
-    # fewer on a loaded one (16 of 40 seen while other suites ran): a quarter proves it is there.
-    assert outputs_first >= TRANSACTIONS // 4, f"outputs first waited {outputs_first}: re-measure"
-    assert waits[0] <= TRANSACTIONS // 10, f"{waits[0]} of {TRANSACTIONS} waited the fixed 20 ms"
+    outputs_first = offsets_first = done = 0
+    # Rounds of both orders, one after the other, so both meet the same load: the old order shows
+    # the race in most transactions on an idle machine (34 of 40) and in fewer on a loaded one (8
+    # to 16 of 40 seen while other suites ran); a further round is run while it has not shown it
+    # in a quarter of its transactions, which proves the race is there to be avoided.
+    for _ in range(ROUNDS):
+        waits[0] = 0
+        await run_transactions(settings, offsets_first=False, round_=done)
+        outputs_first += waits[0]
+        waits[0] = 0
+        await run_transactions(settings, offsets_first=True, round_=done)
+        offsets_first += waits[0]
+        done += 1
+        if outputs_first >= done * TRANSACTIONS // 4:
+            break
+    total = done * TRANSACTIONS
+    assert outputs_first >= total // 4, f"outputs first waited {outputs_first} of {total}"
+    assert offsets_first <= total // 10, f"{offsets_first} of {total} waited the fixed 20 ms"

@@ -3,13 +3,15 @@ service answering the same bodies and status codes."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
-from services.core.health import health_app, health_router
+from services.core.health import advertised_url, health_app, health_router, listen_socket
 from services.core.settings import CONSUMER_SERVICES, SERVICES, Settings
 from services.gateway.app import create_app as gateway_app
 from services.ingest.app import create_app as ingest_app
@@ -95,3 +97,51 @@ async def test_every_service_answers_the_same_bodies_and_codes(tmp_path: Path) -
         assert set(ready.json()) == keys and ready.json()["status"] == "unavailable", name
         assert ready.json()["service"] == name and ready.json()["detail"], name
         assert metrics.status_code == 200 and "# TYPE" in metrics.text, name
+
+
+async def test_a_stage_adds_who_it_is_and_its_role_to_both_bodies() -> None:
+    about = {"role": "standby", "partitions": [], "host": "host-a", "pid": 7}
+    app = health_app(
+        "dedup",
+        lambda: (True, "standby"),
+        lambda: (True, "standby: waiting for the lease on data/dedup.db.lock"),
+        about=lambda: about,
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://stage") as client:
+        live, ready = await client.get("/healthz"), await client.get("/readyz")
+    assert live.status_code == ready.status_code == 200
+    assert ready.json()["role"] == "standby" and ready.json()["pid"] == 7
+    assert live.json()["host"] == "host-a"
+
+
+def test_a_taken_health_port_falls_back_to_a_free_one() -> None:
+    first = listen_socket("127.0.0.1", 0)
+    taken = first.getsockname()[1]
+    try:
+        second = listen_socket("127.0.0.1", taken)  # a standby of the same stage, same host
+        try:
+            assert second.getsockname()[1] not in {0, taken}
+            assert advertised_url("127.0.0.1", second) == (
+                f"http://127.0.0.1:{second.getsockname()[1]}"
+            )
+        finally:
+            second.close()
+    finally:
+        first.close()
+
+
+def test_another_bind_error_is_raised_with_the_address() -> None:
+    with pytest.raises(OSError, match=r"could not serve HTTP on 192\.0\.2\.1:9101"):
+        listen_socket("192.0.2.1", 9101)  # not an address of this host
+
+
+def test_a_wildcard_host_advertises_an_address_of_this_host() -> None:
+    sock = listen_socket("0.0.0.0", 0)
+    try:
+        url = advertised_url("0.0.0.0", sock)
+    finally:
+        sock.close()
+    host = url.removeprefix("http://").rpartition(":")[0]
+    assert host not in {"0.0.0.0", ""}
+    assert host == socket.gethostbyname(socket.gethostname())

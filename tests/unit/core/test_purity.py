@@ -1,5 +1,5 @@
 """Every module of ``services`` is pure (imports no Kafka, SQLite, HTTP framework or client,
-socket or subprocess) unless it is listed here as one that does I/O: a new module is pure until
+socket, subprocess or file locks) unless it is listed here as one that does I/O: a new module is pure until
 someone lists it, and a listed one must really do I/O, itself or through another listed one."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ IO_LIBRARIES = frozenset(
     {
         "aiokafka",
         "aiosqlite",
+        "asyncpg",
         "sqlite3",
         "fastapi",
         "starlette",
@@ -21,6 +22,7 @@ IO_LIBRARIES = frozenset(
         "httpx",
         "socket",
         "subprocess",
+        "fcntl",
     }
 )
 # The modules that do I/O or wire it, relative to services/. Everything else is pure.
@@ -37,6 +39,14 @@ IO_MODULES = frozenset(
         "core/health.py",
         "core/httpmetrics.py",
         "core/logs.py",
+        # the lease (a lock file), the process's announcements and what its health endpoint
+        # and announcements read
+        "core/lease.py",
+        # asyncpg behind newsflow's errors, and the lease on a database server
+        "core/pgclient.py",
+        "core/pglease.py",
+        "core/presence.py",
+        "core/stageprocess.py",
         # ingest: its HTTP app, routes and middleware, the publisher, the push client
         "ingest/__main__.py",
         "ingest/app.py",
@@ -48,11 +58,14 @@ IO_MODULES = frozenset(
         # parser: the entry point and the handler
         "parser/__main__.py",
         "parser/handler.py",
-        # dedup: the entry point, the handler, the engine over the state store, the state store
+        # dedup: the entry point, the handler, the engine over the state store, the state's two
+        # backends and the factory choosing one
         "dedup/__main__.py",
         "dedup/handler.py",
         "dedup/engine.py",
-        "dedup/statestore.py",
+        "dedup/statebackends.py",
+        "dedup/sqlitestate.py",
+        "dedup/pgstate.py",
         # store: the entry point, the handler, the database, its repository and reader
         "store/__main__.py",
         "store/handler.py",
@@ -69,6 +82,7 @@ IO_MODULES = frozenset(
         "gateway/database.py",
         "gateway/stream.py",
         "gateway/follower.py",
+        "gateway/roster.py",
         "gateway/offsets.py",
         "gateway/poller.py",
         "gateway/probes.py",
@@ -78,6 +92,8 @@ IO_MODULES = frozenset(
         "tools/cli.py",
         "tools/launcher.py",
         "tools/localkafka.py",
+        "tools/localpostgres.py",
+        "tools/pgaccount.py",
         "tools/processes.py",
         "tools/dlq/broker.py",
         "tools/dlq/command.py",

@@ -96,8 +96,17 @@ def test_invalid_values_are_refused() -> None:
             Settings(consumer_fetch_max_wait_ms=wait)
 
 
+# Fields whose valid values a type alone does not tell.
+EXAMPLES: dict[str, Any] = {
+    "database_url": "postgresql://newsflow:secret@db.example:5432/newsflow",
+    "database_read_url": "postgres://reader@replica.example/newsflow",
+}
+
+
 def changed(model: type[BaseModel], name: str) -> Any:
     """A valid value for field ``name`` of ``model`` that is not its default."""
+    if model is Settings and name in EXAMPLES:
+        return EXAMPLES[name]
     field = model.model_fields[name]
     default = field.get_default(call_default_factory=True)
     kind = field.annotation
@@ -160,3 +169,54 @@ def test_source_zones_are_a_json_map_of_iana_names(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("NEWSFLOW_SOURCE_ZONES", '{"lemonde.fr": "Europe/Pariss", "x": "CET2"}')
     with pytest.raises(ValueError, match="not IANA time zone names: CET2, Europe/Pariss"):
         Settings()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://newsflow@127.0.0.1:5433/newsflow",
+        "postgres://reader:secret@replica.example/newsflow?sslmode=require",
+        "postgresql:///newsflow",
+    ],
+)
+def test_database_urls_name_a_postgresql_server(url: str) -> None:
+    settings = Settings(database_url=url, database_read_url=url)
+    assert (settings.database_url, settings.database_read_url) == (url, url)
+
+
+def test_an_empty_database_url_means_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSFLOW_DATABASE_URL", "")
+    monkeypatch.delenv("NEWSFLOW_DATABASE_READ_URL", raising=False)
+    settings = Settings(_env_file=None)
+    assert settings.database_url is None and settings.database_read_url is None
+    assert "NEWSFLOW_DATABASE_URL" not in settings.to_env()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://newsflow:hunter2@db.example/newsflow", "got mysql://newsflow:***@db.example/"),
+        ("sqlite:///data/newsflow.db", "got sqlite:///data/newsflow.db"),
+        ("data/newsflow.db", "got data/newsflow.db"),
+        ("postgresql://newsflow:hunter2@db.example:port/newsflow", "not a URL"),
+    ],
+)
+def test_other_database_urls_are_refused_without_their_password(url: str, expected: str) -> None:
+    with pytest.raises(ValueError, match="database_url") as refused:
+        Settings(database_url=url)
+    with pytest.raises(ValueError, match="database_read_url") as refused_read:
+        Settings(database_read_url=url)
+    for message in (str(refused.value), str(refused_read.value)):
+        assert expected in message
+        assert "hunter2" not in message
+
+
+def test_a_refused_database_url_names_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSFLOW_DATABASE_URL", "http://db.example/newsflow")
+    with pytest.raises(ValueError, match=r"expected a postgresql:// \(or postgres://\) URL"):
+        Settings(_env_file=None)
+
+
+def test_database_urls_are_hidden() -> None:
+    settings = Settings(database_url=EXAMPLES["database_url"])
+    assert "secret" not in repr(settings)

@@ -10,7 +10,7 @@ from services.core import topology
 from services.core.priority import stage_niceness
 from services.core.runner import Stage
 from services.core.settings import CONSUMER_SERVICES, SERVICES, Settings
-from services.core.topics import Topic, Topics
+from services.core.topics import PROCESSES, Topic, Topics
 from services.gateway.poller import POLLED, stage_inputs
 from services.gateway.probes import service_urls
 from services.gateway.tracker import topic_stages
@@ -58,14 +58,16 @@ def asyncapi_operations() -> dict[str, Any]:
 def test_every_asyncapi_channel_and_operation_comes_from_the_table() -> None:
     document = contracts.asyncapi_document()
     expected = {stage.sends.value for stage in topology.FLOW} | {topology.DEAD_LETTERS.value}
-    assert set(document["channels"]) == expected
+    assert set(document["channels"]) == expected | {PROCESSES}
     wanted: set[tuple[str, str, str]] = set()
     for stage in topology.FLOW:
         wanted.add((stage.name, "send", stage.sends.value))
         if stage.receives is not None:
             wanted.add((stage.name, "receive", stage.receives.value))
             wanted.add((stage.name, "send", Topic.DLQ.value))
+            wanted.add((stage.name, "send", PROCESSES))  # each consumer announces itself
     wanted.add(("downstream", "receive", Topic.PROCESSED.value))
+    wanted.add(("gateway", "receive", PROCESSES))
     found = {
         (op["title"].split(" ")[0], op["action"], op["channel"]["$ref"].split("/")[-1])
         for op in asyncapi_operations().values()
@@ -103,4 +105,6 @@ def test_priority_and_health_ports_follow_the_table() -> None:
 
 def test_every_topic_of_the_deployment_is_in_the_table() -> None:
     specs = TOPICS.specs(3, 1000, 2000)
-    assert [spec.name for spec in specs] == [TOPICS.name_of(t) for t in contracts.flow_topics()]
+    assert [spec.name for spec in specs] == [
+        TOPICS.prefix + address for address in contracts.deployment_topics()
+    ]

@@ -1,5 +1,5 @@
-"""The dedup state file: verdicts kept across restarts and replays, rows that read back as written,
-errors when the file is not ours."""
+"""Dedup's state, on each backend (a SQLite file, a PostgreSQL scope): verdicts kept across
+restarts and replays, rows that read back as written, errors when the state is not ours."""
 
 import json
 import sqlite3
@@ -13,19 +13,20 @@ from services.dedup.decision import Decision, DedupInput, Evidence, Method, Verd
 from services.dedup.deduplicator import Deduplicator
 from services.dedup.engine import DedupEngine
 from services.dedup.errors import EmptyBodyError, StateError
-from services.dedup.statestore import _verdict_row
+from services.dedup.staterows import verdict_row
+from tests.unit.dedup.backends import StateBackend
 from tests.unit.dedup.stream import SETTINGS, Clock, stream_articles
 from tests.unit.dedup.texts import FOOTER, story
 
 
-async def test_restart_keeps_state_and_gives_identical_verdicts(tmp_path: Path) -> None:
+async def test_restart_keeps_state_and_gives_identical_verdicts(backend: StateBackend) -> None:
     articles = stream_articles()
     clock = Clock()
-    async with await DedupEngine.open(tmp_path / "straight.db", SETTINGS, clock) as engine:
+    async with await DedupEngine.open(backend.location("straight"), SETTINGS, clock) as engine:
         straight = [await engine.check(a) for a in articles]
     restarted: list[Decision] = []
     for start in range(0, len(articles), 7):  # a restart every 7 articles
-        async with await DedupEngine.open(tmp_path / "restart.db", SETTINGS, clock) as engine:
+        async with await DedupEngine.open(backend.location("restart"), SETTINGS, clock) as engine:
             restarted += [await engine.check(a) for a in articles[start : start + 7]]
     assert restarted == straight
     pure = Deduplicator(SETTINGS)
@@ -35,24 +36,29 @@ async def test_restart_keeps_state_and_gives_identical_verdicts(tmp_path: Path) 
     assert straight[-1].kind is VerdictKind.UNIQUE  # its original fell out of the window
 
 
-async def test_replay_after_restart_returns_the_stored_verdict(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+async def test_replay_after_restart_returns_the_stored_verdict(backend: StateBackend) -> None:
+    state = backend.location("state")
     articles = stream_articles()[:10]
-    async with await DedupEngine.open(path, SETTINGS) as engine:
+    async with await DedupEngine.open(state, SETTINGS) as engine:
         first = [await engine.check(a) for a in articles]
         assert await engine.check(articles[3]) == first[3]
-    async with await DedupEngine.open(path, SETTINGS) as engine:
+    async with await DedupEngine.open(state, SETTINGS) as engine:
         assert [await engine.check(a) for a in articles] == first
         assert engine.deduplicator.next_seq == len(articles)
-    with sqlite3.connect(path) as db:
+    stored = await backend.verdicts("state")
+    assert len(stored) == len(articles)
+    assert "containment_match" in stored["0-b"]
+
+
+async def test_the_state_file_is_in_wal_mode(tmp_path: Path) -> None:
+    async with await DedupEngine.open(tmp_path / "state.db", SETTINGS) as engine:
+        await engine.check(DedupInput("a", None, story(1)))
+    with sqlite3.connect(tmp_path / "state.db") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("SELECT count(*) FROM verdicts").fetchone()[0] == len(articles)
-        evidence = db.execute("SELECT verdict FROM verdicts WHERE article_id='0-b'").fetchone()
-        assert "containment_match" in evidence[0]
 
 
-async def test_restart_restores_learned_boilerplate(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+async def test_restart_restores_learned_boilerplate(backend: StateBackend) -> None:
+    path = backend.location("state")
     async with await DedupEngine.open(path, SETTINGS) as engine:
         for n in range(4):
             await engine.check(DedupInput(f"f{n}", None, story(n, 1, 20) + "\n" + FOOTER))
@@ -64,8 +70,8 @@ async def test_restart_restores_learned_boilerplate(tmp_path: Path) -> None:
         assert engine.deduplicator.boilerplate.shingles.tolist() == shingles
 
 
-async def test_empty_body_is_rejected_and_nothing_is_stored(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+async def test_empty_body_is_rejected_and_nothing_is_stored(backend: StateBackend) -> None:
+    path = backend.location("state")
     async with await DedupEngine.open(path, SETTINGS) as engine:
         with pytest.raises(EmptyBodyError):
             await engine.check(DedupInput("x", None, "  ...  "))
@@ -73,26 +79,23 @@ async def test_empty_body_is_rejected_and_nothing_is_stored(tmp_path: Path) -> N
         assert verdict.kind is VerdictKind.UNIQUE
 
 
-async def test_failed_write_leaves_memory_and_file_unchanged(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+async def test_failed_write_leaves_memory_and_state_unchanged(backend: StateBackend) -> None:
+    path = backend.location("state")
     async with await DedupEngine.open(path, SETTINGS) as engine:
         await engine.check(DedupInput("a", None, story(1)))
-        with sqlite3.connect(path) as db:  # a foreign row makes the fingerprint insert fail
-            db.execute(
-                "INSERT INTO fingerprints VALUES (1, 'z', 'z', 0, 0, NULL, 0, x'', x'', x'', 0)"
-            )
-        with pytest.raises(sqlite3.IntegrityError):
+        # a foreign row makes the fingerprint insert fail
+        await backend.insert_foreign_fingerprint("state", 1)
+        with pytest.raises(backend.integrity_error):
             await engine.check(DedupInput("b", None, story(1)))
         assert engine.deduplicator.next_seq == 1
-        with sqlite3.connect(path) as db:
-            assert db.execute("SELECT count(*) FROM verdicts").fetchone()[0] == 1
-            db.execute("DELETE FROM fingerprints WHERE seq = 1")
+        assert list(await backend.verdicts("state")) == ["a"]
+        await backend.delete_fingerprint("state", 1)
         retry = await engine.check(DedupInput("b", None, story(1)))
         assert retry.duplicate_of == "a"
 
 
-async def test_incompatible_state_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+async def test_incompatible_state_is_refused(backend: StateBackend) -> None:
+    path = backend.location("state")
     engine = await DedupEngine.open(path, SETTINGS)
     await engine.close()
     await engine.close()  # idempotent
@@ -102,12 +105,11 @@ async def test_incompatible_state_is_refused(tmp_path: Path) -> None:
         await DedupEngine.open(path, DedupSettings(shingle_size=4))
 
 
-async def test_state_of_an_older_fingerprint_version_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+async def test_state_of_an_older_fingerprint_version_is_refused(backend: StateBackend) -> None:
+    path = backend.location("state")
     engine = await DedupEngine.open(path, SETTINGS)
     await engine.close()
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    await backend.set_meta("state", "schema_version", "1")
     with pytest.raises(StateError, match="schema_version"):
         await DedupEngine.open(path, SETTINGS)
 
@@ -118,7 +120,7 @@ def test_a_verdict_row_holds_numpy_numbers_as_plain_json_numbers() -> None:
     verdict = Decision(
         "a-1", VerdictKind.DUPLICATE, "s-1", "a-0", similarity, Method.NEAR_CONTENT, evidence
     )
-    article_id, story_id, text = _verdict_row(verdict)
+    article_id, story_id, text = verdict_row(verdict)
     assert (article_id, story_id) == ("a-1", "s-1")
     back = Decision.from_dict(json.loads(text))
     assert back == verdict

@@ -40,7 +40,14 @@ def machine(tmp_path: Path) -> Path:
 
 
 def _run(bin_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {"PATH": str(bin_dir), "HOME": str(bin_dir.parent), **env}
+    """The script on this stub machine, whose Debian PostgreSQL versions folder is empty unless
+    a test fills it (this machine's own /usr/lib/postgresql is not looked at)."""
+    environment = {
+        "PATH": str(bin_dir),
+        "HOME": str(bin_dir.parent),
+        "NEWSFLOW_POSTGRES_VERSIONS_DIR": str(bin_dir.parent / "postgresql"),
+        **env,
+    }
     return subprocess.run(
         ["bash", str(SCRIPT), *args],
         env=environment,
@@ -64,9 +71,10 @@ def test_missing_tools_print_the_install_command_and_stop(machine: Path) -> None
     assert "missing openjdk-17-jre-headless" in done.stderr
     assert "missing maven" in done.stderr
     assert "missing chromium" in done.stderr
+    assert "missing postgresql: no PostgreSQL server programs" in done.stderr
     assert (
         "sudo apt-get update && sudo apt-get install -y --no-install-recommends "
-        "openjdk-17-jre-headless maven chromium"
+        "openjdk-17-jre-headless maven chromium postgresql postgresql-contrib"
     ) in done.stderr
 
 
@@ -89,6 +97,7 @@ def test_promtool_without_go_or_root_names_the_go_install(machine: Path, tmp_pat
     _stub(machine, "java", JAVA_17)
     _stub(machine, "mvn")
     _stub(machine, "chromium")
+    _stub(machine, "initdb")
     done = _run(machine, "test", NEWSFLOW_CACHE_DIR=str(tmp_path / "cache"))
     assert done.returncode == 1
     assert "missing promtool" in done.stderr
@@ -99,6 +108,7 @@ def test_a_found_promtool_is_not_installed_again(machine: Path, tmp_path: Path) 
     _stub(machine, "java", JAVA_17)
     _stub(machine, "mvn")
     _stub(machine, "chromium")
+    _stub(machine, "initdb")
     _stub(tmp_path / "bin", "promtool")  # on PATH
     done = _run(machine, "test", NEWSFLOW_CACHE_DIR=str(tmp_path / "cache"))
     assert (done.returncode, done.stderr) == (0, "")
@@ -108,3 +118,44 @@ def test_an_unknown_mode_is_refused(machine: Path) -> None:
     done = _run(machine, "deploy")
     assert done.returncode == 2
     assert "usage:" in done.stderr
+
+
+def _test_tools_but_postgresql(machine: Path) -> None:
+    for tool in ("mvn", "chromium", "promtool"):
+        _stub(machine, tool)
+    _stub(machine, "java", JAVA_17)
+
+
+def test_the_test_mode_asks_for_postgresql_and_its_contrib(machine: Path) -> None:
+    _test_tools_but_postgresql(machine)
+    done = _run(machine, "test")
+    assert done.returncode == 1
+    assert "missing postgresql-contrib: pg_trgm" in done.stderr
+    assert "apt-get install -y --no-install-recommends postgresql postgresql-contrib" in (
+        done.stderr
+    )
+    assert "postgresql" not in _run(machine, "run").stderr
+
+
+def test_initdb_in_a_debian_version_folder_counts(machine: Path) -> None:
+    _test_tools_but_postgresql(machine)
+    folder = machine.parent / "postgresql" / "15" / "bin"
+    folder.mkdir(parents=True)
+    _stub(folder, "initdb")
+    done = _run(machine, "test")
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_a_not_executable_initdb_does_not_count(machine: Path) -> None:
+    _test_tools_but_postgresql(machine)
+    folder = machine.parent / "postgresql" / "15" / "bin"
+    folder.mkdir(parents=True)
+    (folder / "initdb").write_text("")
+    assert "missing postgresql:" in _run(machine, "test").stderr
+
+
+def test_initdb_on_path_counts(machine: Path) -> None:
+    _test_tools_but_postgresql(machine)
+    _stub(machine, "initdb")
+    done = _run(machine, "test")
+    assert (done.returncode, done.stderr) == (0, "")

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from services.parser import boilerplate
-from services.parser.boilerplate import is_boilerplate
+from services.parser.boilerplate import is_boilerplate, is_web_notice
 
 # The single pattern _WHOLE_LINE and _RIGHTS_RESERVED were split from.
 _WHOLE_LINE = re.compile(
@@ -67,3 +67,61 @@ def test_furniture_of_other_languages_and_the_wires(line: str) -> None:
 )
 def test_sentences_holding_those_words_stay(line: str) -> None:
     assert not is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Auch interessant:", "Mehr Themen", "Top-Themen bei Beispiel Online",
+        "Das könnte Sie auch interessieren", "Das Thema könnte dich auch interessieren:",
+        "Auch lesen: Warum der Winter so mild war", "Zum Newsletter anmelden",
+        "Vea también: Las lluvias dejan tres muertos", "VEA TAMBIÉN",
+    ],
+)  # fmt: skip
+def test_see_also_labels_in_german_and_spanish(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Foto: dpa", "Photo: Reuters/John Smith",
+        "Bild: Keystone", "Crédits photos : Agence Exemple", "Copyright: Max Mustermann",
+        "Photo credit: City of Springfield",
+    ],
+)  # fmt: skip
+def test_photo_credit_lines(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Subscribe today to read the full story.",
+        "To continue reading, please subscribe to the Daily Example. Plans start at $5 a week.",
+        "Already a subscriber? Log in for immediate access to this article.",
+        "Abonnieren Sie jetzt und lesen Sie weiter: unbegrenzter Zugang. Jetzt weiterlesen",
+        "For breaking news alerts, download our app for iOS and Android.",
+        "Never miss a story: sign up for our free newsletter today!",
+    ],
+)
+def test_paywall_app_and_newsletter_notices(line: str) -> None:
+    assert is_web_notice(line)
+    assert not is_boilerplate(line)  # plain text is spared the test
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Readers who subscribe get the full story first, the editor said.",
+        "The paper lost 2,000 subscribers after it put the full story behind a paywall in May.",
+        "Developers can download the app's source code for iOS and Android from its website,"
+        " the company said, though few have done so.",
+        "Photographs by the author show the storm.",
+        "© Reuters",  # a wire's mark, kept as the plain-text body keeps it
+        "Photo agencies said the pictures were taken on Monday: none was altered.",
+    ],
+)
+def test_reports_about_subscriptions_apps_or_photos_stay(line: str) -> None:
+    assert not is_boilerplate(line)
+    assert not is_web_notice(line)

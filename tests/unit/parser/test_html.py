@@ -73,6 +73,24 @@ def test_clean_paragraphs_keeps_long_paragraphs_mentioning_newsletters() -> None
     assert clean_paragraphs([PARAGRAPHS[0], long], None) == [PARAGRAPHS[0], long]
 
 
+def test_furniture_lines_inside_the_body_are_dropped() -> None:
+    furniture = (
+        "<p>Advertisement</p><p>Lesen Sie auch: Der Haushalt des Vorjahres</p>"
+        "<p>Subscribe now to our digital edition for the full story.</p>"
+    )
+    page = article(extra_top=f"<p>{PARAGRAPHS[0]}</p>{furniture}")
+    assert list(extract_html(page).paragraphs) == [PARAGRAPHS[0], *PARAGRAPHS]
+
+
+def test_table_rows_are_kept_even_when_they_read_like_a_menu() -> None:
+    table = (
+        "<table><tr><th>Ward</th><th>Member</th><th>Party</th></tr>"
+        "<tr><td>North Side</td><td>Jane Doe</td><td>Greens</td></tr></table>"
+    )
+    paragraphs = extract_html(article(extra_bottom=table)).paragraphs
+    assert paragraphs[-2:] == ("Ward | Member | Party", "North Side | Jane Doe | Greens")
+
+
 def test_split_body_chunks_are_joined() -> None:
     first = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2])
     second = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:])
@@ -156,3 +174,110 @@ def test_text_output_format_extracts_the_same_body() -> None:
         bodies.append(etree.tostring(document.body))
     assert bodies[0] == bodies[1]
     assert html.TRAFILATURA_OPTIONS["output_format"] == "txt"
+
+
+def test_text_the_fast_pass_drops_is_found_by_the_full_pass() -> None:
+    """A bordered box holding most of the text: the precision rules drop it, trafilatura's
+    comparison with its generic extractors (skipped by the fast pass) brings it back."""
+    boxed = "".join(f"<p>{p} {p}</p>" for p in PARAGRAPHS * 3)
+    page = (
+        "<html><body><article><h1>Council approves budget</h1>"
+        f"<p>{PARAGRAPHS[0]}</p><div style='border: 1px solid #ccc'>{boxed}</div>"
+        "</article></body></html>"
+    )
+    tree = load_html(page)
+    fast = html._trafilatura_paragraphs(tree, None, html.FAST_OPTIONS)
+    assert fast == ["Council approves budget", PARAGRAPHS[0]]
+    doubled = [f"{p} {p}" for p in PARAGRAPHS * 3]
+    assert html.trafilatura_body(tree, None) == [PARAGRAPHS[0], *doubled]
+
+
+FAST, FULL, BALANCED, RECALL = "fast", "full", "balanced", "recall"
+
+
+def cascade(
+    monkeypatch: pytest.MonkeyPatch, bodies: dict[str, list[str]], page_chars: int
+) -> tuple[list[str], list[str]]:
+    """trafilatura_body with each pass's paragraphs given; the body and the passes run."""
+    names = {
+        id(html.FAST_OPTIONS): FAST,
+        id(html.TRAFILATURA_OPTIONS): FULL,
+        id(html.BALANCED_OPTIONS): BALANCED,
+        id(html.RECALL_OPTIONS): RECALL,
+    }
+    runs: list[str] = []
+
+    def paragraphs(tree: HtmlElement, url: str | None, options: dict[str, Any]) -> list[str]:
+        runs.append(names[id(options)])
+        return bodies[names[id(options)]]
+
+    monkeypatch.setattr(html, "_trafilatura_paragraphs", paragraphs)
+    monkeypatch.setattr(html, "page_prose_chars", lambda tree: page_chars)
+    return html.trafilatura_body(load_html("<html><body><p>x</p></body></html>"), None), runs
+
+
+def text(chars: int) -> list[str]:
+    """A paragraph of ``chars`` non-space characters (a multiple of 4)."""
+    return [" ".join(["word"] * (chars // 4))]
+
+
+def test_a_body_holding_much_of_the_page_takes_one_fast_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body, runs = cascade(monkeypatch, {FAST: text(1000)}, page_chars=2000)
+    assert (body, runs) == (text(1000), [FAST])
+
+
+def test_a_long_body_takes_one_fast_pass_whatever_the_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body, runs = cascade(monkeypatch, {FAST: text(4000)}, page_chars=100_000)
+    assert (body, runs) == (text(4000), [FAST])
+
+
+def test_a_short_share_of_the_page_takes_the_full_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    body, runs = cascade(monkeypatch, {FAST: text(500), FULL: text(2500)}, page_chars=5000)
+    assert (body, runs) == (text(2500), [FAST, FULL])
+
+
+def test_a_body_of_a_middling_share_takes_the_balanced_pass_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body, runs = cascade(monkeypatch, {FAST: text(2000), BALANCED: text(2200)}, page_chars=10_000)
+    assert (body, runs) == (text(2000), [FAST, BALANCED])
+
+
+def test_a_body_still_short_takes_a_much_longer_balanced_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bodies = {FAST: text(500), FULL: text(600), BALANCED: text(1200)}
+    body, runs = cascade(monkeypatch, bodies, page_chars=10_000)
+    assert (body, runs) == (text(1200), [FAST, FULL, BALANCED])
+
+
+@pytest.mark.parametrize(
+    ("full", "balanced"),
+    [(1200, 1752), (600, 948)],  # 552 chars more but not 1.5 times; 1.58 times but 348 more
+)
+def test_a_balanced_body_not_much_longer_is_left(
+    monkeypatch: pytest.MonkeyPatch, full: int, balanced: int
+) -> None:
+    bodies = {FAST: text(500), FULL: text(full), BALANCED: text(balanced)}
+    body, runs = cascade(monkeypatch, bodies, page_chars=10_000)
+    assert (body, runs) == (text(full), [FAST, FULL, BALANCED])
+
+
+def test_page_prose_leaves_out_links_scripts_asides_and_footers() -> None:
+    page = (
+        "<html><head><title>Not counted</title></head><body>"
+        "<p>Four words of <a href='/t'>text <b>here</b></a>.</p><script>var x = 1;</script>"
+        "<style>p {}</style><aside><p>Related <script>y()</script> stories</p></aside>"
+        "<footer>Copyright notice</footer><div>and\n  two   more</div></body></html>"
+    )
+    assert html.page_prose_chars(load_html(page)) == len("Fourwordsof.andtwomore")
+
+
+def test_a_body_of_too_few_words_takes_the_recall_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    bodies = {FAST: [], FULL: ["Home"], RECALL: text(300)}
+    body, runs = cascade(monkeypatch, bodies, page_chars=1000)
+    assert (body, runs) == (text(300), [FAST, FULL, RECALL])

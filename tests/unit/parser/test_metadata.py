@@ -15,10 +15,23 @@ from services.parser.metadata import parse_date
 from services.parser.result import Extracted
 from tests.unit.parser.pages import ARTICLE, query_tree
 
+# The declared authors of the tests below are shown on the page (a declared name the page never
+# shows is no author: services.parser.pagetext), here in a contributors' box.
+CONTRIBUTORS = (
+    "John Doe",
+    "Jane Roe",
+    "Max Mustermann",
+    "Ann Lee",
+    "Olga Graph",
+    "Meta Author",
+    "Pat Parse",
+    "Karoline Herr",
+)
 BODY = (
     "<article>"
     + "<p>The council voted on Tuesday to approve the new budget plan.</p>" * 6
-    + ("</article>")
+    + "</article>"
+    + "".join(f'<div class="contributor"><h4>{name}</h4></div>' for name in CONTRIBUTORS)
 )
 
 

@@ -74,7 +74,8 @@ PAGE = (
     f"<p>First paragraph: {DIRTY}.</p>"
     f"<p>Second paragraph says the Mit&shy;tel&shy;al&shy;ter was long, Reuters reported.</p>"
     f"<p>A third para{WJ}graph with a line\u2028break and a paragraph\u2029break in it.</p>"
-    "</article></body></html>"
+    "</article>"
+    f'<footer><p class="editor">Jo&shy;hann Mu\u0308ller</p></footer></body></html>'
 )
 
 

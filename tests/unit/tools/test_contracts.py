@@ -40,12 +40,14 @@ from services.core.models import (
     DedupVerdict,
     Message,
     ParsedArticle,
+    ProcessAnnounced,
     ProcessedArticle,
     Quote,
     RawArticle,
 )
 from services.core.records import ConsumedRecord
-from services.core.topics import Topic
+from services.core.topics import PROCESSES, Topic
+from services.tools import processcontract
 from services.tools.contracts import (
     ASYNCAPI_FILE,
     TOPIC_MODELS,
@@ -356,7 +358,7 @@ def test_asyncapi_file_is_the_generated_document() -> None:
 def test_every_topic_is_a_channel_with_its_message() -> None:
     document = asyncapi()
     addresses = {channel["address"] for channel in document["channels"].values()}
-    assert addresses == {topic.value for topic in Topic}
+    assert addresses == {topic.value for topic in Topic} | {PROCESSES}
     for channel in document["channels"].values():
         assert "prefix" in channel["description"]
         assert channel["bindings"]["kafka"]["topic"] == channel["address"]
@@ -410,6 +412,10 @@ def test_operations_follow_the_flow() -> None:
         ("dedup", "send", "articles.dlq.v1"),
         ("store", "send", "articles.dlq.v1"),
         ("downstream", "receive", "articles.processed.v1"),
+        ("parser", "send", "newsflow.processes.v1"),
+        ("dedup", "send", "newsflow.processes.v1"),
+        ("store", "send", "newsflow.processes.v1"),
+        ("gateway", "receive", "newsflow.processes.v1"),
     }
 
 
@@ -456,3 +462,54 @@ def test_cloudevent_headers_with_a_verdict_validate_on_the_processed_topic() -> 
     assert list(headers_validator(Topic.PROCESSED).iter_errors(headers | {NF_VERDICT: "maybe"}))
     missing = {name: value for name, value in headers.items() if name != TRACEPARENT}
     assert list(headers_validator(Topic.PROCESSED).iter_errors(missing))
+
+
+# The processes topic: not an article topic, in the same documents.
+
+
+def announced() -> ProcessAnnounced:
+    return ProcessAnnounced(
+        instance="dedup-host-a-4242-0a1b2c3d",
+        service="dedup",
+        host="host-a",
+        pid=4242,
+        role="standby",
+        status="ok",
+        detail="standby: waiting for the lease on data/dedup.db.lock",
+        health_url="http://10.0.0.7:9102",
+        lease="data/dedup.db.lock",
+        started_at=NOW,
+        announced_at=NOW,
+        interval_s=2.0,
+    )
+
+
+def processes_validator() -> Draft202012Validator:
+    schema = json.loads((SCHEMAS_DIR / processcontract.SCHEMA_FILE).read_bytes())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FORMATS)
+
+
+def test_an_announcement_validates_against_the_processes_schema() -> None:
+    instance = value_of(announced())
+    assert list(processes_validator().iter_errors(instance)) == []
+    assert ProcessAnnounced.from_bytes(announced().to_bytes()) == announced()
+    for broken in ({"role": "leader"}, {"pid": "many"}, {"interval_s": 0}, {"status": "fine"}):
+        assert list(processes_validator().iter_errors(instance | broken)), broken
+        with pytest.raises(ValidationError):
+            ProcessAnnounced.model_validate(instance | broken)
+
+
+def test_the_processes_channel_is_compacted_and_keyed_by_the_instance() -> None:
+    document = asyncapi()
+    channel = document["channels"][PROCESSES]
+    assert channel["bindings"]["kafka"]["partitions"] == 1
+    assert channel["bindings"]["kafka"]["topicConfiguration"]["cleanup.policy"] == [
+        "compact",
+        "delete",
+    ]
+    message = resolve(document, channel["messages"][ProcessAnnounced.__name__]["$ref"])
+    key = message["bindings"]["kafka"]["key"]
+    assert "instance id" in key["description"]
+    assert Draft7Validator(key).is_valid("dedup-host-a-4242-0a1b2c3d")
+    assert message["payload"]["schema"]["$ref"] == f"./{processcontract.SCHEMA_FILE}"

@@ -78,6 +78,18 @@ def sentence_ends(text: str, start: int = 0, end: int | None = None) -> list[int
     ]
 
 
+def sentence_breaks(text: str) -> tuple[list[int], list[int]]:
+    """Where each sentence of ``text`` but the last ends: the offsets of its final marks, and
+    where the next sentence starts (both ascending)."""
+    marks: list[int] = []
+    ends: list[int] = []
+    for found in _SENTENCE_END.finditer(text):
+        if not _abbreviated(text, found.start()):
+            marks.append(found.start())
+            ends.append(found.end())
+    return marks, ends
+
+
 def next_sentence_end(text: str, start: int) -> int:
     """Where the sentence that holds ``text[start]`` ends (the text's end, for the last)."""
     for found in _SENTENCE_END.finditer(text, start):

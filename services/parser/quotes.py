@@ -111,7 +111,7 @@ def _looks_like_title(text: str) -> bool:
         return False
     if _SENTENCE_MARK.search(text.rstrip(" .,;:…\"'”’")):
         return False
-    for word in _WORDS.findall(text):
-        if not word[0].isupper() and word.lower() not in _FUNCTION:
+    for word in _WORDS.finditer(text):  # lazily: the first lower-case word settles it
+        if not word.group()[0].isupper() and word.group().lower() not in _FUNCTION:
             return False
     return True

@@ -30,7 +30,7 @@ from services.parser.mentions import (
     Mention,
     clean_name,
     next_sentence_end,
-    sentence_ends,
+    sentence_breaks,
     speaker_kind,
 )
 from services.parser.quotecues import FEMININE, FUNCTION_WORDS, MASCULINE, PRONOUNS, VERB_WORDS
@@ -83,7 +83,7 @@ class Resolver:
         self._speakers: list[tuple[int, int, Speaker]] = []  # (paragraph, offset, speaker)
         self._genders: dict[str, Gender] = {}
         self._fullest: dict[str, str] = {}
-        self._sentences: dict[int, list[int]] = {}
+        self._sentences: dict[int, tuple[list[int], list[int]]] = {}  # sentence_breaks
         self._names: dict[tuple[int, int], list[_Name]] = {}
         self._spoken: set[str] = set()  # the surnames of the speakers so far
         self._kinds: dict[str, SpeakerKind] = {}
@@ -198,21 +198,21 @@ class Resolver:
         return UNKNOWN
 
     def sentence_start(self, index: int, offset: int, floor: int = 0) -> int:
-        """Where the sentence of ``paragraphs[index]`` that holds ``offset`` starts (``floor``
-        at the earliest)."""
-        if index in self._sentences:
-            return max(floor, *(start for start in self._sentences[index] if start <= offset))
-        text = self._paragraphs[index]  # only the stretch asked about: cheaper than all of it
-        ends = [
-            end for end in sentence_ends(text, floor, min(len(text), offset + 2)) if end <= offset
-        ]
-        return ends[-1] if ends else floor
+        """Where the sentence of ``paragraphs[index]`` that holds ``offset`` starts: after the
+        last sentence end at or before ``offset`` whose final mark is at ``floor`` or later
+        (``floor`` if none is). A paragraph's sentence ends are found once: the attribution
+        asks about the same paragraph many times."""
+        marks, ends = self._breaks(index)
+        last = bisect_right(ends, offset) - 1
+        return ends[last] if last >= 0 and marks[last] >= floor else floor
+
+    def _breaks(self, index: int) -> tuple[list[int], list[int]]:
+        if index not in self._sentences:
+            self._sentences[index] = sentence_breaks(self._paragraphs[index])
+        return self._sentences[index]
 
     def _sentence_starts(self, index: int) -> list[int]:
-        if index not in self._sentences:
-            text = self._paragraphs[index]
-            self._sentences[index] = [0, *sentence_ends(text)]
-        return self._sentences[index]
+        return [0, *self._breaks(index)[1]]
 
     def _names_in(self, index: int, start: int, stop: int) -> list[_Name]:
         """The names of the sentence of ``paragraphs[index]`` that starts at ``start``,

@@ -32,8 +32,10 @@ from services.store.query import (
     DENSE_MATCHES,
     Statement,
     match_probe_statement,
+    quotes_statement,
     search_statement,
 )
+from services.store.quotesearch import QuoteKey, QuoteQuery, encode_quote_cursor
 from services.store.search import (
     UNKNOWN_SOURCE,
     InvalidQueryError,
@@ -52,6 +54,28 @@ class SearchPage:
     """One page of results, and the cursor of the next page (``None`` on the last)."""
 
     items: tuple[ProcessedArticle, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuote:
+    """A stored quotation and the article it is in."""
+
+    article_id: str
+    speaker: str | None
+    speaker_kind: str
+    cue: str | None
+    text: str
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuotePage:
+    """One page of quotations, and the cursor of the next page (``None`` on the last)."""
+
+    items: tuple[StoredQuote, ...]
     next_cursor: str | None
 
 
@@ -146,6 +170,34 @@ class ArticleReader(AsyncClosing):
         more = len(rows) > query.limit
         cursor = encode_cursor(SortKey(page[-1][1], page[-1][2])) if more else None
         return SearchPage(tuple(_article(row[3]) for row in page), cursor)
+
+    async def quotes(self, query: QuoteQuery) -> QuotePage:
+        """One page of matching quotations, newest article first, each article's in order."""
+        statement = quotes_statement(query)
+        with _reading("listing quotations"):
+            rows = await self._rows(statement.sql, statement.params)
+        page = rows[: query.limit]
+        more = len(rows) > query.limit
+        last = page[-1] if page else None
+        cursor = (
+            encode_quote_cursor(QuoteKey(int(last[2]), str(last[0]), int(last[1])))
+            if more and last is not None
+            else None
+        )
+        items = tuple(
+            StoredQuote(
+                article_id=str(row[0]),
+                speaker=row[3],
+                speaker_kind=str(row[4]),
+                cue=row[5],
+                text=str(row[9]),
+                paragraph=int(row[6]),
+                start=int(row[7]),
+                end=int(row[8]),
+            )
+            for row in page
+        )
+        return QuotePage(items, cursor)
 
     async def _sparse_hits(self, probe: Statement | None) -> list[int] | None:
         """Every full-text match when there are few; ``None`` when dense (or without q)."""

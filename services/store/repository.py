@@ -31,6 +31,7 @@ from services.store.database import (
 )
 from services.store.errors import translated
 from services.store.fulltext import index_text
+from services.store.quoterows import QUOTE_COLUMNS, quote_rows
 
 ARTICLE_COLUMNS: tuple[str, ...] = (
     "id",
@@ -68,6 +69,10 @@ INSERT_ARTICLE = (
 INDEX_ARTICLE = "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)"
 INSERT_INDEXED_TEXT = "INSERT INTO indexed_text (seq, title, body) VALUES (?, ?, ?)"
 NEXT_SEQ = "SELECT coalesce(max(seq), 0) + 1 FROM articles"  # what SQLite itself would pick
+INSERT_QUOTE = (
+    f"INSERT INTO article_quotes ({', '.join(QUOTE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in QUOTE_COLUMNS)})"
+)
 INSERT_CLAIM = (
     "INSERT INTO claims (article_id, source_topic, source_partition, source_offset) "
     "VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING"
@@ -75,6 +80,7 @@ INSERT_CLAIM = (
 Row = tuple[str | int | float | None, ...]
 _TITLE = ARTICLE_COLUMNS.index("title")
 _BODY = ARTICLE_COLUMNS.index("body")
+_PUBLISHED_UTC = ARTICLE_COLUMNS.index("published_at_utc")
 
 
 class Position(NamedTuple):
@@ -143,6 +149,11 @@ def article_row(article: ProcessedArticle, doc: str | None = None) -> Row:
         article.body,
         article.model_dump_json() if doc is None else doc,
     )
+
+
+def _published_us(row: Row) -> int | None:
+    value = row[_PUBLISHED_UTC]
+    return value if isinstance(value, int) else None
 
 
 def numbered(rows: Sequence[Row], first_seq: int) -> list[Row]:
@@ -227,15 +238,18 @@ class ArticleRepository(AsyncClosing):
         """
         if not articles:
             return []
-        first: dict[str, Row] = {}
+        first: dict[str, ProcessedArticle] = {}
         for article in articles:
-            if article.id not in first:
-                first[article.id] = article_row(article)
+            first.setdefault(article.id, article)
         with translated(f"saving {len(articles)} articles"):
             async with self._writing, transaction(self._conn):
                 stored = await self._existing(first)
                 await self._insert(
-                    [row for article_id, row in first.items() if article_id not in stored]
+                    [
+                        (a, article_row(a))
+                        for article_id, a in first.items()
+                        if article_id not in stored
+                    ]
                 )
         claimed: set[str] = set(stored)
         results: list[bool] = []
@@ -265,7 +279,7 @@ class ArticleRepository(AsyncClosing):
                     for article_id, (article, position) in first.items()
                     if article_id not in stored
                 ]
-                await self._insert([article_row(s.article, s.doc) for s, _ in fresh])
+                await self._insert([(s.article, article_row(s.article, s.doc)) for s, _ in fresh])
                 await self._conn.executemany(
                     INSERT_CLAIM, [(s.article.id, *position) for s, position in fresh]
                 )
@@ -276,11 +290,13 @@ class ArticleRepository(AsyncClosing):
             for article, position in items
         ]
 
-    async def _insert(self, rows: Sequence[Row]) -> None:
-        """Insert new articles and enter them in the full-text index, in the caller's
-        transaction: one executemany each, so FTS5 writes the batch as one segment."""
-        if not rows:
+    async def _insert(self, fresh: Sequence[tuple[ProcessedArticle, Row]]) -> None:
+        """Insert new articles (each with its row) and their quotations and enter them in the
+        full-text index, in the caller's transaction: one executemany each, so FTS5 writes the
+        batch as one segment."""
+        if not fresh:
             return
+        rows = [row for _, row in fresh]
         async with self._conn.execute(NEXT_SEQ) as cursor:
             found = await cursor.fetchone()
         articles = numbered(rows, int(found[0]) if found else 1)
@@ -289,6 +305,9 @@ class ArticleRepository(AsyncClosing):
         if index.texts:
             await self._conn.executemany(INSERT_INDEXED_TEXT, index.texts)
         await self._conn.executemany(INDEX_ARTICLE, index.entries)
+        quotes = [q for a, row in fresh for q in quote_rows(a, _published_us(row))]
+        if quotes:
+            await self._conn.executemany(INSERT_QUOTE, quotes)
 
     async def _claims(self, ids: Iterable[str]) -> dict[str, tuple[Position, Stored]]:
         wanted = list(ids)

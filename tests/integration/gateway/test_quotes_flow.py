@@ -1,6 +1,7 @@
 """Quotations through the whole pipeline and the real broker: the seed article pushed over HTTP
 comes out on the processed topic with its two quotations and their speakers, the gateway serves
-them with the stored article, and the dashboard's article list shows them."""
+them with the stored article, lists them by speaker (GET /v1/quotes, ?speaker= on the article
+search), and the dashboard's article list shows them."""
 
 from __future__ import annotations
 
@@ -51,6 +52,8 @@ async def test_seed_quotes_on_the_processed_topic_and_from_the_gateway(
         ):
             [record] = await read_committed(settings, topics.processed, 1, timeout_s=90)
             stored = await client.get(f"/v1/articles/{SEED_ID}")
+            listed = await client.get("/v1/quotes", params={"speaker": "zelenskyy"})
+            by_speaker = await client.get("/v1/articles", params={"speaker": "Donald Trump"})
 
     processed = ProcessedArticle.from_bytes(record.value or b"")
     assert processed.id == SEED_ID
@@ -65,6 +68,11 @@ async def test_seed_quotes_on_the_processed_topic_and_from_the_gateway(
         assert paragraph[quote.start : quote.end] == quote.text
     assert stored.status_code == 200
     assert stored.json()["quotes"] == [q.model_dump(mode="json") for q in processed.quotes]
+    assert listed.status_code == 200
+    assert [(q["article_id"], q["speaker"], q["text"]) for q in listed.json()["items"]] == [
+        (SEED_ID, "Volodymyr Zelenskyy", want[0]["text"])
+    ]
+    assert [a["id"] for a in by_speaker.json()["items"]] == [SEED_ID]
 
 
 QUOTES_SHOWN = f"""

@@ -1,5 +1,5 @@
 """``GET /v1/quotes`` and ``/v1/articles?speaker=`` over real HTTP, against a store database
-written directly."""
+written directly, on each backend."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from services.core.models import ProcessedArticle, Quote
 from services.core.settings import Settings
 from tests.integration.flow import create_topics
-from tests.integration.gateway.conftest import gateway, store_articles
+from tests.integration.gateway.conftest import BACKENDS, gateway, on_backend, store_articles
 from tests.unit.store.factory import make_article
 
 
@@ -42,10 +42,17 @@ ARTICLES = [
 ]
 
 
+@pytest.fixture(params=BACKENDS)
+async def settings(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[Settings]:
+    """The test's settings, with the store on each backend in turn."""
+    async with on_backend(settings, str(request.param)) as chosen:
+        yield chosen
+
+
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     await create_topics(settings)
-    await store_articles(settings.database_path, ARTICLES)
+    await store_articles(settings, ARTICLES)
     async with gateway(settings) as client:
         yield client
 

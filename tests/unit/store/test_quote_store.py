@@ -1,16 +1,28 @@
-"""Quotations in the store: written with their article, migrated from schema 5, found by
-speaker and words, listed page by page (a real SQLite file)."""
+"""Quotations in the store, on each backend: written with their article, found by speaker and
+words, listed page by page; each backend's migration fills them for the articles stored
+before it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import asyncpg
+
 from services.core.models import ProcessedArticle, Quote
-from services.store.database import MIGRATIONS, SCHEMA_VERSION, open_database, user_version
+from services.store.postgres import database as pg
+from services.store.postgres.reader import PostgresReader
+from services.store.postgres.schema import MIGRATIONS as PG_MIGRATIONS
+from services.store.postgres.schema import SCHEMA_VERSION as PG_SCHEMA_VERSION
 from services.store.quotesearch import QuoteQuery
 from services.store.reader import ArticleReader, StoredQuote
-from services.store.repository import INSERT_ARTICLE, ArticleRepository, article_row
+from services.store.repository import Position
+from services.store.rows import article_row
 from services.store.search import SearchQuery
+from services.store.sqlite.database import MIGRATIONS, SCHEMA_VERSION, open_database, user_version
+from services.store.sqlite.reader import SqliteReader
+from services.store.sqlite.repository import INSERT_ARTICLE
+from tests.support.postgres import fresh_database, server_under_test
+from tests.unit.store.backends import Backend
 from tests.unit.store.factory import make_article
 
 
@@ -47,18 +59,19 @@ ARTICLES = [
 ]
 
 
-async def stored(path: Path) -> ArticleReader:
-    async with await ArticleRepository.open(path) as repo:
-        await repo.save_many(ARTICLES)
-    return await ArticleReader.open(path)
+async def stored(fresh: Backend) -> ArticleReader:
+    async with await fresh.repository() as repo:
+        await repo.save_many(ARTICLES[:4])
+        await repo.store_claimed([(a, Position("t", 0, n)) for n, a in enumerate(ARTICLES[4:])])
+    return await fresh.reader()
 
 
 def who(items: tuple[StoredQuote, ...]) -> list[tuple[str, str | None]]:
     return [(item.article_id, item.speaker) for item in items]
 
 
-async def test_quotes_are_listed_newest_article_first_in_article_order(tmp_path: Path) -> None:
-    async with await stored(tmp_path / "n.db") as reader:
+async def test_quotes_are_listed_newest_article_first_in_article_order(fresh: Backend) -> None:
+    async with await stored(fresh) as reader:
         page = await reader.quotes(QuoteQuery())
     assert who(page.items) == [
         ("article-0007", "Ivanka Trump-Kushner"),
@@ -77,9 +90,9 @@ async def test_quotes_are_listed_newest_article_first_in_article_order(tmp_path:
 
 
 async def test_speaker_matches_full_name_or_surname_in_any_case_and_accents(
-    tmp_path: Path,
+    fresh: Backend,
 ) -> None:
-    async with await stored(tmp_path / "n.db") as reader:
+    async with await stored(fresh) as reader:
         for speaker, found in [
             ("Volodymyr Zelenskyy", ["Volodymyr Zelenskyy"]),
             ("zelenskyy", ["Volodymyr Zelenskyy"]),
@@ -103,8 +116,8 @@ async def test_speaker_matches_full_name_or_surname_in_any_case_and_accents(
         assert none.items == ()
 
 
-async def test_q_finds_whole_words_and_pages_follow_the_cursor(tmp_path: Path) -> None:
-    async with await stored(tmp_path / "n.db") as reader:
+async def test_q_finds_whole_words_and_pages_follow_the_cursor(fresh: Backend) -> None:
+    async with await stored(fresh) as reader:
         ceasefire = await reader.quotes(QuoteQuery(q="CEASEFIRE"))
         assert who(ceasefire.items) == [
             ("article-0003", "a spokesperson"),
@@ -125,7 +138,9 @@ async def test_q_finds_whole_words_and_pages_follow_the_cursor(tmp_path: Path) -
         assert seen == who(everything.items) and len(seen) == 7
 
 
-async def test_a_schema_5_database_gets_the_quotations_of_its_articles(tmp_path: Path) -> None:
+async def test_a_sqlite_schema_5_database_gets_the_quotations_of_its_articles(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "old.db"
     conn = await open_database(path, migrations=MIGRATIONS[:5])
     try:
@@ -141,17 +156,50 @@ async def test_a_schema_5_database_gets_the_quotations_of_its_articles(tmp_path:
         assert await user_version(conn) == SCHEMA_VERSION == 6
     finally:
         await conn.close()
-    async with await ArticleReader.open(path) as reader:
-        page = await reader.quotes(QuoteQuery(limit=100))
-        assert who(page.items) == [
-            ("article-0002", "the Kremlin"),
-            ("article-0001", "José González"),
-            ("article-0000", "Volodymyr Zelenskyy"),
-            ("article-0000", "Donald Trump"),
-        ]
-        assert [i.text for i in page.items] == [
-            q.text for a in reversed(ARTICLES[:3]) for q in a.quotes
-        ]
-        migrated = await reader.quotes(QuoteQuery(speaker="gonzalez", q="riyadh"))
-        assert who(migrated.items) == [("article-0001", "José González")]
+    async with await SqliteReader.open(path) as reader:
+        await check_migrated(reader)
         assert (await reader.get("article-0009")) is not None
+
+
+async def check_migrated(reader: ArticleReader) -> None:
+    """The quotations of the first three articles, stored before the quotation schema."""
+    page = await reader.quotes(QuoteQuery(limit=100))
+    assert who(page.items) == [
+        ("article-0002", "the Kremlin"),
+        ("article-0001", "José González"),
+        ("article-0000", "Volodymyr Zelenskyy"),
+        ("article-0000", "Donald Trump"),
+    ]
+    assert [i.text for i in page.items] == [
+        q.text for a in reversed(ARTICLES[:3]) for q in a.quotes
+    ]
+    migrated = await reader.quotes(QuoteQuery(speaker="gonzalez", q="riyadh"))
+    assert who(migrated.items) == [("article-0001", "José González")]
+
+
+# An article as a PostgreSQL store of schema 2 wrote it (before the quotation schema).
+V2_ARTICLE = (
+    "INSERT INTO articles (id, authors, published_at_utc, word_count, cited_outlets, story_id, "
+    "verdict, similarity, dedup_method, dedup_evidence, received_at, stored_at, body, doc, "
+    "search_config, search_vector) VALUES ($1, '[]', $2, 2, '[]', $1, 'unique', 0, 'none', "
+    "'{}', 'r', 's', 'body', $3, 1, to_tsvector('newsflow_simple', 'body'))"
+)
+
+
+async def test_a_postgresql_schema_2_database_gets_the_quotations_of_its_articles() -> None:
+    async with fresh_database(server_under_test()) as url:
+        assert await pg.migrate(url, PG_MIGRATIONS[:2]) == 2
+        conn = await asyncpg.connect(url)
+        try:
+            for article in ARTICLES[:3]:
+                row = article_row(article)
+                await conn.execute(V2_ARTICLE, article.id, row[9], row[-1])
+            legacy = make_article(9)
+            await conn.execute(
+                V2_ARTICLE, legacy.id, None, legacy.model_dump_json(exclude={"quotes"})
+            )
+        finally:
+            await conn.close()
+        assert await pg.migrate(url) == PG_SCHEMA_VERSION == 3
+        async with await PostgresReader.open(url) as reader:
+            await check_migrated(reader)

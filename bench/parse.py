@@ -41,6 +41,7 @@ from services.parser.outlets import find_cited_outlets
 from services.parser.pagedate import Declared, read_page_date
 from services.parser.parse import parse_article
 from services.parser.plaintext import extract_plaintext
+from services.parser.quotes import extract_quotes
 
 GOAL_PLAIN_DOCS_S = 2000.0
 GOAL_HTML_RATIO = 0.9
@@ -184,7 +185,9 @@ def html_phases(pages: list[Page]) -> dict[str, float]:
         if not meta.language:
             detect_language("\n\n".join(paragraphs))
         find_cited_outlets(paragraphs)
-        add("parse_article: language + cited outlets", t)
+        t = add("parse_article: language + cited outlets", t)
+        extract_quotes(paragraphs)
+        add("parse_article: quotes (with speakers)", t)
     return spent
 
 
@@ -201,10 +204,13 @@ def plain_phases(texts: list[str]) -> dict[str, float]:
         t2 = time.perf_counter()
         find_cited_outlets(paragraphs)
         t3 = time.perf_counter()
+        extract_quotes(paragraphs)
+        t4 = time.perf_counter()
         for name, seconds in (
             ("extract_plaintext", t1 - t0),
             ("detect_language (up to 20,000 chars)", t2 - t1),
             ("find_cited_outlets", t3 - t2),
+            ("extract_quotes (with speakers)", t4 - t3),
         ):
             spent[name] = spent.get(name, 0.0) + seconds
     return spent

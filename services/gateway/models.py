@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.core.models import ProcessedArticle
+from services.core.models import ProcessedArticle, SpeakerKind
 
 ServiceState = Literal["up", "unready", "failing", "down", "unknown"]
 ArticleStage = Literal["accepted", "parsed", "deduplicated", "stored", "dead_lettered"]
@@ -152,6 +152,24 @@ class StatusSnapshot(Frozen):
 
 class ArticlePage(Frozen):
     items: list[ProcessedArticle]
+    next_cursor: str | None = Field(description="Pass as cursor for the next page")
+
+
+class QuoteOut(Frozen):
+    """A stored quotation (see ``ProcessedArticle.quotes``) and the id of its article."""
+
+    article_id: str
+    speaker: str | None
+    speaker_kind: SpeakerKind
+    cue: str | None
+    text: str
+    paragraph: int = Field(description="Index of the paragraph in the article's paragraphs")
+    start: int = Field(description="Offset of the text's first character in the paragraph")
+    end: int = Field(description="Offset just past the text's last character")
+
+
+class QuotePage(Frozen):
+    items: list[QuoteOut]
     next_cursor: str | None = Field(description="Pass as cursor for the next page")
 
 

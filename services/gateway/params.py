@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 from services.gateway.sse import StreamFilter
+from services.store.quotesearch import QuoteQuery
 from services.store.search import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -55,6 +56,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "author": {"maxLength": MAX_TEXT},
     "language": {"maxLength": MAX_TEXT},
     "story": {"maxLength": MAX_TEXT},
+    "speaker": {"maxLength": MAX_TEXT},
     "since": _or_empty({"format": "date-time"}),
     "until": _or_empty({"format": "date-time"}),
     "include_duplicates": _or_empty({"enum": list(FLAG)}),
@@ -73,7 +75,9 @@ SEARCH_PARAMS = (
     "include_duplicates",
     "limit",
     "cursor",
+    "speaker",
 )
+QUOTE_PARAMS = ("speaker", "q", "limit", "cursor")
 
 
 def present(params: Mapping[str, str]) -> dict[str, str]:
@@ -161,6 +165,26 @@ def search_query(params: Mapping[str, str]) -> SearchQuery:
         until=instant("until", given.get("until")),
         story=text("story", given.get("story")),
         include_duplicates=flag("include_duplicates", given.get("include_duplicates"), False),
+        limit=bounded(
+            "limit", given.get("limit"), pattern=LIMIT, low=1, high=MAX_LIMIT, default=DEFAULT_LIMIT
+        ),
+        cursor=cursor,
+        speaker=text("speaker", given.get("speaker")),
+    )
+
+
+def quote_query(params: Mapping[str, str]) -> QuoteQuery:
+    """The :class:`QuoteQuery` of a ``/v1/quotes`` query string."""
+    given = present(params)
+    unknown = sorted(set(given) - set(QUOTE_PARAMS))
+    if unknown:
+        raise InvalidQueryError(f"unknown parameter(s): {', '.join(unknown)}")
+    cursor = given.get("cursor")
+    if cursor is not None and not re.fullmatch(CURSOR, cursor):
+        raise InvalidQueryError("cursor is not one this API returned")
+    return QuoteQuery(
+        speaker=text("speaker", given.get("speaker")),
+        q=text("q", given.get("q"), MAX_QUERY),
         limit=bounded(
             "limit", given.get("limit"), pattern=LIMIT, low=1, high=MAX_LIMIT, default=DEFAULT_LIMIT
         ),

@@ -12,10 +12,18 @@ from services.gateway.models import (
     ArticlePage,
     ArticleStatus,
     ErrorBody,
+    QuoteOut,
+    QuotePage,
     StatusSnapshot,
     StoryOut,
 )
-from services.gateway.params import SCHEMAS, search_query, stream_backlog, stream_filter
+from services.gateway.params import (
+    SCHEMAS,
+    quote_query,
+    search_query,
+    stream_backlog,
+    stream_filter,
+)
 from services.gateway.sse import last_event_id
 from services.gateway.state import Gateway, gateway_of
 from services.gateway.stories import story_of
@@ -33,6 +41,13 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorBody, "description": "The database cannot be read yet"}
 }
+
+
+SPEAKER_RULE = (
+    "Who said it: the full name, or a person's surname alone, in any case and with or "
+    "without accents (Zelenskyy, volodymyr zelenskyy and ZELENSKYY all find Volodymyr "
+    "Zelenskyy)."
+)
 
 
 def documented(name: str, **doc: Any) -> Any:
@@ -98,6 +113,14 @@ async def search(
         ),
     ] = "",
     story: Annotated[str, documented("story")] = "",
+    speaker: Annotated[
+        str,
+        documented(
+            "speaker",
+            description=SPEAKER_RULE + " Articles that quote them.",
+            examples=["Zelenskyy"],
+        ),
+    ] = "",
     include_duplicates: Annotated[
         str, documented("include_duplicates", description="default false", examples=["true"])
     ] = "",
@@ -113,6 +136,46 @@ async def search(
     query = search_query(request.query_params)
     page = await (await state.db.get()).search(query)
     return ArticlePage(items=list(page.items), next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/v1/quotes",
+    summary="Search stored quotations by speaker and words",
+    responses={**BAD_REQUEST, **UNAVAILABLE},
+)
+async def quotes(
+    request: Request,
+    state: State,
+    *,
+    speaker: Annotated[
+        str, documented("speaker", description=SPEAKER_RULE, examples=["Donald Trump"])
+    ] = "",
+    q: Annotated[
+        str,
+        documented(
+            "q",
+            description=(
+                'Words and "phrases" that must all be in the quotation, as whole words, in '
+                "any case and with or without accents (a word in Chinese, Japanese, Korean "
+                "or Thai: anywhere in it). Unbalanced quotes or no word at all are a 400."
+            ),
+            examples=["ceasefire proposal"],
+        ),
+    ] = "",
+    limit: Annotated[
+        str, documented("limit", description="1 to 100 (default 20)", examples=["50"])
+    ] = "",
+    cursor: Annotated[
+        str, documented("cursor", description="next_cursor of the previous page (opaque)")
+    ] = "",
+) -> QuotePage:
+    """Quotations with the ids of their articles: newest article first (as the article
+    search orders them), each article's quotations in order; duplicates' left out. Page with
+    ``cursor``; an empty parameter is the same as leaving it out."""
+    query = quote_query(request.query_params)
+    page = await (await state.db.get()).quotes(query)
+    items = [QuoteOut.model_validate(item, from_attributes=True) for item in page.items]
+    return QuotePage(items=items, next_cursor=page.next_cursor)
 
 
 @router.get(

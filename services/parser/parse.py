@@ -2,7 +2,7 @@
 
 Pure. Fields the client supplied win over inferred ones; inferred values fill the gaps. Every
 text field of the parse (title, subtitle, authors, site name, paragraphs, lead, removed
-boilerplate, cited outlets) is clean text (:func:`services.core.text.clean_text`: NFC, no
+boilerplate, cited outlets, quotes) is clean text (:func:`services.core.text.clean_text`: NFC, no
 invisible characters): the extractors clean the body as they read it (the plain-text document
 once, each HTML paragraph), the other fields are cleaned here; one left empty is dropped.
 Identifiers (URLs, source, id) and the client's metadata are kept as sent.
@@ -23,6 +23,7 @@ from services.parser.html import extract_html
 from services.parser.language import detect_language
 from services.parser.outlets import find_cited_outlets
 from services.parser.plaintext import extract_plaintext
+from services.parser.quotes import extract_quotes
 from services.parser.result import Extracted
 from services.parser.words import word_count
 
@@ -100,6 +101,7 @@ def parse_article(raw: RawArticle, source_zones: Mapping[str, str] | None = None
         lead=paragraphs[0] if paragraphs else None,
         word_count=word_count(body),  # the paragraphs' words: their "\n\n" joints are spaces
         cited_outlets=list(find_cited_outlets(paragraphs)),
+        quotes=extract_quotes(paragraphs),
         boilerplate_removed=list(extracted.boilerplate_removed),
         parser_version=PARSER_VERSION,
         warnings=warnings,

@@ -10,13 +10,15 @@ calls: every read sees the latest committed writes, searches order and page alik
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
+from typing import Any
 
 from services.core.lifecycle import AsyncClosing
 from services.core.models import ProcessedArticle
+from services.store.quotesearch import QuoteKey, QuoteQuery, encode_quote_cursor
 from services.store.rows import from_epoch_us
 from services.store.search import UNKNOWN_SOURCE, InvalidQueryError, SearchQuery
 
@@ -28,6 +30,28 @@ class SearchPage:
     """One page of results, and the cursor of the next page (``None`` on the last)."""
 
     items: tuple[ProcessedArticle, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuote:
+    """A stored quotation and the article it is in."""
+
+    article_id: str
+    speaker: str | None
+    speaker_kind: str
+    cue: str | None
+    text: str
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuotePage:
+    """One page of quotations, and the cursor of the next page (``None`` on the last)."""
+
+    items: tuple[StoredQuote, ...]
     next_cursor: str | None
 
 
@@ -64,6 +88,11 @@ class ArticleReader(AsyncClosing, ABC):
     @abstractmethod
     async def search(self, query: SearchQuery) -> SearchPage:
         """One page of matching articles, newest publication first."""
+
+    @abstractmethod
+    async def quotes(self, query: QuoteQuery) -> QuotePage:
+        """One page of matching quotations: newest article first (the search's order), each
+        article's in its order (see :mod:`services.store.quotesearch`)."""
 
     @abstractmethod
     async def get(self, article_id: str) -> ProcessedArticle | None:
@@ -120,3 +149,29 @@ def freshness(rows: Iterable[tuple[str | None, int, str]]) -> list[SourceFreshne
         lags.setdefault(str(source or UNKNOWN_SOURCE), []).append(lag)
     found = [SourceFreshness(s, len(v), float(median(v))) for s, v in lags.items()]
     return sorted(found, key=lambda f: (-f.median_seconds, f.source))
+
+
+def quote_page(rows: Sequence[Sequence[Any]], limit: int) -> QuotePage:
+    """The page of ``limit + 1`` rows read in the order of ``QUOTE_FIELDS`` (article_id,
+    position, sort_ts, speaker, speaker_kind, cue, paragraph, start, end, text): the first
+    ``limit``, and the cursor after them when another row follows."""
+    page = rows[:limit]
+    more = len(rows) > limit
+    cursor = None
+    if more and page:
+        last = page[-1]
+        cursor = encode_quote_cursor(QuoteKey(int(last[2]), str(last[0]), int(last[1])))
+    items = tuple(
+        StoredQuote(
+            article_id=str(row[0]),
+            speaker=row[3],
+            speaker_kind=str(row[4]),
+            cue=row[5],
+            text=str(row[9]),
+            paragraph=int(row[6]),
+            start=int(row[7]),
+            end=int(row[8]),
+        )
+        for row in page
+    )
+    return QuotePage(items, cursor)

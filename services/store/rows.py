@@ -44,6 +44,7 @@ ARTICLE_COLUMNS: tuple[str, ...] = (
 Row = tuple[str | int | float | None, ...]
 TITLE = ARTICLE_COLUMNS.index("title")
 BODY = ARTICLE_COLUMNS.index("body")
+PUBLISHED_UTC = ARTICLE_COLUMNS.index("published_at_utc")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -100,3 +101,9 @@ def article_row(article: ProcessedArticle, doc: str | None = None) -> Row:
         article.body,
         article.model_dump_json() if doc is None else doc,
     )
+
+
+def published_us(row: Row) -> int | None:
+    """The publication instant of an ``articles`` row (epoch microseconds), if it has one."""
+    value = row[PUBLISHED_UTC]
+    return value if isinstance(value, int) else None

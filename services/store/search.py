@@ -30,6 +30,8 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
+from services.store.speakers import fold
+
 DEFAULT_LIMIT = 20
 UNKNOWN_SOURCE = "unknown"  # the key of articles without a source in counts and freshness
 MAX_LIMIT = 100
@@ -188,6 +190,21 @@ def instant_us(name: str, value: datetime | None) -> int | None:
     return (value - _EPOCH) // _MICROSECOND
 
 
+def speaker_filter(speaker: str | None) -> str | None:
+    """The folded key a ``speaker`` parameter is matched by (``None``: no filter); see
+    :mod:`services.store.speakers` for the rule."""
+    if speaker is None:
+        return None
+    if not isinstance(speaker, str):
+        raise InvalidQueryError("speaker must be text")
+    if len(speaker) > MAX_TEXT:
+        raise InvalidQueryError(f"speaker is longer than {MAX_TEXT} characters")
+    key = fold(speaker)
+    if not any(char.isalnum() for char in key):
+        raise InvalidQueryError("speaker must name someone (letters, not only punctuation)")
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
     """A validated search. Invalid values raise :class:`InvalidQueryError` on construction."""
@@ -202,8 +219,10 @@ class SearchQuery:
     include_duplicates: bool = False
     limit: int = DEFAULT_LIMIT
     cursor: str | None = None
+    speaker: str | None = None
     text: TextQuery | None = field(init=False, repr=False)
     after: SortKey | None = field(init=False, repr=False)
+    speaker_key: str | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         q = _text("q", self.q, longest=MAX_QUERY)
@@ -220,3 +239,4 @@ class SearchQuery:
         cursor = _text("cursor", self.cursor)
         object.__setattr__(self, "text", parse_text(q) if q is not None else None)
         object.__setattr__(self, "after", decode_cursor(cursor) if cursor else None)
+        object.__setattr__(self, "speaker_key", speaker_filter(self.speaker))

@@ -12,6 +12,7 @@ from services.core.models.deduplicated import (
 from services.core.models.parsed import ParsedArticle
 from services.core.models.process import HealthStatus, ProcessAnnounced, ProcessRole
 from services.core.models.processed import ProcessedArticle
+from services.core.models.quote import Quote, SpeakerKind
 from services.core.models.raw import ContentType, RawArticle
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "ProcessAnnounced",
     "ProcessRole",
     "ProcessedArticle",
+    "Quote",
     "RawArticle",
+    "SpeakerKind",
     "Verdict",
 ]

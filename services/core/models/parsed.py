@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from services.core.models.base import Message
+from services.core.models.quote import Quote
 
 
 class ParsedArticle(Message):
@@ -50,6 +51,11 @@ class ParsedArticle(Message):
         "Han or Kana character; one per 3.5 letters of Thai, Lao, Khmer or Myanmar.",
     )
     cited_outlets: list[str] = Field(default_factory=list)
+    quotes: list[Quote] = Field(
+        default_factory=list,
+        description="Direct quotations of five words or more in the body, in order of "
+        "appearance, with their speakers; text == paragraphs[paragraph][start:end].",
+    )
     boilerplate_removed: list[str] = Field(default_factory=list)
     parser_version: str
     warnings: list[str] = Field(default_factory=list)

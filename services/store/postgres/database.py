@@ -26,6 +26,7 @@ from services.core.pgclient import (
 )
 from services.store.errors import SchemaVersionError
 from services.store.migration import check_version
+from services.store.postgres.quotes import QUOTES_VERSION, fill_quotes
 from services.store.postgres.schema import (
     MIGRATION_LOCK,
     MIGRATIONS,
@@ -108,6 +109,8 @@ async def migrate(url: str, migrations: Sequence[Migration] = MIGRATIONS) -> int
 async def _apply(conn: Connection, step: Migration) -> None:
     async with conn.transaction():
         await apply_step(conn, step, VERSION_TABLE_NAME)
+        if step.version == QUOTES_VERSION:  # rows made in Python: names folded as on SQLite
+            await fill_quotes(conn)
 
 
 async def check_schema(conn: Connection, where: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from services.store.postgres.languages import SIMPLE
+from services.store.quotesearch import QuoteQuery
 from services.store.search import NO_DATE, SearchQuery, instant_us
 
 Param = str | int
@@ -50,6 +51,12 @@ def _filters(query: SearchQuery, statement: Statement) -> list[str]:
     if query.author is not None:
         key = statement.param(query.author.casefold())
         clauses.append(f"a.id IN (SELECT article_id FROM article_authors WHERE author_key = {key})")
+    if query.speaker_key is not None:
+        key = statement.param(query.speaker_key)
+        clauses.append(
+            f"a.id IN (SELECT article_id FROM article_quotes WHERE speaker_name = {key} "
+            f"UNION SELECT article_id FROM article_quotes WHERE speaker_surname = {key})"
+        )
     since, until = instant_us("since", query.since), instant_us("until", query.until)
     if since is not None:
         clauses.append(f"a.sort_ts >= {statement.param(since)}")
@@ -73,5 +80,36 @@ def search_statement(query: SearchQuery, text: str | None = None) -> Statement:
     statement.sql = (
         "SELECT a.seq, a.sort_ts, a.id, a.doc FROM articles AS a "
         f"{where}ORDER BY a.sort_ts DESC, a.id DESC LIMIT {limit}"
+    )
+    return statement
+
+
+QUOTE_FIELDS = (
+    "article_id, position, sort_ts, speaker, speaker_kind, cue, paragraph, start_offset, "
+    "end_offset, text"
+)
+
+
+def quotes_statement(query: QuoteQuery) -> Statement:
+    """One page (``limit + 1`` rows) of quotations in :data:`QUOTE_FIELDS` order, in SQLite's
+    order (``sqlite/query.py``): the article's ``(sort_ts, id)`` descending, then its order."""
+    statement = Statement()
+    clauses = ["verdict IN ('unique', 'update')"]
+    if query.speaker_key is not None:
+        key = statement.param(query.speaker_key)
+        clauses.append(f"(speaker_name = {key} OR speaker_surname = {key})")
+    for term in query.terms:
+        clauses.append(f"strpos(text_key, {statement.param(term)}) > 0")
+    if query.after is not None:
+        ts, key = statement.param(query.after.ts), statement.param(query.after.article_id)
+        position = statement.param(query.after.position)
+        clauses.append(
+            f"(sort_ts < {ts}::bigint OR (sort_ts = {ts}::bigint AND (article_id < {key}::text "
+            f"OR (article_id = {key}::text AND position > {position}::integer))))"
+        )
+    limit = statement.param(query.limit + 1)
+    statement.sql = (
+        f"SELECT {QUOTE_FIELDS} FROM article_quotes WHERE {' AND '.join(clauses)} "
+        f"ORDER BY sort_ts DESC, article_id DESC, position LIMIT {limit}"
     )
     return statement

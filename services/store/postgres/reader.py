@@ -15,7 +15,7 @@ from services.core.models import ProcessedArticle
 from services.core.pgclient import redacted, translated
 from services.core.settings import Settings
 from services.store.postgres.database import Pool, acquired, check_schema, create_pool
-from services.store.postgres.query import LEXEMES, Statement, search_statement
+from services.store.postgres.query import LEXEMES, Statement, quotes_statement, search_statement
 from services.store.postgres.stream import HANDED_OUT, IN_FLIGHT, STORED_SINCE, horizon
 from services.store.postgres.tsquery import (
     Lexemes,
@@ -24,15 +24,18 @@ from services.store.postgres.tsquery import (
     index_query,
     term_words,
 )
+from services.store.quotesearch import QuoteQuery
 from services.store.reader import (
     FRESHNESS_WINDOW,
     ArticleReader,
     Counts,
+    QuotePage,
     SearchPage,
     SourceFreshness,
     StoredArticle,
     check_positive,
     freshness,
+    quote_page,
 )
 from services.store.search import UNKNOWN_SOURCE, SearchQuery, SortKey, TextQuery, encode_cursor
 
@@ -96,6 +99,11 @@ class PostgresReader(ArticleReader):
         more = len(rows) > query.limit
         cursor = encode_cursor(SortKey(page[-1]["sort_ts"], page[-1]["id"])) if more else None
         return SearchPage(tuple(_article(row["doc"]) for row in page), cursor)
+
+    async def quotes(self, query: QuoteQuery) -> QuotePage:
+        statement = quotes_statement(query)
+        rows = await self._fetch("listing quotations", statement.sql, *statement.params)
+        return quote_page([tuple(row) for row in rows], query.limit)
 
     async def _full_text(self, text: TextQuery) -> str | None:
         """``q`` as a tsquery, from the lexemes each configuration in use makes of its words."""

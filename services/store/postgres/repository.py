@@ -31,8 +31,10 @@ from services.store.postgres.database import (
     search_configs,
 )
 from services.store.postgres.languages import SIMPLE, config_name, stemmer_of
+from services.store.postgres.quotes import INSERT_QUOTES, quote_arrays
 from services.store.postgres.stream import GUARD
 from services.store.postgres.tsquery import config_tag
+from services.store.quoterows import quote_rows
 from services.store.repository import (
     ArticleRepository,
     Position,
@@ -41,7 +43,7 @@ from services.store.repository import (
     first_claims,
     newly_stored,
 )
-from services.store.rows import ARTICLE_COLUMNS, BODY, TITLE, Row, article_row
+from services.store.rows import ARTICLE_COLUMNS, BODY, TITLE, Row, article_row, published_us
 
 _TYPES = {"published_at_utc": "bigint", "word_count": "integer", "similarity": "float8"}
 _SEARCH_COLUMNS = (
@@ -157,6 +159,11 @@ class PostgresRepository(ArticleRepository):
         inserted = {str(r["id"]) for r in await conn.fetch(INSERT_ARTICLES, *arrays)}
         if marked := set(arrays[len(ARTICLE_COLUMNS)]) - self._used:
             await conn.execute(MARK_USED, sorted(marked))
+        quotes = [
+            q for a, row in rows if a.id in inserted for q in quote_rows(a, published_us(row))
+        ]
+        if quotes:
+            await conn.execute(INSERT_QUOTES, *quote_arrays(quotes))
         keys = [(k, a.id) for a, _ in rows if a.id in inserted for k in author_keys(a)]
         if keys:
             await conn.execute(INSERT_AUTHORS, [k for k, _ in keys], [i for _, i in keys])

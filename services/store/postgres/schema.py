@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from services.core.migration import Migration, version_table
 from services.store.postgres.languages import SIMPLE, STEMMER_IDS, config_name
+from services.store.postgres.quotes import QUOTES_VERSION
+from services.store.postgres.quotes import SCHEMA_V3 as QUOTES_SCHEMA
 from services.store.search import NO_DATE
 
 # Advisory-lock keys (PostgreSQL's one-bigint form: classid = high 32 bits, objid = low 32).
@@ -230,5 +232,6 @@ _SCHEMA_V2 = (
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, authors, claims, full-text search per language", _SCHEMA_V1),
     Migration(2, "totals per verdict and source, kept by triggers", _SCHEMA_V2),
+    Migration(QUOTES_VERSION, "quotations, by speaker", QUOTES_SCHEMA),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -23,6 +23,8 @@ from services.store.fulltext import index_text
 from services.store.migration import check_version
 from services.store.search import NO_DATE
 from services.store.sqlite.errors import translated
+from services.store.sqlite.quoteschema import FUNCTIONS as QUOTE_FUNCTIONS
+from services.store.sqlite.quoteschema import SCHEMA_V6
 
 # The defaults of a connection's tuning (the store and gateway pass NEWSFLOW_STORE_* settings).
 DEFAULT_BUSY_TIMEOUT_MS = 5_000
@@ -218,6 +220,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "full-text index: merge 16 segments a level, at once only at 64", _SCHEMA_V3),
     Migration(4, "full-text index: filled by the writer, a batch a segment", _SCHEMA_V4),
     Migration(5, "full-text index: words inside CJK and Thai text", _SCHEMA_V5),
+    Migration(6, "quotations, by speaker", SCHEMA_V6),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -316,6 +319,8 @@ async def migrate(conn: aiosqlite.Connection, migrations: Sequence[Migration] = 
     """Apply every pending migration, each in its own transaction; returns the final version."""
     check_order(migrations)
     await conn.create_function(INDEX_TEXT_FUNCTION, 1, index_text, deterministic=True)
+    for name, arity, function in QUOTE_FUNCTIONS:
+        await conn.create_function(name, arity, function, deterministic=True)
     latest = migrations[-1].version if migrations else 0
     found = await user_version(conn)
     if found > latest:

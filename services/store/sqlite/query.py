@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import orjson
 
 from services.store.fulltext import index_text
+from services.store.quotesearch import QuoteQuery
 from services.store.search import NO_DATE, SearchQuery, Term, TextQuery, instant_us
 
 # A MATCH with at least this many hits is "dense": walking the date index and checking each row
@@ -67,6 +68,13 @@ def _filters(query: SearchQuery) -> tuple[list[str], dict[str, Param]]:
     if query.author is not None:
         clauses.append("a.id IN (SELECT article_id FROM article_authors WHERE author = :author)")
         params["author"] = query.author
+    if query.speaker_key is not None:
+        clauses.append(
+            "a.id IN (SELECT article_id FROM article_quotes "
+            "WHERE speaker_name = :speaker UNION "
+            "SELECT article_id FROM article_quotes WHERE speaker_surname = :speaker)"
+        )
+        params["speaker"] = query.speaker_key
     since, until = instant_us("since", query.since), instant_us("until", query.until)
     if since is not None:
         clauses.append("a.sort_ts >= :since")
@@ -120,3 +128,37 @@ def match_probe_statement(query: SearchQuery, cap: int = DENSE_MATCHES) -> State
         return None
     sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match LIMIT :cap"
     return Statement(sql, {"match": match, "cap": cap})
+
+
+QUOTE_FIELDS = (
+    "article_id, position, sort_ts, speaker, speaker_kind, cue, paragraph, start_offset, "
+    "end_offset, text"
+)
+
+
+def quotes_statement(query: QuoteQuery) -> Statement:
+    """One page (``limit + 1`` rows) of quotations, in :data:`QUOTE_FIELDS` order: listed by
+    their article's ``(sort_ts, id)`` descending, then in the article's order."""
+    clauses = ["verdict IN ('unique', 'update')"]
+    params: dict[str, Param] = {"limit": query.limit + 1}
+    if query.speaker_key is not None:
+        clauses.append("(speaker_name = :speaker OR speaker_surname = :speaker)")
+        params["speaker"] = query.speaker_key
+    for number, term in enumerate(query.terms):
+        clauses.append(f"instr(text_key, :term{number}) > 0")
+        params[f"term{number}"] = term
+    if query.after is not None:
+        clauses.append(
+            "(sort_ts < :after_ts OR (sort_ts = :after_ts AND (article_id < :after_id "
+            "OR (article_id = :after_id AND position > :after_position))))"
+        )
+        params.update(
+            after_ts=query.after.ts,
+            after_id=query.after.article_id,
+            after_position=query.after.position,
+        )
+    sql = (
+        f"SELECT {QUOTE_FIELDS} FROM article_quotes WHERE {' AND '.join(clauses)} "
+        "ORDER BY sort_ts DESC, article_id DESC, position LIMIT :limit"
+    )
+    return Statement(sql, params)

@@ -18,15 +18,18 @@ import aiosqlite
 
 from services.core.models import ProcessedArticle
 from services.core.settings import Settings
+from services.store.quotesearch import QuoteQuery
 from services.store.reader import (
     FRESHNESS_WINDOW,
     ArticleReader,
     Counts,
+    QuotePage,
     SearchPage,
     SourceFreshness,
     StoredArticle,
     check_positive,
     freshness,
+    quote_page,
 )
 from services.store.search import (
     UNKNOWN_SOURCE,
@@ -46,6 +49,7 @@ from services.store.sqlite.query import (
     DENSE_MATCHES,
     Statement,
     match_probe_statement,
+    quotes_statement,
     search_statement,
 )
 
@@ -116,6 +120,12 @@ class SqliteReader(ArticleReader):
         more = len(rows) > query.limit
         cursor = encode_cursor(SortKey(page[-1][1], page[-1][2])) if more else None
         return SearchPage(tuple(_article(row[3]) for row in page), cursor)
+
+    async def quotes(self, query: QuoteQuery) -> QuotePage:
+        statement = quotes_statement(query)
+        with reading("listing quotations"):
+            rows = await self._rows(statement.sql, statement.params)
+        return quote_page(rows, query.limit)
 
     async def _sparse_hits(self, probe: Statement | None) -> list[int] | None:
         """Every full-text match when there are few; ``None`` when dense (or without q)."""

@@ -20,6 +20,7 @@ import aiosqlite
 from services.core.models import ProcessedArticle
 from services.core.settings import Settings
 from services.store.fulltext import index_text
+from services.store.quoterows import QUOTE_COLUMNS, quote_rows
 from services.store.repository import (
     ArticleRepository,
     Position,
@@ -28,7 +29,7 @@ from services.store.repository import (
     first_claims,
     newly_stored,
 )
-from services.store.rows import ARTICLE_COLUMNS, BODY, TITLE, Row, article_row
+from services.store.rows import ARTICLE_COLUMNS, BODY, TITLE, Row, article_row, published_us
 from services.store.sqlite.database import (
     DEFAULT_BUSY_TIMEOUT_MS,
     DEFAULT_CACHE_KIB,
@@ -47,6 +48,10 @@ INSERT_ARTICLE = (
 INDEX_ARTICLE = "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)"
 INSERT_INDEXED_TEXT = "INSERT INTO indexed_text (seq, title, body) VALUES (?, ?, ?)"
 NEXT_SEQ = "SELECT coalesce(max(seq), 0) + 1 FROM articles"  # what SQLite itself would pick
+INSERT_QUOTE = (
+    f"INSERT INTO article_quotes ({', '.join(QUOTE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in QUOTE_COLUMNS)})"
+)
 INSERT_CLAIM = (
     "INSERT INTO claims (article_id, source_topic, source_partition, source_offset) "
     "VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING"
@@ -125,15 +130,18 @@ class SqliteRepository(ArticleRepository):
     async def save_many(self, articles: Sequence[ProcessedArticle]) -> list[bool]:
         if not articles:
             return []
-        first: dict[str, Row] = {}
+        first: dict[str, ProcessedArticle] = {}
         for article in articles:
-            if article.id not in first:
-                first[article.id] = article_row(article)
+            first.setdefault(article.id, article)
         with translated(f"saving {len(articles)} articles"):
             async with self._writing, transaction(self._conn):
                 stored = await self._existing(first)
                 await self._insert(
-                    [row for article_id, row in first.items() if article_id not in stored]
+                    [
+                        (a, article_row(a))
+                        for article_id, a in first.items()
+                        if article_id not in stored
+                    ]
                 )
         return newly_stored(articles, stored)
 
@@ -151,7 +159,7 @@ class SqliteRepository(ArticleRepository):
                     for article_id, (article, position) in first.items()
                     if article_id not in stored
                 ]
-                await self._insert([article_row(s.article, s.doc) for s, _ in fresh])
+                await self._insert([(s.article, article_row(s.article, s.doc)) for s, _ in fresh])
                 await self._conn.executemany(
                     INSERT_CLAIM, [(s.article.id, *position) for s, position in fresh]
                 )
@@ -159,11 +167,13 @@ class SqliteRepository(ArticleRepository):
         held.update((s.article.id, (position, s)) for s, position in fresh)
         return claim_results(items, held)
 
-    async def _insert(self, rows: Sequence[Row]) -> None:
-        """Insert new articles and enter them in the full-text index, in the caller's
-        transaction: one executemany each, so FTS5 writes the batch as one segment."""
-        if not rows:
+    async def _insert(self, fresh: Sequence[tuple[ProcessedArticle, Row]]) -> None:
+        """Insert new articles (each with its row) and their quotations, and enter them in the
+        full-text index, in the caller's transaction: one executemany each, so FTS5 writes the
+        batch as one segment."""
+        if not fresh:
             return
+        rows = [row for _, row in fresh]
         async with self._conn.execute(NEXT_SEQ) as cursor:
             found = await cursor.fetchone()
         articles = numbered(rows, int(found[0]) if found else 1)
@@ -172,6 +182,9 @@ class SqliteRepository(ArticleRepository):
         if index.texts:
             await self._conn.executemany(INSERT_INDEXED_TEXT, index.texts)
         await self._conn.executemany(INDEX_ARTICLE, index.entries)
+        quotes = [q for a, row in fresh for q in quote_rows(a, published_us(row))]
+        if quotes:
+            await self._conn.executemany(INSERT_QUOTE, quotes)
 
     async def _claims(self, ids: Iterable[str]) -> dict[str, tuple[Position, Stored]]:
         wanted = list(ids)

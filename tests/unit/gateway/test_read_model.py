@@ -98,6 +98,7 @@ READ_API = {
     "services.store.errors",
     "services.store.reader",
     "services.store.search",
+    "services.store.quotesearch",  # the quote listing's query, as search is the articles'
 }
 
 

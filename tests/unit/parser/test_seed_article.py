@@ -12,6 +12,7 @@ import pytest
 from services.parser.language import detect_language
 from services.parser.outlets import find_cited_outlets
 from services.parser.plaintext import extract_plaintext
+from services.parser.quotes import extract_quotes
 from services.parser.result import Extracted
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -58,3 +59,13 @@ def test_language(extracted: Extracted, expected: dict[str, Any]) -> None:
 
 def test_cited_outlets(extracted: Extracted, expected: dict[str, Any]) -> None:
     assert list(find_cited_outlets(extracted.paragraphs)) == expected["cited_outlets"]
+
+
+def test_quotes(extracted: Extracted, expected: dict[str, Any]) -> None:
+    """Exactly the two labelled quotations, each with the full name the article gives."""
+    paragraphs = list(extracted.paragraphs)
+    quotes = extract_quotes(paragraphs)
+    assert [{"speaker": q.speaker, "text": q.text} for q in quotes] == expected["quotes"]
+    assert [(q.speaker_kind, q.cue) for q in quotes] == [("person", "said"), ("person", "said")]
+    for quote in quotes:
+        assert paragraphs[quote.paragraph][quote.start : quote.end] == quote.text

@@ -42,6 +42,7 @@ from services.core.models import (
     ParsedArticle,
     ProcessAnnounced,
     ProcessedArticle,
+    Quote,
     RawArticle,
 )
 from services.core.records import ConsumedRecord
@@ -112,9 +113,20 @@ def parsed() -> ParsedArticle:
         published_at=datetime(2025, 11, 26, 9, 0, tzinfo=KYIV),
         published_at_utc=datetime(2025, 11, 26, 7, 0, tzinfo=UTC),
         language="en",
-        paragraphs=["Talks resumed in Geneva on Monday."],
-        word_count=6,
+        paragraphs=['"We will keep talking as long as it takes," the mediator said.'],
+        word_count=11,
         cited_outlets=["Reuters"],
+        quotes=[
+            Quote(
+                text="We will keep talking as long as it takes,",
+                speaker="the mediator",
+                speaker_kind="unnamed",
+                cue="said",
+                paragraph=0,
+                start=1,
+                end=42,
+            )
+        ],
         parser_version="1.0.0",
         received_at=NOW,
     )

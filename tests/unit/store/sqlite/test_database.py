@@ -144,9 +144,9 @@ async def test_a_schema_4_database_is_reindexed_for_words_inside_cjk_and_thai_te
         assert list(await conn.execute_fetchall(match, ('"東 京"',))) == [(0,)]  # one token
     finally:
         await conn.close()
-    conn = await open_database(path)
+    conn = await open_database(path, migrations=MIGRATIONS[:5])
     try:
-        assert await user_version(conn) == SCHEMA_VERSION == 5
+        assert await user_version(conn) == 5
         found = "SELECT group_concat(rowid) FROM articles_fts WHERE articles_fts MATCH ?"
         for query, rows in [
             ('"東 京"', "1"),

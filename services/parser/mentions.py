@@ -1,0 +1,355 @@
+"""Who stands beside a reporting verb: the *mention* a quotation's attribution makes.
+
+A mention is a name (a run of capitalised words: "Minnesota coach Bruce Boudreau" gives "Bruce
+Boudreau", titles and leading function words dropped), a pronoun ("he"), a role the article may
+tie to a name ("the coach") or an unnamed source in the article's own words ("a WeWork
+spokesperson"). :func:`subject_before` reads the mention that ends a text ("... Smith said"),
+:func:`object_after` the one that opens it ("said Smith, the coach"). Names are found by their
+capitals, with no language model: a run holding an organisation word ("Ministry", "Police",
+"News") or written in capitals ("NASA") is an organisation (:func:`speaker_kind`). Which person
+a mention means is :mod:`services.parser.speakers`' business.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal, NamedTuple
+
+from services.core.models import SpeakerKind
+from services.parser.outlet_names import looks_like_outlet
+from services.parser.quotecues import (
+    AUXILIARY_WORDS,
+    DETERMINERS,
+    FUNCTION_WORDS,
+    INDEFINITE,
+    ORGANISATION_WORDS,
+    PRONOUNS,
+    TITLES,
+    UPPER,
+    VERB_WORDS,
+    find_cues,
+)
+
+MentionKind = Literal["name", "pronoun", "role", "unnamed"]
+
+_SPACE = r"[ \u00a0]+"
+_ABBREVIATIONS = (
+    "Mr", "Mrs", "Ms", "Dr", "Jr", "Sr", "St", "Gov", "Sen", "Rep", "Lt", "Col", "Gen", "Capt",
+    "Sgt", "Prof", "Rev", "Ft", "Mt", "Supt", "Pres", "Cmdr", "Adm", "Maj",
+)  # fmt: skip
+# Words a sentence does not end with, abbreviated ("Gov. Noem", "on Nov. 18", "No. 3").
+_ABBREVIATED = frozenset(
+    (*_ABBREVIATIONS, "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
+     "Nov", "Dec", "No", "Nos", "Vol", "Fig", "vs", "etc")
+)  # fmt: skip
+_ABBREVIATION = f"(?:{'|'.join(_ABBREVIATIONS)})"
+# Where a sentence may end: its final mark, closing quotes or brackets, spaces, and a capital (or
+# an opening quote) after. A period after an abbreviation or a capital ("U.S.", "J.") ends none:
+# :func:`sentence_ends` checks that in Python, where a lookbehind per abbreviation would cost
+# the engine some thirty tests at every period. (Each pattern here opens with a character
+# class: the regex engine then skips in C to where one can start.)
+_SENTENCE_END = re.compile(rf"[.!?…][\"”’»)\]]*\s+(?=[\"“‘«(\[]?[{UPPER}\d])")
+_STOP = re.compile(r"[!?]|\.(?=\s)")  # where a sentence may end, whatever follows
+
+
+def _abbreviated(text: str, at: int) -> bool:
+    """Whether the period at ``at`` ends an abbreviation or follows a capital."""
+    if text[at] != "." or not at:
+        return False
+    if text[at - 1].isupper():
+        return True
+    start = at
+    while start and at - start < _LONGEST_ABBREVIATION and text[start - 1].isalpha():
+        start -= 1
+    return text[start:at] in _ABBREVIATED and not (start and text[start - 1].isalnum())
+
+
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATED))
+
+
+def sentence_ends(text: str, start: int = 0, end: int | None = None) -> list[int]:
+    """Where the sentences that end in ``text[start:end]`` end (the next one starts there)."""
+    stop = len(text) if end is None else end
+    return [
+        found.end()
+        for found in _SENTENCE_END.finditer(text, start, stop)
+        if not _abbreviated(text, found.start())
+    ]
+
+
+def sentence_breaks(text: str) -> tuple[list[int], list[int]]:
+    """Where each sentence of ``text`` but the last ends: the offsets of its final marks, and
+    where the next sentence starts (both ascending)."""
+    marks: list[int] = []
+    ends: list[int] = []
+    for found in _SENTENCE_END.finditer(text):
+        if not _abbreviated(text, found.start()):
+            marks.append(found.start())
+            ends.append(found.end())
+    return marks, ends
+
+
+def next_sentence_end(text: str, start: int) -> int:
+    """Where the sentence that holds ``text[start]`` ends (the text's end, for the last)."""
+    for found in _SENTENCE_END.finditer(text, start):
+        if not _abbreviated(text, found.start()):
+            return found.start() + 1
+    return len(text)
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether a sentence ends inside ``text`` (the text after it may start in lower case)."""
+    return any(not _abbreviated(text, found.start()) for found in _STOP.finditer(text))
+
+
+_AFTER_ABBREVIATION = "(?:" + "|".join(f"(?<=\\b{word}\\.)" for word in _ABBREVIATIONS) + ")"
+_NOT_AFTER_ABBREVIATION = "".join(f"(?<!\\b{word}\\.)" for word in _ABBREVIATIONS)
+# A capitalised word: an initialism ("U.S."), an initial or a short title with its period
+# ("J.", "Dr."), or a word with its apostrophes and hyphens ("O’Brien", "Rose-Lynn").
+_TOKEN = (
+    rf"[{UPPER}](?:\.(?:[ ]?[{UPPER}]\.)*|[a-z]{{1,3}}\.(?=[ ][{UPPER}]){_AFTER_ABBREVIATION}"
+    rf"|(?:[\w’'\-.]*\w)?)"
+)
+PARTICLES = frozenset(
+    [
+        "de",
+        "da",
+        "del",
+        "della",
+        "di",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "bin",
+        "ibn",
+        "al",
+        "ter",
+        "of",
+    ]
+)
+_PARTICLE = rf"(?:{'|'.join(sorted(PARTICLES))}|of the|d[’'])"
+_RUN = rf"{_TOKEN}(?:(?:{_SPACE}(?:{_PARTICLE}{_SPACE}){{0,2}}|-){_TOKEN})*"
+NAME_RUN = re.compile(_RUN)
+RUN_AT_END = re.compile(rf"({_RUN})(?:[’']s?)?$")
+_POSSESSIVE = re.compile(r"[’']s?$")
+_WORD = re.compile(r"[\w’'.\-]+")
+_CLAUSE_BREAK = re.compile(
+    r"[,;:—–()\[\]]|\b(?:that|who|which|whom|whose|and|but|while|because|as|when|after|before"
+    r"|if|dass|que|qui|che|quando|porque|cuando|wenn|als)\b"
+)
+_OBJECT_END = re.compile(
+    rf"[,;:!?()\[\]\"“”«»„]|\.(?<![{UPPER}]\.){_NOT_AFTER_ABBREVIATION}(?!\w)|\s[—–-]\s"
+    r"|\b(?:who|which|whose|that|because|when|while|as|after|before|in a|in an|on|at|during"
+    r"|to|about|der|die|qui|que|che|quien)\b"
+)
+# Where a noun phrase opened by a determiner ends: punctuation, a clause (or a reporting verb,
+# found apart).
+_PHRASE_END = re.compile(
+    r"[,;:!?()\[\]\"“”«»„]|\.(?!\w)|\s[—–-]\s|\b(?:who|which|whose|that|because|when|while"
+    r"|as|after|before|during|last|this|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday))\b"
+)
+_CONNECTORS = frozenset(
+    {"in", "at", "on", "during", "after", "before", "from", "to", "with", "for", "while",
+     "when", "as", "near", "about", "or", "than", "by", "inside", "outside", "into", "like"}
+)  # fmt: skip
+_TAIL = 100  # characters before a reporting verb read for its subject
+
+
+class Mention(NamedTuple):
+    """Who stands beside a reporting verb, as written."""
+
+    text: str
+    kind: MentionKind
+
+
+def strip_auxiliaries(text: str) -> str:
+    """``text`` without the auxiliaries and adverbs that end it ("Smith has also")."""
+    text = text.rstrip()
+    while True:
+        head, _, last = text.rpartition(" ")
+        if not head or last.lower() not in AUXILIARY_WORDS:
+            return text
+        text = head.rstrip()
+
+
+def sentence_starts(text: str, end: int) -> list[int]:
+    """Where the sentences of ``text[:end]`` start."""
+    return [0, *(stop for stop in sentence_ends(text, 0, min(len(text), end + 2)) if stop <= end)]
+
+
+def sentence_start(text: str, end: int) -> int:
+    """Where the sentence that holds ``text[end]`` (or ends before it) starts."""
+    return sentence_starts(text, end)[-1]
+
+
+def clean_name(run: str) -> str | None:
+    """A capitalised run as a name: leading function words and titles dropped ("But President
+    Donald Trump" gives "Donald Trump"), a possessive ahead of a person's name too ("NASA’s
+    Steve Clarke" gives "Steve Clarke"); None if nothing is left."""
+    if " " not in run and "’" not in run and "'" not in run:  # one word: most runs
+        key = run.lower().rstrip(".")
+        return None if key in FUNCTION_WORDS or key in TITLES else run
+    tokens = run.split()
+    while tokens and tokens[0].lower().rstrip(".") in FUNCTION_WORDS:
+        tokens.pop(0)
+    while tokens and tokens[-1].lower().rstrip(".") in FUNCTION_WORDS:
+        tokens.pop()
+    if "of" in tokens:  # "Rosaly Lopes of NASA", "Secretary of State Marco Rubio"
+        tokens = _before_of(tokens)
+    if not tokens:
+        return None
+    last = len(tokens) - 1
+    tokens[last] = _POSSESSIVE.sub("", tokens[last]) or tokens[last]
+    if _has_organisation_word(tokens):
+        return " ".join(tokens)
+    cut = 0
+    for index, token in enumerate(tokens[:last]):
+        key = token.lower().rstrip(".")
+        if key in TITLES or (
+            _POSSESSIVE.search(token) and not _has_organisation_word(tokens[index + 1 :])
+        ):
+            cut = index + 1
+    name = " ".join(tokens[cut:] if cut <= last else tokens[last:])
+    if name.lower().rstrip(".") in TITLES and len(tokens) == 1:
+        return None
+    return name
+
+
+def _before_of(tokens: list[str]) -> list[str]:
+    """A run holding "of": a title's ("Secretary of State Marco Rubio": the name after it), an
+    organisation's ("Office of the Inspector General": all of it), or a person's place ("Rosaly
+    Lopes of NASA": the name before it)."""
+    at = tokens.index("of")
+    before = tokens[:at]
+    if all(token.lower().rstrip(".") in TITLES for token in before):
+        rest = tokens[at + 1 :]
+        while len(rest) > 1 and rest[0].lower() in TITLES | ORGANISATION_WORDS:
+            rest = rest[1:]
+        return rest
+    if _has_organisation_word(before):
+        return tokens
+    return before
+
+
+def _has_organisation_word(tokens: Sequence[str]) -> bool:
+    return any(token.lower().strip(".,’'") in ORGANISATION_WORDS for token in tokens)
+
+
+def speaker_kind(name: str) -> SpeakerKind:
+    """Whether a name is an organisation's or a person's."""
+    tokens = name.split()
+    letters = name.replace(".", "").replace(" ", "")
+    if _has_organisation_word(tokens) or looks_like_outlet(name):
+        return "organisation"
+    if len(letters) >= 2 and letters.isupper() and letters.isalpha():
+        return "organisation"  # NASA, FBI
+    if "." in tokens[-1] and tokens[-1].rsplit(".", 1)[-1].isalpha() and len(tokens) == 1:
+        return "organisation"  # a domain: onmeth.com
+    return "person"
+
+
+def subject_before(text: str) -> Mention | None:
+    """The mention that ends ``text`` (what stands before a reporting verb)."""
+    text = strip_auxiliaries(text)
+    if text.endswith(","):  # an apposition: "Steve Clarke, deputy administrator at NASA,"
+        return first_of_segments(text)
+    tail = max(0, len(text) - _TAIL)  # a subject is read from the last words only
+    last = text[text.rfind(" ") + 1 :].lstrip("(").lower()
+    if last in PRONOUNS or last == "it":
+        return Mention(last, "pronoun")
+    run = RUN_AT_END.search(text, tail)
+    if run:
+        name = clean_name(run.group(1))
+        if name:
+            return Mention(name, "name")
+    return _noun_phrase(text[tail:], trailing=True)
+
+
+def first_of_segments(text: str) -> Mention | None:
+    """The first name or pronoun of a clause whose subject has an apposition after it
+    ("Meanwhile, Smith, the coach of the team,")."""
+    for segment in text.split(","):
+        mention = object_after(segment)
+        if mention is not None and mention.kind in ("name", "pronoun"):
+            return mention
+    return None
+
+
+def object_after(text: str) -> Mention | None:
+    """The mention that opens ``text`` (what follows an inverted verb: "said Smith, ..."; the
+    subject after a quotation: "Smith, the coach, said")."""
+    text = text.lstrip(" ,\u00a0")
+    first = _WORD.match(text)
+    if first is None:
+        return None
+    word = first.group().rstrip(".").lower()
+    if word in PRONOUNS:
+        return Mention(word, "pronoun")
+    if word in DETERMINERS:  # "the description on the website (reads)"
+        phrase = _PHRASE_END.search(text)
+        stop = phrase.start() if phrase else len(text)
+        cues = find_cues(text[:stop])
+        unnamed = _noun_phrase(text[: cues[0].start if cues else stop], trailing=False)
+        if unnamed is not None and not NAME_RUN.search(unnamed.text[1:]):
+            return unnamed
+    end = _OBJECT_END.search(text)
+    chunk = text[: end.start()] if end else text
+    runs = list(NAME_RUN.finditer(chunk))
+    if not runs:
+        return _noun_phrase(chunk, trailing=False)
+    lead = chunk[: runs[0].start()].split()
+    # "the 14th-ranked Schwartzman" is a name; "a spokesperson for WeWork" is not
+    determiner = bool(lead) and lead[0].lower() in DETERMINERS
+    if determiner and (chunk[runs[-1].end() :].strip() or _has_connector(lead)):
+        return _noun_phrase(chunk, trailing=False)
+    name = runs[0]
+    for following in runs[1:]:
+        gap = chunk[name.end() : following.start()].split()
+        if len(gap) > 4 or _has_connector(gap) or gap == ["and"] or _has_verb(gap):
+            break
+        name = following
+    cleaned = clean_name(name.group())
+    return Mention(cleaned, "name") if cleaned else None
+
+
+def _has_connector(words: Sequence[str]) -> bool:
+    return any(word.lower() in _CONNECTORS for word in words)
+
+
+def _has_verb(words: Sequence[str]) -> bool:
+    """Whether words between two names hold a verb ("Benioff introduced Cook"), not only a
+    role ("Minnesota coach Bruce Boudreau"): a past tense, or a reporting verb."""
+    return any(word.endswith("ed") or word in VERB_WORDS for word in words)
+
+
+def _noun_phrase(text: str, *, trailing: bool) -> Mention | None:
+    """An unnamed source or a role: the noun phrase from its determiner ("a WeWork
+    spokesperson", "the coach"), or a bare plural ("officials")."""
+    if trailing:
+        breaks = list(_CLAUSE_BREAK.finditer(text))
+        segment = text[breaks[-1].end() :] if breaks else text
+    else:
+        segment = text
+    words = segment.split()[-7:] if trailing else segment.split()[:8]
+    if not words:
+        return None
+    for index, word in enumerate(words):
+        key = word.lower()
+        if key in DETERMINERS:
+            phrase = words[index:]
+            if len(phrase) < 2 or not phrase[-1][-1:].isalpha():
+                return None
+            kind: MentionKind = "unnamed" if key in INDEFINITE else "role"
+            return Mention(" ".join(phrase), kind)
+    if trailing and len(words) <= 2 and words[-1].isalpha() and words[-1].lower().endswith("s"):
+        return Mention(" ".join(words), "unnamed")  # "officials", "Police officers"
+    return None

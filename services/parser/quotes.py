@@ -1,0 +1,117 @@
+"""Direct quotations in an article's body, with their speakers (``ParsedArticle.quotes``).
+
+A quotation is text in quotation marks (:mod:`services.parser.quotemarks`) of five words or
+more that is not the title of a work ("a song called “Glasgow (No Place Like Home)”") or the
+words of a sign. Its speaker (:mod:`services.parser.attribution`) comes from, in this order:
+
+1. a reporting phrase after it: "“…,” Smith said", "“…,” said Smith, the coach", "« … »,
+   dit-il", "„…“, so Müller";
+2. one before it in its paragraph: "Smith said: “…”", "he told reporters that “…”",
+   "according to a spokesperson, “…”", "Benioff weighed in, telling Cook, “…”", or the sentence
+   it ends or that introduces it with a colon ("Buckley had a similar experience: “…”");
+3. a line after it that signs it ("– Man**");
+4. the quotation it continues: the other part of one broken by its attribution, the paragraph
+   before for one running over several paragraphs, the one just before when a paragraph opens
+   with a quotation;
+5. the paragraph before, when it ends with a colon;
+6. the last speaker quoted in this paragraph or the one before.
+
+The mention found is resolved within the article by :class:`services.parser.speakers.Resolver`.
+Pure; cheap enough to run on every article (it reads little beyond the text around quotation
+marks, and nothing at all of an article without them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from services.core.models import Quote
+from services.parser.attribution import Attributor
+from services.parser.quotemarks import UNSPACED, QuoteSpan, find_spans
+from services.parser.speakers import Resolver
+from services.parser.words import word_count
+
+MIN_WORDS = 5
+
+# Words after which quotation marks hold a title, a name or a sign, not someone's words.
+_TITLE_WORDS = frozenset(
+    {
+        "titled", "entitled", "headlined", "dubbed", "nicknamed", "called", "named", "hashtag",
+        "slogan", "motto", "ebook", "e-book", "book", "novel", "album", "song", "film", "movie",
+        "documentary", "intitulé", "intitulée", "intitolato", "intitulado", "titulado", "livro",
+        "libro", "livre", "buch", "roman", "titel", "namens",
+    }
+)  # fmt: skip
+_SIGN_WORDS = frozenset({"sign", "signs", "banner", "banners", "placard", "poster", "shirt"})
+_SIGN_VERBS = frozenset({"read", "reads", "reading", "said", "saying"})
+_FUNCTION = frozenset(
+    {
+        "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or",
+        "the", "to", "with", "is", "are", "was", "be", "de", "la", "le", "les", "des", "du",
+        "au", "aux", "pour", "sur", "avec", "dans", "der", "die", "das", "und", "im", "mit",
+        "für", "von", "zu", "auf", "el", "los", "las", "y", "en", "con", "del", "al", "por",
+        "para", "il", "di", "e", "o", "do", "da", "dos", "em", "com", "no", "na", "nos",
+        "nas", "seu", "seus", "sua", "suas", "per", "nel", "della",
+    }
+)  # fmt: skip
+_SENTENCE_MARK = re.compile("[,.;:!?…]")
+_SPACED_WORD = re.compile(r"[^\s\w]*\w\S*")  # a word as words.py counts it in spaced scripts
+_WORDS = re.compile(r"[^\W\d_][\w’'-]*")
+
+
+def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
+    """The direct quotations of the paragraphs, in order, with their speakers."""
+    quoted: list[tuple[int, int, int]] = []
+    spans = [span for span in find_spans(paragraphs, quoted) if _is_quotation(paragraphs, span)]
+    if not spans:
+        return []
+    resolver = Resolver(paragraphs, quoted)
+    found = Attributor(paragraphs, spans, resolver).attribute_all()
+    return [
+        Quote(
+            text=paragraphs[span.paragraph][span.start : span.end],
+            speaker=attribution.speaker.name,
+            speaker_kind=attribution.speaker.kind,
+            cue=attribution.cue,
+            paragraph=span.paragraph,
+            start=span.start,
+            end=span.end,
+        )
+        for span, attribution in zip(spans, found, strict=True)
+    ]
+
+
+def _is_quotation(paragraphs: Sequence[str], span: QuoteSpan) -> bool:
+    """Five words or more, and not a title of a work or a sign."""
+    text = paragraphs[span.paragraph]
+    quoted = text[span.start : span.end]
+    if text.count(" ", span.start, span.end) < MIN_WORDS + 2 and _too_short(quoted):
+        return False
+    before = text[max(0, span.open_at - 40) : span.open_at].rstrip(" ,:").rsplit(None, 3)
+    if before and before[-1].lower() in _TITLE_WORDS:
+        return False
+    signed = len(before) > 1 and before[-1].lower() in _SIGN_VERBS
+    if signed and _SIGN_WORDS.intersection(word.lower() for word in before[:-1]):
+        return False
+    return not _looks_like_title(quoted)
+
+
+def _too_short(quoted: str) -> bool:
+    """Under five words: as :func:`~services.parser.words.word_count` counts them (it is for
+    the scripts written without spaces: the others are counted here, more cheaply)."""
+    if quoted.isascii() or not UNSPACED.search(quoted):
+        return len(_SPACED_WORD.findall(quoted)) < MIN_WORDS
+    return word_count(quoted) < MIN_WORDS
+
+
+def _looks_like_title(text: str) -> bool:
+    """Every word capitalised, and no sentence in it: "Glasgow (No Place Like Home)"."""
+    if text.rstrip()[-1:] in "!?":
+        return False
+    if _SENTENCE_MARK.search(text.rstrip(" .,;:…\"'”’")):
+        return False
+    for word in _WORDS.finditer(text):  # lazily: the first lower-case word settles it
+        if not word.group()[0].isupper() and word.group().lower() not in _FUNCTION:
+            return False
+    return True

@@ -1,0 +1,72 @@
+"""Mentions beside a reporting verb: names, pronouns, roles, unnamed sources."""
+
+from __future__ import annotations
+
+from services.parser.mentions import (
+    Mention,
+    clean_name,
+    object_after,
+    sentence_start,
+    speaker_kind,
+    subject_before,
+)
+from services.parser.quotecues import find_cues
+
+
+def test_clean_name_drops_function_words_titles_and_possessives() -> None:
+    assert clean_name("But President Donald Trump") == "Donald Trump"
+    assert clean_name("NASA’s Steve Clarke") == "Steve Clarke"
+    assert clean_name("Secretary of State Marco Rubio") == "Marco Rubio"
+    assert clean_name("Rosaly Lopes of NASA") == "Rosaly Lopes"
+    assert clean_name("NASA’s Office of the Inspector General") == (
+        "NASA’s Office of the Inspector General"
+    )
+    assert clean_name("Trump’s") == "Trump"
+    assert clean_name("The") is None
+    assert clean_name("President") is None
+
+
+def test_speaker_kind() -> None:
+    assert speaker_kind("Bruce Boudreau") == "person"
+    assert speaker_kind("Fox News") == "organisation"
+    assert speaker_kind("NASA") == "organisation"
+    assert speaker_kind("Defense Ministry") == "organisation"
+    assert speaker_kind("onmeth.com") == "organisation"
+
+
+def test_subject_before_a_verb() -> None:
+    assert subject_before("In an interview with Fox News, he") == Mention("he", "pronoun")
+    assert subject_before("Minnesota coach Bruce Boudreau") == Mention("Bruce Boudreau", "name")
+    assert subject_before("Steve Clarke, deputy administrator at NASA,") == Mention(
+        "Steve Clarke", "name"
+    )
+    assert subject_before("a WeWork spokesperson") == Mention("a WeWork spokesperson", "unnamed")
+    assert subject_before("the coach") == Mention("the coach", "role")
+    assert subject_before("Smith has also") == Mention("Smith", "name")
+
+
+def test_object_after_an_inverted_verb() -> None:
+    assert object_after(" U.S. Attorney Nealy Cox.") == Mention("Nealy Cox", "name")
+    assert object_after(" Paul Torrey, associate professor") == Mention("Paul Torrey", "name")
+    assert object_after(" Clarke on Tuesday.") == Mention("Clarke", "name")
+    assert object_after(" the 14th-ranked Schwartzman") == Mention("Schwartzman", "name")
+    assert object_after(" a spokesperson for the company.") == Mention(
+        "a spokesperson for the company", "unnamed"
+    )
+    assert object_after(" she.") == Mention("she", "pronoun")
+
+
+def test_sentence_start_skips_abbreviations_and_initials() -> None:
+    text = "He met Gov. Smith in the U.S. Senate. Then he left."
+    assert sentence_start(text, len(text)) == text.index("Then")
+    assert sentence_start(text, text.index("Senate")) == 0
+
+
+def test_cues_are_whole_words_the_longest_phrase_winning() -> None:
+    cues = find_cues("Essays said nothing; she told reporters it, according to Ann, a déclaré X.")
+    assert [(cue.text, cue.kind) for cue in cues] == [
+        ("said", "verb"),
+        ("told reporters", "verb"),
+        ("according to", "according"),
+        ("a déclaré", "verb"),
+    ]

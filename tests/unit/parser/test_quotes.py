@@ -1,0 +1,295 @@
+"""Direct quotations and their speakers, on short articles written for these tests (English,
+German, French, Spanish, Italian, Portuguese, Chinese)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.core.models import Quote, RawArticle
+from services.parser.parse import parse_article
+from services.parser.quotes import extract_quotes
+
+
+def _quotes(*paragraphs: str) -> list[tuple[str, str | None, str]]:
+    """(text, speaker, speaker kind) of each quotation; every offset checked on the way."""
+    found = extract_quotes(list(paragraphs))
+    for quote in found:
+        assert paragraphs[quote.paragraph][quote.start : quote.end] == quote.text
+    return [(q.text, q.speaker, q.speaker_kind) for q in found]
+
+
+def _speakers(*paragraphs: str) -> list[str | None]:
+    return [speaker for _, speaker, _ in _quotes(*paragraphs)]
+
+
+# What counts as a quotation
+
+
+def test_five_words_or_more() -> None:
+    assert _quotes(
+        "The mayor called it “a good start” on Monday.",
+        "“We will open the bridge in May,” the mayor said.",
+    ) == [("We will open the bridge in May,", "the mayor", "unnamed")]
+
+
+def test_titles_signs_and_nicknames_are_no_quotations() -> None:
+    assert (
+        _quotes(
+            "She starred in a film called “The Night We Left the Harbour Behind”.",
+            "Protesters held a sign that read “No more cuts to our public schools”.",
+            "Her new album, “Songs From The Other Side Of Town”, is out on Friday.",
+        )
+        == []
+    )
+
+
+def test_straight_curly_and_single_marks() -> None:
+    assert _quotes(
+        '"We have done everything we could," Smith said.',
+        "‘It is far too early to say,’ Jones said of the result.",
+        "“It’s not over until it’s over,” Brown said.",
+    ) == [
+        ("We have done everything we could,", "Smith", "person"),
+        ("It is far too early to say,", "Jones", "person"),
+        ("It’s not over until it’s over,", "Brown", "person"),
+    ]
+
+
+def test_an_apostrophe_closes_no_quotation() -> None:
+    assert _texts("In the ‘90s, he said, “the players’ union was far stronger than today.”") == [
+        "the players’ union was far stronger than today."
+    ]
+
+
+def test_a_quotation_nested_in_another_stays_in_it() -> None:
+    assert _texts("“She told me ‘never again’ and walked out of the room,” he said.") == [
+        "She told me ‘never again’ and walked out of the room,"
+    ]
+
+
+def test_a_quotation_broken_by_its_attribution_is_two_with_one_speaker() -> None:
+    assert _quotes(
+        "Council leader Maria Lopez spoke after the vote.",
+        "“We will win this fight,” she said, “whatever it takes us in the end.”",
+    ) == [
+        ("We will win this fight,", "Maria Lopez", "person"),
+        ("whatever it takes us in the end.", "Maria Lopez", "person"),
+    ]
+
+
+def test_a_quotation_over_several_paragraphs_is_one_per_paragraph() -> None:
+    assert _quotes(
+        "“The river rose faster than anyone expected this year,” said engineer Tom Reid.",
+        "“We moved the equipment twice before the water reached the road.",
+        "“By morning the whole valley was under a metre of water,” he added.",
+    ) == [
+        ("The river rose faster than anyone expected this year,", "Tom Reid", "person"),
+        ("We moved the equipment twice before the water reached the road.", "Tom Reid", "person"),
+        ("By morning the whole valley was under a metre of water,", "Tom Reid", "person"),
+    ]
+
+
+def test_an_unclosed_mark_that_does_not_go_on_is_no_quotation() -> None:
+    assert _quotes("He wrote “the whole thing was planned from the start", "The end.") == []
+
+
+# Speakers
+
+
+def test_surname_resolves_to_the_fullest_name_titles_dropped() -> None:
+    assert _speakers(
+        "Ukrainian President Volodymyr Zelenskyy spoke on Tuesday.",
+        "“Russia has essentially rejected the full proposal,” Zelenskyy said.",
+    ) == ["Volodymyr Zelenskyy"]
+
+
+def test_inverted_verb_and_a_role_before_the_name() -> None:
+    assert _speakers(
+        "“He is starting to feel it a little bit again,” said Minnesota coach Bruce Boudreau."
+    ) == ["Bruce Boudreau"]
+
+
+def test_apposition_between_name_and_verb() -> None:
+    assert _speakers(
+        "“We have a need for more landers,” Steve Clarke, a deputy administrator at NASA, said."
+    ) == ["Steve Clarke"]
+
+
+def test_verb_and_colon_before_the_quotation() -> None:
+    assert _speakers("Robertson, the commander, said: “We do not support forced relocations.”") == [
+        "Robertson"
+    ]
+
+
+def test_according_to() -> None:
+    assert _quotes(
+        "According to a company spokesperson, “the inquiry is routine and we are cooperating.”"
+    ) == [("the inquiry is routine and we are cooperating.", "a company spokesperson", "unnamed")]
+
+
+def test_pronoun_resolves_to_the_subject_of_the_sentence_before() -> None:
+    assert _speakers(
+        "Wild defenseman Ryan Suter, who joked about Parise’s sticks, saw the frustration.",
+        "“He’s used to scoring goals and getting points,” he said.",
+    ) == ["Ryan Suter"]
+
+
+def test_pronoun_skips_a_person_an_earlier_quotation_gave_another_pronoun() -> None:
+    assert _speakers(
+        "“I called a friend of mine in Scotland that night,” Mary Steenburgen said.",
+        "Her son Charlie McDowell remembers it. “It was a trying time for all of us,” he said.",
+        "Despite all that, the actress kept going. “I had been somebody who liked music,” she said.",
+    ) == ["Mary Steenburgen", "Charlie McDowell", "Mary Steenburgen"]
+
+
+def test_role_resolves_to_the_name_given_with_it() -> None:
+    assert _speakers(
+        "Bruce Boudreau, the Wild coach, praised the team.",
+        "“Good things are going to happen if they believe it,” the coach said.",
+    ) == ["Bruce Boudreau"]
+
+
+def test_an_unnamed_source_keeps_the_article_s_words_and_a_later_mention_too() -> None:
+    assert _quotes(
+        "“It is not entitled to any form of immunity at all,” said one legal expert.",
+        "“He is vulnerable to extradition to the United States,” the expert warned.",
+    ) == [
+        ("It is not entitled to any form of immunity at all,", "one legal expert", "unnamed"),
+        ("He is vulnerable to extradition to the United States,", "one legal expert", "unnamed"),
+    ]
+
+
+def test_organisations() -> None:
+    assert _quotes(
+        "“Dialogue with Washington will continue next week,” the Kremlin said.",
+        "“The results were below our own expectations,” Home Depot Inc said in a statement.",
+    ) == [
+        ("Dialogue with Washington will continue next week,", "Kremlin", "organisation"),
+        ("The results were below our own expectations,", "Home Depot Inc", "organisation"),
+    ]
+
+
+def test_a_signed_line_after_a_testimonial() -> None:
+    assert _speakers("“The show was great and the staff were very kind.”", "– Ann K.") == ["Ann K"]
+
+
+def test_a_sentence_that_introduces_the_quotation() -> None:
+    assert _speakers(
+        "Buckley, who phoned in from Chicago, had a similar experience: “It was just that "
+        "immediate feeling of this is the song.”"
+    ) == ["Buckley"]
+
+
+def test_a_quotation_nobody_is_named_for_is_unknown() -> None:
+    assert _quotes("The poster on the wall was old. “Trust the process, it always works.”") == [
+        ("Trust the process, it always works.", None, "unknown")
+    ]
+
+
+def test_the_cue_as_written() -> None:
+    cues = [
+        q.cue for q in extract_quotes(["“We did not talk about aid at all,” Trump told reporters."])
+    ]
+    assert cues == ["told reporters"]
+
+
+# Other languages
+
+
+def test_german() -> None:
+    assert _quotes(
+        "Bundeskanzler Olaf Scholz äußerte sich am Montag in Berlin.",
+        "„Wir werden die Hilfe für die Ukraine fortsetzen“, sagte Scholz.",
+        "»Das ist ein wichtiger Tag für unser ganzes Land«, sagte sie.",
+        "„Die Lage bleibt weiterhin sehr angespannt“, so Müller.",
+    ) == [
+        ("Wir werden die Hilfe für die Ukraine fortsetzen", "Olaf Scholz", "person"),
+        ("Das ist ein wichtiger Tag für unser ganzes Land", "Olaf Scholz", "person"),
+        ("Die Lage bleibt weiterhin sehr angespannt", "Müller", "person"),
+    ]
+
+
+def test_french() -> None:
+    assert _quotes(
+        "La ministre Élisabeth Borne était à Lyon mardi.",
+        "« Nous allons présenter le projet de loi en juin », a déclaré Borne.",
+        "«Ce n’est pas une question de moyens mais de volonté», explique-t-elle.",
+        "Selon le porte-parole du gouvernement, « la réforme sera votée avant l’été ».",
+    ) == [
+        ("Nous allons présenter le projet de loi en juin", "Élisabeth Borne", "person"),
+        ("Ce n’est pas une question de moyens mais de volonté", "Élisabeth Borne", "person"),
+        ("la réforme sera votée avant l’été", "le porte-parole du gouvernement", "unnamed"),
+    ]
+
+
+def test_spanish() -> None:
+    assert _quotes(
+        "El presidente Pedro Sánchez habló en Madrid.",
+        "«Vamos a aprobar los presupuestos antes del verano», dijo Sánchez.",
+        "“No hay ninguna razón para retrasar la votación”, afirmó un portavoz del partido.",
+    ) == [
+        ("Vamos a aprobar los presupuestos antes del verano", "Pedro Sánchez", "person"),
+        ("No hay ninguna razón para retrasar la votación", "un portavoz del partido", "unnamed"),
+    ]
+
+
+def test_italian() -> None:
+    assert _quotes(
+        "Il sindaco Roberto Gualtieri ha parlato in Campidoglio.",
+        "«Questa è una giornata importante per tutta la città», ha detto Gualtieri.",
+        "Secondo Gualtieri, «i lavori finiranno entro la fine dell’anno».",
+    ) == [
+        ("Questa è una giornata importante per tutta la città", "Roberto Gualtieri", "person"),
+        ("i lavori finiranno entro la fine dell’anno", "Roberto Gualtieri", "person"),
+    ]
+
+
+def test_portuguese() -> None:
+    assert _quotes(
+        "O ministro Fernando Haddad falou em Brasília.",
+        "“Vamos apresentar a proposta ao Congresso na próxima semana”, disse Haddad.",
+        "“A inflação está sob controle e deve cair ainda mais”, afirmou ele.",
+    ) == [
+        ("Vamos apresentar a proposta ao Congresso na próxima semana", "Fernando Haddad", "person"),
+        ("A inflação está sob controle e deve cair ainda mais", "Fernando Haddad", "person"),
+    ]
+
+
+def test_corner_brackets_count_han_characters_as_words() -> None:
+    assert _texts("市长在会上说：「我们将在五月开放新桥」。", "他说「好」。") == [
+        "我们将在五月开放新桥"
+    ]
+
+
+# In the parse
+
+
+def test_parse_article_carries_the_quotations_of_plain_text_and_html() -> None:
+    received = datetime(2025, 3, 19, tzinfo=UTC)
+    text = "Talks in Geneva\n\n“We will keep talking as long as it takes,” the mediator said.\n"
+    page = (
+        "<html><body><article><h1>Talks in Geneva</h1><p>The mediator spoke to reporters on "
+        "Monday in Geneva after the first round of talks had ended.</p><p>“We will keep talking "
+        "as long as it takes,” the mediator said after a long day of meetings.</p></article>"
+        "</body></html>"
+    )
+    for content, kind in ((text, "text/plain"), (page, "text/html")):
+        raw = RawArticle(
+            id="a1", id_source="client", content=content, content_type=kind, received_at=received
+        )
+        parsed = parse_article(raw)
+        assert parsed.quotes == [
+            Quote(
+                text="We will keep talking as long as it takes,",
+                speaker="the mediator",
+                speaker_kind="unnamed",
+                cue="said",
+                paragraph=parsed.quotes[0].paragraph,
+                start=1,
+                end=42,
+            )
+        ], kind
+
+
+def _texts(*paragraphs: str) -> list[str]:
+    return [text for text, _, _ in _quotes(*paragraphs)]

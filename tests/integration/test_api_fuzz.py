@@ -31,7 +31,8 @@ from services.gateway.app import create_app as gateway_app
 from services.gateway.params import instant
 from services.ingest.app import create_app as ingest_app
 from services.store.backend import open_repository
-from services.store.search import InvalidQueryError, SearchQuery
+from services.store.quotesearch import QuoteQuery
+from services.store.search import InvalidQueryError, SearchQuery, speaker_filter
 from tests.integration.flow import create_topics
 from tests.integration.servers import serving
 from tests.unit.store.factory import make_article
@@ -43,6 +44,7 @@ GATEWAY_OPERATIONS = {
     "GET /v1/articles/{article_id}",
     "GET /v1/articles/{article_id}/status",
     "GET /v1/stories/{story_id}",
+    "GET /v1/quotes",
     "GET /healthz",
     "GET /readyz",
 }
@@ -138,31 +140,54 @@ def batch_rejects_invalid_data(ctx: Any, response: Any, case: Any) -> bool | Non
 
 def answerable_search(case: Any) -> Any:
     """A schema-valid search minus what no schema can say. Each parameter's schema is exactly
-    what the gateway accepts of it alone, but three refusals need more than a value's shape, so
+    what the gateway accepts of it alone, but four refusals need more than a value's shape, so
     a valid-data run must not send them (each is checked in tests/integration/gateway/
     test_queries.py, ``test_bad_parameters_are_400_with_a_message`` and
-    ``test_a_cursor_from_elsewhere_is_400_not_500``; real cursors page through every row exactly
-    once in ``test_search_filters_and_pages``):
+    ``test_a_cursor_from_elsewhere_is_400_not_500``, and in test_quote_queries.py; real cursors
+    page through every row exactly once in ``test_search_filters_and_pages``):
 
     - ``cursor`` is an opaque token: a string of its alphabet that no page returned is a 400;
     - ``q`` is a query language (its description): a quote left open, a dangling OR, or no word
       at all is a 400 — only q values the gateway's parser refuses are dropped;
+    - ``speaker`` must name someone: punctuation alone is a 400;
     - ``since`` must be before ``until``: when it is not, ``until`` is dropped.
     """
-    query = dict(case.query or {})
-    query.pop("cursor", None)
-    q = query.get("q", "")
-    if q.strip():  # blank is left out by the gateway itself
-        try:
-            SearchQuery(q=q)
-        except InvalidQueryError:
-            del query["q"]
+    query = answerable_words(case.query, lambda q: SearchQuery(q=q))
     since = instant("since", query.get("since") or None)
     until = instant("until", query.get("until") or None)
     if since is not None and until is not None and since >= until:
         query.pop("until")
     case.query = query
     return case
+
+
+def answerable_quotes(case: Any) -> Any:
+    """A schema-valid quotation listing minus the refusals :func:`answerable_search` names
+    (cursor, q, speaker), which ``/v1/quotes`` shares with the article search."""
+    case.query = answerable_words(case.query, lambda q: QuoteQuery(q=q))
+    return case
+
+
+def answerable_words(
+    given: dict[str, Any] | None, parse: Callable[[str], object]
+) -> dict[str, Any]:
+    """``given`` without its cursor and without a ``q`` that ``parse`` or a ``speaker`` that
+    the speaker rule refuses (blank values are left out by the gateway itself)."""
+    query = dict(given or {})
+    query.pop("cursor", None)
+    q = query.get("q", "")
+    if q.strip():
+        try:
+            parse(q)
+        except InvalidQueryError:
+            del query["q"]
+    speaker = query.get("speaker", "")
+    if speaker.strip():
+        try:
+            speaker_filter(speaker)
+        except InvalidQueryError:
+            del query["speaker"]
+    return query
 
 
 def fuzz(operation: Any, mode: GenerationMode, media_type: str | None) -> str | None:
@@ -172,6 +197,8 @@ def fuzz(operation: Any, mode: GenerationMode, media_type: str | None) -> str | 
         cases = cases.filter(lambda case: case.media_type == media_type)
     if operation.label == "GET /v1/articles" and mode is GenerationMode.POSITIVE:
         cases = cases.map(answerable_search)
+    if operation.label == "GET /v1/quotes" and mode is GenerationMode.POSITIVE:
+        cases = cases.map(answerable_quotes)
     checks: dict[str, Any] = {}
     if operation.label == "POST /v1/articles:batch" and mode is GenerationMode.NEGATIVE:
         checks = {

@@ -16,7 +16,9 @@ process, then:
 
 Per stage it reports CPU seconds per 1,000 articles (from /proc, the profile of where time goes)
 and peak RSS. ``--profile STAGE`` also runs that stage under cProfile and prints its top
-functions. Run: ``.venv/bin/python -m bench.e2e [--quick] [--articles N]``.
+functions. ``--postgresql SERVER_URL`` puts the store on a fresh PostgreSQL database of that
+server (dropped afterwards) instead of SQLite. Run: ``.venv/bin/python -m bench.e2e [--quick]
+[--articles N] [--postgresql URL]``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import os
 import pstats
@@ -56,6 +59,7 @@ from bench.common import (
     write_result,
 )
 from bench.ingest import broker_settings
+from bench.store_postgres import fresh_database
 from services.core import kafka, ndjson
 from services.core.service import topic_specs
 from services.core.settings import Settings
@@ -97,6 +101,7 @@ class Config:
     profile: str | None
     deadline_s: float
     hops: bool = False
+    database_url: str | None = None  # the store on PostgreSQL (a fresh database), else SQLite
 
 
 @dataclass
@@ -416,7 +421,7 @@ async def run(config: Config, workdir: Path) -> dict[str, Any]:
         settings = settings.model_copy(update={"topic_prefix": prefix})
         topics = Topics(prefix)
         await kafka.ensure_topics(settings, topic_specs(settings, topics))
-        told = service_settings(settings, workdir)
+        told = service_settings(settings, workdir, config.database_url)
         services = [start_service(n, told, workdir, config.profile == n) for n in SERVICES]
         await wait_ready(services, deadline)
         base = f"http://127.0.0.1:{told.ingest_port}"
@@ -494,9 +499,11 @@ def busy_cpu(services: Sequence[Service], broker_pid: int | None) -> dict[str, f
     return used
 
 
-def service_settings(settings: Settings, workdir: Path) -> Settings:
-    """What the services are told: this run's broker, topics and data directory, ports of their
-    own, and the default logging (one summary line per record, as JSON, to a file)."""
+def service_settings(
+    settings: Settings, workdir: Path, database_url: str | None = None
+) -> Settings:
+    """What the services are told: this run's broker, topics, data directory and database, ports
+    of their own, and the default logging (one summary line per record, as JSON, to a file)."""
     base = free_port()
     while any(localkafka.port_in_use(base + i) for i in range(3)):
         base = free_port()
@@ -504,6 +511,7 @@ def service_settings(settings: Settings, workdir: Path) -> Settings:
         update={
             "kafka_bootstrap_servers": settings.bootstrap_servers,
             "data_dir": workdir / "data",
+            "database_url": database_url,
             "ingest_port": free_port(),
             "health_port_base": base,
             "log_level": "INFO",
@@ -512,7 +520,7 @@ def service_settings(settings: Settings, workdir: Path) -> Settings:
     )
 
 
-def report(config: Config, result: dict[str, Any]) -> dict[str, Any]:
+def report(config: Config, result: dict[str, Any], store: str = "SQLite") -> dict[str, Any]:
     main, mix, bare = result["phases"]
     rows = [
         [p.name, p.articles, round(p.seconds, 1), p.rate, ratio(p.rate, bare.rate)]
@@ -578,7 +586,9 @@ def report(config: Config, result: dict[str, Any]) -> dict[str, Any]:
         "latency": lat,
         "peak_rss_mb": result["rss_mb"],
     }
-    print(f"result: {write_result('e2e', data)}")
+    print(f"store on {store}")
+    name = "e2e" if store == "SQLite" else f"e2e-{store.lower()}"
+    print(f"result: {write_result(name, data | {'store': store})}")
     return data
 
 
@@ -604,6 +614,14 @@ def print_profile(workdir: Path, stage: str, top: int = 25) -> None:
         pstats.Stats(str(path)).sort_stats("tottime").print_stats(top)
 
 
+async def run_on(config: Config, workdir: Path, server: str | None) -> dict[str, Any]:
+    """:func:`run`, with the store on a fresh PostgreSQL database of ``server`` when given."""
+    if server is None:
+        return await run(config, workdir)
+    async with fresh_database(server, "bench_e2e") as url:
+        return await run(dataclasses.replace(config, database_url=url), workdir)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -626,6 +644,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quick", action="store_true", help="10k articles, 1k mix, 20 s warm-up, 10 s latency"
     )
     parser.add_argument("--profile", choices=SERVICES, default=None)
+    parser.add_argument(
+        "--postgresql",
+        metavar="SERVER_URL",
+        help="store on PostgreSQL: a fresh database on this server (one its user may create)",
+    )
     parser.add_argument(
         "--hops",
         action="store_true",
@@ -652,8 +675,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="newsflow-e2e-") as tmp:
         workdir = Path(tmp)
-        result = asyncio.run(run(config, workdir))
-        report(config, result)
+        result = asyncio.run(run_on(config, workdir, args.postgresql))
+        report(config, result, "PostgreSQL" if args.postgresql else "SQLite")
         if config.profile:
             print_profile(workdir, config.profile)
     return 0

@@ -5,10 +5,10 @@ Run: ``.venv/bin/python bench/fts.py [--articles 60000] [--batch 430] [--small 6
 Every contender gets the same rows, e2e-sized (the plain-text dev set's texts, 4.7 KB on
 average, as ``bench.e2e`` pushes them), in fresh databases with the store's pragmas:
 
-* newsflow — the store's schema and writes (every migration): each write inserts its rows, then
-  their full-text entries in one ``executemany`` (``services.store.repository``), so a write's
-  terms become one FTS5 segment; ``automerge`` 16, ``crisismerge`` 64; the entries' indexed
-  text (schema 5: CJK and Thai characters cut apart) is computed inside the timed write;
+* newsflow — the store's schema and writes (every migration): each write inserts its rows,
+  then their full-text entries in one ``executemany`` (``services.store.sqlite.repository``), so
+  a write's terms become one FTS5 segment; ``automerge`` 16, ``crisismerge`` 64; the entries'
+  indexed text (schema 5: CJK and Thai characters cut apart) is computed inside the timed write;
 * writer, schema 4 — the same writes before schema 5: the rows' title and body as they are;
 * by trigger (schema 3) — the store before schema 4: the rows' insert trigger enters each in the
   index, and FTS5 writes one segment per article; the same merge settings;
@@ -44,20 +44,18 @@ sys.path.insert(0, str(ROOT))
 from bench.common import DATA_DIR, table, write_result  # noqa: E402
 from bench.store import Corpus  # noqa: E402
 from services.core import ndjson  # noqa: E402
-from services.store.database import (  # noqa: E402
+from services.core.migration import Migration  # noqa: E402
+from services.store.fulltext import index_text  # noqa: E402
+from services.store.rows import ARTICLE_COLUMNS, Row, article_row  # noqa: E402
+from services.store.sqlite.database import (  # noqa: E402
     INDEX_TEXT_FUNCTION,
     MIGRATIONS,
-    Migration,
     writer_pragmas,
 )
-from services.store.fulltext import index_text  # noqa: E402
-from services.store.repository import (  # noqa: E402
-    ARTICLE_COLUMNS,
+from services.store.sqlite.repository import (  # noqa: E402
     INDEX_ARTICLE,
     INSERT_ARTICLE,
     INSERT_INDEXED_TEXT,
-    Row,
-    article_row,
     index_entries,
     numbered,
 )

@@ -1,12 +1,14 @@
-"""Store benchmark: articles/s into SQLite (with FTS5) through ``ArticleRepository.store_claimed``.
+"""Store benchmark: articles/s into SQLite (with FTS5) through ``SqliteRepository.store_claimed``;
+with ``--postgresql SERVER``, into PostgreSQL instead (``bench/store_postgres.py``).
 
-Run: ``.venv/bin/python bench/store.py [--articles 20000] [--batch 500] [--rounds 2]``.
+Run: ``.venv/bin/python bench/store.py [--articles 20000] [--batch 500] [--rounds 2]
+[--postgresql postgresql://USER@HOST:PORT/postgres [--processes 2]]``.
 
 Both contenders write the same generated articles (1–3 KB bodies) in batches, one transaction
 per batch, into fresh databases with the same schema (same columns, same FTS5 table and
 triggers):
 
-* repository — ``ArticleRepository.store_claimed(batch)``, as the store consumer calls it:
+* repository — ``SqliteRepository.store_claimed(batch)``, as the store consumer calls it:
   builds the rows (JSON document included), looks up already-stored ids, inserts the new ones
   and their full-text entries, and the claim of each id for the record it came from;
 * bare — the same rows and their full-text entries pre-built outside the timer, ``BEGIN;
@@ -32,15 +34,16 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import store_postgres  # noqa: E402
 from bench.common import Summary, table, write_result  # noqa: E402
 from services.core.models import DedupVerdict, ProcessedArticle, Verdict  # noqa: E402
-from services.store.database import open_database  # noqa: E402
-from services.store.repository import (  # noqa: E402
+from services.store.repository import Position  # noqa: E402
+from services.store.rows import article_row  # noqa: E402
+from services.store.sqlite.database import open_database  # noqa: E402
+from services.store.sqlite.repository import (  # noqa: E402
     INDEX_ARTICLE,
     INSERT_ARTICLE,
-    ArticleRepository,
-    Position,
-    article_row,
+    SqliteRepository,
     index_entries,
     numbered,
 )
@@ -162,7 +165,7 @@ def batches(items: Sequence[T], size: int) -> list[Sequence[T]]:
 
 
 async def repository_rate(articles: Sequence[ProcessedArticle], batch: int, db: Path) -> float:
-    repo = await ArticleRepository.open(db)
+    repo = await SqliteRepository.open(db)
     started = time.perf_counter()
     positions = [Position("bench.deduplicated", 0, n) for n in range(len(articles))]
     for chunk in batches(list(zip(articles, positions, strict=True)), batch):
@@ -211,12 +214,74 @@ async def run(count: int, batch: int, rounds: int) -> dict[str, Summary]:
     return {name: Summary(tuple(values)) for name, values in rates.items()}
 
 
+async def run_postgresql(
+    server: str, count: int, batch: int, rounds: int, processes: int
+) -> dict[str, Summary]:
+    """The PostgreSQL contenders (``bench/store_postgres.py``), each into a fresh database."""
+    started = time.perf_counter()
+    articles = Corpus().articles(count)
+    print(f"generated {count:,} articles in {time.perf_counter() - started:.1f}s; {rounds} rounds")
+    rates: dict[str, list[float]] = {"repository": [], "bare": [], "one": [], "many": []}
+    for n in range(rounds):
+        async with store_postgres.fresh_database(server, "bench_store_bare") as url:
+            rates["bare"].append(await store_postgres.bare_rate(articles, batch, url))
+        async with store_postgres.fresh_database(server, "bench_store_repo") as url:
+            rates["repository"].append(await store_postgres.repository_rate(articles, batch, url))
+        for key, workers in (("one", 1), ("many", processes)):
+            async with store_postgres.fresh_database(server, f"bench_store_{key}") as url:
+                rate = await asyncio.to_thread(
+                    store_postgres.processes_rate, url, workers, count, batch
+                )
+                rates[key].append(rate)
+        print(
+            f"round {n + 1}: bare {rates['bare'][-1]:,.0f}/s, "
+            f"repository {rates['repository'][-1]:,.0f}/s, 1 process {rates['one'][-1]:,.0f}/s, "
+            f"{processes} processes {rates['many'][-1]:,.0f}/s"
+        )
+    return {name: Summary(tuple(values)) for name, values in rates.items()}
+
+
+def report_postgresql(args: argparse.Namespace, result: dict[str, Summary]) -> None:
+    repo, bare, one, many = (result[k] for k in ("repository", "bare", "one", "many"))
+    ratio, scale = repo.best / bare.best, many.best / one.best
+    print()
+    print(
+        table(
+            ["writer", "best articles/s", "median articles/s", "× baseline (best)"],
+            [
+                ["PostgresRepository.store_claimed", repo.best, repo.median, ratio],
+                ["bare asyncpg executemany", bare.best, bare.median, 1.0],
+                [f"{args.processes} store processes", many.best, many.median, scale],
+                ["1 store process", one.best, one.median, 1.0],
+            ],
+        )
+    )
+    print()
+    print(
+        f"goals: >= 0.6x bare: {'met' if ratio >= 0.6 else 'NOT met'} ({ratio:.2f}x); "
+        f"{args.processes} processes >= 1.6x one: {'met' if scale >= 1.6 else 'NOT met'} "
+        f"({scale:.2f}x)"
+    )
+    data = {"articles": args.articles, "batch": args.batch, "processes": args.processes}
+    data |= {name: summary.as_dict() for name, summary in result.items()}
+    path = write_result("store-postgresql", data | {"ratio_best": ratio, "scaling_best": scale})
+    print(f"results: {path.relative_to(ROOT)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--postgresql", metavar="SERVER_URL", help="a PostgreSQL server to bench instead"
+    )
+    parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
+    if args.postgresql:
+        pg = run_postgresql(args.postgresql, args.articles, args.batch, args.rounds, args.processes)
+        report_postgresql(args, asyncio.run(pg))
+        return
     result = asyncio.run(run(args.articles, args.batch, args.rounds))
     repo, bare = result["repository"], result["bare"]
     ratio = repo.best / bare.best

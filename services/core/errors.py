@@ -51,5 +51,10 @@ class DatabaseUnavailableError(TransientError):
     broke (a restart, a failover, a network split)."""
 
 
+class DatabaseNotReadyError(DatabaseUnavailableError):
+    """The database (or the schema a reader needs in it) does not exist yet, or is older than
+    this code needs: whoever creates or migrates it has not run yet."""
+
+
 class ConfigurationError(NewsflowError):
     """The environment cannot run newsflow (missing Java, port in use, bad setting)."""

@@ -10,8 +10,7 @@ starting at once never both apply one).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from services.core.migration import Migration, version_table
 from services.dedup.staterows import FINGERPRINT_COLUMNS
 
 # Advisory-lock key of migrations (two-integer form: class "nfdd", 0; other parts of newsflow
@@ -19,19 +18,8 @@ from services.dedup.staterows import FINGERPRINT_COLUMNS
 MIGRATION_LOCK = (0x6E66_6464, 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    description: str
-    statements: tuple[str, ...]
-
-
-VERSION_TABLE = """
-CREATE TABLE IF NOT EXISTS dedup_schema_version (
-    version integer PRIMARY KEY,
-    description text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-)"""
+VERSION_TABLE_NAME = "dedup_schema_version"
+VERSION_TABLE = version_table(VERSION_TABLE_NAME)
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(

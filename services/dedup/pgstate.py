@@ -18,6 +18,7 @@ from services.core.errors import TransientError
 from services.core.pgclient import (
     SERVER_KEEPALIVES,
     Connection,
+    apply_step,
     close_quietly,
     connect,
     redacted,
@@ -182,13 +183,7 @@ async def _prepare(connection: Connection, scope: str, settings: DedupSettings) 
                 f"{sql.SCHEMA_VERSION}"
             )
         for step in sql.MIGRATIONS[found:]:
-            for statement in step.statements:
-                await connection.execute(statement)
-            await connection.execute(
-                "INSERT INTO dedup_schema_version (version, description) VALUES ($1, $2)",
-                step.version,
-                step.description,
-            )
+            await apply_step(connection, step, sql.VERSION_TABLE_NAME)
         scope_id = int(await connection.fetchval(sql.SCOPE, scope))
         check_meta(await _meta(connection, scope_id), settings)
         defaults = expected_meta(settings)

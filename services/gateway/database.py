@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from services.core.settings import Settings
+from services.store.backend import describe, open_reader
 from services.store.errors import DatabaseUnavailableError, SchemaVersionError
 from services.store.reader import ArticleReader
 
@@ -15,18 +15,16 @@ from services.store.reader import ArticleReader
 class LazyReader:
     """One shared :class:`ArticleReader`, opened on first use and re-opened after a failure."""
 
-    def __init__(
-        self, path: Path, open_reader: Callable[[], Awaitable[ArticleReader]] | None = None
-    ) -> None:
-        self._path = path
-        self._open = open_reader or (lambda: ArticleReader.open(path))
+    def __init__(self, where: str, opener: Callable[[], Awaitable[ArticleReader]]) -> None:
+        self._where = where
+        self._open = opener
         self._reader: ArticleReader | None = None
         self._lock = asyncio.Lock()
 
     @classmethod
     def of(cls, settings: Settings) -> LazyReader:
         """The reader of the database of ``settings``, tuned as they say."""
-        return cls(settings.database_path, lambda: ArticleReader.for_settings(settings))
+        return cls(describe(settings), lambda: open_reader(settings))
 
     async def get(self) -> ArticleReader:
         """The reader; raises :class:`DatabaseUnavailableError` (or its ``DatabaseNotReadyError``)
@@ -45,7 +43,7 @@ class LazyReader:
             await reader.head()
         except (DatabaseUnavailableError, SchemaVersionError) as error:
             return False, str(error)
-        return True, f"{self._path} readable"
+        return True, f"{self._where} readable"
 
     async def close(self) -> None:
         async with self._lock:

@@ -25,7 +25,14 @@ A character of those scripts is a "unit": the letter with the combining marks th
 or ``19`` finds them too.
 
 Pure and deterministic: the store indexes, unindexes (the stored ``indexed_text``) and the
-gateway queries with this one function, so all three always see the same text. Its output is
+gateway queries with this one function, so all three always see the same text.
+
+PostgreSQL's text-search parser cuts words differently (``example.com`` is one host token,
+``covid-19`` a compound word) and folds case and accents by the database's locale, so on that
+backend :func:`index_words` goes one step further before the database sees any text: it cuts
+words as SQLite's ``unicode61`` tokenizer does (a run of letters and digits; every other
+character, combining marks included, parts words), folds case (``casefold``) and the accents of
+Latin letters, and hands PostgreSQL the words one space apart, for its stemmers only. Its output is
 pinned in the tests: a change to it needs a schema step that refills ``indexed_text`` and
 rebuilds the index, as schema 5 does, or stored articles and new queries would disagree.
 Text without any such character (most of the stream) is returned as it is, after an
@@ -36,7 +43,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 from typing import overload
+from zlib import crc32
 
 # The letters of the scripts written without spaces between words (Thai; Chinese and Japanese
 # kanji, kana and their marks), and Hangul, whose words carry particles.
@@ -60,6 +69,16 @@ _RUN = re.compile(f"[{_BASES}][{_BASES}{_MARKS}]*")
 _UNIT = re.compile(f"[{_BASES}][{_MARKS}]*")
 _WIDTH = re.compile("[\uff01-\uffef]+")  # half- and full-width forms
 _NEEDS_WORK = re.compile(f"[{_BASES}\uff01-\uffef]")
+# A word: a run of letters and digits (categories L* and N*, as unicode61's token characters).
+_WORD = re.compile(r"[^\W_]+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+# Diacritics on a Latin letter (after canonical decomposition): what unicode61's
+# ``remove_diacritics 2`` drops. Marks on the letters of other scripts are kept (a kana voicing
+# mark changes the letter).
+_LATIN_MARKS = re.compile(
+    "(?<=[a-z\u00c0-\u024f\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff\uab30-\uab6f])"
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
 
 
 def _spaced(run: re.Match[str]) -> str:
@@ -81,6 +100,40 @@ def index_text(text: str | None) -> str | None:
     if text is None or text.isascii() or _NEEDS_WORK.search(text) is None:
         return text
     return _RUN.sub(_spaced, _WIDTH.sub(_folded, text))
+
+
+def index_words(text: str | None) -> str:
+    """The words of ``text`` as the PostgreSQL index sees them: :func:`index_text`, then cut
+    into runs of letters and digits, case-folded, Latin letters without their accents, one
+    space apart (``"Élection: COVID-19"`` → ``"election covid 19"``). Two words that SQLite's
+    index takes for the same are the same here too. ``None`` gives ``""``."""
+    if not text:
+        return ""
+    text = index_text(text)
+    if text.isascii():
+        return " ".join(_ASCII_WORD.findall(text.lower()))
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    folded = unicodedata.normalize("NFC", _LATIN_MARKS.sub("", decomposed))
+    return " ".join(_WORD.findall(folded))
+
+
+PAIR_BITS = 16
+_GOLDEN = 0x9E3779B1  # Fibonacci hashing: spreads the CRC's bits over the top ones
+
+
+def _pair_key(first: str, second: str) -> str:
+    mixed = (crc32(f"{first} {second}".encode()) * _GOLDEN) & 0xFFFFFFFF
+    return f"+{mixed >> (32 - PAIR_BITS):04x}"
+
+
+def word_pairs(words: str) -> list[str]:
+    """A key for each two words side by side in ``words`` (:func:`index_words`' output): what
+    lets the PostgreSQL index find a phrase's candidates by its pairs, not only by its words
+    one by one. A key is one of 2**:data:`PAIR_BITS` (``"+3f2a"``, a hash of the pair): few
+    enough for the index to stay small and fast to write, many enough that an article holding a
+    phrase's words but not side by side rarely holds its keys too. The ``+`` keeps them apart
+    from words."""
+    return [_pair_key(first, second) for first, second in pairwise(words.split())]
 
 
 def needs_segmenting(text: str | None) -> bool:

@@ -25,6 +25,7 @@ from services.core.records import ConsumedRecord
 from services.core.runner import Stage
 from services.core.settings import Settings
 from services.core.topics import Topics
+from services.store.backend import open_repository
 from services.store.repository import ArticleRepository, Position
 
 STORE = topology.stage("store")
@@ -71,8 +72,7 @@ def store_handler(
 
 @asynccontextmanager
 async def store_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    async with await ArticleRepository.for_settings(settings) as repository:
+    async with await open_repository(settings) as repository:
         yield Stage.in_flow(STORE.name, topics, store_handler(settings, topics, repository))
 
 

@@ -1,50 +1,26 @@
-"""``ArticleReader``: the read model — every read-only query over the store's database.
+"""The store's read API: every read-only query over its database, whichever backend holds it.
 
-The gateway reads through this class only; it writes no SQL and opens no connection itself.
-Every query runs in autocommit mode, so each sees the latest committed writes of the store
-(WAL readers never block the writer, nor are blocked by it).
+The gateway reads through :class:`ArticleReader` only (opened by
+:func:`services.store.backend.open_reader`); it writes no SQL and opens no connection itself.
+Both backends (``sqlite/reader.py``, ``postgres/reader.py``) give the same answers to the same
+calls: every read sees the latest committed writes, searches order and page alike (see
+:mod:`services.store.search`), and the live stream's positions never skip an article.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime
 from statistics import median
-from typing import Any
-
-import aiosqlite
 
 from services.core.lifecycle import AsyncClosing
 from services.core.models import ProcessedArticle
-from services.core.settings import Settings
-from services.store.database import (
-    DEFAULT_BUSY_TIMEOUT_MS,
-    DEFAULT_CACHE_KIB,
-    DEFAULT_MMAP_BYTES,
-    open_readonly,
-)
-from services.store.errors import translated
-from services.store.query import (
-    DENSE_MATCHES,
-    Statement,
-    match_probe_statement,
-    search_statement,
-)
-from services.store.search import (
-    UNKNOWN_SOURCE,
-    InvalidQueryError,
-    SearchQuery,
-    SortKey,
-    encode_cursor,
-)
+from services.store.rows import from_epoch_us
+from services.store.search import UNKNOWN_SOURCE, InvalidQueryError, SearchQuery
 
 FRESHNESS_WINDOW = 1_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_FTS_ERRORS = ("fts5:", "unterminated string", "no such column")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,146 +57,66 @@ class StoredArticle:
     article: ProcessedArticle
 
 
-def _article(doc: str | bytes) -> ProcessedArticle:
-    return ProcessedArticle.model_validate_json(doc)
+class ArticleReader(AsyncClosing, ABC):
+    """The read API of the store. Opened by :func:`services.store.backend.open_reader`; an
+    ``async with`` block closes it."""
 
-
-@contextmanager
-def _reading(action: str, *, full_text: bool = False) -> Iterator[None]:
-    """Translate locks and I/O errors (transient) and FTS5 query errors (the client's)."""
-    try:
-        with translated(action):
-            yield
-    except sqlite3.OperationalError as error:
-        if full_text and str(error).lower().startswith(_FTS_ERRORS):
-            raise InvalidQueryError(f"q cannot be searched: {error}") from error
-        raise
-
-
-class ArticleReader(AsyncClosing):
-    """The read API of the store. Owns one read-only connection (see :meth:`open`)."""
-
-    def __init__(self, conn: aiosqlite.Connection, *, dense_matches: int = DENSE_MATCHES) -> None:
-        self._conn = conn
-        self._dense_matches = dense_matches
-
-    @classmethod
-    async def open(
-        cls,
-        path: Path,
-        *,
-        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
-        cache_kib: int = DEFAULT_CACHE_KIB,
-        mmap_bytes: int = DEFAULT_MMAP_BYTES,
-        dense_matches: int = DENSE_MATCHES,
-    ) -> ArticleReader:
-        """Open the store's database read-only; it must exist and be migrated."""
-        conn = await open_readonly(
-            path, busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib, mmap_bytes=mmap_bytes
-        )
-        return cls(conn, dense_matches=dense_matches)
-
-    @classmethod
-    async def for_settings(cls, settings: Settings) -> ArticleReader:
-        """Open the database of ``settings`` read-only, tuned as they say."""
-        return await cls.open(
-            settings.database_path,
-            busy_timeout_ms=settings.store_busy_timeout_ms,
-            cache_kib=settings.store_cache_kib,
-            mmap_bytes=settings.store_mmap_bytes,
-        )
-
-    async def close(self) -> None:
-        await self._conn.close()
-
-    async def _rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Any]:
-        return list(await self._conn.execute_fetchall(sql, params))
-
+    @abstractmethod
     async def search(self, query: SearchQuery) -> SearchPage:
         """One page of matching articles, newest publication first."""
-        with _reading("searching articles", full_text=query.match is not None):
-            hits = await self._sparse_hits(match_probe_statement(query, self._dense_matches))
-            statement = search_statement(query, hits)
-            rows = await self._rows(statement.sql, statement.params)
-        page = rows[: query.limit]
-        more = len(rows) > query.limit
-        cursor = encode_cursor(SortKey(page[-1][1], page[-1][2])) if more else None
-        return SearchPage(tuple(_article(row[3]) for row in page), cursor)
 
-    async def _sparse_hits(self, probe: Statement | None) -> list[int] | None:
-        """Every full-text match when there are few; ``None`` when dense (or without q)."""
-        if probe is None:
-            return None
-        hits = [int(row[0]) for row in await self._rows(probe.sql, probe.params)]
-        return hits if len(hits) < self._dense_matches else None
-
+    @abstractmethod
     async def get(self, article_id: str) -> ProcessedArticle | None:
         """The stored version of an article, or ``None``."""
-        with _reading("reading an article"):
-            rows = await self._rows("SELECT doc FROM articles WHERE id = ?", (article_id,))
-        return _article(rows[0][0]) if rows else None
 
+    @abstractmethod
     async def story(self, story_id: str) -> list[ProcessedArticle]:
         """Every stored article of a story (duplicates and updates too), in storage order."""
-        with _reading("reading a story"):
-            rows = await self._rows(
-                "SELECT doc FROM articles WHERE story_id = ? ORDER BY seq", (story_id,)
-            )
-        return [_article(row[0]) for row in rows]
 
+    @abstractmethod
     async def counts(self) -> Counts:
         """How many articles are stored, per verdict and per source."""
-        with _reading("counting articles"):
-            verdicts = await self._rows(
-                "SELECT verdict, count(*) FROM articles GROUP BY verdict ORDER BY verdict"
-            )
-            sources = await self._rows(
-                "SELECT source, count(*) FROM articles GROUP BY source ORDER BY source"
-            )
-        by_verdict = {str(verdict): int(n) for verdict, n in verdicts}
-        by_source = {str(source or UNKNOWN_SOURCE): int(n) for source, n in sources}
-        return Counts(sum(by_verdict.values()), by_verdict, by_source)
 
+    @abstractmethod
     async def latest(self, n: int = 20) -> list[ProcessedArticle]:
         """The ``n`` most recently stored articles, newest first."""
-        if n < 1:
-            raise InvalidQueryError("n must be at least 1")
-        with _reading("reading the latest articles"):
-            rows = await self._rows("SELECT doc FROM articles ORDER BY seq DESC LIMIT ?", (n,))
-        return [_article(row[0]) for row in rows]
 
+    @abstractmethod
     async def freshness_by_source(self, window: int = FRESHNESS_WINDOW) -> list[SourceFreshness]:
         """Per source, the median seconds from ``published_at`` to ``stored_at`` over the last
         ``window`` stored articles (undated ones are left out); slowest source first."""
-        if window < 1:
-            raise InvalidQueryError("window must be at least 1")
-        with _reading("measuring freshness"):
-            rows = await self._rows(
-                "SELECT source, published_at_utc, stored_at FROM "
-                "(SELECT source, published_at_utc, stored_at FROM articles "
-                "ORDER BY seq DESC LIMIT ?) WHERE published_at_utc IS NOT NULL",
-                (window,),
-            )
-        lags: dict[str, list[float]] = {}
-        for source, published_us, stored_at in rows:
-            stored = datetime.fromisoformat(stored_at)
-            lag = (stored - (_EPOCH + timedelta(microseconds=published_us))).total_seconds()
-            lags.setdefault(str(source or UNKNOWN_SOURCE), []).append(lag)
-        found = [SourceFreshness(s, len(v), float(median(v))) for s, v in lags.items()]
-        return sorted(found, key=lambda f: (-f.median_seconds, f.source))
 
+    @abstractmethod
     async def stored_since(self, seq: int, limit: int = 100) -> list[StoredArticle]:
-        """Articles stored after position ``seq`` (0: from the start), oldest first."""
-        if limit < 1:
-            raise InvalidQueryError("limit must be at least 1")
-        with _reading("reading new articles"):
-            rows = await self._rows(
-                "SELECT seq, doc FROM articles WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
-            )
-        return [StoredArticle(int(row[0]), _article(row[1])) for row in rows]
+        """Articles stored after position ``seq`` (0: from the start), in position order.
 
+        Positions only grow, and an article is never handed out after one with a higher
+        position was: whatever writers are still in flight, a reader that resumes from the last
+        position it saw misses nothing."""
+
+    @abstractmethod
     async def head(self) -> int:
-        """The position of the last stored article (0 when empty): where a live stream starts."""
-        with _reading("reading the head position"):
-            rows = await self._rows("SELECT coalesce(max(seq), 0) FROM articles")
-        return int(rows[0][0])
+        """The position of the last stored article (0 when empty): where a live stream starts.
+        Every article stored later comes after it."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Release the connections."""
+
+
+def check_positive(name: str, value: int) -> None:
+    """Refuse a count below 1 (of articles, of positions) as an invalid query."""
+    if value < 1:
+        raise InvalidQueryError(f"{name} must be at least 1")
+
+
+def freshness(rows: Iterable[tuple[str | None, int, str]]) -> list[SourceFreshness]:
+    """Per source, the median delay of ``(source, published_at_utc, stored_at)`` rows (epoch
+    microseconds, stored UTC text); slowest source first."""
+    lags: dict[str, list[float]] = {}
+    for source, published_us, stored_at in rows:
+        stored = datetime.fromisoformat(stored_at)
+        lag = (stored - from_epoch_us(published_us)).total_seconds()
+        lags.setdefault(str(source or UNKNOWN_SOURCE), []).append(lag)
+    found = [SourceFreshness(s, len(v), float(median(v))) for s, v in lags.items()]
+    return sorted(found, key=lambda f: (-f.median_seconds, f.source))

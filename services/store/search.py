@@ -1,14 +1,15 @@
 """A search of the stored articles, as data: :class:`SearchQuery`, its cursor, its ``q`` syntax.
 
-Pure: no I/O, no database driver; :mod:`services.store.query` turns a query into SQL and
-:class:`~services.store.reader.ArticleReader` runs it. Results are always ordered by
-publication instant, newest first, undated articles last, ties by id (descending) — stable
+Pure: no I/O, no database driver. Each backend turns a query into its own SQL
+(``sqlite/query.py``, ``postgres/query.py``) and its reader runs it. Results are always ordered
+by publication instant, newest first, undated articles last, ties by id (descending) — stable
 under inserts, so keyset pagination with an opaque cursor visits every row exactly once.
 
-Full-text syntax accepted in ``q`` (``unicode61``, case- and accent-insensitive):
-words (all must match), ``"exact phrases"``, ``word*`` prefixes, ``a OR b``, ``-word`` or
-``NOT word`` to exclude. Every word is quoted before it reaches FTS5, so user text can never
-be an FTS5 syntax error; what cannot be understood raises :class:`InvalidQueryError`.
+Full-text syntax accepted in ``q`` (case- and accent-insensitive): words (all must match),
+``"exact phrases"``, ``word*`` prefixes, ``a OR b``, ``-word`` or ``NOT word`` to exclude.
+:func:`parse_text` reads it into a :class:`TextQuery` of plain terms, so user text can never be
+a syntax error of the database's own query language; what cannot be understood raises
+:class:`InvalidQueryError`.
 
 Chinese, Japanese, Korean and Thai (:mod:`services.store.fulltext`): each word or phrase goes
 through the index's own :func:`~services.store.fulltext.index_text`, so ``東京都`` looks for
@@ -28,8 +29,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import orjson
-
-from services.store.fulltext import index_text
 
 DEFAULT_LIMIT = 20
 UNKNOWN_SOURCE = "unknown"  # the key of articles without a source in counts and freshness
@@ -83,37 +82,54 @@ def decode_cursor(cursor: str) -> SortKey:
     return SortKey(value[0], value[1])
 
 
-def _quoted(text: str, prefix: bool) -> str | None:
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One word or quoted phrase of ``q``, as typed: whether it ends in ``*`` (a prefix) and
+    whether it was in double quotes (its words as written, never another form of them)."""
+
+    text: str
+    prefix: bool = False
+    quoted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TextQuery:
+    """``q`` understood: each group must match (by any one of its terms), and no excluded term
+    may. A term with several words (a phrase, or ``covid-19``) matches them side by side."""
+
+    groups: tuple[tuple[Term, ...], ...]
+    excluded: tuple[Term, ...] = ()
+
+
+def _term(text: str, prefix: bool, quoted: bool = False) -> Term | None:
     if not _WORD.search(text):
         return None  # punctuation only: no token to look for
-    # Folding makes a double quote of a full-width one (＂): FTS5 reads "" as one in a string.
-    term = index_text(text).strip().replace('"', '""')
-    return '"' + term + '"' + ("*" if prefix else "")
+    return Term(text, prefix, quoted)
 
 
-def _items(q: str) -> list[tuple[str, str | None]]:
-    """``(kind, fts_term)`` per item: kind is ``term``, ``not``, ``or`` or ``and``."""
+def _items(q: str) -> list[tuple[str, Term | None]]:
+    """``(kind, term)`` per item: kind is ``term``, ``not``, ``or`` or ``and``."""
     if q.count('"') % 2:
         raise InvalidQueryError('q has an unbalanced double quote (")')
-    items: list[tuple[str, str | None]] = []
+    items: list[tuple[str, Term | None]] = []
     for match in _ITEM.finditer(q):
         phrase, star, word = match.groups()
         if word in {"OR", "AND", "NOT"}:
             items.append((word.lower(), None))
         elif word is not None and word.startswith("-") and len(word) > 1:
             items.append(("not", None))
-            items.append(("term", _quoted(word[1:].rstrip("*"), word.endswith("*"))))
+            items.append(("term", _term(word[1:].rstrip("*"), word.endswith("*"))))
         elif word is not None:
-            items.append(("term", _quoted(word.rstrip("*"), word.endswith("*"))))
+            items.append(("term", _term(word.rstrip("*"), word.endswith("*"))))
         else:
-            items.append(("term", _quoted(phrase, bool(star))))
+            items.append(("term", _term(phrase, bool(star), quoted=True)))
     return items
 
 
-def _group(items: list[tuple[str, str | None]]) -> tuple[list[list[str]], list[str]]:
+def _group(items: list[tuple[str, Term | None]]) -> TextQuery:
     """OR-groups of wanted terms (all groups must match) and the excluded terms."""
-    groups: list[list[str]] = []
-    excluded: list[str] = []
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
     pending = "and"
     for kind, term in items:
         if kind in {"or", "not"}:
@@ -132,23 +148,20 @@ def _group(items: list[tuple[str, str | None]]) -> tuple[list[list[str]], list[s
         pending = "and"
     if pending != "and":
         raise InvalidQueryError(f"q ends with {pending.upper()}")
-    return groups, excluded
+    return TextQuery(tuple(tuple(group) for group in groups), tuple(excluded))
 
 
-def fts_expression(q: str) -> str:
-    """Translate user search syntax into a safe FTS5 MATCH expression."""
+def parse_text(q: str) -> TextQuery:
+    """Read user search syntax into its terms; :class:`InvalidQueryError` if it cannot be."""
     if len(q) > MAX_QUERY:
         raise InvalidQueryError(f"q is longer than {MAX_QUERY} characters")
-    items = _items(q.replace("\0", " "))  # FTS5 would end a string at a NUL: it parts words
+    items = _items(q.replace("\0", " "))  # a NUL ends a string in the databases: it parts words
     if sum(kind == "term" for kind, _ in items) > MAX_TERMS:
         raise InvalidQueryError(f"q has more than {MAX_TERMS} terms")
-    groups, excluded = _group(items)
-    if not groups:
+    text = _group(items)
+    if not text.groups:
         raise InvalidQueryError("q needs at least one word to look for")
-    wanted = " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups)
-    if not excluded:
-        return wanted
-    return f"({wanted})" + "".join(f" NOT {term}" for term in excluded)
+    return text
 
 
 def _text(
@@ -189,7 +202,7 @@ class SearchQuery:
     include_duplicates: bool = False
     limit: int = DEFAULT_LIMIT
     cursor: str | None = None
-    match: str | None = field(init=False, repr=False)
+    text: TextQuery | None = field(init=False, repr=False)
     after: SortKey | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -205,5 +218,5 @@ class SearchQuery:
         if type(self.limit) is not int or not 1 <= self.limit <= MAX_LIMIT:
             raise InvalidQueryError(f"limit must be an integer from 1 to {MAX_LIMIT}")
         cursor = _text("cursor", self.cursor)
-        object.__setattr__(self, "match", fts_expression(q) if q is not None else None)
+        object.__setattr__(self, "text", parse_text(q) if q is not None else None)
         object.__setattr__(self, "after", decode_cursor(cursor) if cursor else None)

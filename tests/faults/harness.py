@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import signal
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -34,8 +33,8 @@ from services.tools.processes import ServiceProcess
 from tests.conftest import DATA
 from tests.integration.flow import read_committed, wait_for
 from tests.integration.pipeline import ROOT, child_settings
-from tests.support.fulltext import assert_indexed_once
 from tests.support.ports import free_port
+from tests.support.stored import assert_written_once, stored_ids, stored_ids_of
 
 PLAINTEXT = DATA / "plaintext" / "plaintext-dev.jsonl"
 STAGE_NAMES = ("parser", "dedup", "store")
@@ -251,17 +250,6 @@ def on_broker(settings: Settings) -> dict[str, object]:
 # --- progress and checks ----------------------------------------------------------------------
 
 
-def stored_ids(database: Path) -> Counter[str]:
-    """Article ids in the store's database (empty until the store has created it)."""
-    if not database.exists():
-        return Counter()
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
-            return Counter(row[0] for row in db.execute("SELECT id FROM articles"))
-    except sqlite3.OperationalError:  # not created yet, or busy for a moment
-        return Counter()
-
-
 async def wait_stored(database: Path, at_least: int, timeout_s: float, what: str) -> int:
     """Wait until the database holds ``at_least`` distinct articles; return the count."""
     seen = 0
@@ -282,12 +270,12 @@ async def assert_exactly_once(
     timeout_s: float = 60,
 ) -> list[ConsumedRecord]:
     """Every accepted article is in the database once and on the processed topic once; nothing
-    else appears but articles whose push had no 202 answer (they may have reached the broker)."""
+    else appears but articles whose push had no 202 answer (they may have reached the broker).
+    The database is the store's of ``settings`` (its SQLite file, or its PostgreSQL database)."""
     topics = Topics(settings.topic_prefix)
-    database = settings.database_path
 
     async def all_stored() -> bool:
-        return pusher_accepted <= set(stored_ids(database))
+        return pusher_accepted <= set(await stored_ids_of(settings))
 
     with contextlib.suppress(AssertionError):  # the checks below say what is missing
         await wait_for(all_stored, timeout_s, "every accepted article stored", poll_s=0.2)
@@ -301,10 +289,10 @@ async def assert_exactly_once(
     assert not missing, f"{len(missing)} accepted articles never published: {missing[:10]}"
     assert not doubled, f"{len(doubled)} articles published more than once: {doubled[:10]}"
     assert not strangers, f"published but never pushed: {strangers[:10]}"
-    in_db = stored_ids(database)
+    in_db = await stored_ids_of(settings)
     db_missing = sorted(pusher_accepted - set(in_db))
     assert not db_missing, f"{len(db_missing)} accepted articles not stored: {db_missing[:10]}"
-    assert_indexed_once(database)  # no store write ran twice
+    await assert_written_once(settings, in_db)
     assert set(in_db) == set(published), "database and processed topic disagree"
     return out
 

@@ -19,11 +19,11 @@ from tests.faults.harness import (
     fleet,
     on_broker,
     push_until,
-    stored_ids,
     wait_stored,
 )
 from tests.integration.flow import create_topics
 from tests.integration.servers import private_broker, serving
+from tests.support.stored import stored_ids
 
 
 def broker_report(broker: Settings) -> str:

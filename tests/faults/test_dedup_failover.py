@@ -26,7 +26,7 @@ from services.core.settings import Settings
 from services.core.topics import Topics
 from services.tools import localpostgres
 from services.tools.processes import ServiceProcess
-from tests.faults.harness import Pusher, article_id, payloads, push_steadily, stored_ids
+from tests.faults.harness import Pusher, article_id, payloads, push_steadily
 from tests.faults.test_one_writer import (
     ARTICLES,
     TAKEOVER_S,
@@ -36,6 +36,7 @@ from tests.faults.test_one_writer import (
 )
 from tests.integration.flow import read_committed, wait_for
 from tests.support.postgres import private_server
+from tests.support.stored import stored_ids
 from tests.unit.dedup.texts import story
 
 HOLD_AT = 12  # the fault comes once this many batches of 50 were pushed

@@ -24,11 +24,11 @@ from tests.faults.harness import (
     assert_stage_once,
     fleet,
     push_until,
-    stored_ids,
     wait_stored,
 )
 from tests.integration.flow import create_topics
 from tests.integration.servers import serving
+from tests.support.stored import stored_ids
 
 OUTPUTS = {"parser": ("raw", "parsed"), "dedup": ("parsed", "deduplicated")}
 

@@ -44,13 +44,15 @@ async def stages_running(settings: Settings, *names: str) -> AsyncIterator[None]
 
 def child_settings(settings: Settings, /, **updates: object) -> Settings:
     """What a service process of this test is told: the environment's settings with this test's
-    topics, data directory and session timeout, a health port picked at start and warnings only;
-    then ``updates``."""
+    topics, data directory, database and session timeout, a health port picked at start and
+    warnings only; then ``updates``."""
     return Settings().model_copy(
         update={
             "topic_prefix": settings.topic_prefix,
             "topic_partitions": settings.topic_partitions,
             "data_dir": settings.data_dir,
+            "database_url": settings.database_url,
+            "database_read_url": settings.database_read_url,
             "health_port_base": 0,
             "session_timeout_ms": settings.session_timeout_ms,
             "log_level": "WARNING",

@@ -30,7 +30,7 @@ from services.core.settings import Settings
 from services.gateway.app import create_app as gateway_app
 from services.gateway.params import instant
 from services.ingest.app import create_app as ingest_app
-from services.store.repository import ArticleRepository
+from services.store.backend import open_repository
 from services.store.search import InvalidQueryError, SearchQuery
 from tests.integration.flow import create_topics
 from tests.integration.servers import serving
@@ -227,7 +227,7 @@ def test_ingest_conforms_to_its_openapi_schema(settings: Settings) -> None:
 
 async def stored_articles(settings: Settings) -> None:
     articles = [make_article(n, story_id="article-0000") for n in range(3)]
-    async with await ArticleRepository.open(settings.database_path) as repo:
+    async with await open_repository(settings) as repo:
         await repo.save_many(articles)
 
 

@@ -1,16 +1,18 @@
 """The whole pipeline through the real broker: pushed articles are once in the database and
-once on the processed topic, even when the store is killed between its write and its commit."""
+once on the processed topic, even when the store is killed between its write and its commit —
+on SQLite with one store process, on PostgreSQL with two splitting the partitions."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import signal
-import sqlite3
 from collections import Counter
+from collections.abc import AsyncIterator
 
 import httpx
 import jsonschema
+import pytest
 
 from services.core import ndjson
 from services.core.models import ProcessedArticle
@@ -19,9 +21,10 @@ from services.ingest.app import create_app
 from services.tools.resources import schemas_dir
 from tests.conftest import DATA
 from tests.integration.flow import create_topics, read_committed
+from tests.integration.gateway.conftest import BACKENDS, on_backend
 from tests.integration.pipeline import service_process, stages_running
 from tests.integration.servers import serving
-from tests.support.fulltext import assert_indexed_once
+from tests.support.stored import assert_written_once, stored_ids_of
 
 PLAINTEXT = DATA / "plaintext" / "plaintext-dev.jsonl"
 
@@ -31,9 +34,11 @@ def articles(count: int) -> list[dict[str, str]]:
     return [{"content": json.loads(line.text)["text"], "source": "dev-set"} for line in lines]
 
 
-def stored_ids(settings: Settings) -> Counter[str]:
-    with sqlite3.connect(settings.database_path) as db:
-        return Counter(row[0] for row in db.execute("SELECT id FROM articles"))
+@pytest.fixture(params=BACKENDS)
+async def settings(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[Settings]:
+    """The test's settings, with the store on each backend in turn."""
+    async with on_backend(settings, str(request.param)) as chosen:
+        yield chosen
 
 
 async def test_each_article_once_in_database_and_on_processed_topic_despite_a_store_crash(
@@ -58,24 +63,26 @@ async def test_each_article_once_in_database_and_on_processed_topic_despite_a_st
         finally:
             crashing.kill()
         assert code == -signal.SIGKILL, "the store should crash after its first write"
-        assert sum(stored_ids(settings).values()) > 0, "the crash came after a database write"
-        store = service_process(settings, "store")
+        assert sum((await stored_ids_of(settings)).values()) > 0, "the crash came after a write"
+        # Several store processes share a PostgreSQL database: two split the partitions.
+        count = 2 if settings.database_url is not None else 1
+        stores = [service_process(settings, "store") for _ in range(count)]
         try:
             out = await read_committed(
                 settings, topics.processed, len(accepted), timeout_s=120, settle_s=3
             )
         finally:
-            stopped = await asyncio.to_thread(store.stop, 30)
-        assert stopped == 0, "SIGTERM ends the store cleanly"
+            stopped = [await asyncio.to_thread(store.stop, 30) for store in stores]
+        assert stopped == [0] * count, "SIGTERM ends each store cleanly"
 
     published = Counter(r.key_text for r in out)
     assert set(published) == accepted, "every accepted article is published"
     assert max(published.values()) == 1, (
         f"published twice: {[k for k, n in published.items() if n > 1]}"
     )
-    in_db = stored_ids(settings)
+    in_db = await stored_ids_of(settings)
     assert set(in_db) == accepted
-    assert_indexed_once(settings.database_path)  # no store write ran twice
+    await assert_written_once(settings, in_db)  # no store write ran twice
 
     schema = json.loads((schemas_dir() / "articles.processed.v1.json").read_text())
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())

@@ -16,13 +16,12 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import pytest
 
 from services.core.settings import Settings
-from services.tools import localpostgres
+from services.tools import localpostgres, pgdatabase
+from services.tools.pgdatabase import drop_database, with_database
 from tests.support.ports import free_port
 
 TEST_DATABASE_VARIABLE = "NEWSFLOW_TEST_DATABASE_URL"
@@ -41,30 +40,23 @@ def server_under_test(environ: Mapping[str, str] = os.environ) -> str:
     return url
 
 
-def with_database(url: str, database: str) -> str:
-    """``url`` naming ``database`` instead of its own."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{database}"))
+__all__ = [
+    "TEST_DATABASE_VARIABLE",
+    "create_database",
+    "drop_database",
+    "fresh_database",
+    "private_server",
+    "reachable_folder",
+    "server_under_test",
+    "with_database",
+]
 
 
 async def create_database(server_url: str) -> str:
     """A new, empty database with a random name on ``server_url``'s server; its name."""
     name = f"t_{uuid.uuid4().hex[:16]}"
-    connection = await asyncpg.connect(server_url, timeout=10)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
+    await pgdatabase.create_database(server_url, name)
     return name
-
-
-async def drop_database(server_url: str, name: str) -> None:
-    """Drop database ``name``, ending any session still connected to it."""
-    connection = await asyncpg.connect(server_url, timeout=10)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
 
 
 @contextlib.asynccontextmanager

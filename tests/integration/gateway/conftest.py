@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import socket
 from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,11 +13,24 @@ from services.core.models import ProcessedArticle
 from services.core.settings import Settings
 from services.gateway.app import create_app
 from services.gateway.stream import StreamTiming
-from services.store.repository import ArticleRepository
+from services.store.backend import open_repository
 from tests.integration.servers import serving
 from tests.support.ports import free_port
+from tests.support.postgres import fresh_database, server_under_test
 
 FAST_STREAM = StreamTiming(poll_s=0.1, heartbeat_s=0.5)
+BACKENDS = ("sqlite", "postgresql")
+
+
+@contextlib.asynccontextmanager
+async def on_backend(settings: Settings, name: str) -> AsyncIterator[Settings]:
+    """``settings`` with the store on backend ``name``: SQLite under its data directory, or a
+    fresh PostgreSQL database (dropped afterwards)."""
+    if name == "sqlite":
+        yield settings
+        return
+    async with fresh_database(server_under_test()) as url:
+        yield settings.model_copy(update={"database_url": url})
 
 
 def free_port_base(count: int = 3) -> int:
@@ -58,6 +70,7 @@ async def gateway(settings: Settings, **options: object) -> AsyncIterator[httpx.
         yield client
 
 
-async def store_articles(path: Path, articles: Sequence[ProcessedArticle]) -> None:
-    async with await ArticleRepository.open(path) as repo:
+async def store_articles(settings: Settings, articles: Sequence[ProcessedArticle]) -> None:
+    """Store ``articles`` in the database of ``settings``, as the store would."""
+    async with await open_repository(settings) as repo:
         await repo.save_many(list(articles))

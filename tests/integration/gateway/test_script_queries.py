@@ -10,7 +10,7 @@ import pytest
 
 from services.core.settings import Settings
 from tests.integration.flow import create_topics
-from tests.integration.gateway.conftest import gateway, store_articles
+from tests.integration.gateway.conftest import BACKENDS, gateway, on_backend, store_articles
 from tests.unit.store.factory import make_article
 from tests.unit.store.script_articles import processed, script_articles
 
@@ -22,10 +22,17 @@ ARTICLES = [
 ]
 
 
+@pytest.fixture(params=BACKENDS)
+async def settings(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[Settings]:
+    """The test's settings, with the store on each backend in turn."""
+    async with on_backend(settings, str(request.param)) as chosen:
+        yield chosen
+
+
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     await create_topics(settings)
-    await store_articles(settings.database_path, ARTICLES)
+    await store_articles(settings, ARTICLES)
     async with gateway(settings) as client:
         yield client
 

@@ -27,7 +27,7 @@ async def served(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 async def ready_setup(settings: Settings) -> Settings:
     await create_topics(settings)
-    await store_articles(settings.database_path, [make_article(0)])
+    await store_articles(settings, [make_article(0)])
     return settings.model_copy(update={"retry_backoff_initial_s": 0.05, "retry_backoff_max_s": 0.2})
 
 

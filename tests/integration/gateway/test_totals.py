@@ -59,7 +59,7 @@ async def test_parsed_never_overtakes_accepted_in_the_status(settings: Settings)
         settings, [OutgoingRecord(topics.raw, b"one", f"a{i}".encode()) for i in range(COMMITTED)]
     )
     producer = await write_transactions(settings, topics.parsed, f"{settings.topic_prefix}p")
-    poller = StatusPoller(settings, LazyReader(settings.database_path))
+    poller = StatusPoller(settings, LazyReader.of(settings))
     try:
         async with httpx.AsyncClient(timeout=1) as client:
             snapshot = await poller.poll_once(client)

@@ -18,7 +18,7 @@ from services.gateway.params import (
     stream_filter,
 )
 from services.gateway.sse import StreamFilter
-from services.store.search import InvalidQueryError, SortKey, encode_cursor
+from services.store.search import InvalidQueryError, SortKey, Term, TextQuery, encode_cursor
 
 
 def test_search_params_drop_empty_values_and_parse_types() -> None:
@@ -44,9 +44,13 @@ def test_search_params_drop_empty_values_and_parse_types() -> None:
 
 
 def test_a_nul_in_q_separates_words() -> None:
-    """FTS5 reads a NUL as the end of a string ("unterminated string"): it parts words."""
-    assert search_query({"q": "climate\0summit"}).match == '"climate" AND "summit"'
-    assert search_query({"q": '"climate\0summit"'}).match == '"climate summit"'
+    """A database reads a NUL as the end of a string (FTS5: "unterminated string"): it parts
+    words."""
+    assert search_query({"q": "climate\0summit"}).text == TextQuery(
+        ((Term("climate"),), (Term("summit"),))
+    )
+    phrase = search_query({"q": '"climate\0summit"'}).text
+    assert phrase == TextQuery(((Term("climate summit", quoted=True),),))
     with pytest.raises(InvalidQueryError, match="at least one word"):
         search_query({"q": "\0"})
 

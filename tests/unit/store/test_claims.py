@@ -1,19 +1,20 @@
-"""Claims: one processed publication per article id, whatever the redeliveries and re-pushes."""
+"""Claims: one processed publication per article id, whatever the redeliveries and re-pushes, on
+both backends."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
-from services.store.repository import ArticleRepository, Position
+from services.store.repository import Position
+from tests.unit.store.backends import Backend
 from tests.unit.store.factory import make_article
 
 FIRST = Position("dedup", 0, 10)
 LATER = Position("dedup", 0, 11)
 
 
-async def test_first_record_claims_and_a_repush_does_not(tmp_path: Path) -> None:
-    async with await ArticleRepository.open(tmp_path / "db") as repo:
+async def test_first_record_claims_and_a_repush_does_not(fresh: Backend) -> None:
+    async with await fresh.repository() as repo:
         article = make_article(1)
         [published] = await repo.store_claimed([(article, FIRST)])
         assert published is not None and published.article == article
@@ -24,21 +25,20 @@ async def test_first_record_claims_and_a_repush_does_not(tmp_path: Path) -> None
 
 
 async def test_redelivery_of_the_claiming_record_publishes_the_stored_version_again(
-    tmp_path: Path,
+    fresh: Backend,
 ) -> None:
-    path = tmp_path / "db"
     article = make_article(2)
-    async with await ArticleRepository.open(path) as repo:
+    async with await fresh.repository() as repo:
         await repo.store_claimed([(article, FIRST)])
-    async with await ArticleRepository.open(path) as repo:  # after a crash and restart
+    async with await fresh.repository() as repo:  # after a crash and restart
         retried = article.model_copy(update={"stored_at": datetime.now(UTC)})
         [published] = await repo.store_claimed([(retried, FIRST)])
     assert published is not None and published.article == article, "the stored (first) version"
     assert published.doc.encode() == article.to_bytes(), "so a retry publishes identical bytes"
 
 
-async def test_an_id_twice_in_one_batch_is_published_once(tmp_path: Path) -> None:
-    async with await ArticleRepository.open(tmp_path / "db") as repo:
+async def test_an_id_twice_in_one_batch_is_published_once(fresh: Backend) -> None:
+    async with await fresh.repository() as repo:
         article = make_article(3)
         other = make_article(4)
         results = await repo.store_claimed(
@@ -46,3 +46,13 @@ async def test_an_id_twice_in_one_batch_is_published_once(tmp_path: Path) -> Non
         )
         assert [r.article if r else None for r in results] == [article, other, None]
         assert await repo.store_claimed([]) == []
+
+
+async def test_an_article_saved_without_a_claim_is_published_for_no_record(
+    fresh: Backend,
+) -> None:
+    async with await fresh.repository() as repo:
+        article = make_article(5)
+        assert await repo.save(article) is True
+        assert await repo.store_claimed([(article, FIRST)]) == [None]
+        assert await repo.store_claimed([(article, FIRST)]) == [None]

@@ -1,19 +1,19 @@
-"""Searching Japanese, Chinese, Korean and Thai articles through ``ArticleReader``, against a real
-database file: a word from the middle of a body finds its article, and the search syntax keeps
-its meaning (phrases, prefixes, OR, exclusion, filters, pages), beside unchanged Latin search."""
+"""Searching Japanese, Chinese, Korean and Thai articles through the read API, against a real
+database of each backend: a word from the middle of a body finds its article, and the search
+syntax keeps its meaning (phrases, prefixes, OR, exclusion, filters, pages), beside unchanged
+Latin search."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from services.core.models import ProcessedArticle
 from services.store.reader import ArticleReader
-from services.store.repository import ArticleRepository
 from services.store.search import SearchQuery
+from tests.unit.store.backends import READERS, Backend, backend
 from tests.unit.store.factory import BASE_TIME, make_article
 from tests.unit.store.script_articles import ScriptArticle, processed, script_articles
 
@@ -50,17 +50,20 @@ ARTICLES: list[ProcessedArticle] = [
 ]
 
 
-@pytest.fixture(scope="module")
-async def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("scripts") / "newsflow.db"
-    async with await ArticleRepository.open(path) as repo:
-        assert await repo.save_many(ARTICLES) == [True] * len(ARTICLES)
-    return path
+@pytest.fixture(scope="module", params=READERS)
+async def stored(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Backend]:
+    name = str(request.param).partition("-")[0]
+    async with backend(name, tmp_path_factory.mktemp("scripts")) as found:
+        async with await found.repository() as repo:
+            assert await repo.save_many(ARTICLES) == [True] * len(ARTICLES)
+        yield found.reading(str(request.param))
 
 
-@pytest.fixture(params=["sparse", "dense"])
-async def reader(db: Path, request: pytest.FixtureRequest) -> AsyncIterator[ArticleReader]:
-    reader = await ArticleReader.open(db, dense_matches=1 if request.param == "dense" else 10**9)
+@pytest.fixture
+async def reader(stored: Backend) -> AsyncIterator[ArticleReader]:
+    reader = await stored.reader()
     yield reader
     await reader.close()
 

@@ -1,7 +1,8 @@
-"""The SQL of a search: :class:`~services.store.search.SearchQuery` → SQL text and parameters.
+"""The SQLite SQL of a search: :class:`~services.store.search.SearchQuery` → SQL text and
+parameters, its ``q`` as an FTS5 MATCH expression.
 
 Pure: no I/O, no database driver. Every listing is ordered by ``(sort_ts, id)`` descending (see
-:mod:`services.store.search`); the statements here are the only SQL that reads a page of it.
+:mod:`services.store.search`); the statements here are the only SQLite SQL that reads a page of it.
 """
 
 from __future__ import annotations
@@ -11,13 +12,37 @@ from dataclasses import dataclass
 
 import orjson
 
-from services.store.search import NO_DATE, SearchQuery, instant_us
+from services.store.fulltext import index_text
+from services.store.search import NO_DATE, SearchQuery, Term, TextQuery, instant_us
 
 # A MATCH with at least this many hits is "dense": walking the date index and checking each row
 # against the hits finds a page sooner than looking up and sorting every hit (measured crossover
 # at 100k articles: ~250 hits). See :func:`search_statement` and ``bench/query.py``.
 DENSE_MATCHES = 250
 Param = str | int
+
+
+def _quoted(term: Term) -> str:
+    # Folding makes a double quote of a full-width one (＂): FTS5 reads "" as one in a string.
+    phrase = index_text(term.text).strip().replace('"', '""')
+    return '"' + phrase + '"' + ("*" if term.prefix else "")
+
+
+def fts5_expression(text: TextQuery) -> str:
+    """``q``'s terms as a safe FTS5 MATCH expression: every term a quoted string (a phrase of
+    its tokens, the last one a prefix for ``word*``)."""
+    wanted = " AND ".join(
+        _quoted(g[0]) if len(g) == 1 else "(" + " OR ".join(map(_quoted, g)) + ")"
+        for g in text.groups
+    )
+    if not text.excluded:
+        return wanted
+    return f"({wanted})" + "".join(f" NOT {_quoted(term)}" for term in text.excluded)
+
+
+def match_of(query: SearchQuery) -> str | None:
+    """The FTS5 MATCH expression of ``query.q``; ``None`` without q."""
+    return fts5_expression(query.text) if query.text is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +90,13 @@ def search_statement(query: SearchQuery, hits: Sequence[int] | None = None) -> S
     """
     clauses, params = _filters(query)
     source = "articles AS a"
-    if query.match is not None and hits is not None:
+    match = match_of(query)
+    if match is not None and hits is not None:
         source = "json_each(:hits) AS hit CROSS JOIN articles AS a ON a.seq = hit.value"
         params["hits"] = orjson.dumps(list(hits)).decode()
-    elif query.match is not None:
+    elif match is not None:
         clauses.append("+a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match)")
-        params["match"] = query.match
+        params["match"] = match
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     params["limit"] = query.limit + 1
     sql = (
@@ -89,7 +115,8 @@ def match_probe_statement(query: SearchQuery, cap: int = DENSE_MATCHES) -> State
 
     Fewer than ``cap`` rows is the complete match: pass them to :func:`search_statement`.
     """
-    if query.match is None:
+    match = match_of(query)
+    if match is None:
         return None
     sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match LIMIT :cap"
-    return Statement(sql, {"match": query.match, "cap": cap})
+    return Statement(sql, {"match": match, "cap": cap})

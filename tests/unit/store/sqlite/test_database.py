@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from services.core.migration import Migration
 from services.core.settings import Settings
-from services.store.database import (
+from services.store.errors import (
+    DatabaseNotReadyError,
+    DatabaseUnavailableError,
+    SchemaVersionError,
+)
+from services.store.sqlite.database import (
     DEFAULT_BUSY_TIMEOUT_MS,
     DEFAULT_CACHE_KIB,
     DEFAULT_MMAP_BYTES,
@@ -16,22 +22,15 @@ from services.store.database import (
     FTS_CRISISMERGE,
     MIGRATIONS,
     SCHEMA_VERSION,
-    Migration,
     migrate,
     open_database,
     open_readonly,
     transaction,
     user_version,
 )
-from services.store.errors import (
-    DatabaseNotReadyError,
-    DatabaseUnavailableError,
-    SchemaVersionError,
-    is_transient,
-    translated,
-)
-from services.store.reader import ArticleReader
-from services.store.repository import ArticleRepository
+from services.store.sqlite.errors import is_transient, translated
+from services.store.sqlite.reader import SqliteReader
+from services.store.sqlite.repository import SqliteRepository
 
 V2 = Migration(SCHEMA_VERSION + 1, "a column", ("ALTER TABLE articles ADD COLUMN extra TEXT",))
 
@@ -318,8 +317,8 @@ async def test_a_reader_is_tuned_as_the_settings_say(tmp_path: Path) -> None:
     told = Settings(
         data_dir=tmp_path, store_busy_timeout_ms=1234, store_cache_kib=2048, store_mmap_bytes=0
     )
-    await (await ArticleRepository.for_settings(told)).close()
-    async with await ArticleReader.for_settings(told) as reader:
+    await (await SqliteRepository.for_settings(told)).close()
+    async with await SqliteReader.for_settings(told) as reader:
         conn = reader._conn
         assert [(await (await conn.execute(f"PRAGMA {name}")).fetchone()) for name in (
             "busy_timeout", "cache_size", "mmap_size"

@@ -1,9 +1,8 @@
 """Opening the store's SQLite database: pragmas, the versioned schema and its migrations.
 
-The schema version is ``PRAGMA user_version``. :data:`MIGRATIONS` is the ordered list of steps;
-step ``n`` brings the database from version ``n - 1`` to ``n`` and is applied in one
-``BEGIN IMMEDIATE`` transaction together with the new ``user_version``, so a crash leaves either
-the old or the new version, and re-opening an up-to-date database changes nothing.
+The schema version is ``PRAGMA user_version``. :data:`MIGRATIONS` is the ordered list of steps
+(:class:`~services.store.migration.Migration`); each is applied in one ``BEGIN IMMEDIATE``
+transaction together with the new ``user_version``.
 
 Writers (the store) open with :func:`open_database`; readers (the gateway) with
 :func:`open_readonly`, which never creates the file and never migrates.
@@ -13,19 +12,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import aiosqlite
 
-from services.store.errors import (
-    DatabaseNotReadyError,
-    SchemaVersionError,
-    translated,
-)
+from services.core.migration import Migration, check_order
+from services.store.errors import DatabaseNotReadyError, SchemaVersionError
 from services.store.fulltext import index_text
+from services.store.migration import check_version
 from services.store.search import NO_DATE
+from services.store.sqlite.errors import translated
 
 # The defaults of a connection's tuning (the store and gateway pass NEWSFLOW_STORE_* settings).
 DEFAULT_BUSY_TIMEOUT_MS = 5_000
@@ -110,15 +107,6 @@ _SCHEMA_V1 = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """One schema step: the statements that bring the database to ``version``."""
-
-    version: int
-    description: str
-    statements: tuple[str, ...]
-
-
 # Which consumed record first claimed each article id: the store publishes an article only for
 # that record, so redeliveries and re-pushes of one id publish it exactly once.
 _SCHEMA_V2 = (
@@ -150,8 +138,8 @@ _SCHEMA_V3 = (
 )
 
 # The insert trigger no longer fills the full-text index: the store does, in the same
-# transaction (``services.store.repository``). An FTS5 write made by a trigger runs inside the
-# inserting statement's savepoint, and FTS5 writes its buffered terms out as a new segment at
+# transaction (``services.store.sqlite.repository``). An FTS5 write made by a trigger runs inside
+# the inserting statement's savepoint, and FTS5 writes its buffered terms out as a new segment at
 # every savepoint: one segment per article, each soon merged again. Written directly, a batch's
 # terms stay buffered until COMMIT and become one segment (the bench ``bench/fts.py`` measures
 # both). The author rows are still the trigger's; deletes and updates still unindex by trigger.
@@ -303,7 +291,7 @@ async def open_readonly(
             shared = _shared_pragmas(busy_timeout_ms, cache_kib, mmap_bytes)
             for pragma in (*shared, "PRAGMA query_only = ON"):
                 await conn.execute(pragma)
-            _check_version(path, await user_version(conn), SCHEMA_VERSION)
+            check_version(str(path), await user_version(conn), SCHEMA_VERSION)
         except BaseException:
             await conn.close()
             raise
@@ -318,33 +306,15 @@ def _readonly_uri(path: Path) -> str:
     return f"file:{quote(str(path.resolve()))}?mode=ro"
 
 
-def _check_version(path: Path, found: int, latest: int) -> None:
-    if found > latest:
-        raise SchemaVersionError(
-            f"database {path} has schema version {found}; this newsflow knows up to {latest}"
-        )
-    if found < latest:
-        raise DatabaseNotReadyError(
-            f"database {path} has schema version {found}, needs {latest}: "
-            "start the store to migrate it"
-        )
-
-
 async def user_version(conn: aiosqlite.Connection) -> int:
     async with conn.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row is not None else 0
 
 
-def _check_order(migrations: Sequence[Migration]) -> None:
-    versions = [m.version for m in migrations]
-    if versions != list(range(1, len(versions) + 1)):
-        raise ValueError(f"migrations must be numbered 1, 2, 3… in order, got {versions}")
-
-
 async def migrate(conn: aiosqlite.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
     """Apply every pending migration, each in its own transaction; returns the final version."""
-    _check_order(migrations)
+    check_order(migrations)
     await conn.create_function(INDEX_TEXT_FUNCTION, 1, index_text, deterministic=True)
     latest = migrations[-1].version if migrations else 0
     found = await user_version(conn)

@@ -1,16 +1,20 @@
-"""The SQL of a search: filters, keyset position and the two full-text plans."""
+"""The SQLite SQL of a search: filters, keyset position and the two full-text plans."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from services.store.query import (
+import pytest
+
+from services.store.search import NO_DATE, InvalidQueryError, SearchQuery, parse_text
+from services.store.sqlite.query import (
     DENSE_MATCHES,
     Statement,
+    fts5_expression,
+    match_of,
     match_probe_statement,
     search_statement,
 )
-from services.store.search import NO_DATE, SearchQuery
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
 T0_US = 1_740_787_200_000_000
@@ -78,3 +82,59 @@ def test_full_text_plans_give_the_same_filters() -> None:
     assert "LIMIT :cap" in probe.sql
     assert probe.params == {"match": '"climate"', "cap": DENSE_MATCHES}
     assert match_probe_statement(query, cap=7) == Statement(probe.sql, {**probe.params, "cap": 7})
+
+
+@pytest.mark.parametrize(
+    ("q", "expression"),
+    [
+        ("climate", '"climate"'),
+        ("Climate  summit", '"Climate" AND "summit"'),
+        ('"climate summit" paris', '"climate summit" AND "paris"'),
+        ("clim*", '"clim"*'),
+        ('"climate sum"*', '"climate sum"*'),
+        ("paris OR london", '("paris" OR "london")'),
+        ("a OR b OR c d", '("a" OR "b" OR "c") AND "d"'),
+        ("paris -london", '("paris") NOT "london"'),
+        ("paris NOT london -rome*", '("paris") NOT "london" NOT "rome"*'),
+        ("paris AND london", '"paris" AND "london"'),
+        ("covid-19", '"covid-19"'),
+        ("title:paris", '"title:paris"'),
+        ("NEAR(a b) ^x", '"NEAR(a" AND "b)" AND "^x"'),
+        ("paris !!! ...", '"paris"'),
+        ('paris ""', '"paris"'),
+        ("or and not", '"or" AND "and" AND "not"'),
+        ("Élysée", '"Élysée"'),
+    ],
+)
+def test_user_syntax_becomes_a_safe_fts5_expression(q: str, expression: str) -> None:
+    assert fts5_expression(parse_text(q)) == expression
+    assert match_of(SearchQuery(q=q)) == expression
+
+
+@pytest.mark.parametrize(
+    ("q", "expression"),
+    [
+        ("東京都", '"東 京 都"'),
+        ("京", '"京"'),
+        ("東京*", '"東 京"*'),
+        ('"東京都 大阪府"', '"東 京 都   大 阪 府"'),
+        ("東京 OR 大阪", '("東 京" OR "大 阪")'),
+        ("東京 -大阪", '("東 京") NOT "大 阪"'),
+        ("iPhone16を発表", '"iPhone16 を 発 表"'),
+        ("19日", '"19 日"'),
+        ("ｉＰｈｏｎｅ", '"iPhone"'),
+        ("서울시", '"서 울 시"'),
+        ("หอมมะลิ", '"ห อ ม ม ะ ลิ"'),
+        ("北京 climate", '"北 京" AND "climate"'),
+        ("＂東京＂", '""" 東 京 """'),  # a full-width quote folds to ", escaped for FTS5
+        ("、。", None),
+    ],
+)
+def test_words_of_scripts_without_spaces_become_phrases_of_their_characters(
+    q: str, expression: str | None
+) -> None:
+    if expression is None:
+        with pytest.raises(InvalidQueryError, match="at least one word"):
+            parse_text(q)
+    else:
+        assert fts5_expression(parse_text(q)) == expression

@@ -1,5 +1,6 @@
-"""Gateway replicas: the real pipeline (ingest over HTTP, parser, dedup, store) into one
-database, read by gateway processes of their own on their own ports. A live stream on each
+"""Gateway replicas, on PostgreSQL and on SQLite: the real pipeline (ingest over HTTP, parser,
+dedup, the store: two processes splitting the partitions on PostgreSQL) into one database, read
+by gateway processes of their own on their own ports. A live stream on each
 replica receives every stored article once, in storage order; article status and the
 /v1/status totals are the same whichever replica answers; a replica started late catches up,
 and knows the same ids on the topics as the ones that ran all along (a window of the topics,
@@ -14,6 +15,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import httpx
+import pytest
 
 from services.core import kafka
 from services.core.records import OutgoingRecord
@@ -23,6 +25,7 @@ from services.ingest.app import create_app
 from services.tools.processes import ServiceProcess
 from tests.conftest import DATA
 from tests.integration.flow import create_topics, produce, wait_for
+from tests.integration.gateway.conftest import BACKENDS, on_backend
 from tests.integration.pipeline import service_process, stages_running
 from tests.integration.servers import serving
 from tests.support.ports import free_port
@@ -138,16 +141,25 @@ async def answers(clients: Sequence[httpx.AsyncClient], path: str) -> list[Any]:
     return [(reply.status_code, reply.json()) for reply in replies]
 
 
-async def test_replicas_stream_everything_and_answer_alike(settings: Settings) -> None:
-    settings = settings.model_copy(
-        update={"topic_partitions": PARTITIONS, "gateway_index_backlog": WINDOW}
-    )
+@pytest.fixture(params=BACKENDS)
+async def backend(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[Settings]:
+    """The test's settings on each backend in turn (two partitions, a small status window)."""
+    update = {"topic_partitions": PARTITIONS, "gateway_index_backlog": WINDOW}
+    async with on_backend(settings.model_copy(update=update), str(request.param)) as chosen:
+        yield chosen
+
+
+async def test_replicas_stream_everything_and_answer_alike(backend: Settings) -> None:
+    settings = backend
+    # PostgreSQL takes several store processes (two writers split the partitions); a SQLite
+    # file has one writer.
+    stores = ("store", "store") if settings.database_url is not None else ("store",)
     topics = await create_topics(settings)
     # Records the parser dead-letters, all on partition 0: the first leaves the window of the
     # raw and DLQ partitions (more than WINDOW records come after it on each), the last stays.
     poison = keys_on_partition(WINDOW + 2, 0)
     async with (
-        stages_running(settings, "parser", "dedup", "store"),
+        stages_running(settings, "parser", "dedup", *stores),
         replica(settings) as one,
         replica(settings) as two,
         streaming((one, two)) as streams,

@@ -318,6 +318,12 @@ class Settings(BaseSettings):
     gateway_probe_timeout_s: float = Field(
         default=1.5, gt=0, description="How long the gateway waits for a service's /readyz."
     )
+    gateway_ingest_url: str | None = Field(
+        default=None,
+        description="Where the gateway polls ingest's /readyz and /metrics, when ingest runs "
+        "elsewhere (on Kubernetes, its Service: http://ingest:8000); unset: ingest_port on "
+        "this host.",
+    )
     gateway_index_capacity: int = Field(
         default=200_000,
         ge=1,

@@ -138,6 +138,14 @@ def test_every_budget_and_service_selects_one_workload_by_its_ports() -> None:
     assert selected(gateway["spec"]["selector"], WORKLOADS.values()) == [WORKLOADS["gateway"]]
 
 
+def test_the_gateway_polls_ingest_through_its_service() -> None:
+    (gateway,) = WORKLOADS["gateway"].containers
+    url = next(i["value"] for i in gateway["env"] if i["name"] == "NEWSFLOW_GATEWAY_INGEST_URL")
+    ingest = next(s for s in of_kind(FILES, "Service") if s["metadata"]["name"] == "ingest")
+    assert url == f"http://ingest:{ingest['spec']['ports'][0]['port']}"
+    assert compose_services()["gateway"]["environment"]["NEWSFLOW_GATEWAY_INGEST_URL"] == url
+
+
 # Each rule catches what it is for: the same checks on broken copies.
 
 

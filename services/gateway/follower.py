@@ -79,12 +79,13 @@ class ArticleFollower:
 
     async def _position(self, consumer: Any) -> None:
         """Assign every partition of the followed topics, ``backlog`` offsets before the end."""
+        tps = []
         async with kafka.admin_client(self._settings) as admin:
-            tps = [
-                kafka.partition(topic, number)
-                for topic in self._stages
-                for number in await topic_partitions(admin, topic)
-            ]
+            for topic in self._stages:
+                numbers = await topic_partitions(admin, topic)
+                if not numbers:  # created, but not in the broker's metadata yet: try again
+                    raise BrokerUnavailableError(f"{topic} is not in the broker's metadata yet")
+                tps += [kafka.partition(topic, number) for number in numbers]
         consumer.assign(tps)
         first = await consumer.beginning_offsets(tps)
         last = await consumer.end_offsets(tps)

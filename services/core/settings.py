@@ -318,15 +318,24 @@ class Settings(BaseSettings):
     gateway_probe_timeout_s: float = Field(
         default=1.5, gt=0, description="How long the gateway waits for a service's /readyz."
     )
+    gateway_ingest_url: str | None = Field(
+        default=None,
+        description="Where the gateway polls ingest's /readyz and /metrics, when ingest runs "
+        "elsewhere (on Kubernetes, its Service: http://ingest:8000); unset: ingest_port on "
+        "this host.",
+    )
     gateway_index_capacity: int = Field(
         default=200_000,
         ge=1,
-        description="Article ids the gateway remembers for /v1/articles/{id}/status.",
+        description="Article ids the gateway holds at most for /v1/articles/{id}/status (a "
+        "bound on memory: the window below decides which ids are held).",
     )
     gateway_index_backlog: int = Field(
         default=20_000,
         ge=0,
-        description="Offsets of each partition the gateway reads back at start to fill that index.",
+        description="The window of /v1/articles/{id}/status for articles not stored: the last "
+        "offsets of each partition of the flow's topics (read back at start, so every gateway "
+        "replica knows the same ids).",
     )
     gateway_process_forget_s: float = Field(
         default=600.0,

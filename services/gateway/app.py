@@ -69,8 +69,8 @@ def create_app(
     ``poll_interval_s`` overrides the setting (tests poll faster)."""
     settings = settings or Settings()
     db = LazyReader.of(settings)
-    index = ArticleIndex(settings.gateway_index_capacity)
     backlog = settings.gateway_index_backlog
+    index = ArticleIndex(settings.gateway_index_capacity, window=backlog)
     roster = ProcessRoster(settings)
     gateway = Gateway(
         db=db,

@@ -2,8 +2,9 @@
 
 A group-less ``read_committed`` consumer (no group, no commits: it changes nothing on the
 broker) over the raw, parsed, deduplicated and DLQ topics. At start it begins ``backlog``
-offsets before the end of each partition, so the index covers recent history, then follows
-new records. On a broker failure it reconnects with bounded backoff.
+offsets before the end of each partition, then follows new records: the index holds the same
+window of each partition (its last ``backlog`` offsets) as any other gateway replica's. On a
+broker failure it reconnects with bounded backoff.
 """
 
 from __future__ import annotations
@@ -65,18 +66,26 @@ class ArticleFollower:
                         found = sighting_of(kafka.to_consumed(message), self._stages)
                         if found is not None:
                             self._index.record(*found)
+                await self._advance(consumer)
         finally:
             self.following = False
             await consumer.stop()
 
+    async def _advance(self, consumer: Any) -> None:
+        """Move each partition's window to where it has been read: offsets that hold no article
+        (transaction markers) count, as they do for a replica that reads the window back."""
+        for tp in consumer.assignment():
+            self._index.advance(tp.topic, tp.partition, await consumer.position(tp))
+
     async def _position(self, consumer: Any) -> None:
         """Assign every partition of the followed topics, ``backlog`` offsets before the end."""
+        tps = []
         async with kafka.admin_client(self._settings) as admin:
-            tps = [
-                kafka.partition(topic, number)
-                for topic in self._stages
-                for number in await topic_partitions(admin, topic)
-            ]
+            for topic in self._stages:
+                numbers = await topic_partitions(admin, topic)
+                if not numbers:  # created, but not in the broker's metadata yet: try again
+                    raise BrokerUnavailableError(f"{topic} is not in the broker's metadata yet")
+                tps += [kafka.partition(topic, number) for number in numbers]
         consumer.assign(tps)
         first = await consumer.beginning_offsets(tps)
         last = await consumer.end_offsets(tps)

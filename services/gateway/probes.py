@@ -19,11 +19,11 @@ from services.gateway.status import Probe
 
 def service_urls(settings: Settings) -> dict[ServiceName, str | None]:
     """Base URL of each stage's health endpoints (``None``: no fixed port to poll): a consumer
-    stage's health port, the ingest's own HTTP port."""
+    stage's health port, the ingest's own HTTP port (or ``gateway_ingest_url``)."""
     urls: dict[ServiceName, str | None] = {}
     for stage in topology.FLOW:
         if stage.health_port_offset is None:
-            urls[stage.name] = settings.ingest_url
+            urls[stage.name] = settings.gateway_ingest_url or settings.ingest_url
             continue
         port = settings.health_port(stage.name)
         urls[stage.name] = f"http://127.0.0.1:{port}" if port else None

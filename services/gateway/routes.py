@@ -196,11 +196,10 @@ async def article(article_id: str, state: State) -> ProcessedArticle:
     description=(
         "stored (from the database); otherwise the furthest stage the gateway saw the id at: "
         "accepted (raw topic), parsed, deduplicated, or dead_lettered with the reason. "
-        "Window: the gateway indexes article ids seen since it started plus, at start, the "
-        "last NEWSFLOW_GATEWAY_INDEX_BACKLOG offsets (20,000 by default) of each partition of "
-        "the raw, parsed, deduplicated and DLQ topics, keeping the "
-        "NEWSFLOW_GATEWAY_INDEX_CAPACITY most recently seen ids (200,000 by default). An id "
-        "outside that window, or never pushed, answers 404."
+        "Window: the article ids on the last NEWSFLOW_GATEWAY_INDEX_BACKLOG offsets (20,000 "
+        "by default) of each partition of the raw, parsed, deduplicated and DLQ topics, the "
+        "same on every gateway replica (at most NEWSFLOW_GATEWAY_INDEX_CAPACITY ids, 200,000 "
+        "by default). An id outside that window, or never pushed, answers 404."
     ),
     responses={**NOT_FOUND, **UNAVAILABLE},
 )

@@ -83,6 +83,10 @@ def test_the_gateway_polls_and_measures_every_stage_of_the_table() -> None:
     # the raw topic is written by ingest's plain producer; the others in transactions
     assert [s.transactional for s in inputs] == [False, True, True]
     assert list(service_urls(Settings(health_port_base=9200))) == list(topology.STAGES)
+    local = Settings(host="0.0.0.0", ingest_port=8100, gateway_ingest_url=None)
+    assert service_urls(local)["ingest"] == "http://127.0.0.1:8100"
+    elsewhere = local.model_copy(update={"gateway_ingest_url": "http://ingest:8000"})
+    assert service_urls(elsewhere)["ingest"] == "http://ingest:8000"
 
 
 def test_the_tracker_follows_every_output_but_the_sink_and_the_dlq() -> None:

@@ -68,10 +68,8 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
         return []
     resolver = Resolver(paragraphs, quoted)
     found = Attributor(paragraphs, spans, resolver).attribute_all()
-    # (model_construct: every value is of its field's type already, and validating it again
-    # would cost a tenth of the phase)
     return [
-        Quote.model_construct(
+        Quote(
             text=paragraphs[span.paragraph][span.start : span.end],
             speaker=attribution.speaker.name,
             speaker_kind=attribution.speaker.kind,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Literal, NamedTuple
 
 from services.core.models import SpeakerKind
@@ -29,7 +29,6 @@ from services.parser.mentions import (
     RUN_AT_END,
     Mention,
     clean_name,
-    next_sentence_end,
     sentence_breaks,
     speaker_kind,
 )
@@ -225,7 +224,11 @@ class Resolver:
         key = (index, start)
         if key not in self._names:
             text = self._paragraphs[index]
-            end = next_sentence_end(text, start)
+            # where the sentence ends: the paragraph's next sentence mark (``start`` is a
+            # sentence's start: 0 or the end of a break, so the breaks found once hold it)
+            marks = self._breaks(index)[0]
+            after = bisect_left(marks, start)
+            end = marks[after] + 1 if after < len(marks) else len(text)
             starts, ends = self._quoted.get(index, ((), ()))
             names: list[_Name] = []
             for run in NAME_RUN.finditer(text, start, end):
@@ -333,18 +336,18 @@ def _phrase_end(place: re.Match[str] | None, end: int) -> int:
     return end
 
 
-def _occurrences(text: str, word: str, limit: int = 1 << 30) -> list[tuple[int, int]]:
-    """Where ``word`` stands as a whole word in ``text`` (the first ``limit`` times)."""
-    found: list[tuple[int, int]] = []
+def _occurrences(text: str, word: str, limit: int = 1 << 30) -> Iterator[tuple[int, int]]:
+    """Where ``word`` stands as a whole word in ``text`` (the first ``limit`` times), found
+    as they are asked for: a caller that stops at the first that fits reads no further."""
     start = text.find(word)
-    while start != -1 and len(found) < limit:
+    while start != -1 and limit > 0:
         end = start + len(word)
         if (not start or not text[start - 1].isalnum()) and (
             end == len(text) or not text[end].isalnum()
         ):
-            found.append((start, end))
+            yield start, end
+            limit -= 1
         start = text.find(word, end)
-    return found
 
 
 def _run_start(text: str, start: int) -> int:

@@ -9,7 +9,7 @@ quotation and its neighbours. Pure.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -72,6 +72,7 @@ class Attributor:
         self._resolver = resolver
         self._cues: dict[int, list[Cue]] = {}
         self._cue_starts: dict[int, list[int]] = {}
+        self._cue_ends: dict[int, list[int]] = {}
         self.found: list[Attribution] = []
         self._told_until = (-1, -1)  # where the last common phrase ("Smith said. ") ends
 
@@ -102,6 +103,7 @@ class Attributor:
             cues = find_cues(self._paragraphs[paragraph])
             self._cues[paragraph] = cues
             self._cue_starts[paragraph] = [cue.start for cue in cues]
+            self._cue_ends[paragraph] = [cue.end for cue in cues]  # ascending too: no overlaps
         return self._cues[paragraph]
 
     def _neighbours(self, index: int) -> tuple[int, int]:
@@ -193,7 +195,9 @@ class Attributor:
         if end - start < 3:
             return None  # the quotation opens its paragraph or follows another at once
         own = self._resolver.sentence_start(paragraph, end, start)
-        cues = [c for c in self._cues_of(paragraph) if start <= c.start and c.end <= end]
+        every = self._cues_of(paragraph)  # those from start to end, found by bisection
+        first = bisect_left(self._cue_starts[paragraph], start)
+        cues = every[first : max(first, bisect_right(self._cue_ends[paragraph], end))]
         verbs = [c for c in cues if c.kind != "participle"]
         found = self._from_cues(paragraph, [c for c in verbs if c.start >= own], own, end)
         if found:

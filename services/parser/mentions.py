@@ -90,14 +90,6 @@ def sentence_breaks(text: str) -> tuple[list[int], list[int]]:
     return marks, ends
 
 
-def next_sentence_end(text: str, start: int) -> int:
-    """Where the sentence that holds ``text[start]`` ends (the text's end, for the last)."""
-    for found in _SENTENCE_END.finditer(text, start):
-        if not _abbreviated(text, found.start()):
-            return found.start() + 1
-    return len(text)
-
-
 def ends_sentence(text: str) -> bool:
     """Whether a sentence ends inside ``text`` (the text after it may start in lower case)."""
     return any(not _abbreviated(text, found.start()) for found in _STOP.finditer(text))

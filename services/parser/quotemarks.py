@@ -151,10 +151,11 @@ def _closing(text: str, start: int, opening: str) -> int:
     """The offset of the mark that closes ``opening`` from ``start`` on; -1 if none does."""
     best = -1
     for closer in _CLOSERS[opening]:
-        at = text.find(closer, start)
+        stop = len(text) if best < 0 else best  # a later closer is looked for before the best
+        at = text.find(closer, start, stop)
         while at >= 0 and closer == "’" and not _can_close(text, at):
-            at = text.find(closer, at + 1)
-        if at >= 0 and (best < 0 or at < best):
+            at = text.find(closer, at + 1, stop)
+        if at >= 0:
             best = at
     return best
 

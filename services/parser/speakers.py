@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from typing import Literal, NamedTuple
 
 from services.core.models import SpeakerKind
@@ -29,7 +29,6 @@ from services.parser.mentions import (
     RUN_AT_END,
     Mention,
     clean_name,
-    next_sentence_end,
     sentence_breaks,
     speaker_kind,
 )
@@ -86,6 +85,8 @@ class Resolver:
         self._sentences: dict[int, tuple[list[int], list[int]]] = {}  # sentence_breaks
         self._names: dict[tuple[int, int], list[_Name]] = {}
         self._spoken: set[str] = set()  # the surnames of the speakers so far
+        self._spoken_names: set[str] = set()  # the speakers' names so far
+        self._full_names: list[list[str]] = []  # those of two words or more, split, in order
         self._kinds: dict[str, SpeakerKind] = {}
         self._antecedents: dict[tuple[str, int, int], Speaker] = {}
 
@@ -93,7 +94,11 @@ class Resolver:
         """Note who was quoted where (and, from a pronoun, that person's gender)."""
         self._speakers.append((paragraph, offset, speaker))
         if speaker.name:
-            self._spoken.add(speaker.name.split()[-1])
+            words = speaker.name.split()
+            self._spoken.add(words[-1])
+            self._spoken_names.add(speaker.name)
+            if len(words) > 1:
+                self._full_names.append(words)
         gender = _pronoun_gender(mention.text) if mention.kind == "pronoun" else None
         if gender and speaker.name:
             self._genders.setdefault(speaker.name, gender)
@@ -128,9 +133,9 @@ class Resolver:
 
     def _speaker_named(self, word: str) -> str | None:
         """Someone already quoted whose surname (or else first name) is ``word``."""
-        names = [speaker.name.split() for _, _, speaker in self._speakers if speaker.name]
-        full = next((n for n in names if len(n) > 1 and n[-1] == word), None)
-        full = full or next((n for n in names if len(n) > 1 and n[0] == word), None)
+        names = self._full_names  # (kept as they are recorded: no split per question)
+        full = next((n for n in names if n[-1] == word), None)
+        full = full or next((n for n in names if n[0] == word), None)
         return " ".join(full) if full else None
 
     def _find_fullest(self, name: str) -> str:
@@ -184,9 +189,10 @@ class Resolver:
         for index in range(paragraph, max(-1, paragraph - _LOOK_BACK - 1), -1):
             text = self._paragraphs[index]
             end = offset if index == paragraph else len(text)
-            starts = [start for start in self._sentence_starts(index) if start < end]
-            if not starts:
+            if end <= 0:
                 continue
+            breaks = self._breaks(index)[1]  # the sentences that start before end
+            starts = [0, *breaks[: bisect_left(breaks, end)]]
             for start, stop in reversed(list(zip(starts, [*starts[1:], end], strict=True))):
                 names = self._names_in(index, start, stop)
                 found = self._pick(names, want, gender) if names else None
@@ -211,9 +217,6 @@ class Resolver:
             self._sentences[index] = sentence_breaks(self._paragraphs[index])
         return self._sentences[index]
 
-    def _sentence_starts(self, index: int) -> list[int]:
-        return [0, *self._breaks(index)[1]]
-
     def _names_in(self, index: int, start: int, stop: int) -> list[_Name]:
         """The names of the sentence of ``paragraphs[index]`` that starts at ``start``,
         outside quotation marks, before ``stop``. (A sentence is read once, and only the
@@ -221,7 +224,11 @@ class Resolver:
         key = (index, start)
         if key not in self._names:
             text = self._paragraphs[index]
-            end = next_sentence_end(text, start)
+            # where the sentence ends: the paragraph's next sentence mark (``start`` is a
+            # sentence's start: 0 or the end of a break, so the breaks found once hold it)
+            marks = self._breaks(index)[0]
+            after = bisect_left(marks, start)
+            end = marks[after] + 1 if after < len(marks) else len(text)
             starts, ends = self._quoted.get(index, ((), ()))
             names: list[_Name] = []
             for run in NAME_RUN.finditer(text, start, end):
@@ -269,7 +276,7 @@ class Resolver:
         return full
 
     def _spoke(self, name: str) -> bool:
-        return any(speaker.name == name for _, _, speaker in self._speakers)
+        return name in self._spoken_names
 
     def _gender(self, full: str) -> Gender | None:
         """The person's gender, as the pronoun of an earlier attribution gave it ("…,” she
@@ -329,18 +336,18 @@ def _phrase_end(place: re.Match[str] | None, end: int) -> int:
     return end
 
 
-def _occurrences(text: str, word: str, limit: int = 1 << 30) -> list[tuple[int, int]]:
-    """Where ``word`` stands as a whole word in ``text`` (the first ``limit`` times)."""
-    found: list[tuple[int, int]] = []
+def _occurrences(text: str, word: str, limit: int = 1 << 30) -> Iterator[tuple[int, int]]:
+    """Where ``word`` stands as a whole word in ``text`` (the first ``limit`` times), found
+    as they are asked for: a caller that stops at the first that fits reads no further."""
     start = text.find(word)
-    while start != -1 and len(found) < limit:
+    while start != -1 and limit > 0:
         end = start + len(word)
         if (not start or not text[start - 1].isalnum()) and (
             end == len(text) or not text[end].isalnum()
         ):
-            found.append((start, end))
+            yield start, end
+            limit -= 1
         start = text.find(word, end)
-    return found
 
 
 def _run_start(text: str, start: int) -> int:

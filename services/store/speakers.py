@@ -20,6 +20,8 @@ _DROPPED = str.maketrans({".": " ", ",": " ", "\u2019": "'", "\u02bc": "'"})
 def fold(name: str) -> str:
     """``name`` case-folded, without accents, dots or commas, its words single-spaced."""
     decomposed = unicodedata.normalize("NFKD", name.translate(_DROPPED))
+    if decomposed.isascii():  # no combining mark is ASCII: nothing to drop, nothing to compose
+        return " ".join(decomposed.casefold().split())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(unicodedata.normalize("NFC", bare).casefold().split())
 

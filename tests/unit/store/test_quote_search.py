@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.core.models import Quote
 from services.store.quoterows import QUOTE_COLUMNS, quote_rows
@@ -35,6 +39,25 @@ from tests.unit.store.factory import make_article
 )
 def test_fold_drops_case_accents_and_dots(name: str, folded: str) -> None:
     assert fold(name) == folded
+
+
+def _fold_char_by_char(name: str) -> str:
+    """The rule spelled out without fold's shortcut for ASCII text."""
+    table: dict[str, str | int | None] = {".": " ", ",": " ", "\u2019": "'", "\u02bc": "'"}
+    dropped = name.translate(str.maketrans(table))
+    decomposed = unicodedata.normalize("NFKD", dropped)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(unicodedata.normalize("NFC", bare).casefold().split())
+
+
+@given(st.text() | st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_fold_shortcut_for_ascii_gives_the_rule_s_answer(name: str) -> None:
+    assert fold(name) == _fold_char_by_char(name)
+
+
+@pytest.mark.parametrize("name", ["ﬁnance", "Ⅻ", "２０２６", "Ångström", "x\u0301", "Straße"])
+def test_fold_of_text_that_decomposes_to_ascii(name: str) -> None:
+    assert fold(name) == _fold_char_by_char(name)
 
 
 def test_a_person_of_two_words_or_more_is_found_by_surname_too() -> None:

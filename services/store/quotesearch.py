@@ -13,13 +13,9 @@ accents; a word in Chinese, Japanese, Korean or Thai is found anywhere in the te
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import unicodedata
 from dataclasses import dataclass, field
-
-import orjson
 
 from services.store.search import (
     DEFAULT_LIMIT,
@@ -28,7 +24,9 @@ from services.store.search import (
     MAX_TERMS,
     NO_DATE,
     InvalidQueryError,
+    pack_cursor,
     speaker_filter,
+    unpack_cursor,
 )
 from services.store.speakers import fold
 
@@ -77,17 +75,12 @@ class QuoteKey:
 
 def encode_quote_cursor(key: QuoteKey) -> str:
     """An opaque, URL-safe cursor pointing just after ``key``."""
-    raw = orjson.dumps(["q", key.ts, key.article_id, key.position])
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+    return pack_cursor(["q", key.ts, key.article_id, key.position])
 
 
 def decode_quote_cursor(cursor: str) -> QuoteKey:
     """The key inside a cursor made by :func:`encode_quote_cursor`."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value = orjson.loads(raw)
-    except (binascii.Error, ValueError) as error:
-        raise InvalidQueryError("cursor is not one this API returned") from error
+    value = unpack_cursor(cursor)
     if (
         not isinstance(value, list)
         or len(value) != 4

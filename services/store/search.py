@@ -60,19 +60,27 @@ class SortKey:
     id: str
 
 
+def pack_cursor(values: list[object]) -> str:
+    """``values`` as an opaque, URL-safe cursor (JSON in unpadded base64)."""
+    return base64.urlsafe_b64encode(orjson.dumps(values)).rstrip(b"=").decode("ascii")
+
+
+def unpack_cursor(cursor: str) -> object:
+    """The values inside a cursor made by :func:`pack_cursor`; what the caller must check."""
+    try:
+        return orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError) as error:
+        raise InvalidQueryError("cursor is not one this API returned") from error
+
+
 def encode_cursor(key: SortKey) -> str:
     """An opaque, URL-safe cursor pointing just after ``key``."""
-    raw = orjson.dumps([key.ts, key.id])
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+    return pack_cursor([key.ts, key.id])
 
 
 def decode_cursor(cursor: str) -> SortKey:
     """The sort key inside a cursor made by :func:`encode_cursor`."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value = orjson.loads(raw)
-    except (binascii.Error, ValueError) as error:
-        raise InvalidQueryError("cursor is not one this API returned") from error
+    value = unpack_cursor(cursor)
     if (
         not isinstance(value, list)
         or len(value) != 2

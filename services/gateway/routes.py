@@ -56,6 +56,13 @@ def documented(name: str, **doc: Any) -> Any:
     return Query(json_schema_extra=SCHEMAS[name], **doc)
 
 
+# The paging parameters of every listing.
+Limit = Annotated[str, documented("limit", description="1 to 100 (default 20)", examples=["50"])]
+Cursor = Annotated[
+    str, documented("cursor", description="next_cursor of the previous page (opaque)")
+]
+
+
 class NotFoundError(LookupError):
     """An unknown id (an HTTP 404 with this message)."""
 
@@ -124,12 +131,8 @@ async def search(
     include_duplicates: Annotated[
         str, documented("include_duplicates", description="default false", examples=["true"])
     ] = "",
-    limit: Annotated[
-        str, documented("limit", description="1 to 100 (default 20)", examples=["50"])
-    ] = "",
-    cursor: Annotated[
-        str, documented("cursor", description="next_cursor of the previous page (opaque)")
-    ] = "",
+    limit: Limit = "",
+    cursor: Cursor = "",
 ) -> ArticlePage:
     """Newest publication first; page with ``cursor``. An empty parameter (``?source=``) is
     the same as leaving it out, and so is a blank free-text one."""
@@ -162,12 +165,8 @@ async def quotes(
             examples=["ceasefire proposal"],
         ),
     ] = "",
-    limit: Annotated[
-        str, documented("limit", description="1 to 100 (default 20)", examples=["50"])
-    ] = "",
-    cursor: Annotated[
-        str, documented("cursor", description="next_cursor of the previous page (opaque)")
-    ] = "",
+    limit: Limit = "",
+    cursor: Cursor = "",
 ) -> QuotePage:
     """Quotations with the ids of their articles: newest article first (as the article
     search orders them), each article's quotations in order; duplicates' left out. Page with

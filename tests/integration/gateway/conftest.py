@@ -14,6 +14,7 @@ from services.core.settings import Settings
 from services.gateway.app import create_app
 from services.gateway.stream import StreamTiming
 from services.store.backend import open_repository
+from tests.integration.flow import create_topics
 from tests.integration.servers import serving
 from tests.support.ports import free_port
 from tests.support.postgres import fresh_database, server_under_test
@@ -74,3 +75,23 @@ async def store_articles(settings: Settings, articles: Sequence[ProcessedArticle
     """Store ``articles`` in the database of ``settings``, as the store would."""
     async with await open_repository(settings) as repo:
         await repo.save_many(list(articles))
+
+
+@pytest.fixture(params=BACKENDS)
+async def backend_settings(
+    settings: Settings, request: pytest.FixtureRequest
+) -> AsyncIterator[Settings]:
+    """The test's settings with the store on each backend in turn (a test using it runs twice)."""
+    async with on_backend(settings, str(request.param)) as chosen:
+        yield chosen
+
+
+@contextlib.asynccontextmanager
+async def gateway_over(
+    settings: Settings, articles: Sequence[ProcessedArticle]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The topics created, ``articles`` stored, and the gateway served over them."""
+    await create_topics(settings)
+    await store_articles(settings, articles)
+    async with gateway(settings) as client:
+        yield client

@@ -13,7 +13,11 @@ import pytest
 from services.core.settings import Settings
 from services.store.search import SortKey, encode_cursor
 from tests.integration.flow import create_topics, wait_for
-from tests.integration.gateway.conftest import BACKENDS, gateway, on_backend, store_articles
+from tests.integration.gateway.conftest import (
+    gateway,
+    gateway_over,
+    store_articles,
+)
 from tests.unit.store.factory import BASE_TIME, make_article
 
 ARTICLES = [
@@ -39,18 +43,15 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture(params=BACKENDS)
-async def settings(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[Settings]:
+@pytest.fixture
+def settings(backend_settings: Settings) -> Settings:
     """The test's settings, with the store on each backend in turn."""
-    async with on_backend(settings, str(request.param)) as chosen:
-        yield chosen
+    return backend_settings
 
 
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    await create_topics(settings)
-    await store_articles(settings, ARTICLES)
-    async with gateway(settings) as client:
+    async with gateway_over(settings, ARTICLES) as client:
         yield client
 
 

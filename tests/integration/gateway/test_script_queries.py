@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from services.core.settings import Settings
-from tests.integration.flow import create_topics
-from tests.integration.gateway.conftest import BACKENDS, gateway, on_backend, store_articles
+from tests.integration.gateway.conftest import (
+    gateway_over,
+)
 from tests.unit.store.factory import make_article
 from tests.unit.store.script_articles import processed, script_articles
 
@@ -22,18 +23,15 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture(params=BACKENDS)
-async def settings(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[Settings]:
+@pytest.fixture
+def settings(backend_settings: Settings) -> Settings:
     """The test's settings, with the store on each backend in turn."""
-    async with on_backend(settings, str(request.param)) as chosen:
-        yield chosen
+    return backend_settings
 
 
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    await create_topics(settings)
-    await store_articles(settings, ARTICLES)
-    async with gateway(settings) as client:
+    async with gateway_over(settings, ARTICLES) as client:
         yield client
 
 

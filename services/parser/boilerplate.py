@@ -14,8 +14,10 @@ _MAX_LENGTH = 160
 _MAX_PREFIXED_LENGTH = 250
 
 # Whole-line forms (matched case-insensitively against the line without edge punctuation).
+# The lookahead names the characters the forms open with: it spares the line that opens with
+# none of them the trial of every form (keep it in step with the forms).
 _WHOLE_LINE = re.compile(
-    r"(?:"
+    r"(?=[(\dabcdefgjlmnoprstvy©])(?:"
     r"trending(?: now| stories| topics| news)?|breaking(?: news)?|just in|live updates"
     r"|most (?:read|popular|viewed|shared|watched)(?: (?:stories|articles|news|today))?"
     r"|(?:skip |close )?(?:advertisement|advertisements|advert|ad|ads)"
@@ -50,9 +52,10 @@ _WHOLE_LINE = re.compile(
     r")",
     re.IGNORECASE,
 )
-# The same furniture in German, French, Spanish, Italian and Portuguese, and wire-copy notices.
+# The same furniture in German, French, Spanish, Italian and Portuguese, and wire-copy notices
+# (the lookahead, as above, names the characters they open with).
 _WHOLE_LINE_INTL = re.compile(
-    r"(?:"
+    r"(?=[acdijklmnoprstuvwzà©])(?:"
     r"anzeige|werbung|mehr zum thema|mehr dazu|lesen sie auch|lesen sie mehr|weiterlesen"
     r"|auch lesen|auch interessant|mehr themen|weitere themen"
     r"|top[- ]themen(?: (?:bei|von|auf) .{1,40})?"
@@ -170,9 +173,7 @@ def is_boilerplate(line: str) -> bool:
     text = line.strip()
     if not text or len(text) > _MAX_PREFIXED_LENGTH:
         return False
-    if _PREFIXED.fullmatch(text) or _is_menu(text) or _is_wire_notice(text):
-        return True
-    if text[0] in _INTL_OPENINGS and _has_separator(text) and _PREFIXED_INTL.fullmatch(text):
+    if _is_prefixed(text) or _is_menu(text) or _is_wire_notice(text):
         return True
     core = text.strip(_EDGES).rstrip(".!…")
     if len(core) > _MAX_LENGTH:
@@ -183,6 +184,21 @@ def is_boilerplate(line: str) -> bool:
         return True
     return (":" in core and _CREDIT.fullmatch(core) is not None) or (
         core.endswith(("d", "D")) and _RIGHTS_RESERVED.fullmatch(core) is not None
+    )
+
+
+def _is_prefixed(text: str) -> bool:
+    """Whether ``text`` is all of a label-prefixed promo (_PREFIXED, _PREFIXED_INTL). Each needs
+    a separator after its label (one of :func:`_has_separator`'s, or a dash), looked for before
+    either pattern is tried."""
+    if "-" not in text and not _has_separator(text):
+        return False
+    if _PREFIXED.fullmatch(text) is not None:
+        return True
+    return (
+        text[0] in _INTL_OPENINGS
+        and _has_separator(text)
+        and _PREFIXED_INTL.fullmatch(text) is not None
     )
 
 

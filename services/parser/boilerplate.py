@@ -14,10 +14,8 @@ _MAX_LENGTH = 160
 _MAX_PREFIXED_LENGTH = 250
 
 # Whole-line forms (matched case-insensitively against the line without edge punctuation).
-# The lookahead names the characters the forms open with: it spares the line that opens with
-# none of them the trial of every form (keep it in step with the forms).
 _WHOLE_LINE = re.compile(
-    r"(?=[(\dabcdefgjlmnoprstvy©])(?:"
+    r"(?:"
     r"trending(?: now| stories| topics| news)?|breaking(?: news)?|just in|live updates"
     r"|most (?:read|popular|viewed|shared|watched)(?: (?:stories|articles|news|today))?"
     r"|(?:skip |close )?(?:advertisement|advertisements|advert|ad|ads)"
@@ -52,8 +50,9 @@ _WHOLE_LINE = re.compile(
     r")",
     re.IGNORECASE,
 )
-# The same furniture in German, French, Spanish, Italian and Portuguese, and wire-copy notices
-# (the lookahead, as above, names the characters they open with).
+# The same furniture in German, French, Spanish, Italian and Portuguese, and wire-copy notices.
+# The lookahead names the characters the forms open with: a line opening with none of them is
+# spared the trial of every form (keep it in step with the forms).
 _WHOLE_LINE_INTL = re.compile(
     r"(?=[acdijklmnoprstuvwzà©])(?:"
     r"anzeige|werbung|mehr zum thema|mehr dazu|lesen sie auch|lesen sie mehr|weiterlesen"

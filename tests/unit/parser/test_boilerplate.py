@@ -125,3 +125,25 @@ def test_paywall_app_and_newsletter_notices(line: str) -> None:
 def test_reports_about_subscriptions_apps_or_photos_stay(line: str) -> None:
     assert not is_boilerplate(line)
     assert not is_web_notice(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Anzeige", "Werbung", "Kommentare", "\u212aommentare", "Zur Startseite", "Teilen",
+        "Newsletter abonnieren", "Jetzt Newsletter", "Das könnte Sie auch interessieren",
+        "Top-Themen bei Example", "Publicité", "Réagir", "À lire aussi", "Inscrivez-vous à la "
+        "newsletter", "Suscríbete", "Más información", "Vea también", "Pubblicità", "Iscriviti "
+        "alla newsletter", "Ultime notizie", "Leia mais", "Continue lendo", "Updated 3 hours ago",
+        "Aggiornato 2 ore fa", "Mis à jour il y a 5 minutes", "Hace 2 horas", "© Riproduzione "
+        "riservata", "Advertisement | Scroll to continue reading", "Zum Newsletter",
+        "Breaking", "123", "“Anzeige”", "'Teilen'",
+    ],
+)  # fmt: skip
+def test_the_intl_forms_lookahead_drops_no_form(line: str) -> None:
+    # _WHOLE_LINE_INTL's lookahead names its forms' opening characters: without it, the same
+    # answers (case-insensitively, "K" as the Kelvin sign included).
+    pattern = boilerplate._WHOLE_LINE_INTL.pattern
+    forms = re.compile(pattern[pattern.index(")") + 1 :], re.IGNORECASE)
+    for text in (line, line.upper(), line.lower()):
+        assert bool(boilerplate._WHOLE_LINE_INTL.fullmatch(text)) == bool(forms.fullmatch(text))

@@ -36,7 +36,7 @@ run: prerequisites install
 	$(NEWSFLOW) run --push seeds
 
 test: test-prerequisites install lint typecheck
-	@$(TEST_ENV) $(NEWSFLOW) postgres exec -- $(NEWSFLOW) kafka exec -- $(BIN)/pytest -p no:cacheprovider
+	@$(TEST_ENV) $(NEWSFLOW) postgres exec -- $(NEWSFLOW) kafka exec -- $(BIN)/pytest -p no:cacheprovider --durations=25
 
 lint: install
 	$(BIN)/ruff check services tests bench

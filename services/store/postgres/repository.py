@@ -11,6 +11,16 @@ of their language's configuration: ``postgres/tsquery.py``), their authors and, 
 SQLite's meaning exactly (``sqlite/repository.py``): a redelivery of the claiming record gets
 the stored article again, any other record gets ``None``. The rows of a batch keep its order, so
 their positions do too.
+
+The search index takes each write's entries into its pending list; merging that list into the
+index is most of a write's work, and one session at a time can do it. Left to PostgreSQL, the
+insert that finds the list over ``gin_pending_list_limit`` merges the whole list, whoever wrote
+it, while the others go on adding: one store process ends up merging for all of them and falls
+behind, for as long as they keep writing. So a writer that owns the index (the role that
+migrated it) merges the list itself once its transaction has committed (:data:`MERGE_PENDING`),
+and its inserts never do (:data:`DEFER_MERGE`): each process merges about its own entries, one
+waiting while another merges, so none can add more than one batch to someone else's merge. A
+writer that may not merge leaves it to PostgreSQL as before.
 """
 
 from __future__ import annotations
@@ -91,6 +101,14 @@ INSERT_CLAIMS = (
     "ON CONFLICT (article_id) DO NOTHING"
 )
 MARK_USED = "UPDATE search_configs SET used = true WHERE id = ANY($1::smallint[]) AND NOT used"
+# The search index's pending list (see the module's docstring). The limit is the session's, for
+# this transaction only: no insert of it merges the list.
+SEARCH_INDEX = "ix_articles_search"
+DEFER_MERGE = "SET LOCAL gin_pending_list_limit = '1GB'"
+MERGE_PENDING = f"SELECT gin_clean_pending_list('{SEARCH_INDEX}'::regclass)"
+MAY_MERGE = (
+    f"SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = '{SEARCH_INDEX}'::regclass"
+)
 HELD_CLAIMS = (
     "SELECT c.article_id, c.source_topic, c.source_partition, c.source_offset, a.doc "
     "FROM claims AS c JOIN articles AS a ON a.id = c.article_id "
@@ -107,9 +125,11 @@ def author_keys(article: ProcessedArticle) -> list[str]:
 class PostgresRepository(ArticleRepository):
     """Writes processed articles into one PostgreSQL database; owns its pool (see :meth:`open`)."""
 
-    def __init__(self, pool: Pool, configs: dict[str, int]) -> None:
+    def __init__(self, pool: Pool, configs: dict[str, int], *, merges: bool) -> None:
         self._pool = pool
         self._configs = configs
+        self._merges = merges  # this role merges the search index's pending list itself
+        self._begin = f"{DEFER_MERGE}; {GUARD}" if merges else GUARD
         self._used: set[int] = set()  # configurations this process has marked used
 
     @classmethod
@@ -121,10 +141,11 @@ class PostgresRepository(ArticleRepository):
             with translated("reading the search configurations"):
                 async with acquired(pool) as conn:
                     configs = await search_configs(conn)
+                    merges = bool(await conn.fetchval(MAY_MERGE))
         except BaseException:
             await pool.close()
             raise
-        return cls(pool, configs)
+        return cls(pool, configs, merges=merges)
 
     @classmethod
     async def for_settings(cls, settings: Settings) -> PostgresRepository:
@@ -150,12 +171,12 @@ class PostgresRepository(ArticleRepository):
         return columns
 
     async def _insert(
-        self, conn: Any, rows: Sequence[tuple[ProcessedArticle, Row]]
+        self, conn: Any, rows: Sequence[tuple[ProcessedArticle, Row]], arrays: list[list[Any]]
     ) -> tuple[set[str], set[int]]:
-        """Insert the articles not stored yet, in the caller's transaction: their ids, and the
-        configurations newly marked used (to remember once the transaction commits)."""
-        await conn.execute(GUARD)  # before any position is taken: see postgres/stream.py
-        arrays = self._arrays(rows)
+        """Insert the articles not stored yet (``arrays``: theirs, by :meth:`_arrays`), in the
+        caller's transaction: their ids, and the configurations newly marked used (to remember
+        once the transaction commits)."""
+        await conn.execute(self._begin)  # before any position is taken: see postgres/stream.py
         inserted = {str(r["id"]) for r in await conn.fetch(INSERT_ARTICLES, *arrays)}
         if marked := set(arrays[len(ARTICLE_COLUMNS)]) - self._used:
             await conn.execute(MARK_USED, sorted(marked))
@@ -176,9 +197,12 @@ class PostgresRepository(ArticleRepository):
         for article in articles:
             first.setdefault(article.id, article)
         rows = [(article, article_row(article)) for article in first.values()]
+        arrays = self._arrays(rows)
         with translated(f"saving {len(articles)} articles"):
-            async with acquired(self._pool) as conn, conn.transaction():
-                inserted, marked = await self._insert(conn, rows)
+            async with acquired(self._pool) as conn:
+                async with conn.transaction():
+                    inserted, marked = await self._insert(conn, rows, arrays)
+                await self._merge(conn)
         self._used |= marked
         return newly_stored(articles, set(first) - inserted)
 
@@ -190,16 +214,26 @@ class PostgresRepository(ArticleRepository):
         first = first_claims(items)
         fresh = [(Stored(a, a.model_dump_json()), p) for a, p in first.values()]
         rows = [(s.article, article_row(s.article, s.doc)) for s, _ in fresh]
+        arrays = self._arrays(rows)
         with translated(f"storing {len(items)} articles"):
-            async with acquired(self._pool) as conn, conn.transaction():
-                inserted, marked = await self._insert(conn, rows)
-                claimed = [(s, p) for s, p in fresh if s.article.id in inserted]
-                if claimed:
-                    await conn.execute(INSERT_CLAIMS, *_claim_arrays(claimed))
-                held = await _held(conn, set(first) - inserted)
+            async with acquired(self._pool) as conn:
+                async with conn.transaction():
+                    inserted, marked = await self._insert(conn, rows, arrays)
+                    claimed = [(s, p) for s, p in fresh if s.article.id in inserted]
+                    if claimed:
+                        await conn.execute(INSERT_CLAIMS, *_claim_arrays(claimed))
+                    held = await _held(conn, set(first) - inserted)
+                await self._merge(conn)
         self._used |= marked
         held.update((s.article.id, (p, s)) for s, p in claimed)
         return claim_results(items, held)
+
+    async def _merge(self, conn: Any) -> None:
+        """Merge the search index's pending list once a write has committed; waits while another
+        session merges it. Should it fail, the call fails and its retry finds the articles stored
+        (and their claims held), as after any failure past the commit."""
+        if self._merges:
+            await conn.execute(MERGE_PENDING)
 
     async def get(self, article_id: str) -> ProcessedArticle | None:
         with translated("reading an article"):

@@ -1,11 +1,13 @@
-"""``PostgresRepository``: several writers at once, what a row and its search vector hold, a
-failing batch, and a connection the server dropped."""
+"""``PostgresRepository``: several writers at once, what a row and its search vector hold, who
+merges the search index's pending list, a failing batch, and a connection the server dropped."""
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
@@ -139,6 +141,65 @@ async def test_a_connection_the_server_dropped_is_replaced(url: str) -> None:
         article = make_article(2)
         assert await _retrying(lambda: repo.save(article)) is True  # on a new connection
         assert await repo.get(article.id) == article
+
+
+async def _pending(url: str) -> int:
+    """The entries waiting in the search index's pending list."""
+    await _fetch(url, "CREATE EXTENSION IF NOT EXISTS pgstattuple")
+    found = await _fetch(url, "SELECT pending_tuples FROM pgstatginindex('ix_articles_search')")
+    return int(found[0]["pending_tuples"])
+
+
+async def test_each_write_merges_the_search_index_pending_list(url: str) -> None:
+    """A batch far below ``gin_pending_list_limit`` would stay in the pending list (every search
+    reading it) until some insert crossed the limit and merged everyone's entries; each
+    writer merges it once its own write commits, two writers at once included."""
+    batches = [[make_article(10 * b + n) for n in range(5)] for b in range(3)]
+    async with await PostgresRepository.open(url) as a, await PostgresRepository.open(url) as b:
+        await a.save_many(batches[0])
+        assert await _pending(url) == 0
+        await asyncio.gather(
+            a.store_claimed([(x, Position("t", 0, n)) for n, x in enumerate(batches[1])]),
+            b.store_claimed([(x, Position("t", 1, n)) for n, x in enumerate(batches[2])]),
+        )
+        assert await _pending(url) == 0
+        assert await _fetch(url, "SELECT count(*) FROM articles") == [(15,)]
+        found = await _fetch(
+            url, "SELECT count(*) FROM articles WHERE search_vector @@ 'headlin'::tsquery"
+        )
+        assert found == [(15,)]  # the merged entries answer a search through the index
+
+
+async def test_a_writer_that_does_not_own_the_index_leaves_the_merge_to_postgresql(
+    url: str,
+) -> None:
+    """A role granted the writes but not the index (a schema migrated by another role) may not
+    merge the pending list: it stores its batches and leaves the merge to the inserts that
+    cross ``gin_pending_list_limit``, as PostgreSQL does by default."""
+    role = f"t_writer_{uuid.uuid4().hex[:8]}"
+    async with await PostgresRepository.open(url):  # the schema, by its owner
+        pass
+    await _fetch(url, "ALTER TABLE articles SET (autovacuum_enabled = off)")  # no merge by it
+    await _fetch(url, f"CREATE ROLE {role} LOGIN")
+    try:
+        await _fetch(url, f"GRANT CREATE, USAGE ON SCHEMA public TO {role}")
+        await _fetch(url, f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {role}")
+        await _fetch(url, f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        parts = urlsplit(url)
+        as_role = urlunsplit(parts._replace(netloc=f"{role}@{parts.hostname}:{parts.port}"))
+        async with await PostgresRepository.open(as_role) as repo:
+            batch = [make_article(n) for n in range(3)]
+            assert await repo.store_claimed(
+                [(a, Position("t", 0, n)) for n, a in enumerate(batch)]
+            ) == [Stored(a, a.model_dump_json()) for a in batch]
+        assert await _pending(url) > 0  # under the limit: still pending, found all the same
+        found = await _fetch(
+            url, "SELECT count(*) FROM articles WHERE search_vector @@ 'headlin'::tsquery"
+        )
+        assert found == [(3,)]
+    finally:
+        await _fetch(url, f"DROP OWNED BY {role}")
+        await _fetch(url, f"DROP ROLE {role}")
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from typing import Any
 from bench.common import ROOT, command_line, table, write_result
 
 PARTITIONS = 3
+MARK = "parser-memory"  # starts the lines a run reports on (its logs go to stdout too)
 GOAL_PEAK_MB = 430.0  # the service's ceiling is 512 MB (issue #22): this leaves the margin
 
 
@@ -45,7 +46,7 @@ def memory_mb() -> tuple[float, float]:
 
 def report(step: str) -> None:
     rss, peak = memory_mb()
-    print(f"{step}\t{rss:.1f}\t{peak:.1f}", flush=True)
+    print(f"{MARK}\t{step}\t{rss:.1f}\t{peak:.1f}", flush=True)
 
 
 # ---------------------------------------------------------------- the records (parent side)
@@ -112,26 +113,25 @@ def run_parser(path: Path) -> None:
 
 
 async def feed(path: Path) -> None:
-    """The fetches through the parser's handler, on one event loop (its worker threads kept, as
-    in the service), with a report at the end of each phase."""
+    """The parser stage started as the service starts it (its warm-up included), then the
+    fetches through its handler on one event loop (its worker threads kept, as in the service),
+    with a report at the end of each step."""
     from services.core.settings import Settings
     from services.core.topics import Topics
-    from services.parser.handler import parser_handler
-    from services.parser.parse import warm_up
+    from services.parser.handler import parser_stage
 
-    await asyncio.to_thread(warm_up)  # as parser_stage does
-    report("warm_up")
     settings = Settings()
     topics = Topics(settings.topic_prefix)
-    handle = parser_handler(settings, topics)
-    phase = None
-    for name, fetch in read_fetches(path):
-        if phase is not None and name != phase:
+    async with parser_stage(settings, topics) as stage:
+        report("warm_up")
+        phase = None
+        for name, fetch in read_fetches(path):
+            if phase is not None and name != phase:
+                report(phase)
+            phase = name
+            await handle_fetch(stage.handler, fetch, topics.raw, settings.transaction_max_bytes)
+        if phase is not None:
             report(phase)
-        phase = name
-        await handle_fetch(handle, fetch, topics.raw, settings.transaction_max_bytes)
-    if phase is not None:
-        report(phase)
 
 
 def run_baseline() -> None:
@@ -153,8 +153,9 @@ def child(kind: str, path: Path) -> dict[str, tuple[float, float]]:
     out = done.stdout
     steps = {}
     for line in out.splitlines():
-        step, rss, peak = line.split("\t")
-        steps[step] = (float(rss), float(peak))
+        mark, step, rss, peak = [*line.split("\t", 3), "", "", ""][:4]
+        if mark == MARK:
+            steps[step] = (float(rss), float(peak))
     return steps
 
 

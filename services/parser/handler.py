@@ -12,6 +12,8 @@ from services.core.decoding import decode
 from services.core.errors import RecordFault
 from services.core.events import stage_output
 from services.core.handlers import BatchHandler, Outcome
+from services.core.logs import get_logger
+from services.core.memory import release_library_pages
 from services.core.models import ParsedArticle, RawArticle
 from services.core.records import ConsumedRecord
 from services.core.runner import Stage
@@ -20,6 +22,7 @@ from services.core.topics import Topics
 from services.parser.parse import parse_article, warm_up
 
 PARSER = topology.stage("parser")
+COMPILER_LIBRARY = "libllvmlite"  # numba's LLVM: it loads the kernels, then is not used
 
 
 def parse_all(
@@ -63,4 +66,7 @@ def parser_handler(settings: Settings, topics: Topics) -> BatchHandler:
 @asynccontextmanager
 async def parser_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
     await asyncio.to_thread(warm_up)  # the language model and compiled kernels, up front
+    # LLVM's code (~100 MB resident once loaded) served only to load the kernels: give it back
+    released = release_library_pages(COMPILER_LIBRARY)
+    get_logger(__name__).info("compiler_pages_released", mapped_bytes=released)
     yield Stage.in_flow(PARSER.name, topics, parser_handler(settings, topics))

@@ -8,7 +8,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from services.core.memory import MAX_MMAP_THRESHOLD, fix_mmap_threshold
+from services.core.memory import MAX_MMAP_THRESHOLD, fix_mmap_threshold, release_library_pages
 from services.core.settings import Settings
 
 # Frees one large block (glibc then raises its threshold to that size), then allocates 200 blocks
@@ -63,3 +63,45 @@ def test_the_setting_is_bounded_by_glibc_ceiling() -> None:
     with pytest.raises(ValidationError, match="ingest_mmap_threshold_bytes"):
         Settings(ingest_mmap_threshold_bytes=MAX_MMAP_THRESHOLD + 1)
     assert Settings(ingest_mmap_threshold_bytes=0).ingest_mmap_threshold_bytes == 0
+
+
+# Loads numba (and so LLVM's library), loads a compiled kernel, gives the library's pages back,
+# runs the kernel again: the library's resident MiB before and after, and the kernel's answers.
+_RELEASE_SCRIPT = """
+import numpy as np
+from services.core.memory import release_library_pages
+from services.parser.kernels import count_words
+
+def library_mib():
+    total, inside = 0, False
+    with open("/proc/self/smaps") as smaps:
+        for line in smaps:
+            if line[:1] in "0123456789abcdef" and "-" in line.split(" ", 1)[0]:
+                inside = "libllvmlite" in line
+            elif inside and line.startswith("Rss:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+data, classes = np.frombuffer(b"a b", np.uint8), np.ones(256, np.uint8)
+classes[32] = 0
+first = count_words(data, classes)
+before = library_mib()
+advised = release_library_pages("libllvmlite")
+after = library_mib()
+print(round(before), round(after), advised > 0, first, count_words(data, classes))
+"""
+
+
+def test_a_library_s_pages_go_back_and_its_code_still_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _RELEASE_SCRIPT], capture_output=True, text=True, check=True
+    )
+    before, after, advised, first, again = done.stdout.split()
+    assert advised == "True"
+    assert int(before) > 20
+    assert int(after) < int(before) / 2
+    assert first == again == "2"
+
+
+def test_no_library_of_that_name_advises_nothing() -> None:
+    assert release_library_pages("no-such-library-anywhere") == 0

@@ -70,12 +70,14 @@ def write_fetches(path: Path, articles: int, mix: int, batch: int) -> None:
                 raw = [to_raw_article(ArticleIn(**a), now) for a in items[start : start + batch]]
                 fetch = [(zlib.crc32(r.id.encode()) % PARTITIONS, r.id, r.value) for r in raw]
                 pickle.dump((phase, fetch), out)
+            pickle.dump((phase, None), out)  # the phase's end
 
 
 # ---------------------------------------------------------------- one run (child side)
 
 
-def read_fetches(path: Path) -> Iterator[tuple[str, list[tuple[int, str, bytes]]]]:
+def read_fetches(path: Path) -> Iterator[tuple[str, list[tuple[int, str, bytes]] | None]]:
+    """Each phase's fetches, then its name with None (read one at a time, as they come)."""
     with path.open("rb") as source:
         while True:
             try:
@@ -124,14 +126,12 @@ async def feed(path: Path) -> None:
     topics = Topics(settings.topic_prefix)
     async with parser_stage(settings, topics) as stage:
         report("warm_up")
-        phase = None
-        for name, fetch in read_fetches(path):
-            if phase is not None and name != phase:
+        for phase, fetch in read_fetches(path):
+            if fetch is None:
                 report(phase)
-            phase = name
-            await handle_fetch(stage.handler, fetch, topics.raw, settings.transaction_max_bytes)
-        if phase is not None:
-            report(phase)
+            else:
+                await handle_fetch(stage.handler, fetch, topics.raw, settings.transaction_max_bytes)
+            del fetch  # as the runner drops a fetch once handled, before it fetches again
 
 
 def run_baseline() -> None:

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import re
 from pathlib import Path
 from typing import Any
 
-M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+M_MMAP_THRESHOLD = -3  # mallopt's parameter numbers (malloc.h)
+M_ARENA_MAX = -8
 MAX_MMAP_THRESHOLD = 32 * 1024 * 1024  # glibc's ceiling on 64-bit systems
 _MAPPING = re.compile(r"[0-9a-f]+-[0-9a-f]+")
 
@@ -35,6 +37,22 @@ def fix_mmap_threshold(threshold_bytes: int) -> bool:
     if mallopt is None:
         return False
     return bool(mallopt(M_MMAP_THRESHOLD, threshold_bytes))
+
+
+def limit_arenas(count: int) -> bool:
+    """Have glibc's threads share at most ``count`` heaps (arenas). Each thread that allocates
+    gets an arena of its own while there are fewer than 8 per core, and an arena keeps the free
+    space of what it served: a process whose worker threads take turns at large batches holds
+    the high water of each. ``False`` where that cannot be set (not glibc, or ``count`` < 1)."""
+    mallopt = _libc_function("mallopt") if count >= 1 else None
+    return mallopt is not None and bool(mallopt(M_ARENA_MAX, count))
+
+
+def trim() -> bool:
+    """Give the free pages of every arena back to the system (``malloc_trim(0)``); ``True`` if
+    any went, ``False`` if none did or where there is no such function."""
+    malloc_trim = _libc_function("malloc_trim")
+    return malloc_trim is not None and bool(malloc_trim(0))
 
 
 MADV_DONTNEED = 4  # madvise's advice number (Linux): drop these pages from the process
@@ -80,6 +98,7 @@ def _file_only_mappings(smaps: str, fragment: str) -> list[tuple[int, int]]:
     return found
 
 
+@functools.cache
 def _libc_function(name: str) -> Any:
     """glibc's function ``name`` through ctypes, or None where there is no such function."""
     library = ctypes.util.find_library("c")

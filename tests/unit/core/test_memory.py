@@ -112,8 +112,8 @@ def test_no_library_of_that_name_advises_nothing() -> None:
     assert release_library_pages("no-such-library-anywhere") == 0
 
 
-# Four threads in turn allocate 1,000 blocks of 40 KiB, keep every tenth and free the rest (then
-# the process trims, if told): the RSS left above the start, in MiB.
+# Four threads, alive together, in turn allocate 1,000 blocks of 40 KiB, keep every tenth and free
+# the rest (then the process trims, if told): the RSS left above the start, in MiB.
 _ARENAS_SCRIPT = """
 import sys, threading
 from services.core.memory import limit_arenas, trim
@@ -126,14 +126,18 @@ def rss_mib():
 
 if sys.argv[1] == "limited":
     assert limit_arenas(1)
-kept = []
+kept, together, turn = [], threading.Barrier(4), threading.Lock()
 def work(n):
-    blocks = [bytes([n]) * 40_000 for _ in range(1000)]
-    kept.extend(blocks[::10])
+    together.wait()  # all four alive at once: each gets an arena of its own, if it may
+    with turn:
+        blocks = [bytes([n]) * 40_000 for _ in range(1000)]
+        kept.extend(blocks[::10])
+        del blocks
 start = rss_mib()
-for n in range(4):
-    thread = threading.Thread(target=work, args=(n,))
+threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+for thread in threads:
     thread.start()
+for thread in threads:
     thread.join()
 if sys.argv[2] == "trim":
     trim()

@@ -252,6 +252,17 @@ class Settings(BaseSettings):
         description="The parser's time zone per source (an article's `source` to an IANA zone "
         'name, JSON: {"lemonde.fr": "Europe/Paris"}), for dates written without one.',
     )
+    parser_malloc_arenas: int = Field(
+        default=2,
+        ge=0,
+        description="glibc heaps (arenas) the parser's worker threads share at most; 0 leaves "
+        "glibc's own limit (8 per core), each thread then holding the high water of its own.",
+    )
+    parser_trim_after_batch: bool = Field(
+        default=True,
+        description="Whether the parser gives its heaps' free pages back to the system after "
+        "each batch (malloc_trim).",
+    )
     dedup: DedupSettings = Field(default_factory=DedupSettings)
 
     # The database: SQLite files under data_dir, or a PostgreSQL server

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -12,6 +13,8 @@ from services.core.decoding import decode
 from services.core.errors import RecordFault
 from services.core.events import stage_output
 from services.core.handlers import BatchHandler, Outcome
+from services.core.logs import get_logger
+from services.core.memory import limit_arenas, release_library_pages, trim
 from services.core.models import ParsedArticle, RawArticle
 from services.core.records import ConsumedRecord
 from services.core.runner import Stage
@@ -20,6 +23,12 @@ from services.core.topics import Topics
 from services.parser.parse import parse_article, warm_up
 
 PARSER = topology.stage("parser")
+COMPILER_LIBRARY = "libllvmlite"  # numba's LLVM: it loads the kernels, then is not used
+# One batch parsed at a time in the process. The runner hands over its partitions' batches side
+# by side, each on a worker thread; parsing them at once gained nothing (they take turns on the
+# GIL) but held each one's documents and trees at once, and lxml aborted the process in a tree
+# copy (trafilatura's, whose parser is shared by the threads) one run in a few.
+_PARSING = threading.Lock()
 
 
 def parse_all(
@@ -44,11 +53,16 @@ def parse_all(
 
 
 def parser_handler(settings: Settings, topics: Topics) -> BatchHandler:
+    def parse_batch(records: Sequence[ConsumedRecord]) -> list[ParsedArticle | Exception]:
+        with _PARSING:
+            parsed = parse_all(records, settings.max_body_bytes, settings.source_zones)
+            if settings.parser_trim_after_batch:
+                trim()  # the pages the batch's documents and trees took, free again
+        return parsed
+
     async def handle(records: Sequence[ConsumedRecord]) -> list[Outcome]:
         # One worker-thread hop per batch: the event loop keeps heartbeating meanwhile.
-        parsed = await asyncio.to_thread(
-            parse_all, records, settings.max_body_bytes, settings.source_zones
-        )
+        parsed = await asyncio.to_thread(parse_batch, records)
         now = datetime.now(UTC)
         return [
             result
@@ -62,5 +76,10 @@ def parser_handler(settings: Settings, topics: Topics) -> BatchHandler:
 
 @asynccontextmanager
 async def parser_stage(settings: Settings, topics: Topics) -> AsyncIterator[Stage]:
+    if settings.parser_malloc_arenas and not limit_arenas(settings.parser_malloc_arenas):
+        get_logger(__name__).warning("malloc_arenas_not_set", arenas=settings.parser_malloc_arenas)
     await asyncio.to_thread(warm_up)  # the language model and compiled kernels, up front
+    # LLVM's code (~100 MB resident once loaded) served only to load the kernels: give it back
+    released = release_library_pages(COMPILER_LIBRARY)
+    get_logger(__name__).info("compiler_pages_released", mapped_bytes=released)
     yield Stage.in_flow(PARSER.name, topics, parser_handler(settings, topics))

@@ -53,13 +53,15 @@ def _identifier() -> _Identifier:
       converted the rows it used, they are converted once here instead (~57 MB, not ~28 MB);
     - the walk reads one entry of the ~39 MB transition table per byte, each somewhere else:
       held by numpy, the table sits on huge pages where the system offers them (numpy asks),
-      so those reads rarely miss the TLB as well as the cache.
+      so those reads rarely miss the TLB as well as the cache;
+    - the model file is read straight into the arrays kept (:mod:`services.parser.language_model`),
+      and the identifier holds its tables as those arrays, not as Python lists.
     """
     import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
-    from py3langid.modelio import load_model
 
     from services.parser.kernels import automaton_depth, count_in_order, language_features
+    from services.parser.language_model import read_model
 
     class CompiledWalk(LanguageIdentifier):  # type: ignore[misc]  # py3langid is untyped
         __slots__ = ("_walk",)
@@ -75,21 +77,23 @@ def _identifier() -> _Identifier:
             features, counts = count_in_order(found, slots)
             return np.log1p(counts) @ self.nb_ptc.take(features, axis=0) + self.nb_pc
 
-    weights, priors, classes, nextmove, rows, output = load_model(MODEL_DIR / MODEL_FILE)
-    transitions = np.array(nextmove)
+    model = read_model(MODEL_DIR / MODEL_FILE)
+    rowbase = model.rows.astype(np.int64) << 8  # each state's row's offset in the table
+    # py3langid derives its own row offsets (``_rowbase``, a list) from ``tk_row``: given none,
+    # it makes none, and gets these (py3langid's own walk, unused here, reads them alike)
     identifier = CompiledWalk(
-        np.asarray(weights, dtype=np.float32),
-        np.asarray(priors),
-        classes,
-        transitions,
-        output,
+        model.weights,
+        model.priors,
+        model.classes,
+        model.transitions,
+        model.output,
         norm_probs=True,
-        tk_row=rows,
+        tk_row=(),
     )
-    rowbase = np.array(identifier._rowbase, dtype=np.int64)
-    depth = automaton_depth(transitions, rowbase)
-    slots = np.zeros(len(identifier.nb_ptc), dtype=np.int32)  # count_in_order's scratch
-    identifier._walk = (transitions, rowbase, np.array(output, dtype=np.int32), depth, slots)
+    identifier.tk_row, identifier._rowbase = model.rows, rowbase
+    depth = automaton_depth(model.transitions, rowbase)
+    slots = np.zeros(len(model.weights), dtype=np.int32)  # count_in_order's scratch
+    identifier._walk = (model.transitions, rowbase, model.output, depth, slots)
     typed: _Identifier = identifier
     return typed
 

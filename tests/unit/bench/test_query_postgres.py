@@ -4,6 +4,7 @@ again afterwards) leaves the database ``save_many`` leaves: the same rows, the s
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import asyncpg
 
@@ -18,15 +19,15 @@ COUNTS = "SELECT verdict, source, sum(n)::bigint FROM article_counts GROUP BY 1,
 INDEXES = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"
 
 
-async def _contents(url: str) -> dict[str, list[object]]:
+async def _contents(url: str) -> dict[str, list[Any]]:
     """Every row of the store's tables (an article's position aside: two writers interleave
     theirs), the totals and the index definitions."""
     conn = await asyncpg.connect(url)
     try:
-        found: dict[str, list[object]] = {}
+        found: dict[str, list[Any]] = {}
         for table in TABLES:
             rows = await conn.fetch(f"SELECT (to_jsonb(t) - 'seq')::text FROM {table} AS t")
-            found[table] = sorted((str(row[0]) for row in rows), key=str)
+            found[table] = sorted(str(row[0]) for row in rows)
         found["seq"] = sorted(r[0] for r in await conn.fetch("SELECT seq FROM articles"))
         found["counts"] = [tuple(r) for r in await conn.fetch(COUNTS)]
         found["indexes"] = [tuple(r) for r in await conn.fetch(INDEXES)]

@@ -233,7 +233,7 @@ _SCHEMA_V2 = (
 # (postgres/query.py). By default ANALYZE keeps the 1,000 most common lexemes, and any other is
 # guessed at half the rarest kept one: at a million articles the words in 1% to 5% of them
 # (thousands to tens of thousands of matches) all look alike. 10,000 lexemes reach the words
-# in under 1%, from a sample of 300,000 rows. The step gathers them at once (108 s at 100,000
+# in under 1%, from a sample of 300,000 rows. The step gathers them at once (162 s at 300,000
 # articles on a loaded machine; store processes starting meanwhile wait for it) rather than at
 # the next automatic ANALYZE, which a large table may not see for days.
 SEARCH_STATISTICS = 1_000

@@ -41,10 +41,10 @@ ESTIMATE = (
     "EXPLAIN (FORMAT JSON) SELECT 1 FROM articles AS a WHERE a.search_vector @@ $1::tsquery "
     "UNION ALL SELECT 1 FROM articles"
 )
-# What testing a row on the newest-first walk costs, in rows fetched by the GIN index and sorted
-# (measured at 100,000 articles on a loaded machine: about 1; more once the search vectors no
-# longer fit in the cache).
-WALK_COST = 4
+# What testing a row on the newest-first walk costs, in rows fetched by the GIN index and sorted:
+# the bench's searches with q had their lowest p95 with 4 at 100,000 articles and with 2 at
+# 300,000 (2 costs 6% more at 100,000; 4 costs 13% more at 300,000; docs/postgresql.md).
+WALK_COST = 2
 
 
 def index_first(plan: Sequence[Mapping[str, Any]], limit: int) -> bool:

@@ -3,14 +3,23 @@ positional parameters.
 
 Pure: no I/O, no database driver. The filters, the keyset position and the order are those of
 SQLite's (``sqlite/query.py``): ``(sort_ts, id)`` descending, ``id`` in the C collation. With
-``q``, one full-text condition (``postgres/tsquery.py``): the planner walks the date index and
-tests each row when the words are common, or looks the matches up in the GIN index and sorts
-them when they are rare, from its statistics of the lexemes.
+``q``, one full-text condition (``postgres/tsquery.py``), and two ways to answer it: walk the
+date index newest first, testing each row, or look the matches up in the GIN index and sort
+them. The planner weighs the two from its statistics of the lexemes (``postgres/schema.py``
+keeps many), but it prices a tested row as a cheap comparison, when testing one reads its whole
+search vector out of line (several kilobytes, most of them off the cache at a million
+articles): left alone it walks through thousands of rows for a word that a few thousand
+articles hold. So the reader asks it first how many articles ``q`` matches
+(:data:`ESTIMATE`, planned, never run) and, when taking the matches is the cheaper way
+(:func:`index_first`), orders by an expression the date index cannot give, which leaves the
+planner the GIN index (or a filter's index) and a sort.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from services.store.postgres.languages import SIMPLE
 from services.store.quotesearch import QuoteQuery
@@ -25,6 +34,25 @@ LEXEMES = (
     "CROSS JOIN LATERAL unnest(to_tsvector(c.config, t.words)) AS v "
     f"WHERE c.used OR c.id = {SIMPLE}"
 )
+
+# The rows the planner expects ``q`` ($1, a tsquery) to match, beside the articles it counts:
+# an Append of the two, read by index_first.
+ESTIMATE = (
+    "EXPLAIN (FORMAT JSON) SELECT 1 FROM articles AS a WHERE a.search_vector @@ $1::tsquery "
+    "UNION ALL SELECT 1 FROM articles"
+)
+# What testing a row on the newest-first walk costs, in rows fetched by the GIN index and sorted:
+# the bench's searches with q had their lowest p95 with 4 at 100,000 articles and with 2 at
+# 300,000 (2 costs 6% more at 100,000; 4 costs 13% more at 300,000; docs/postgresql.md).
+WALK_COST = 2
+
+
+def index_first(plan: Sequence[Mapping[str, Any]], limit: int) -> bool:
+    """Whether a page of ``limit`` rows is cheaper from the GIN index's matches (all of them
+    fetched, then sorted) than from the newest-first walk (about ``limit + 1`` rows in every
+    ``articles / matches`` tested), by the estimates of :data:`ESTIMATE` (its parsed ``plan``)."""
+    matches, articles = (max(float(p["Plan Rows"]), 1.0) for p in plan[0]["Plan"]["Plans"])
+    return matches * matches <= WALK_COST * (limit + 1) * articles
 
 
 @dataclass(slots=True)
@@ -68,18 +96,23 @@ def _filters(query: SearchQuery, statement: Statement) -> list[str]:
     return clauses
 
 
-def search_statement(query: SearchQuery, text: str | None = None) -> Statement:
+def search_statement(
+    query: SearchQuery, text: str | None = None, *, matches_first: bool = False
+) -> Statement:
     """One page (``limit + 1`` rows, to tell whether another follows) of ``seq, sort_ts, id,
-    doc``, newest first; ``text`` is ``q`` as a tsquery (``None`` without q)."""
+    doc``, newest first; ``text`` is ``q`` as a tsquery (``None`` without q). With
+    ``matches_first`` the order is the same, by an expression the date index cannot give (see
+    :func:`index_first`)."""
     statement = Statement()
     clauses = _filters(query, statement)
     if text is not None:
         clauses.append(f"a.search_vector @@ {statement.param(text)}::tsquery")
     where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
     limit = statement.param(query.limit + 1)
+    ts = "a.sort_ts + 0" if matches_first else "a.sort_ts"
     statement.sql = (
         "SELECT a.seq, a.sort_ts, a.id, a.doc FROM articles AS a "
-        f"{where}ORDER BY a.sort_ts DESC, a.id DESC LIMIT {limit}"
+        f"{where}ORDER BY {ts} DESC, a.id DESC LIMIT {limit}"
     )
     return statement
 

@@ -9,13 +9,21 @@ and lookups go to ``NEWSFLOW_DATABASE_READ_URL`` when it is set (a read replica)
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from services.core.models import ProcessedArticle
 from services.core.pgclient import redacted, translated
 from services.core.settings import Settings
 from services.store.postgres.database import Pool, acquired, check_schema, create_pool
-from services.store.postgres.query import LEXEMES, Statement, quotes_statement, search_statement
+from services.store.postgres.query import (
+    ESTIMATE,
+    LEXEMES,
+    Statement,
+    index_first,
+    quotes_statement,
+    search_statement,
+)
 from services.store.postgres.stream import HANDED_OUT, IN_FLIGHT, STORED_SINCE, horizon
 from services.store.postgres.tsquery import (
     Lexemes,
@@ -88,12 +96,14 @@ class PostgresReader(ArticleReader):
                 return list(await conn.fetch(sql, *params))
 
     async def search(self, query: SearchQuery) -> SearchPage:
-        text = None
+        text, matches_first = None, False
         if query.text is not None:
             text = await self._full_text(query.text)
             if text is None:
                 return SearchPage((), None)  # no article of any language can match
-        statement: Statement = search_statement(query, text)
+            plan = await self._fetch("estimating q", ESTIMATE, text)
+            matches_first = index_first(json.loads(plan[0][0]), query.limit)
+        statement: Statement = search_statement(query, text, matches_first=matches_first)
         rows = await self._fetch("searching articles", statement.sql, *statement.params)
         page = rows[: query.limit]
         more = len(rows) > query.limit

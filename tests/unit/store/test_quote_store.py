@@ -200,6 +200,6 @@ async def test_a_postgresql_schema_2_database_gets_the_quotations_of_its_article
             )
         finally:
             await conn.close()
-        assert await pg.migrate(url) == PG_SCHEMA_VERSION == 3
+        assert await pg.migrate(url) == PG_SCHEMA_VERSION  # the quotations step and any later
         async with await PostgresReader.open(url) as reader:
             await check_migrated(reader)

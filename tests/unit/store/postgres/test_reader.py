@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -11,11 +12,12 @@ import pytest
 
 from services.core.settings import Settings
 from services.store.backend import open_reader
+from services.store.postgres.query import ESTIMATE, index_first, search_statement
 from services.store.postgres.reader import PostgresReader
 from services.store.postgres.repository import PostgresRepository
 from services.store.search import SearchQuery
 from tests.support.postgres import fresh_database, server_under_test
-from tests.unit.store.factory import make_article
+from tests.unit.store.factory import BASE_TIME, make_article
 
 
 @pytest.fixture
@@ -101,5 +103,30 @@ async def test_totals_follow_every_write_of_every_writer(url: str) -> None:
                 dict(sorted(verdicts.items())),
                 dict(sorted(sources.items())),
             ), change
+    finally:
+        await conn.close()
+
+
+async def test_both_ways_of_reading_q_give_the_same_pages(url: str) -> None:
+    articles = [make_article(n, title=f"Storm {n % 3}") for n in range(2, 40)]
+    articles += [make_article(n, published_at=BASE_TIME, title="Storm 0") for n in range(40, 46)]
+    async with await PostgresRepository.open(url) as repo:
+        await repo.save_many(articles)
+    conn = await asyncpg.connect(url)
+    try:
+        plan = json.loads(await conn.fetchval(ESTIMATE, "'storm' & '0'"))
+        assert index_first(plan, 20)  # a few dozen articles: reading the matches is cheaper
+        for q, source in (("storm 0", None), ("storm", None), ("storm", "example.com")):
+            async with await PostgresReader.open(url) as reader:
+                text = await reader._full_text(SearchQuery(q=q).text)  # type: ignore[arg-type]
+            assert text is not None
+            query = SearchQuery(q=q, source=source, limit=4)
+            pages = []
+            for first in (False, True):
+                statement = search_statement(query, text, matches_first=first)
+                rows = await conn.fetch(statement.sql, *statement.params)
+                pages.append([(r["sort_ts"], r["id"]) for r in rows])
+            assert len(pages[0]) == 5 and pages[0] == pages[1]
+            assert pages[0] == sorted(pages[0], reverse=True)
     finally:
         await conn.close()

@@ -106,8 +106,11 @@ MARK_USED = "UPDATE search_configs SET used = true WHERE id = ANY($1::smallint[]
 SEARCH_INDEX = "ix_articles_search"
 DEFER_MERGE = "SET LOCAL gin_pending_list_limit = '1GB'"
 MERGE_PENDING = f"SELECT gin_clean_pending_list('{SEARCH_INDEX}'::regclass)"
+# Whether this role may merge: it owns the index. No index (a bulk load that builds it
+# afterwards, as bench/query_postgres.py does) leaves nothing to merge.
 MAY_MERGE = (
-    f"SELECT pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = '{SEARCH_INDEX}'::regclass"
+    "SELECT coalesce(bool_or(pg_has_role(relowner, 'USAGE')), false) FROM pg_class "
+    f"WHERE oid = to_regclass('{SEARCH_INDEX}')"
 )
 HELD_CLAIMS = (
     "SELECT c.article_id, c.source_topic, c.source_partition, c.source_offset, a.doc "

@@ -202,6 +202,25 @@ async def test_a_writer_that_does_not_own_the_index_leaves_the_merge_to_postgres
         await _fetch(url, f"DROP ROLE {role}")
 
 
+async def test_a_writer_opened_while_the_search_index_is_absent_writes_without_merging(
+    url: str,
+) -> None:
+    """A bulk load drops the search index and builds it again afterwards (the query bench's
+    build): its writers, opened meanwhile, store their batches and merge nothing."""
+    async with await PostgresRepository.open(url):  # the schema
+        pass
+    definition = await _fetch(url, "SELECT pg_get_indexdef('ix_articles_search'::regclass) AS sql")
+    await _fetch(url, "DROP INDEX ix_articles_search")
+    async with await PostgresRepository.open(url) as repo:
+        batch = [make_article(n) for n in range(3)]
+        assert await repo.save_many(batch) == [True, True, True]
+    await _fetch(url, str(definition[0]["sql"]))
+    found = await _fetch(
+        url, "SELECT count(*) FROM articles WHERE search_vector @@ 'headlin'::tsquery"
+    )
+    assert found == [(3,)]
+
+
 @pytest.mark.parametrize(
     ("authors", "keys"),
     [

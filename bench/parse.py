@@ -1,6 +1,8 @@
 """Parser throughput: documents/s through ``parse_article``, beside bare trafilatura.
 
-Single process, one core. Plain text: the 60 dev articles and the seed article. HTML: the 60
+Single process, one core. Plain text: the 60 dev articles and the seed article, through
+``parse_article`` with and without its quotation phase (``extract_quotes`` swapped for a stub
+inside the bench only, for that mode's passes): the ratio is what quotations cost. HTML: the 60
 extraction-dev pages (decompressed up front) through ``parse_article`` and ``extract_html``,
 beside ``trafilatura.extract`` with the parser's settings (favor_precision, no comments) and
 with its defaults, on the same pages in the same run, repeats interleaved (in an order that
@@ -14,13 +16,14 @@ median of the repeats and the ratios (documents per second of the process's CPU 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import gzip
 import io
 import json
 import pstats
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,8 +32,9 @@ import trafilatura
 
 from bench.common import DATA_DIR, Deadline, Summary, command_line, ratio, table, write_result
 from services.core import ndjson
-from services.core.models import RawArticle
+from services.core.models import Quote, RawArticle
 from services.parser import html as html_module
+from services.parser import parse as parse_module
 from services.parser.authorship import page_authors
 from services.parser.errors import EmptyArticleError
 from services.parser.headline import page_title
@@ -45,6 +49,9 @@ from services.parser.quotes import extract_quotes
 
 GOAL_PLAIN_DOCS_S = 2000.0
 GOAL_HTML_RATIO = 0.9
+GOAL_QUOTES_RATIO = 0.85  # issue #21: quotations cost at most 15% of plain-text throughput
+PLAIN = "plain: parse_article"
+PLAIN_BARE = "plain: parse_article without quotes"
 RUN_BOUND_S = 170.0
 
 
@@ -103,11 +110,33 @@ def count_failures(items: Sequence[Any], one: Callable[[Any], object]) -> int:
     return failed
 
 
+@contextlib.contextmanager
+def quotes_skipped() -> Iterator[None]:
+    """``parse_article`` without its quotation phase, for the time of the block (the bench's
+    baseline for what quotations cost; no production switch)."""
+
+    def none(paragraphs: Sequence[str]) -> list[Quote]:
+        return []
+
+    name = extract_quotes.__name__  # the name parse_article calls it by, in its module
+    setattr(parse_module, name, none)
+    try:
+        yield
+    finally:
+        setattr(parse_module, name, extract_quotes)
+
+
+def parse_without_quotes(plain: list[RawArticle]) -> int:
+    with quotes_skipped():
+        return count_failures(plain, parse_article)
+
+
 def build_modes(texts: list[str], pages: list[Page]) -> list[Mode]:
     plain = [raw_article(i, text, "text/plain", None) for i, text in enumerate(texts)]
     html = [raw_article(i, page.html, "text/html", page.url) for i, page in enumerate(pages)]
     return [
-        Mode("plain: parse_article", len(plain), lambda: count_failures(plain, parse_article)),
+        Mode(PLAIN, len(plain), lambda: count_failures(plain, parse_article)),
+        Mode(PLAIN_BARE, len(plain), lambda: parse_without_quotes(plain)),
         Mode("html: parse_article", len(html), lambda: count_failures(html, parse_article)),
         Mode(
             "html: extract_html only",
@@ -276,7 +305,7 @@ def diagnose(
     phases: dict[str, float] = {}
     plain_spent: dict[str, float] = {}
     levers: list[list[object]] = []
-    if not goals["plain_docs_s"]["met"] or always:
+    if not (goals["plain_docs_s"]["met"] and goals["quotes_ratio"]["met"]) or always:
         plain_spent = plain_phases(texts * 2)
         print_phases(
             "where parse_article's plain-text time goes (two passes, timed phases):",
@@ -347,22 +376,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = []
     for mode in modes:
         s = summary[mode.name]
-        is_html = mode.name.startswith("html")
+        # beside: HTML modes bare trafilatura (precision), plain text the parse without quotes
+        beside = base if mode.name.startswith("html") else summary[PLAIN_BARE]
         rows.append(
             [
                 mode.name,
                 s.best,
                 s.median,
                 f"{1000 / s.best:.2f}" if s.best else "-",
-                f"{ratio(s.best, base.best):.2f}x" if is_html else "-",
-                f"{ratio(s.median, base.median):.2f}x" if is_html else "-",
+                f"{ratio(s.best, beside.best):.2f}x",
+                f"{ratio(s.median, beside.median):.2f}x",
                 f"{failures[mode.name]}/{mode.docs}",
             ]
         )
-    headers = ["mode", "docs/s best", "docs/s median", "ms/doc", "vs bare best", "vs bare med"]
+    headers = ["mode", "docs/s best", "docs/s median", "ms/doc", "vs base best", "vs base med"]
     print(table([*headers, "failed"], rows))
+    print("(base: bare trafilatura precision for HTML, the parse without quotes for plain text)")
 
-    plain = summary["plain: parse_article"]
+    plain = summary[PLAIN]
+    bare_plain = summary[PLAIN_BARE]
+    quotes_ratio = ratio(plain.median, bare_plain.median)
     html_ratio = ratio(summary["html: parse_article"].median, base.median)
     goals = {
         "plain_docs_s": {
@@ -377,6 +410,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ratio_median": html_ratio,
             "met": html_ratio >= GOAL_HTML_RATIO,
         },
+        "quotes_ratio": {
+            "goal": GOAL_QUOTES_RATIO,
+            "ratio_best": ratio(plain.best, bare_plain.best),
+            "ratio_median": quotes_ratio,
+            "quotes_ms_per_doc": 1000 / plain.median - 1000 / bare_plain.median,
+            "met": quotes_ratio >= GOAL_QUOTES_RATIO,
+        },
     }
     print()
     print(
@@ -386,6 +426,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"goal HTML >= {GOAL_HTML_RATIO}x bare trafilatura (precision): median {html_ratio:.2f}x"
         f" -> {'MET' if goals['html_vs_bare_precision']['met'] else 'NOT MET'}"
+    )
+
+    print(
+        f"goal quotations <= 15% of plain-text throughput: with/without median"
+        f" {quotes_ratio:.2f}x ({goals['quotes_ratio']['quotes_ms_per_doc']:.3f} ms/doc)"
+        f" -> {'MET' if goals['quotes_ratio']['met'] else 'NOT MET'}"
     )
 
     diagnostics = diagnose(goals, texts, pages, always=args.profile)

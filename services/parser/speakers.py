@@ -109,7 +109,7 @@ class Resolver:
             return UNKNOWN
         if mention.kind == "name":
             full = self.fullest(mention.text)
-            return Speaker(full, self._kind(full))
+            return tuple.__new__(Speaker, (full, self._kind(full)))  # (in C, not NamedTuple.__new__)
         if mention.kind == "pronoun":
             return self._antecedent(mention.text, paragraph, offset)
         if mention.kind == "role":
@@ -192,12 +192,14 @@ class Resolver:
             if end <= 0:
                 continue
             breaks = self._breaks(index)[1]  # the sentences that start before end
-            starts = [0, *breaks[: bisect_left(breaks, end)]]
-            for start, stop in reversed(list(zip(starts, [*starts[1:], end], strict=True))):
+            stop = end
+            for sentence in range(bisect_left(breaks, end), -1, -1):  # the last one first
+                start = breaks[sentence - 1] if sentence else 0
                 names = self._names_in(index, start, stop)
                 found = self._pick(names, want, gender) if names else None
                 if found and not _pronoun_leads(text, start, names[0].start, pronoun):
                     return found
+                stop = start
         for index, start, speaker in reversed(self._speakers):
             if (index, start) < (paragraph, offset) and speaker.kind == want:
                 return speaker
@@ -241,7 +243,10 @@ class Resolver:
                     possessive = _POSSESSIVE_END.search(run.group()) is not None
                     names.append(tuple.__new__(_Name, (at, name, possessive)))
             self._names[key] = names
-        return [name for name in self._names[key] if name.start < stop]
+        names = self._names[key]
+        if not names or names[-1].start < stop:  # (in order: all of them)
+            return names
+        return [name for name in names if name.start < stop]
 
     def _kind(self, name: str) -> SpeakerKind:
         if name not in self._kinds:

@@ -109,7 +109,7 @@ class Resolver:
             return UNKNOWN
         if mention.kind == "name":
             full = self.fullest(mention.text)
-            return tuple.__new__(Speaker, (full, self._kind(full)))  # (in C, not NamedTuple.__new__)
+            return tuple.__new__(Speaker, (full, self._kind(full)))  # (built in C)
         if mention.kind == "pronoun":
             return self._antecedent(mention.text, paragraph, offset)
         if mention.kind == "role":
@@ -140,27 +140,29 @@ class Resolver:
 
     def _find_fullest(self, name: str) -> str:
         words = name.split()
-        best = words
         body = self._body
+        seen: list[tuple[int, int]] = []  # the surname's mentions read (the first name's too)
         for start, end in _occurrences(body, words[-1], _FULLEST_SAMPLES):
+            seen.append((start, end))
             first = _run_start(body, start)
             if first == start:
                 continue
             run = NAME_RUN.match(body, first)
             cleaned = clean_name(body[first:end]) if run and run.end() >= end else None
             parts = cleaned.split() if cleaned else []
-            if len(parts) > len(best) and parts[-1] == words[-1] and _contains(parts, words):
-                best = parts
-                break  # the first full mention: an article names someone in full first
-        if len(words) == 1 and best == words:  # a first name: "Mary" for "Mary Steenburgen"
-            for start, end in _occurrences(body, name, _FULLEST_SAMPLES):
+            if len(parts) > len(words) and parts[-1] == words[-1] and _contains(parts, words):
+                # the first full mention: an article names someone in full first
+                return " ".join(parts)
+        if len(words) == 1:  # a first name: "Mary" for "Mary Steenburgen"
+            found = seen if words[0] == name else _occurrences(body, name, _FULLEST_SAMPLES)
+            for start, end in found:
                 if body[end : end + 1] != " " or not body[end + 1 : end + 2].isupper():
                     continue
                 run = NAME_RUN.match(body, start)
                 cleaned = clean_name(run.group()) if run else None
                 if cleaned and " " in cleaned and cleaned.split()[0] == name:
                     return cleaned
-        return " ".join(best)
+        return " ".join(words)
 
     @functools.cached_property
     def _quoted(self) -> dict[int, tuple[list[int], list[int]]]:

@@ -236,7 +236,9 @@ class Attributor:
         speaker = self._resolver.resolve(mention, paragraph, offset)
         if speaker.name is None:
             return None
-        return Attribution(speaker, " ".join(cue.split()) if cue else None, mention)
+        cue_words = " ".join(cue.split()) if cue else None
+        # (tuple.__new__ builds the named tuple in C: its own __new__ is a Python function)
+        return tuple.__new__(Attribution, (speaker, cue_words, mention))
 
     def _signed(self, span: QuoteSpan) -> Attribution | None:
         """Rule 3: the name on the line after a quotation that ends its paragraph ("– Man**")."""

@@ -142,8 +142,8 @@ def _runs_on(paragraphs: Sequence[str], spans: list[QuoteSpan]) -> list[QuoteSpa
             if following.lstrip()[:1] not in _OPENING_MARKS:
                 continue  # ran on into a paragraph that does not go on quoting: unbalanced
         after_run = bool(kept) and kept[-1].runs_on and kept[-1].paragraph == span.paragraph - 1
-        opens = not paragraphs[span.paragraph][: span.open_at].strip()
-        kept.append(span._replace(continued=True) if after_run and opens else span)
+        opens = after_run and not paragraphs[span.paragraph][: span.open_at].strip()
+        kept.append(span._replace(continued=True) if opens else span)
     return kept
 
 

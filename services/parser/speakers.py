@@ -109,7 +109,7 @@ class Resolver:
             return UNKNOWN
         if mention.kind == "name":
             full = self.fullest(mention.text)
-            return Speaker(full, self._kind(full))
+            return tuple.__new__(Speaker, (full, self._kind(full)))  # (built in C)
         if mention.kind == "pronoun":
             return self._antecedent(mention.text, paragraph, offset)
         if mention.kind == "role":
@@ -140,27 +140,29 @@ class Resolver:
 
     def _find_fullest(self, name: str) -> str:
         words = name.split()
-        best = words
         body = self._body
+        seen: list[tuple[int, int]] = []  # the surname's mentions read (the first name's too)
         for start, end in _occurrences(body, words[-1], _FULLEST_SAMPLES):
+            seen.append((start, end))
             first = _run_start(body, start)
             if first == start:
                 continue
             run = NAME_RUN.match(body, first)
             cleaned = clean_name(body[first:end]) if run and run.end() >= end else None
             parts = cleaned.split() if cleaned else []
-            if len(parts) > len(best) and parts[-1] == words[-1] and _contains(parts, words):
-                best = parts
-                break  # the first full mention: an article names someone in full first
-        if len(words) == 1 and best == words:  # a first name: "Mary" for "Mary Steenburgen"
-            for start, end in _occurrences(body, name, _FULLEST_SAMPLES):
+            if len(parts) > len(words) and parts[-1] == words[-1] and _contains(parts, words):
+                # the first full mention: an article names someone in full first
+                return " ".join(parts)
+        if len(words) == 1:  # a first name: "Mary" for "Mary Steenburgen"
+            found = seen if words[0] == name else _occurrences(body, name, _FULLEST_SAMPLES)
+            for start, end in found:
                 if body[end : end + 1] != " " or not body[end + 1 : end + 2].isupper():
                     continue
                 run = NAME_RUN.match(body, start)
                 cleaned = clean_name(run.group()) if run else None
                 if cleaned and " " in cleaned and cleaned.split()[0] == name:
                     return cleaned
-        return " ".join(best)
+        return " ".join(words)
 
     @functools.cached_property
     def _quoted(self) -> dict[int, tuple[list[int], list[int]]]:
@@ -192,12 +194,14 @@ class Resolver:
             if end <= 0:
                 continue
             breaks = self._breaks(index)[1]  # the sentences that start before end
-            starts = [0, *breaks[: bisect_left(breaks, end)]]
-            for start, stop in reversed(list(zip(starts, [*starts[1:], end], strict=True))):
+            stop = end
+            for sentence in range(bisect_left(breaks, end), -1, -1):  # the last one first
+                start = breaks[sentence - 1] if sentence else 0
                 names = self._names_in(index, start, stop)
                 found = self._pick(names, want, gender) if names else None
                 if found and not _pronoun_leads(text, start, names[0].start, pronoun):
                     return found
+                stop = start
         for index, start, speaker in reversed(self._speakers):
             if (index, start) < (paragraph, offset) and speaker.kind == want:
                 return speaker
@@ -241,7 +245,10 @@ class Resolver:
                     possessive = _POSSESSIVE_END.search(run.group()) is not None
                     names.append(tuple.__new__(_Name, (at, name, possessive)))
             self._names[key] = names
-        return [name for name in self._names[key] if name.start < stop]
+        names = self._names[key]
+        if not names or names[-1].start < stop:  # (in order: all of them)
+            return names
+        return [name for name in names if name.start < stop]
 
     def _kind(self, name: str) -> SpeakerKind:
         if name not in self._kinds:

@@ -16,18 +16,22 @@ from services.core.memory import (
 )
 from services.core.settings import Settings
 
-# Frees one large block (glibc then raises its threshold to that size), then allocates 200 blocks
-# of 1 MiB, each followed by a small block that stays, and frees the large ones: the RSS that is
-# left above the start, in MiB.
-_SCRIPT = """
-import sys
-from services.core.memory import fix_mmap_threshold
-
-def rss_mib():
+# The process's resident set in MiB, for the scripts below (each run in a process of its own).
+_RSS_MIB = """def rss_mib():
     with open("/proc/self/status") as status:
         for line in status:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
+"""
+
+# Frees one large block (glibc then raises its threshold to that size), then allocates 200 blocks
+# of 1 MiB, each followed by a small block that stays, and frees the large ones: the RSS that is
+# left above the start, in MiB.
+_SCRIPT = (
+    _RSS_MIB
+    + """
+import sys
+from services.core.memory import fix_mmap_threshold
 
 if sys.argv[1] == "fixed":
     assert fix_mmap_threshold(128 * 1024)
@@ -41,13 +45,19 @@ for n in range(200):
 del blocks
 print(round(rss_mib() - start))
 """
+)
+
+
+def _mib_left_by(script: str, *args: str) -> int:
+    """What ``script`` prints (the MiB it left resident), run in a process of its own."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout)
 
 
 def _left_mib(mode: str) -> int:
-    done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, mode], capture_output=True, text=True, check=True
-    )
-    return int(done.stdout)
+    return _mib_left_by(_SCRIPT, mode)
 
 
 def test_freed_large_blocks_go_back_with_the_threshold_fixed() -> None:
@@ -114,15 +124,11 @@ def test_no_library_of_that_name_advises_nothing() -> None:
 
 # Four threads, alive together, in turn allocate 1,000 blocks of 40 KiB, keep every tenth and free
 # the rest (then the process trims, if told): the RSS left above the start, in MiB.
-_ARENAS_SCRIPT = """
+_ARENAS_SCRIPT = (
+    _RSS_MIB
+    + """
 import sys, threading
 from services.core.memory import limit_arenas, trim
-
-def rss_mib():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
 
 if sys.argv[1] == "limited":
     assert limit_arenas(1)
@@ -143,16 +149,11 @@ if sys.argv[2] == "trim":
     trim()
 print(round(rss_mib() - start))
 """
+)
 
 
 def _arenas_left_mib(arenas: str, end: str) -> int:
-    done = subprocess.run(
-        [sys.executable, "-c", _ARENAS_SCRIPT, arenas, end],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return int(done.stdout)
+    return _mib_left_by(_ARENAS_SCRIPT, arenas, end)
 
 
 def test_fewer_arenas_keep_less_free_space() -> None:

@@ -32,7 +32,14 @@ from services.parser.mentions import (
     sentence_breaks,
     speaker_kind,
 )
-from services.parser.quotecues import FEMININE, FUNCTION_WORDS, MASCULINE, PRONOUNS, VERB_WORDS
+from services.parser.quotecues import (
+    FEMININE,
+    FUNCTION_WORDS,
+    MASCULINE,
+    PRONOUNS,
+    VERB_WORDS,
+    find_cues,
+)
 
 Gender = Literal["m", "f"]
 
@@ -328,8 +335,12 @@ class Resolver:
                 return speaker.name
         text = "\n".join(self._paragraphs[: paragraph + 1])
         for start, end in _occurrences(text, role):
-            opening = _INDEFINITE_BEFORE.search(text, max(0, start - _APPOSITION), start)
-            if opening:
+            window = max(0, start - _APPOSITION)
+            opening = _INDEFINITE_BEFORE.search(text, window, start)
+            # a reporting verb between them: the article is another word ("a déclaré le maire")
+            if opening and not any(
+                window + cue.end > opening.start() for cue in find_cues(text[window:start])
+            ):
                 place = _PLACE_AFTER.match(text, end)
                 return text[opening.start() : _phrase_end(place, end)].rstrip()
         return None

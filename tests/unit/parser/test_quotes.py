@@ -222,6 +222,18 @@ def test_french() -> None:
     ]
 
 
+def test_a_french_auxiliary_is_no_indefinite_article() -> None:
+    """ "a" before a past participle is the verb "avoir": "a déclaré le maire" introduces no
+    unnamed source "a … maire"; the source is the role after the verb."""
+    assert _quotes(
+        "« Nous allons reconstruire le port pour les pêcheurs », a déclaré le maire.",
+        "« Les travaux commenceront au printemps prochain », a dit la présidente.",
+    ) == [
+        ("Nous allons reconstruire le port pour les pêcheurs", "le maire", "unnamed"),
+        ("Les travaux commenceront au printemps prochain", "la présidente", "unnamed"),
+    ]
+
+
 def test_spanish() -> None:
     assert _quotes(
         "El presidente Pedro Sánchez habló en Madrid.",

@@ -130,6 +130,10 @@ PARTICLES = frozenset(
 _PARTICLE = rf"(?:{'|'.join(sorted(PARTICLES))}|of the|d[’'])"
 _RUN = rf"{_TOKEN}(?:(?:{_SPACE}(?:{_PARTICLE}{_SPACE}){{0,2}}|-){_TOKEN})*"
 NAME_RUN = re.compile(_RUN)
+# German's articles, which a capitalised noun follows
+_GERMAN_DETERMINERS = frozenset(
+    {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen"}
+)
 RUN_AT_END = re.compile(rf"({_RUN})(?:[’']s?)?$")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _WORD = re.compile(r"[\w’'.\-]+")
@@ -291,7 +295,9 @@ def object_after(text: str) -> Mention | None:
         stop = phrase.start() if phrase else len(text)
         cues = find_cues(text[:stop])
         unnamed = _noun_phrase(text[: cues[0].start if cues else stop], trailing=False)
-        if unnamed is not None and not NAME_RUN.search(unnamed.text[1:]):
+        if unnamed is not None and (
+            not NAME_RUN.search(unnamed.text[1:]) or _german_noun(word, unnamed.text)
+        ):
             return unnamed
     end = _OBJECT_END.search(text)
     chunk = text[: end.start()] if end else text
@@ -321,6 +327,15 @@ def _has_verb(words: Sequence[str]) -> bool:
     """Whether words between two names hold a verb ("Benioff introduced Cook"), not only a
     role ("Minnesota coach Bruce Boudreau"): a past tense, or a reporting verb."""
     return any(word.endswith("ed") or word in VERB_WORDS for word in words)
+
+
+def _german_noun(determiner: str, phrase: str) -> bool:
+    """Whether ``phrase`` after a German article is a noun, not a name: German writes every
+    noun capitalised ("die Sprecherin", "der Bürgermeister"); a name of two words or more in it
+    is a name ("der Bürgermeister Peter Kurz")."""
+    return determiner in _GERMAN_DETERMINERS and not any(
+        " " in run.group().strip() for run in NAME_RUN.finditer(phrase)
+    )
 
 
 def _noun_phrase(text: str, *, trailing: bool) -> Mention | None:

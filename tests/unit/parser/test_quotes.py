@@ -222,6 +222,16 @@ def test_french() -> None:
     ]
 
 
+def test_a_german_role_is_capitalised_and_still_no_name() -> None:
+    assert _quotes(
+        "„Das ist ein guter Tag für die Stadt und ihre Bürger“, sagte der Bürgermeister.",
+        "„Wir prüfen den Vorfall sehr genau und sorgfältig“, sagte die Sprecherin.",
+    ) == [
+        ("Das ist ein guter Tag für die Stadt und ihre Bürger", "der Bürgermeister", "unnamed"),
+        ("Wir prüfen den Vorfall sehr genau und sorgfältig", "die Sprecherin", "unnamed"),
+    ]
+
+
 def test_a_french_auxiliary_is_no_indefinite_article() -> None:
     """ "a" before a past participle is the verb "avoir": "a déclaré le maire" introduces no
     unnamed source "a … maire"; the source is the role after the verb."""

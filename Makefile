@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NEWSFLOW := $(BIN)/newsflow
+NATIVE := $(VENV)/newsflow-native/stamp.json
 
 # The test run uses its own broker and PostgreSQL ports and data directory, so it never meets
 # `make run` (nor `newsflow postgres start`).
@@ -23,13 +24,19 @@ prerequisites:
 test-prerequisites:
 	@PYTHON=$(PYTHON) bash deploy/prerequisites.sh test
 
-install: prerequisites $(STAMP)
+install: prerequisites $(STAMP) $(NATIVE)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --editable '.[test]'
+	$(BIN)/pip install --quiet --editable '.[test,native]'
 	$(NEWSFLOW) compile  # numba kernels into their disk cache: no service start pays for it
+	touch $@
+
+# The compiled quotation modules, rebuilt when a parser module changed and their build no longer
+# matches the sources (the parser uses the pure-Python modules until then).
+$(NATIVE): $(STAMP) $(wildcard services/parser/*.py)
+	$(NEWSFLOW) compile --native-only
 	touch $@
 
 run: prerequisites install

@@ -42,6 +42,12 @@ elif ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/nu
 elif ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
   need python3-venv "$python has no venv/ensurepip"
 fi
+# A C compiler and Python's headers: `make install` compiles the parser's quotation modules.
+command -v cc >/dev/null || need gcc "no C compiler (the compiled quotation modules)"
+if command -v "$python" >/dev/null && ! "$python" -c 'import os, sysconfig, sys
+sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
+  need python3-dev "no Python.h for $python (the compiled quotation modules)"
+fi
 
 java_major() {
   java -XshowSettings:properties -version 2>&1 |

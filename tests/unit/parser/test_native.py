@@ -1,0 +1,134 @@
+"""The compiled quotation modules: used only when their build matches the sources, and giving
+exactly what the pure-Python modules give."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from services.core import ndjson
+from services.parser import native, quotes
+from services.parser.plaintext import extract_plaintext
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+SOURCE_DIR = Path(native.__file__).parent
+
+# The quotations of every plain-text article of the test data, as JSON: run in this process
+# (compiled modules) and in a child with the switch off (pure Python).
+_DUMP = """
+import json, sys
+from services.parser import quotes
+from services.parser.plaintext import extract_plaintext
+texts = json.load(sys.stdin)
+print(json.dumps({"file": quotes.__file__, "quotes": [
+    [q.model_dump() for q in quotes.extract_quotes(list(extract_plaintext(t).paragraphs))]
+    for t in texts
+]}, ensure_ascii=False))
+"""
+
+
+def _build(
+    target: Path, source_dir: Path = SOURCE_DIR, changes: dict[str, str] | None = None
+) -> None:
+    """A stand-in build directory: the package folder and a stamp (no compiled files)."""
+    (target / "services" / "parser").mkdir(parents=True)
+    stamp = {"sources": native._digest(source_dir), "python": sys.version, **(changes or {})}
+    (target / "stamp.json").write_text(json.dumps(stamp), "utf-8")
+
+
+def test_a_matching_build_goes_first_on_the_package_path(tmp_path: Path) -> None:
+    _build(tmp_path)
+    path = ["/src/services/parser"]
+    assert native.activate(path, tmp_path)
+    assert path == [str(tmp_path / "services" / "parser"), "/src/services/parser"]
+
+
+def test_a_build_of_other_sources_is_not_used(tmp_path: Path) -> None:
+    edited = tmp_path / "src"
+    shutil.copytree(SOURCE_DIR, edited, ignore=shutil.ignore_patterns("__pycache__"))
+    build = tmp_path / "build"
+    _build(build, edited)
+    assert native.matches(build, edited)
+    speakers = edited / "speakers.py"
+    speakers.write_text(speakers.read_text("utf-8") + "\n# edited\n", "utf-8")
+    assert not native.matches(build, edited)
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        {"python": "3.11.0 (another build)"},
+        {"sources": "0" * 64},
+    ],
+)
+def test_a_stamp_that_does_not_match_keeps_the_sources(
+    tmp_path: Path, stamp: dict[str, str]
+) -> None:
+    _build(tmp_path, changes=stamp)
+    path: list[str] = []
+    assert not native.activate(path, tmp_path)
+    assert path == []
+
+
+@pytest.mark.parametrize("content", ["", "not json", "[1, 2]"])
+def test_a_missing_or_damaged_stamp_keeps_the_sources(tmp_path: Path, content: str) -> None:
+    _build(tmp_path)
+    (tmp_path / "stamp.json").write_text(content, "utf-8")
+    assert not native.activate([], tmp_path)
+    (tmp_path / "stamp.json").unlink()
+    assert not native.activate([], tmp_path)
+
+
+def test_no_build_keeps_the_sources(tmp_path: Path) -> None:
+    assert not native.activate([], tmp_path / "absent")
+
+
+@pytest.mark.parametrize("value", ["0", "off", "false", "no", " OFF "])
+def test_the_switch_keeps_the_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    _build(tmp_path)
+    monkeypatch.setenv(native.SWITCH, value)
+    assert not native.activate([], tmp_path)
+
+
+def test_make_install_built_the_modules_in_use() -> None:
+    """``make install`` (which ``make test`` runs first) builds them: a missing or stale build
+    here means that step did not run or failed, and the parser would run slower than measured."""
+    assert native.matches(native.build_dir()), "no matching build: run `make install`"
+    assert Path(quotes.__file__).suffix == ".so", quotes.__file__
+
+
+def test_compiled_and_pure_python_quotations_are_identical() -> None:
+    """Every plain-text article and every quotation-labelled body of the test data."""
+    plain = ndjson.records((DATA / "plaintext" / "plaintext-dev.jsonl").read_text("utf-8"))
+    bodies = json.loads((DATA / "extraction-dev" / "ground-truth.json").read_text("utf-8"))
+    texts = [json.loads(line.text)["text"] for line in plain]
+    texts += [body["articleBody"] for body in bodies.values() if body.get("articleBody")]
+    texts.append((DATA / "seed-article.txt").read_text("utf-8"))
+    compiled = [
+        [
+            quote.model_dump()
+            for quote in quotes.extract_quotes(list(extract_plaintext(t).paragraphs))
+        ]
+        for t in texts
+    ]
+    child = subprocess.run(
+        [sys.executable, "-c", _DUMP],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, native.SWITCH: "0"},
+    )
+    pure = json.loads(child.stdout)
+    assert pure["file"].endswith(".py")
+    assert sum(map(len, compiled)) > 100  # the comparison covers many quotations
+    assert json.loads(json.dumps(compiled, ensure_ascii=False)) == pure["quotes"]

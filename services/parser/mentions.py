@@ -210,14 +210,27 @@ def clean_name(run: str) -> str | None:
     cut = 0
     for index, token in enumerate(tokens[:last]):
         key = token.lower().rstrip(".")
-        if key in TITLES or (
-            _POSSESSIVE.search(token) and not _has_organisation_word(tokens[index + 1 :])
+        if (
+            key in TITLES
+            or key.endswith(_ROLE_ENDINGS)
+            or (_POSSESSIVE.search(token) and not _has_organisation_word(tokens[index + 1 :]))
         ):
             cut = index + 1
     name = " ".join(tokens[cut:] if cut <= last else tokens[last:])
     if name.lower().rstrip(".") in TITLES and len(tokens) == 1:
         return None
     return name
+
+
+# German writes the role before a name capitalised and often compounded ("Bürgermeister Peter
+# Kurz", "Innenministerin Nancy Faeser", "Regierungssprecher Steffen Hebestreit"): a word before
+# the last of a run that ends like a role is a title, not a first name.
+_ROLE_ENDINGS = (
+    "meister", "meisterin", "minister", "ministerin", "präsident", "präsidentin", "kanzler",
+    "kanzlerin", "sprecher", "sprecherin", "vorsitzende", "vorsitzender", "chef", "chefin",
+    "leiter", "leiterin", "direktor", "direktorin", "sekretär", "sekretärin", "trainer",
+    "trainerin", "abgeordnete", "abgeordneter", "senatorin", "richterin", "richter",
+)  # fmt: skip
 
 
 def _before_of(tokens: list[str]) -> list[str]:

@@ -30,6 +30,7 @@ PACKAGE = "services.parser"
 MODULES = ("quotecues", "quotemarks", "mentions", "speakers", "attribution", "quotes")
 GROUP = "quotes_native"  # the shared library the compiled modules load (one per build)
 SWITCH = "NEWSFLOW_PARSER_NATIVE"
+OFF = frozenset({"0", "false", "no", "off"})  # the switch's values that keep the sources
 _SOURCE_DIR = Path(__file__).resolve().parent
 
 
@@ -75,7 +76,7 @@ def matches(target: Path, source_dir: Path = _SOURCE_DIR) -> bool:
 def activate(package_path: MutableSequence[str], target: Path | None = None) -> bool:
     """Put the compiled modules ahead of the sources on ``package_path`` (the package's
     ``__path__``) when a matching build exists and the switch allows it."""
-    if os.environ.get(SWITCH, "1").strip().lower() in ("0", "false", "no", "off"):
+    if os.environ.get(SWITCH, "1").strip().lower() in OFF:
         return False
     target = build_dir() if target is None else target
     compiled = target / Path(*PACKAGE.split("."))

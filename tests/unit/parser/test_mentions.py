@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.parser.mentions import (
     Mention,
     clean_name,
@@ -24,6 +26,22 @@ def test_clean_name_drops_function_words_titles_and_possessives() -> None:
     assert clean_name("Trump’s") == "Trump"
     assert clean_name("The") is None
     assert clean_name("President") is None
+
+
+@pytest.mark.parametrize(
+    ("run", "name"),
+    [
+        ("Bürgermeister Peter Kurz", "Peter Kurz"),
+        ("Innenministerin Nancy Faeser", "Nancy Faeser"),
+        ("Regierungssprecher Steffen Hebestreit", "Steffen Hebestreit"),
+        ("Oberbürgermeisterin Katja Dörner", "Katja Dörner"),
+        ("Bundestrainer Julian Nagelsmann", "Julian Nagelsmann"),
+        ("Hans Meister", "Hans Meister"),  # a surname that ends like a role stays
+        ("Meister", "Meister"),
+    ],
+)
+def test_clean_name_drops_a_german_role_before_a_name(run: str, name: str) -> None:
+    assert clean_name(run) == name
 
 
 def test_speaker_kind() -> None:

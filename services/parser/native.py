@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sys
@@ -90,11 +91,22 @@ def build(target: Path | None = None) -> Path:
     """Compile the quotation modules with mypyc into ``target`` (replacing what is there) and
     write its stamp last, so an interrupted build is never used. Raises on a failed build
     (no C compiler, a mypyc error): the caller reports it and the sources stay in use."""
+    target = build_dir() if target is None else target
+    root = _SOURCE_DIR.parents[1]  # the directory that holds the services package
+    built_from = stamp()  # before compiling: a source edited meanwhile then does not match
+    logging.disable(logging.INFO)  # setuptools logs every compiler command line at INFO
+    try:
+        _compile(root, target)
+    finally:
+        logging.disable(logging.NOTSET)
+    _stamp_path(target).write_text(json.dumps(built_from), "utf-8")
+    return target
+
+
+def _compile(root: Path, target: Path) -> None:
     from mypyc.build import mypycify
     from setuptools import Distribution
 
-    target = build_dir() if target is None else target
-    root = _SOURCE_DIR.parents[1]  # the directory that holds the services package
     with tempfile.TemporaryDirectory(prefix="newsflow-mypyc-") as scratch:
         previous = Path.cwd()
         os.chdir(root)  # mypy reads the project's configuration, where there is one, from here
@@ -122,5 +134,3 @@ def build(target: Path | None = None) -> Path:
         distribution.run_command("build_ext")
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(staging, target)
-    _stamp_path(target).write_text(json.dumps(stamp()), "utf-8")
-    return target

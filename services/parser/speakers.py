@@ -16,7 +16,6 @@ pronoun), never by reading every name of the article: the parser runs this on ev
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
@@ -96,6 +95,9 @@ class Resolver:
         self._full_names: list[list[str]] = []  # those of two words or more, split, in order
         self._kinds: dict[str, SpeakerKind] = {}
         self._antecedents: dict[tuple[str, int, int], Speaker] = {}
+        self._quoted_spans: dict[int, tuple[list[int], list[int]]] | None = None
+        self._joined: str | None = None
+        self._lowered: str | None = None
 
     def record(self, paragraph: int, offset: int, speaker: Speaker, mention: Mention) -> None:
         """Note who was quoted where (and, from a pronoun, that person's gender)."""
@@ -147,7 +149,7 @@ class Resolver:
 
     def _find_fullest(self, name: str) -> str:
         words = name.split()
-        body = self._body
+        body = self._body()
         seen: list[tuple[int, int]] = []  # the surname's mentions read (the first name's too)
         for start, end in _occurrences(body, words[-1], _FULLEST_SAMPLES):
             seen.append((start, end))
@@ -171,20 +173,26 @@ class Resolver:
                     return cleaned
         return " ".join(words)
 
-    @functools.cached_property
+    # Worked out on first use and kept in attributes set in __init__, not with
+    # functools.cached_property: compiled (services.parser.native), a class has no instance
+    # dictionary for it to keep its value in, and the property would run on every use.
+
     def _quoted(self) -> dict[int, tuple[list[int], list[int]]]:
         """Per paragraph, where its quotations' texts start and end."""
-        quoted: dict[int, tuple[list[int], list[int]]] = {}
-        for index, start, end in self._all_quoted:
-            starts, ends = quoted.setdefault(index, ([], []))
-            starts.append(start)
-            ends.append(end)
-        return quoted
+        if self._quoted_spans is None:
+            quoted: dict[int, tuple[list[int], list[int]]] = {}
+            for index, start, end in self._all_quoted:
+                starts, ends = quoted.setdefault(index, ([], []))
+                starts.append(start)
+                ends.append(end)
+            self._quoted_spans = quoted
+        return self._quoted_spans
 
-    @functools.cached_property
     def _body(self) -> str:
         """The paragraphs joined by line breaks, which no name runs across."""
-        return "\n".join(self._paragraphs)
+        if self._joined is None:
+            self._joined = "\n".join(self._paragraphs)
+        return self._joined
 
     def _antecedent(self, pronoun: str, paragraph: int, offset: int) -> Speaker:
         key = (pronoun, paragraph, self.sentence_start(paragraph, offset))
@@ -240,7 +248,7 @@ class Resolver:
             marks = self._breaks(index)[0]
             after = bisect_left(marks, start)
             end = marks[after] + 1 if after < len(marks) else len(text)
-            starts, ends = self._quoted.get(index, ((), ()))
+            starts, ends = self._quoted().get(index, ((), ()))
             names: list[_Name] = []
             for run in NAME_RUN.finditer(text, start, end):
                 at = run.start()
@@ -303,8 +311,8 @@ class Resolver:
         role = phrase.rsplit(maxsplit=1)[-1].lower()
         if not role.isalpha() or role in FUNCTION_WORDS:
             return None
-        body = self._body
-        for start, end in _occurrences(self._folded, role):
+        body = self._body()
+        for start, end in _occurrences(self._folded(), role):
             after = NAME_RUN.match(body, end + 1) if body[end : end + 1] == " " else None
             name = clean_name(after.group()) if after else None
             if name is None:  # "Bruce Boudreau, the Wild coach": a short phrase after a comma
@@ -318,11 +326,13 @@ class Resolver:
                 return self.fullest(name)
         return None
 
-    @functools.cached_property
     def _folded(self) -> str:
         """The body in lower case, for roles written capitalised ("Coach Bruce Boudreau")."""
-        folded = self._body.lower()
-        return folded if len(folded) == len(self._body) else self._body
+        if self._lowered is None:
+            body = self._body()
+            folded = body.lower()
+            self._lowered = folded if len(folded) == len(body) else body
+        return self._lowered
 
     def _introduced_as(self, phrase: str, paragraph: int) -> str | None:
         """The words that introduced an unnamed source, for a later "the doctor": an earlier

@@ -151,7 +151,10 @@ _OBJECT_END = re.compile(
 _PHRASE_END = re.compile(
     r"[,;:!?()\[\]\"“”«»„]|\.(?!\w)|\s[—–-]\s|\b(?:who|which|whose|that|because|when|while"
     r"|as|after|before|during|last|this|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday"
-    r"|Saturday|Sunday))\b"
+    r"|Saturday|Sunday)"
+    # the same "when" in the other languages: "a déclaré le maire lors de la séance"
+    r"|lors|pendant|während|gestern|heute|durante|mientras|ayer|mentre|ieri|oggi|enquanto"
+    r"|ontem|hoje|hier)\b"
 )
 _CONNECTORS = frozenset(
     {"in", "at", "on", "during", "after", "before", "from", "to", "with", "for", "while",

@@ -244,6 +244,21 @@ def test_a_french_auxiliary_is_no_indefinite_article() -> None:
     ]
 
 
+def test_an_unnamed_source_ends_where_a_time_phrase_starts() -> None:
+    """ "le maire lors de la séance": the source is "le maire", in every language read."""
+    assert _quotes(
+        "« Nous construirons ce pont avant le printemps prochain », a déclaré le maire lors de la séance.",
+        "„Wir werden die Brücke bis zum Frühjahr fertig bauen“, sagte die Sprecherin während der Sitzung.",
+        "«Vamos a terminar el puente antes de la primavera», dijo el alcalde durante la sesión.",
+        "“We will finish the bridge before next spring,” said the mayor during the meeting.",
+    ) == [
+        ("Nous construirons ce pont avant le printemps prochain", "le maire", "unnamed"),
+        ("Wir werden die Brücke bis zum Frühjahr fertig bauen", "die Sprecherin", "unnamed"),
+        ("Vamos a terminar el puente antes de la primavera", "el alcalde", "unnamed"),
+        ("We will finish the bridge before next spring,", "the mayor", "unnamed"),
+    ]
+
+
 def test_spanish() -> None:
     assert _quotes(
         "El presidente Pedro Sánchez habló en Madrid.",

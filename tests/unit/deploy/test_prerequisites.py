@@ -26,7 +26,8 @@ def _stub(bin_dir: Path, name: str, body: str = "#!/bin/sh\nexit 0\n") -> None:
 
 @pytest.fixture
 def machine(tmp_path: Path) -> Path:
-    """A PATH with the shell tools the script uses, python3, a user id of 1000, and nothing else."""
+    """A PATH with the shell tools the script uses, python3 (with its headers), a C compiler, a
+    user id of 1000, and nothing else."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for tool in ("bash", "sed", "head", "mkdir", "mktemp", "rm"):
@@ -36,6 +37,7 @@ def machine(tmp_path: Path) -> Path:
         (bin_dir / tool).symlink_to(found)
     (bin_dir / "python3").symlink_to(sys.executable)
     _stub(bin_dir, "id", "#!/bin/sh\necho 1000\n")
+    _stub(bin_dir, "cc")
     return bin_dir
 
 
@@ -63,6 +65,20 @@ def test_nothing_missing_changes_nothing(machine: Path) -> None:
     _stub(machine, "mvn")
     done = _run(machine, "run")
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_no_c_compiler_or_python_headers_name_their_packages(machine: Path) -> None:
+    """The parser's compiled quotation modules need both (make install builds them)."""
+    _stub(machine, "java", JAVA_17)
+    _stub(machine, "mvn")
+    (machine / "cc").unlink()
+    (machine / "python3").unlink()  # a Python 3.11 whose include folder has no Python.h
+    _stub(machine, "python3", '#!/bin/sh\ncase "$2" in *Python.h*) exit 1;; esac\nexit 0\n')
+    done = _run(machine, "run")
+    assert done.returncode == 1
+    assert "missing gcc: no C compiler" in done.stderr
+    assert "missing python3-dev: no Python.h" in done.stderr
+    assert "apt-get install -y --no-install-recommends gcc python3-dev" in done.stderr
 
 
 def test_missing_tools_print_the_install_command_and_stop(machine: Path) -> None:

@@ -160,6 +160,13 @@ _CONNECTORS = frozenset(
     {"in", "at", "on", "during", "after", "before", "from", "to", "with", "for", "while",
      "when", "as", "near", "about", "or", "than", "by", "inside", "outside", "into", "like"}
 )  # fmt: skip
+# The words that open a noun's complement after its head ("for the city", "der Stadt", "de la
+# mairie", "del ayuntamiento", "da prefeitura"): whatever follows belongs to the noun phrase.
+_COMPLEMENT = re.compile(
+    r"\s(?:of|for|at|from|with|der|des|von|vom|bei|beim|aus|de|du|d[’']|del|della|dello|dei"
+    r"|degli|delle|di|da|do|dos|das)(?=[\s’'])"
+)
+_INDEFINITE = re.compile(rf"\b(?:{'|'.join(sorted(INDEFINITE))})\s", re.IGNORECASE)
 _TAIL = 100  # characters before a reporting verb read for its subject
 
 
@@ -280,10 +287,23 @@ def subject_before(text: str) -> Mention | None:
         return Mention(last, "pronoun")
     run = RUN_AT_END.search(text, tail)
     if run:
+        unnamed = _indefinite_subject(text[tail:]) if _INDEFINITE.search(text, tail) else None
+        if unnamed:  # "A spokesman for the City of Boston (said)": not "City"
+            return unnamed
         name = clean_name(run.group(1))
         if name:
             return Mention(name, "name")
     return _noun_phrase(text[tail:], trailing=True)
+
+
+def _indefinite_subject(text: str) -> Mention | None:
+    """The unnamed source that ends ``text`` when an indefinite article opens it and no name
+    stands before its complement ("Ein Sprecher der Stadt")."""
+    phrase = _noun_phrase(text, trailing=True)
+    if phrase is None or phrase.kind != "unnamed":
+        return None
+    determiner = phrase.text.split(maxsplit=1)[0].lower()
+    return phrase if _unnamed(determiner, phrase.text) else None
 
 
 def first_of_segments(text: str) -> Mention | None:
@@ -311,9 +331,7 @@ def object_after(text: str) -> Mention | None:
         stop = phrase.start() if phrase else len(text)
         cues = find_cues(text[:stop])
         unnamed = _noun_phrase(text[: cues[0].start if cues else stop], trailing=False)
-        if unnamed is not None and (
-            not NAME_RUN.search(unnamed.text[1:]) or _german_noun(word, unnamed.text)
-        ):
+        if unnamed is not None and _unnamed(word, unnamed.text):
             return unnamed
     end = _OBJECT_END.search(text)
     chunk = text[: end.start()] if end else text
@@ -343,6 +361,22 @@ def _has_verb(words: Sequence[str]) -> bool:
     """Whether words between two names hold a verb ("Benioff introduced Cook"), not only a
     role ("Minnesota coach Bruce Boudreau"): a past tense, or a reporting verb."""
     return any(word.endswith("ed") or word in VERB_WORDS for word in words)
+
+
+def _unnamed(determiner: str, phrase: str) -> bool:
+    """Whether a noun phrase opened by ``determiner`` names no one: no name in it, or (after an
+    indefinite article) none before its complement, which belongs to the unnamed source
+    ("ein Sprecher der Stadt", "a spokesman for the City of Boston"; but "an emotional Steve
+    Kerr" is Kerr)."""
+    words = _head(phrase) if determiner in INDEFINITE else phrase
+    words = words[len(determiner) :]  # ("Ein Sprecher": the article may be capitalised)
+    return not NAME_RUN.search(words) or _german_noun(determiner, words)
+
+
+def _head(phrase: str) -> str:
+    """A noun phrase up to its complement: "ein Sprecher" of "ein Sprecher der Stadt"."""
+    complement = _COMPLEMENT.search(phrase)
+    return phrase[: complement.start()] if complement else phrase
 
 
 def _german_noun(determiner: str, phrase: str) -> bool:

@@ -96,13 +96,14 @@ ORGANISATION_PRONOUNS = frozenset({"it"})
 DETERMINERS = frozenset(
     {
         "a", "an", "one", "another", "the", "two", "three", "some", "several", "many", "other",
-        "ein", "eine", "einer", "der", "die", "das", "un", "une", "le", "la", "les", "l'", "l’",
-        "una", "uno", "el", "los", "las", "il", "lo", "gli", "um", "uma", "o", "os", "as",
+        "ein", "eine", "einer", "einem", "einen", "eines", "der", "die", "das", "un", "une",
+        "le", "la", "les", "l'", "l’", "una", "uno", "el", "los", "las", "il", "lo", "gli", "um",
+        "uma", "o", "os", "as",
     }
 )  # fmt: skip
 INDEFINITE = frozenset(
     {"a", "an", "one", "another", "two", "three", "some", "several", "many", "ein", "eine",
-     "einer", "un", "une", "una", "uno", "um", "uma"}
+     "einer", "einem", "einen", "eines", "un", "une", "una", "uno", "um", "uma"}
 )  # fmt: skip
 
 # Titles and ranks written before a name, dropped from a speaker's name.

@@ -88,3 +88,21 @@ def test_cues_are_whole_words_the_longest_phrase_winning() -> None:
         ("according to", "according"),
         ("a déclaré", "verb"),
     ]
+
+
+def test_an_indefinite_article_opens_an_unnamed_source_up_to_its_complement() -> None:
+    """The complement ("der Stadt", "for the City of Boston") belongs to the unnamed source,
+    capitalised or not; a name right after the article and its adjectives is still a name."""
+    assert object_after(" ein Sprecher der Stadt.") == Mention("ein Sprecher der Stadt", "unnamed")
+    assert object_after(" a spokesman for the City of Boston.") == Mention(
+        "a spokesman for the City of Boston", "unnamed"
+    )
+    assert object_after(" un porte-parole de la mairie de Paris.") == Mention(
+        "un porte-parole de la mairie de Paris", "unnamed"
+    )
+    assert object_after(" an emotional Steve Kerr.") == Mention("Steve Kerr", "name")
+    assert subject_before("Ein Sprecher der Stadt") == Mention("Ein Sprecher der Stadt", "unnamed")
+    assert subject_before("A spokesman for the City of Boston") == Mention(
+        "A spokesman for the City of Boston", "unnamed"
+    )
+    assert subject_before("In a statement Smith") == Mention("Smith", "name")

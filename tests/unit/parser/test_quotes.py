@@ -259,6 +259,36 @@ def test_an_unnamed_source_ends_where_a_time_phrase_starts() -> None:
     ]
 
 
+def test_an_indefinite_article_opens_an_unnamed_source_with_its_complement() -> None:
+    """ "ein Sprecher der Stadt" is no person "Sprecher": the indefinite article opens an
+    unnamed source, and the complement after its noun is part of it, in every language."""
+    assert _quotes(
+        "„Wir werden die Straße im Frühjahr sanieren“, sagte ein Sprecher der Stadt.",
+        "« Nous allons rénover la rue au printemps », a déclaré un porte-parole de la mairie.",
+        "«Vamos a reparar la calle en primavera», dijo un portavoz del Ayuntamiento de Madrid.",
+        "«Ripareremo la strada entro la primavera», ha detto un portavoce del comune.",
+        "“Vamos consertar a rua até a primavera”, disse um porta-voz da prefeitura.",
+        "“We will repair the street by next spring,” said a spokesman for the City of Boston.",
+        "Ein Sprecher der Stadt sagte: „Die Arbeiten beginnen schon im nächsten März.“",
+    ) == [
+        ("Wir werden die Straße im Frühjahr sanieren", "ein Sprecher der Stadt", "unnamed"),
+        ("Nous allons rénover la rue au printemps", "un porte-parole de la mairie", "unnamed"),
+        (
+            "Vamos a reparar la calle en primavera",
+            "un portavoz del Ayuntamiento de Madrid",
+            "unnamed",
+        ),
+        ("Ripareremo la strada entro la primavera", "un portavoce del comune", "unnamed"),
+        ("Vamos consertar a rua até a primavera", "um porta-voz da prefeitura", "unnamed"),
+        (
+            "We will repair the street by next spring,",
+            "a spokesman for the City of Boston",
+            "unnamed",
+        ),
+        ("Die Arbeiten beginnen schon im nächsten März.", "Ein Sprecher der Stadt", "unnamed"),
+    ]
+
+
 def test_spanish() -> None:
     assert _quotes(
         "El presidente Pedro Sánchez habló en Madrid.",

@@ -146,12 +146,18 @@ _OBJECT_END = re.compile(
     r"|\b(?:who|which|whose|that|because|when|while|as|after|before|in a|in an|on|at|during"
     r"|to|about|der|die|qui|que|che|quien)\b"
 )
-# Where a noun phrase opened by a determiner ends: punctuation, a clause (or a reporting verb,
-# found apart).
+_WEEKDAYS = (
+    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Montag|Dienstag|Mittwoch"
+    "|Donnerstag|Freitag|Samstag|Sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    "|lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì"
+    "|venerdì|sabato|domenica|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira"
+)
+# Where a noun phrase opened by a determiner ends: punctuation, a clause, the day it spoke ("a
+# spokesman for the city on Monday", "un porte-parole de la mairie lundi") (or a reporting
+# verb, found apart).
 _PHRASE_END = re.compile(
     r"[,;:!?()\[\]\"“”«»„]|\.(?!\w)|\s[—–-]\s|\b(?:who|which|whose|that|because|when|while"
-    r"|as|after|before|during|last|this|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday"
-    r"|Saturday|Sunday)"
+    rf"|as|after|before|during|last|this|(?:(?:on|am|el|le|il|na|no)\s+)?(?:{_WEEKDAYS})"
     # the same "when" in the other languages: "a déclaré le maire lors de la séance"
     r"|lors|pendant|während|gestern|heute|durante|mientras|ayer|mentre|ieri|oggi|enquanto"
     r"|ontem|hoje|hier)\b"

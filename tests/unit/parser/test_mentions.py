@@ -106,3 +106,18 @@ def test_an_indefinite_article_opens_an_unnamed_source_up_to_its_complement() ->
         "A spokesman for the City of Boston", "unnamed"
     )
     assert subject_before("In a statement Smith") == Mention("Smith", "name")
+
+
+def test_the_day_it_spoke_ends_an_unnamed_source() -> None:
+    assert object_after(" ein Sprecher der Stadt am Montag.") == Mention(
+        "ein Sprecher der Stadt", "unnamed"
+    )
+    assert object_after(" un porte-parole de la mairie lundi.") == Mention(
+        "un porte-parole de la mairie", "unnamed"
+    )
+    assert object_after(" un portavoz del ayuntamiento el martes.") == Mention(
+        "un portavoz del ayuntamiento", "unnamed"
+    )
+    assert object_after(" a spokesman for the city Monday.") == Mention(
+        "a spokesman for the city", "unnamed"
+    )

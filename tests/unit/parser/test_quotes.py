@@ -322,6 +322,38 @@ def test_portuguese() -> None:
     ]
 
 
+def test_japanese_speaker_between_to_and_the_reporting_verb() -> None:
+    """Japanese is written without spaces or capitals: the speaker is the phrase between
+    「…」と and the reporting verb, its particle and honorific dropped, its title kept apart
+    from the name; with none there, the subject of the sentence or the one before."""
+    quote = "この計画は来年の春までに必ず完成させる"
+    assert _quotes(f"「{quote}」と知事は述べた。") == [(quote, "知事", "unnamed")]
+    assert _quotes(f"「{quote}」と山田太郎知事は語った。") == [(quote, "山田太郎", "person")]
+    assert _quotes(f"「{quote}」と、トランプ氏が記者団に語った。") == [
+        (quote, "トランプ", "person")
+    ]
+    assert _quotes("山田太郎知事が会見を開いた。", f"「{quote}」と述べた。") == [
+        (quote, "山田太郎", "person")
+    ]
+    assert _quotes("東京都の山田太郎知事が会見を開いた。", f"「{quote}」と知事は述べた。") == [
+        (quote, "山田太郎", "person")
+    ]
+    assert _quotes(f"「{quote}」と東京都の担当者は説明しました。") == [
+        (quote, "東京都の担当者", "unnamed")
+    ]
+    assert _quotes(f"記者会見が開かれた。「{quote}」と述べた。") == [(quote, None, "unknown")]
+    cues = [q.cue for q in extract_quotes([f"「{quote}」と知事は述べた。"])]
+    assert cues == ["述べた"]
+
+
+def test_chinese_speaker_beside_the_reporting_verb() -> None:
+    quote = "这个计划明年春天之前一定会完成。"
+    assert _quotes(f"张伟表示，“{quote}”") == [(quote, "张伟", "person")]
+    assert _quotes(f"“{quote}”张伟说。") == [(quote, "张伟", "person")]
+    assert _quotes(f"市长张伟昨天表示：“{quote}”") == [(quote, "张伟", "person")]
+    assert _quotes(f"外交部发言人指出，“{quote}”") == [(quote, "外交部发言人", "unnamed")]
+
+
 def test_corner_brackets_count_han_characters_as_words() -> None:
     assert _texts("市长在会上说：「我们将在五月开放新桥」。", "他说「好」。") == [
         "我们将在五月开放新桥"

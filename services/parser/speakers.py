@@ -102,7 +102,7 @@ class Resolver:
     def record(self, paragraph: int, offset: int, speaker: Speaker, mention: Mention) -> None:
         """Note who was quoted where (and, from a pronoun, that person's gender)."""
         self._speakers.append((paragraph, offset, speaker))
-        if speaker.name:
+        if speaker.name and speaker.kind != "unnamed":  # ("a lawyer for Trump" is no name)
             words = speaker.name.split()
             self._spoken.add(words[-1])
             self._spoken_names.add(speaker.name)

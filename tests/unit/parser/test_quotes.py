@@ -159,6 +159,17 @@ def test_an_unnamed_source_keeps_the_article_s_words_and_a_later_mention_too() -
     ]
 
 
+def test_an_unnamed_source_lends_no_name_to_the_one_it_mentions() -> None:
+    """ "a lawyer for Trump" is no fuller name of Trump."""
+    assert _quotes(
+        "“We have nothing more to say about this,” said a lawyer for Trump.",
+        "“The case against me is a total witch hunt,” Trump said.",
+    ) == [
+        ("We have nothing more to say about this,", "a lawyer for Trump", "unnamed"),
+        ("The case against me is a total witch hunt,", "Trump", "person"),
+    ]
+
+
 def test_organisations() -> None:
     assert _quotes(
         "“Dialogue with Washington will continue next week,” the Kremlin said.",

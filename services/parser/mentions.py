@@ -339,7 +339,8 @@ def object_after(text: str) -> Mention | None:
         unnamed = _noun_phrase(text[: cues[0].start if cues else stop], trailing=False)
         if unnamed is not None and _unnamed(word, unnamed.text):
             return unnamed
-    end = _OBJECT_END.search(text)
+    # (after its article: "der" and "die" also end a name, "Sprecher der Stadt")
+    end = _OBJECT_END.search(text, first.end() if word in DETERMINERS else 0)
     chunk = text[: end.start()] if end else text
     runs = list(NAME_RUN.finditer(chunk))
     if not runs:

@@ -243,6 +243,18 @@ def test_a_german_role_is_capitalised_and_still_no_name() -> None:
     ]
 
 
+def test_a_german_article_before_a_title_and_a_name() -> None:
+    """ "der" opens the phrase, it does not end it: "der Bürgermeister Peter Kurz" is Peter
+    Kurz (it gave no speaker), his title dropped as "Präsident" is."""
+    assert _quotes(
+        "„Wir werden die Straße im Frühjahr sanieren“, sagte der Bürgermeister Peter Kurz.",
+        "„Die Arbeiten beginnen schon im nächsten März“, sagte Oberbürgermeisterin Eva Lang.",
+    ) == [
+        ("Wir werden die Straße im Frühjahr sanieren", "Peter Kurz", "person"),
+        ("Die Arbeiten beginnen schon im nächsten März", "Eva Lang", "person"),
+    ]
+
+
 def test_a_french_auxiliary_is_no_indefinite_article() -> None:
     """ "a" before a past participle is the verb "avoir": "a déclaré le maire" introduces no
     unnamed source "a … maire"; the source is the role after the verb."""

@@ -166,10 +166,11 @@ _CONNECTORS = frozenset(
     {"in", "at", "on", "during", "after", "before", "from", "to", "with", "for", "while",
      "when", "as", "near", "about", "or", "than", "by", "inside", "outside", "into", "like"}
 )  # fmt: skip
-# The words that open a noun's complement after its head ("for the city", "der Stadt", "de la
-# mairie", "del ayuntamiento", "da prefeitura"): whatever follows belongs to the noun phrase.
+# The words that open a noun's complement after its head ("for the city", "to the president",
+# "der Stadt", "de la mairie", "del ayuntamiento", "da prefeitura"): whatever follows belongs
+# to the noun phrase.
 _COMPLEMENT = re.compile(
-    r"\s(?:of|for|at|from|with|der|des|von|vom|bei|beim|aus|de|du|d[’']|del|della|dello|dei"
+    r"\s(?:of|for|to|at|from|with|der|des|von|vom|bei|beim|aus|de|du|d[’']|del|della|dello|dei"
     r"|degli|delle|di|da|do|dos|das)(?=[\s’'])"
 )
 _INDEFINITE = re.compile(rf"\b(?:{'|'.join(sorted(INDEFINITE))})\s", re.IGNORECASE)

@@ -121,3 +121,13 @@ def test_the_day_it_spoke_ends_an_unnamed_source() -> None:
     assert object_after(" a spokesman for the city Monday.") == Mention(
         "a spokesman for the city", "unnamed"
     )
+
+
+def test_to_opens_the_complement_of_an_unnamed_source() -> None:
+    assert object_after(" an aide to Senator Chuck Schumer.") == Mention(
+        "an aide to Senator Chuck Schumer", "unnamed"
+    )
+    assert subject_before("An adviser to President Biden") == Mention(
+        "An adviser to President Biden", "unnamed"
+    )
+    assert object_after(" a visibly moved Smith to reporters.") == Mention("Smith", "name")

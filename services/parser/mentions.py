@@ -309,6 +309,10 @@ def _indefinite_subject(text: str) -> Mention | None:
     phrase = _noun_phrase(text, trailing=True)
     if phrase is None or phrase.kind != "unnamed":
         return None
+    at = text.rfind(phrase.text)
+    before = text[:at].split()[-1:] if at >= 0 else ["?"]
+    if before and before[0].lower() in _CONNECTORS:
+        return None  # "In a statement to reporters Trump": the article is a preposition's
     determiner = phrase.text.split(maxsplit=1)[0].lower()
     return phrase if _unnamed(determiner, phrase.text) else None
 

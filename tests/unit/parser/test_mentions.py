@@ -106,6 +106,7 @@ def test_an_indefinite_article_opens_an_unnamed_source_up_to_its_complement() ->
         "A spokesman for the City of Boston", "unnamed"
     )
     assert subject_before("In a statement Smith") == Mention("Smith", "name")
+    assert subject_before("In a letter to the editor Smith") == Mention("Smith", "name")
 
 
 def test_the_day_it_spoke_ends_an_unnamed_source() -> None:

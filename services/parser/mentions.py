@@ -376,12 +376,10 @@ def _has_verb(words: Sequence[str]) -> bool:
 
 
 def _unnamed(determiner: str, phrase: str) -> bool:
-    """Whether a noun phrase opened by ``determiner`` names no one: no name in it, or (after an
-    indefinite article) none before its complement, which belongs to the unnamed source
-    ("ein Sprecher der Stadt", "a spokesman for the City of Boston"; but "an emotional Steve
-    Kerr" is Kerr)."""
-    words = _head(phrase) if determiner in INDEFINITE else phrase
-    words = words[len(determiner) :]  # ("Ein Sprecher": the article may be capitalised)
+    """Whether a noun phrase opened by ``determiner`` names no one: no name before its
+    complement, which belongs to the phrase ("ein Sprecher der Stadt", "a spokesman for the
+    City of Boston", "die Sprecherin der Polizei"; but "an emotional Steve Kerr" is Kerr)."""
+    words = _head(phrase)[len(determiner) :]  # ("Ein Sprecher": the article may be capitalised)
     return not NAME_RUN.search(words) or _german_noun(determiner, words)
 
 

@@ -255,6 +255,24 @@ def test_a_german_article_before_a_title_and_a_name() -> None:
     ]
 
 
+def test_a_definite_article_opens_a_role_with_its_complement() -> None:
+    """A name is looked for before the complement only: "die Sprecherin der Polizei" is no
+    person "Sprecherin", "le maire de Paris" no person "Paris"."""
+    assert _quotes(
+        "„Wir werden den Fall sehr genau prüfen“, sagte die Sprecherin der Polizei.",
+        "« Nous allons rénover la rue au printemps », a déclaré le maire de Paris.",
+        "“We will repair the street by next spring,” said the head of the Federal Reserve.",
+    ) == [
+        ("Wir werden den Fall sehr genau prüfen", "die Sprecherin der Polizei", "unnamed"),
+        ("Nous allons rénover la rue au printemps", "le maire de Paris", "unnamed"),
+        (
+            "We will repair the street by next spring,",
+            "the head of the Federal Reserve",
+            "unnamed",
+        ),
+    ]
+
+
 def test_a_french_auxiliary_is_no_indefinite_article() -> None:
     """ "a" before a past participle is the verb "avoir": "a déclaré le maire" introduces no
     unnamed source "a … maire"; the source is the role after the verb."""

@@ -379,12 +379,13 @@ def _unnamed(determiner: str, phrase: str) -> bool:
     """Whether a noun phrase opened by ``determiner`` names no one: no name before its
     complement, which belongs to the phrase ("ein Sprecher der Stadt", "a spokesman for the
     City of Boston", "die Sprecherin der Polizei"; but "an emotional Steve Kerr" is Kerr)."""
-    words = _head(phrase)[len(determiner) :]  # ("Ein Sprecher": the article may be capitalised)
+    words = head(phrase)[len(determiner) :]  # ("Ein Sprecher": the article may be capitalised)
     return not NAME_RUN.search(words) or _german_noun(determiner, words)
 
 
-def _head(phrase: str) -> str:
-    """A noun phrase up to its complement: "ein Sprecher" of "ein Sprecher der Stadt"."""
+def head(phrase: str) -> str:
+    """A noun phrase up to its complement: "ein Sprecher" of "ein Sprecher der Stadt" (its
+    last word is the role a later mention repeats)."""
     complement = _COMPLEMENT.search(phrase)
     return phrase[: complement.start()] if complement else phrase
 

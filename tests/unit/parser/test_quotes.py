@@ -149,6 +149,14 @@ def test_role_resolves_to_the_name_given_with_it() -> None:
     ) == ["Bruce Boudreau"]
 
 
+def test_a_role_with_a_complement_resolves_by_its_head_noun() -> None:
+    """ "the chair of the Federal Reserve" is a chair: the name the article gives a chair."""
+    assert _speakers(
+        "Fed chair Jerome Powell spoke on Tuesday.",
+        "“We will keep rates where they are for now,” said the chair of the Federal Reserve.",
+    ) == ["Jerome Powell"]
+
+
 def test_an_unnamed_source_keeps_the_article_s_words_and_a_later_mention_too() -> None:
     assert _quotes(
         "“It is not entitled to any form of immunity at all,” said one legal expert.",

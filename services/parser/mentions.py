@@ -20,6 +20,7 @@ from services.core.models import SpeakerKind
 from services.parser.outlet_names import looks_like_outlet
 from services.parser.quotecues import (
     AUXILIARY_WORDS,
+    COMPLEMENT_WORDS,
     DETERMINERS,
     FUNCTION_WORDS,
     INDEFINITE,
@@ -28,6 +29,7 @@ from services.parser.quotecues import (
     TITLES,
     UPPER,
     VERB_WORDS,
+    WEEKDAYS,
     find_cues,
 )
 
@@ -146,18 +148,13 @@ _OBJECT_END = re.compile(
     r"|\b(?:who|which|whose|that|because|when|while|as|after|before|in a|in an|on|at|during"
     r"|to|about|der|die|qui|que|che|quien)\b"
 )
-_WEEKDAYS = (
-    "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Montag|Dienstag|Mittwoch"
-    "|Donnerstag|Freitag|Samstag|Sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
-    "|lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì"
-    "|venerdì|sabato|domenica|segunda-feira|terça-feira|quarta-feira|quinta-feira|sexta-feira"
-)
+_WEEKDAY = "|".join(WEEKDAYS)
 # Where a noun phrase opened by a determiner ends: punctuation, a clause, the day it spoke ("a
 # spokesman for the city on Monday", "un porte-parole de la mairie lundi") (or a reporting
 # verb, found apart).
 _PHRASE_END = re.compile(
     r"[,;:!?()\[\]\"“”«»„]|\.(?!\w)|\s[—–-]\s|\b(?:who|which|whose|that|because|when|while"
-    rf"|as|after|before|during|last|this|(?:(?:on|am|el|le|il|na|no)\s+)?(?:{_WEEKDAYS})"
+    rf"|as|after|before|during|last|this|(?:(?:on|am|el|le|il|na|no)\s+)?(?:{_WEEKDAY})"
     # the same "when" in the other languages: "a déclaré le maire lors de la séance"
     r"|lors|pendant|während|gestern|heute|durante|mientras|ayer|mentre|ieri|oggi|enquanto"
     r"|ontem|hoje|hier)\b"
@@ -166,13 +163,7 @@ _CONNECTORS = frozenset(
     {"in", "at", "on", "during", "after", "before", "from", "to", "with", "for", "while",
      "when", "as", "near", "about", "or", "than", "by", "inside", "outside", "into", "like"}
 )  # fmt: skip
-# The words that open a noun's complement after its head ("for the city", "to the president",
-# "der Stadt", "de la mairie", "del ayuntamiento", "da prefeitura"): whatever follows belongs
-# to the noun phrase.
-_COMPLEMENT = re.compile(
-    r"\s(?:of|for|to|at|from|with|der|des|von|vom|bei|beim|aus|de|du|d[’']|del|della|dello|dei"
-    r"|degli|delle|di|da|do|dos|das)(?=[\s’'])"
-)
+_COMPLEMENT = re.compile(rf"\s(?:{'|'.join(COMPLEMENT_WORDS)})(?=[\s’'])")
 _INDEFINITE = re.compile(rf"\b(?:{'|'.join(sorted(INDEFINITE))})\s", re.IGNORECASE)
 _TAIL = 100  # characters before a reporting verb read for its subject
 

@@ -106,6 +106,24 @@ INDEFINITE = frozenset(
      "einer", "einem", "einen", "eines", "un", "une", "una", "uno", "um", "uma"}
 )  # fmt: skip
 
+# The words that open a noun's complement after its head: "a spokesman for the city", "an
+# adviser to the president", "ein Sprecher der Stadt", "un porte-parole de la mairie", "un
+# portavoz del ayuntamiento", "um porta-voz da prefeitura". The complement is the phrase's.
+COMPLEMENT_WORDS = (
+    "of", "for", "to", "at", "from", "with", "der", "des", "von", "vom", "bei", "beim", "aus",
+    "de", "du", "d[’']", "del", "della", "dello", "dei", "degli", "delle", "di", "da", "do",
+    "dos", "das",
+)  # fmt: skip
+# The day someone spoke, which ends the words naming them ("a spokesman for the city Monday").
+WEEKDAYS = (
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Montag",
+    "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag", "lundi", "mardi",
+    "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes", "miércoles",
+    "jueves", "viernes", "sábado", "domingo", "lunedì", "martedì", "mercoledì", "giovedì",
+    "venerdì", "sabato", "domenica", "segunda-feira", "terça-feira", "quarta-feira",
+    "quinta-feira", "sexta-feira",
+)  # fmt: skip
+
 # Titles and ranks written before a name, dropped from a speaker's name.
 TITLES = frozenset(
     {

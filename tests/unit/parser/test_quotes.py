@@ -1,5 +1,5 @@
 """Direct quotations and their speakers, on short articles written for these tests (English,
-German, French, Spanish, Italian, Portuguese, Chinese)."""
+German, French, Spanish, Italian, Portuguese, Chinese, Japanese)."""
 
 from __future__ import annotations
 

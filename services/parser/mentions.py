@@ -26,6 +26,7 @@ from services.parser.quotecues import (
     INDEFINITE,
     ORGANISATION_WORDS,
     PRONOUNS,
+    ROLE_ENDINGS,
     TITLES,
     UPPER,
     VERB_WORDS,
@@ -150,8 +151,7 @@ _OBJECT_END = re.compile(
 )
 _WEEKDAY = "|".join(WEEKDAYS)
 # Where a noun phrase opened by a determiner ends: punctuation, a clause, the day it spoke ("a
-# spokesman for the city on Monday", "un porte-parole de la mairie lundi") (or a reporting
-# verb, found apart).
+# spokesman for the city on Monday"), a time phrase (or a reporting verb, found apart).
 _PHRASE_END = re.compile(
     r"[,;:!?()\[\]\"“”«»„]|\.(?!\w)|\s[—–-]\s|\b(?:who|which|whose|that|because|when|while"
     rf"|as|after|before|during|last|this|(?:(?:on|am|el|le|il|na|no)\s+)?(?:{_WEEKDAY})"
@@ -220,7 +220,7 @@ def clean_name(run: str) -> str | None:
         key = token.lower().rstrip(".")
         if (
             key in TITLES
-            or key.endswith(_ROLE_ENDINGS)
+            or key.endswith(ROLE_ENDINGS)
             or (_POSSESSIVE.search(token) and not _has_organisation_word(tokens[index + 1 :]))
         ):
             cut = index + 1
@@ -228,17 +228,6 @@ def clean_name(run: str) -> str | None:
     if name.lower().rstrip(".") in TITLES and len(tokens) == 1:
         return None
     return name
-
-
-# German writes the role before a name capitalised and often compounded ("Bürgermeister Peter
-# Kurz", "Innenministerin Nancy Faeser", "Regierungssprecher Steffen Hebestreit"): a word before
-# the last of a run that ends like a role is a title, not a first name.
-_ROLE_ENDINGS = (
-    "meister", "meisterin", "minister", "ministerin", "präsident", "präsidentin", "kanzler",
-    "kanzlerin", "sprecher", "sprecherin", "vorsitzende", "vorsitzender", "chef", "chefin",
-    "leiter", "leiterin", "direktor", "direktorin", "sekretär", "sekretärin", "trainer",
-    "trainerin", "abgeordnete", "abgeordneter", "senatorin", "richterin", "richter",
-)  # fmt: skip
 
 
 def _before_of(tokens: list[str]) -> list[str]:
@@ -300,10 +289,9 @@ def _indefinite_subject(text: str) -> Mention | None:
     phrase = _noun_phrase(text, trailing=True)
     if phrase is None or phrase.kind != "unnamed":
         return None
-    at = text.rfind(phrase.text)
-    before = text[:at].split()[-1:] if at >= 0 else ["?"]
-    if before and before[0].lower() in _CONNECTORS:
-        return None  # "In a statement to reporters Trump": the article is a preposition's
+    before = text[: text.rfind(phrase.text)].split()[-1:] if phrase.text in text else ["?"]
+    if before and before[0].lower() in _CONNECTORS:  # "In a letter to the editor Smith"
+        return None
     determiner = phrase.text.split(maxsplit=1)[0].lower()
     return phrase if _unnamed(determiner, phrase.text) else None
 
@@ -367,16 +355,14 @@ def _has_verb(words: Sequence[str]) -> bool:
 
 
 def _unnamed(determiner: str, phrase: str) -> bool:
-    """Whether a noun phrase opened by ``determiner`` names no one: no name before its
-    complement, which belongs to the phrase ("ein Sprecher der Stadt", "a spokesman for the
-    City of Boston", "die Sprecherin der Polizei"; but "an emotional Steve Kerr" is Kerr)."""
+    """Whether a noun phrase names no one before its complement, which belongs to it ("ein
+    Sprecher der Stadt", "the head of the Federal Reserve"; "an emotional Steve Kerr" is Kerr)."""
     words = head(phrase)[len(determiner) :]  # ("Ein Sprecher": the article may be capitalised)
     return not NAME_RUN.search(words) or _german_noun(determiner, words)
 
 
 def head(phrase: str) -> str:
-    """A noun phrase up to its complement: "ein Sprecher" of "ein Sprecher der Stadt" (its
-    last word is the role a later mention repeats)."""
+    """A noun phrase up to its complement, its role last: "ein Sprecher" (der Stadt)."""
     complement = _COMPLEMENT.search(phrase)
     return phrase[: complement.start()] if complement else phrase
 

@@ -145,6 +145,15 @@ TITLES = frozenset(
         "adm", "admiral", "maj", "major", "cpl", "pvt", "st", "saint",
     }
 )  # fmt: skip
+# German writes the role before a name capitalised and often compounded ("Bürgermeister Peter
+# Kurz", "Innenministerin Nancy Faeser", "Regierungssprecher Steffen Hebestreit"): a word before
+# the last of a run that ends like a role is a title, not a first name.
+ROLE_ENDINGS = (
+    "meister", "meisterin", "minister", "ministerin", "präsident", "präsidentin", "kanzler",
+    "kanzlerin", "sprecher", "sprecherin", "vorsitzende", "vorsitzender", "chef", "chefin",
+    "leiter", "leiterin", "direktor", "direktorin", "sekretär", "sekretärin", "trainer",
+    "trainerin", "abgeordnete", "abgeordneter", "senatorin", "richterin", "richter",
+)  # fmt: skip
 # Capitalised words that start a sentence or clause but no name ("But Smith said").
 FUNCTION_WORDS = frozenset(
     {

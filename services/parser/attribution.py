@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from services.parser import cjkspeakers
 from services.parser.mentions import (
     Mention,
     clean_name,
@@ -128,6 +129,10 @@ class Attributor:
                 found = self._common(common, span)
                 if found:
                     return found
+        if cjkspeakers.beside(text, span):
+            found = self._unspaced(span)
+            if found:
+                return found
         if index and self._told_until == (span.paragraph, span.open_at):
             return self.found[index - 1]  # right after the phrase of the quotation before
         start, stop = self._neighbours(index)
@@ -153,6 +158,13 @@ class Attributor:
                 end += 1
             self._told_until = (span.paragraph, end)  # a quotation there continues
         return found
+
+    def _unspaced(self, span: QuoteSpan) -> Attribution | None:
+        """Rules 1 and 2 in Japanese and Chinese (:mod:`services.parser.cjkspeakers`)."""
+        found = cjkspeakers.reported(self._paragraphs, span.paragraph, span.open_at, span.close_end)
+        if found is None:
+            return None
+        return self._attributed(found.mention, found.cue, span.paragraph, span.open_at)
 
     def _after(self, span: QuoteSpan, stop: int) -> Attribution | None:
         text, close = self._paragraphs[span.paragraph], span.close_end

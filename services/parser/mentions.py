@@ -20,14 +20,17 @@ from services.core.models import SpeakerKind
 from services.parser.outlet_names import looks_like_outlet
 from services.parser.quotecues import (
     AUXILIARY_WORDS,
+    COMPLEMENT_WORDS,
     DETERMINERS,
     FUNCTION_WORDS,
     INDEFINITE,
     ORGANISATION_WORDS,
     PRONOUNS,
+    ROLE_ENDINGS,
     TITLES,
     UPPER,
     VERB_WORDS,
+    WEEKDAYS,
     find_cues,
 )
 
@@ -146,12 +149,12 @@ _OBJECT_END = re.compile(
     r"|\b(?:who|which|whose|that|because|when|while|as|after|before|in a|in an|on|at|during"
     r"|to|about|der|die|qui|que|che|quien)\b"
 )
-# Where a noun phrase opened by a determiner ends: punctuation, a clause (or a reporting verb,
-# found apart).
+_WEEKDAY = "|".join(WEEKDAYS)
+# Where a noun phrase opened by a determiner ends: punctuation, a clause, the day it spoke ("a
+# spokesman for the city on Monday"), a time phrase (or a reporting verb, found apart).
 _PHRASE_END = re.compile(
     r"[,;:!?()\[\]\"“”«»„]|\.(?!\w)|\s[—–-]\s|\b(?:who|which|whose|that|because|when|while"
-    r"|as|after|before|during|last|this|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday"
-    r"|Saturday|Sunday)"
+    rf"|as|after|before|during|last|this|(?:(?:on|am|el|le|il|na|no)\s+)?(?:{_WEEKDAY})"
     # the same "when" in the other languages: "a déclaré le maire lors de la séance"
     r"|lors|pendant|während|gestern|heute|durante|mientras|ayer|mentre|ieri|oggi|enquanto"
     r"|ontem|hoje|hier)\b"
@@ -160,6 +163,8 @@ _CONNECTORS = frozenset(
     {"in", "at", "on", "during", "after", "before", "from", "to", "with", "for", "while",
      "when", "as", "near", "about", "or", "than", "by", "inside", "outside", "into", "like"}
 )  # fmt: skip
+_COMPLEMENT = re.compile(rf"\s(?:{'|'.join(COMPLEMENT_WORDS)})(?=[\s’'])")
+_INDEFINITE = re.compile(rf"\b(?:{'|'.join(sorted(INDEFINITE))})\s", re.IGNORECASE)
 _TAIL = 100  # characters before a reporting verb read for its subject
 
 
@@ -215,7 +220,7 @@ def clean_name(run: str) -> str | None:
         key = token.lower().rstrip(".")
         if (
             key in TITLES
-            or key.endswith(_ROLE_ENDINGS)
+            or key.endswith(ROLE_ENDINGS)
             or (_POSSESSIVE.search(token) and not _has_organisation_word(tokens[index + 1 :]))
         ):
             cut = index + 1
@@ -223,17 +228,6 @@ def clean_name(run: str) -> str | None:
     if name.lower().rstrip(".") in TITLES and len(tokens) == 1:
         return None
     return name
-
-
-# German writes the role before a name capitalised and often compounded ("Bürgermeister Peter
-# Kurz", "Innenministerin Nancy Faeser", "Regierungssprecher Steffen Hebestreit"): a word before
-# the last of a run that ends like a role is a title, not a first name.
-_ROLE_ENDINGS = (
-    "meister", "meisterin", "minister", "ministerin", "präsident", "präsidentin", "kanzler",
-    "kanzlerin", "sprecher", "sprecherin", "vorsitzende", "vorsitzender", "chef", "chefin",
-    "leiter", "leiterin", "direktor", "direktorin", "sekretär", "sekretärin", "trainer",
-    "trainerin", "abgeordnete", "abgeordneter", "senatorin", "richterin", "richter",
-)  # fmt: skip
 
 
 def _before_of(tokens: list[str]) -> list[str]:
@@ -280,10 +274,26 @@ def subject_before(text: str) -> Mention | None:
         return Mention(last, "pronoun")
     run = RUN_AT_END.search(text, tail)
     if run:
+        unnamed = _indefinite_subject(text[tail:]) if _INDEFINITE.search(text, tail) else None
+        if unnamed:  # "A spokesman for the City of Boston (said)": not "City"
+            return unnamed
         name = clean_name(run.group(1))
         if name:
             return Mention(name, "name")
     return _noun_phrase(text[tail:], trailing=True)
+
+
+def _indefinite_subject(text: str) -> Mention | None:
+    """The unnamed source that ends ``text`` when an indefinite article opens it and no name
+    stands before its complement ("Ein Sprecher der Stadt")."""
+    phrase = _noun_phrase(text, trailing=True)
+    if phrase is None or phrase.kind != "unnamed":
+        return None
+    before = text[: text.rfind(phrase.text)].split()[-1:] if phrase.text in text else ["?"]
+    if before and before[0].lower() in _CONNECTORS:  # "In a letter to the editor Smith"
+        return None
+    determiner = phrase.text.split(maxsplit=1)[0].lower()
+    return phrase if _unnamed(determiner, phrase.text) else None
 
 
 def first_of_segments(text: str) -> Mention | None:
@@ -311,11 +321,10 @@ def object_after(text: str) -> Mention | None:
         stop = phrase.start() if phrase else len(text)
         cues = find_cues(text[:stop])
         unnamed = _noun_phrase(text[: cues[0].start if cues else stop], trailing=False)
-        if unnamed is not None and (
-            not NAME_RUN.search(unnamed.text[1:]) or _german_noun(word, unnamed.text)
-        ):
+        if unnamed is not None and _unnamed(word, unnamed.text):
             return unnamed
-    end = _OBJECT_END.search(text)
+    # (after its article: "der" and "die" also end a name, "Sprecher der Stadt")
+    end = _OBJECT_END.search(text, first.end() if word in DETERMINERS else 0)
     chunk = text[: end.start()] if end else text
     runs = list(NAME_RUN.finditer(chunk))
     if not runs:
@@ -343,6 +352,19 @@ def _has_verb(words: Sequence[str]) -> bool:
     """Whether words between two names hold a verb ("Benioff introduced Cook"), not only a
     role ("Minnesota coach Bruce Boudreau"): a past tense, or a reporting verb."""
     return any(word.endswith("ed") or word in VERB_WORDS for word in words)
+
+
+def _unnamed(determiner: str, phrase: str) -> bool:
+    """Whether a noun phrase names no one before its complement, which belongs to it ("ein
+    Sprecher der Stadt", "the head of the Federal Reserve"; "an emotional Steve Kerr" is Kerr)."""
+    words = head(phrase)[len(determiner) :]  # ("Ein Sprecher": the article may be capitalised)
+    return not NAME_RUN.search(words) or _german_noun(determiner, words)
+
+
+def head(phrase: str) -> str:
+    """A noun phrase up to its complement, its role last: "ein Sprecher" (der Stadt)."""
+    complement = _COMPLEMENT.search(phrase)
+    return phrase[: complement.start()] if complement else phrase
 
 
 def _german_noun(determiner: str, phrase: str) -> bool:

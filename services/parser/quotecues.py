@@ -96,13 +96,32 @@ ORGANISATION_PRONOUNS = frozenset({"it"})
 DETERMINERS = frozenset(
     {
         "a", "an", "one", "another", "the", "two", "three", "some", "several", "many", "other",
-        "ein", "eine", "einer", "der", "die", "das", "un", "une", "le", "la", "les", "l'", "l’",
-        "una", "uno", "el", "los", "las", "il", "lo", "gli", "um", "uma", "o", "os", "as",
+        "ein", "eine", "einer", "einem", "einen", "eines", "der", "die", "das", "un", "une",
+        "le", "la", "les", "l'", "l’", "una", "uno", "el", "los", "las", "il", "lo", "gli", "um",
+        "uma", "o", "os", "as",
     }
 )  # fmt: skip
 INDEFINITE = frozenset(
     {"a", "an", "one", "another", "two", "three", "some", "several", "many", "ein", "eine",
-     "einer", "un", "une", "una", "uno", "um", "uma"}
+     "einer", "einem", "einen", "eines", "un", "une", "una", "uno", "um", "uma"}
+)  # fmt: skip
+
+# The words that open a noun's complement after its head: "a spokesman for the city", "an
+# adviser to the president", "ein Sprecher der Stadt", "un porte-parole de la mairie", "un
+# portavoz del ayuntamiento", "um porta-voz da prefeitura". The complement is the phrase's.
+COMPLEMENT_WORDS = (
+    "of", "for", "to", "at", "from", "with", "der", "des", "von", "vom", "bei", "beim", "aus",
+    "de", "du", "d[’']", "del", "della", "dello", "dei", "degli", "delle", "di", "da", "do",
+    "dos", "das",
+)  # fmt: skip
+# The day someone spoke, which ends the words naming them ("a spokesman for the city Monday").
+WEEKDAYS = (
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Montag",
+    "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag", "lundi", "mardi",
+    "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes", "miércoles",
+    "jueves", "viernes", "sábado", "domingo", "lunedì", "martedì", "mercoledì", "giovedì",
+    "venerdì", "sabato", "domenica", "segunda-feira", "terça-feira", "quarta-feira",
+    "quinta-feira", "sexta-feira",
 )  # fmt: skip
 
 # Titles and ranks written before a name, dropped from a speaker's name.
@@ -125,6 +144,15 @@ TITLES = frozenset(
         "signora", "senhor", "senhora", "dom", "don", "doña", "dona", "pres", "supt", "cmdr",
         "adm", "admiral", "maj", "major", "cpl", "pvt", "st", "saint",
     }
+)  # fmt: skip
+# German writes the role before a name capitalised and often compounded ("Bürgermeister Peter
+# Kurz", "Innenministerin Nancy Faeser", "Regierungssprecher Steffen Hebestreit"): a word before
+# the last of a run that ends like a role is a title, not a first name.
+ROLE_ENDINGS = (
+    "meister", "meisterin", "minister", "ministerin", "präsident", "präsidentin", "kanzler",
+    "kanzlerin", "sprecher", "sprecherin", "vorsitzende", "vorsitzender", "chef", "chefin",
+    "leiter", "leiterin", "direktor", "direktorin", "sekretär", "sekretärin", "trainer",
+    "trainerin", "abgeordnete", "abgeordneter", "senatorin", "richterin", "richter",
 )  # fmt: skip
 # Capitalised words that start a sentence or clause but no name ("But Smith said").
 FUNCTION_WORDS = frozenset(

@@ -5,10 +5,11 @@ more that is not the title of a work ("a song called “Glasgow (No Place Like H
 words of a sign. Its speaker (:mod:`services.parser.attribution`) comes from, in this order:
 
 1. a reporting phrase after it: "“…,” Smith said", "“…,” said Smith, the coach", "« … »,
-   dit-il", "„…“, so Müller";
+   dit-il", "„…“, so Müller", "「…」と知事は述べた" (:mod:`services.parser.cjkspeakers`);
 2. one before it in its paragraph: "Smith said: “…”", "he told reporters that “…”",
-   "according to a spokesperson, “…”", "Benioff weighed in, telling Cook, “…”", or the sentence
-   it ends or that introduces it with a colon ("Buckley had a similar experience: “…”");
+   "according to a spokesperson, “…”", "Benioff weighed in, telling Cook, “…”", "张伟表示，“…”",
+   or the sentence it ends or that introduces it with a colon ("Buckley had a similar
+   experience: “…”");
 3. a line after it that signs it ("– Man**");
 4. the quotation it continues: the other part of one broken by its attribution, the paragraph
    before for one running over several paragraphs, the one just before when a paragraph opens

@@ -28,6 +28,7 @@ from services.parser.mentions import (
     RUN_AT_END,
     Mention,
     clean_name,
+    head,
     sentence_breaks,
     speaker_kind,
 )
@@ -102,7 +103,7 @@ class Resolver:
     def record(self, paragraph: int, offset: int, speaker: Speaker, mention: Mention) -> None:
         """Note who was quoted where (and, from a pronoun, that person's gender)."""
         self._speakers.append((paragraph, offset, speaker))
-        if speaker.name:
+        if speaker.name and speaker.kind != "unnamed":  # ("a lawyer for Trump" is no name)
             words = speaker.name.split()
             self._spoken.add(words[-1])
             self._spoken_names.add(speaker.name)
@@ -308,7 +309,7 @@ class Resolver:
     def _named_role(self, phrase: str) -> str | None:
         """The person the article names with a role, for "the coach": "coach Bruce Boudreau"
         or "Bruce Boudreau, the Wild coach"."""
-        role = phrase.rsplit(maxsplit=1)[-1].lower()
+        role = head(phrase).rsplit(maxsplit=1)[-1].lower()  # "chair" of "the chair of the Fed"
         if not role.isalpha() or role in FUNCTION_WORDS:
             return None
         body = self._body()
@@ -339,7 +340,7 @@ class Resolver:
         speaker's ("one legal expert"), else the article's first "a doctor …" up to this
         paragraph, with the place it gives when a reporting verb follows ("A doctor on the
         scene told Ruptly")."""
-        role = phrase.rsplit(maxsplit=1)[-1]
+        role = head(phrase).rsplit(maxsplit=1)[-1]
         for _, _, speaker in self._speakers:
             if speaker.kind == "unnamed" and speaker.name and role in speaker.name.split():
                 return speaker.name

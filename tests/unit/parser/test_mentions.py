@@ -88,3 +88,47 @@ def test_cues_are_whole_words_the_longest_phrase_winning() -> None:
         ("according to", "according"),
         ("a déclaré", "verb"),
     ]
+
+
+def test_an_indefinite_article_opens_an_unnamed_source_up_to_its_complement() -> None:
+    """The complement ("der Stadt", "for the City of Boston") belongs to the unnamed source,
+    capitalised or not; a name right after the article and its adjectives is still a name."""
+    assert object_after(" ein Sprecher der Stadt.") == Mention("ein Sprecher der Stadt", "unnamed")
+    assert object_after(" a spokesman for the City of Boston.") == Mention(
+        "a spokesman for the City of Boston", "unnamed"
+    )
+    assert object_after(" un porte-parole de la mairie de Paris.") == Mention(
+        "un porte-parole de la mairie de Paris", "unnamed"
+    )
+    assert object_after(" an emotional Steve Kerr.") == Mention("Steve Kerr", "name")
+    assert subject_before("Ein Sprecher der Stadt") == Mention("Ein Sprecher der Stadt", "unnamed")
+    assert subject_before("A spokesman for the City of Boston") == Mention(
+        "A spokesman for the City of Boston", "unnamed"
+    )
+    assert subject_before("In a statement Smith") == Mention("Smith", "name")
+    assert subject_before("In a letter to the editor Smith") == Mention("Smith", "name")
+
+
+def test_the_day_it_spoke_ends_an_unnamed_source() -> None:
+    assert object_after(" ein Sprecher der Stadt am Montag.") == Mention(
+        "ein Sprecher der Stadt", "unnamed"
+    )
+    assert object_after(" un porte-parole de la mairie lundi.") == Mention(
+        "un porte-parole de la mairie", "unnamed"
+    )
+    assert object_after(" un portavoz del ayuntamiento el martes.") == Mention(
+        "un portavoz del ayuntamiento", "unnamed"
+    )
+    assert object_after(" a spokesman for the city Monday.") == Mention(
+        "a spokesman for the city", "unnamed"
+    )
+
+
+def test_to_opens_the_complement_of_an_unnamed_source() -> None:
+    assert object_after(" an aide to Senator Chuck Schumer.") == Mention(
+        "an aide to Senator Chuck Schumer", "unnamed"
+    )
+    assert subject_before("An adviser to President Biden") == Mention(
+        "An adviser to President Biden", "unnamed"
+    )
+    assert object_after(" a visibly moved Smith to reporters.") == Mention("Smith", "name")

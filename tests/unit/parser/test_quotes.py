@@ -1,5 +1,5 @@
 """Direct quotations and their speakers, on short articles written for these tests (English,
-German, French, Spanish, Italian, Portuguese, Chinese)."""
+German, French, Spanish, Italian, Portuguese, Chinese, Japanese)."""
 
 from __future__ import annotations
 
@@ -149,6 +149,14 @@ def test_role_resolves_to_the_name_given_with_it() -> None:
     ) == ["Bruce Boudreau"]
 
 
+def test_a_role_with_a_complement_resolves_by_its_head_noun() -> None:
+    """ "the chair of the Federal Reserve" is a chair: the name the article gives a chair."""
+    assert _speakers(
+        "Fed chair Jerome Powell spoke on Tuesday.",
+        "“We will keep rates where they are for now,” said the chair of the Federal Reserve.",
+    ) == ["Jerome Powell"]
+
+
 def test_an_unnamed_source_keeps_the_article_s_words_and_a_later_mention_too() -> None:
     assert _quotes(
         "“It is not entitled to any form of immunity at all,” said one legal expert.",
@@ -156,6 +164,17 @@ def test_an_unnamed_source_keeps_the_article_s_words_and_a_later_mention_too() -
     ) == [
         ("It is not entitled to any form of immunity at all,", "one legal expert", "unnamed"),
         ("He is vulnerable to extradition to the United States,", "one legal expert", "unnamed"),
+    ]
+
+
+def test_an_unnamed_source_lends_no_name_to_the_one_it_mentions() -> None:
+    """ "a lawyer for Trump" is no fuller name of Trump."""
+    assert _quotes(
+        "“We have nothing more to say about this,” said a lawyer for Trump.",
+        "“The case against me is a total witch hunt,” Trump said.",
+    ) == [
+        ("We have nothing more to say about this,", "a lawyer for Trump", "unnamed"),
+        ("The case against me is a total witch hunt,", "Trump", "person"),
     ]
 
 
@@ -232,6 +251,36 @@ def test_a_german_role_is_capitalised_and_still_no_name() -> None:
     ]
 
 
+def test_a_german_article_before_a_title_and_a_name() -> None:
+    """ "der" opens the phrase, it does not end it: "der Bürgermeister Peter Kurz" is Peter
+    Kurz (it gave no speaker), his title dropped as "Präsident" is."""
+    assert _quotes(
+        "„Wir werden die Straße im Frühjahr sanieren“, sagte der Bürgermeister Peter Kurz.",
+        "„Die Arbeiten beginnen schon im nächsten März“, sagte Oberbürgermeisterin Eva Lang.",
+    ) == [
+        ("Wir werden die Straße im Frühjahr sanieren", "Peter Kurz", "person"),
+        ("Die Arbeiten beginnen schon im nächsten März", "Eva Lang", "person"),
+    ]
+
+
+def test_a_definite_article_opens_a_role_with_its_complement() -> None:
+    """A name is looked for before the complement only: "die Sprecherin der Polizei" is no
+    person "Sprecherin", "le maire de Paris" no person "Paris"."""
+    assert _quotes(
+        "„Wir werden den Fall sehr genau prüfen“, sagte die Sprecherin der Polizei.",
+        "« Nous allons rénover la rue au printemps », a déclaré le maire de Paris.",
+        "“We will repair the street by next spring,” said the head of the Federal Reserve.",
+    ) == [
+        ("Wir werden den Fall sehr genau prüfen", "die Sprecherin der Polizei", "unnamed"),
+        ("Nous allons rénover la rue au printemps", "le maire de Paris", "unnamed"),
+        (
+            "We will repair the street by next spring,",
+            "the head of the Federal Reserve",
+            "unnamed",
+        ),
+    ]
+
+
 def test_a_french_auxiliary_is_no_indefinite_article() -> None:
     """ "a" before a past participle is the verb "avoir": "a déclaré le maire" introduces no
     unnamed source "a … maire"; the source is the role after the verb."""
@@ -256,6 +305,36 @@ def test_an_unnamed_source_ends_where_a_time_phrase_starts() -> None:
         ("Wir werden die Brücke bis zum Frühjahr fertig bauen", "die Sprecherin", "unnamed"),
         ("Vamos a terminar el puente antes de la primavera", "el alcalde", "unnamed"),
         ("We will finish the bridge before next spring,", "the mayor", "unnamed"),
+    ]
+
+
+def test_an_indefinite_article_opens_an_unnamed_source_with_its_complement() -> None:
+    """ "ein Sprecher der Stadt" is no person "Sprecher": the indefinite article opens an
+    unnamed source, and the complement after its noun is part of it, in every language."""
+    assert _quotes(
+        "„Wir werden die Straße im Frühjahr sanieren“, sagte ein Sprecher der Stadt.",
+        "« Nous allons rénover la rue au printemps », a déclaré un porte-parole de la mairie.",
+        "«Vamos a reparar la calle en primavera», dijo un portavoz del Ayuntamiento de Madrid.",
+        "«Ripareremo la strada entro la primavera», ha detto un portavoce del comune.",
+        "“Vamos consertar a rua até a primavera”, disse um porta-voz da prefeitura.",
+        "“We will repair the street by next spring,” said a spokesman for the City of Boston.",
+        "Ein Sprecher der Stadt sagte: „Die Arbeiten beginnen schon im nächsten März.“",
+    ) == [
+        ("Wir werden die Straße im Frühjahr sanieren", "ein Sprecher der Stadt", "unnamed"),
+        ("Nous allons rénover la rue au printemps", "un porte-parole de la mairie", "unnamed"),
+        (
+            "Vamos a reparar la calle en primavera",
+            "un portavoz del Ayuntamiento de Madrid",
+            "unnamed",
+        ),
+        ("Ripareremo la strada entro la primavera", "un portavoce del comune", "unnamed"),
+        ("Vamos consertar a rua até a primavera", "um porta-voz da prefeitura", "unnamed"),
+        (
+            "We will repair the street by next spring,",
+            "a spokesman for the City of Boston",
+            "unnamed",
+        ),
+        ("Die Arbeiten beginnen schon im nächsten März.", "Ein Sprecher der Stadt", "unnamed"),
     ]
 
 
@@ -290,6 +369,38 @@ def test_portuguese() -> None:
         ("Vamos apresentar a proposta ao Congresso na próxima semana", "Fernando Haddad", "person"),
         ("A inflação está sob controle e deve cair ainda mais", "Fernando Haddad", "person"),
     ]
+
+
+def test_japanese_speaker_between_to_and_the_reporting_verb() -> None:
+    """Japanese is written without spaces or capitals: the speaker is the phrase between
+    「…」と and the reporting verb, its particle and honorific dropped, its title kept apart
+    from the name; with none there, the subject of the sentence or the one before."""
+    quote = "この計画は来年の春までに必ず完成させる"
+    assert _quotes(f"「{quote}」と知事は述べた。") == [(quote, "知事", "unnamed")]
+    assert _quotes(f"「{quote}」と山田太郎知事は語った。") == [(quote, "山田太郎", "person")]
+    assert _quotes(f"「{quote}」と、トランプ氏が記者団に語った。") == [
+        (quote, "トランプ", "person")
+    ]
+    assert _quotes("山田太郎知事が会見を開いた。", f"「{quote}」と述べた。") == [
+        (quote, "山田太郎", "person")
+    ]
+    assert _quotes("東京都の山田太郎知事が会見を開いた。", f"「{quote}」と知事は述べた。") == [
+        (quote, "山田太郎", "person")
+    ]
+    assert _quotes(f"「{quote}」と東京都の担当者は説明しました。") == [
+        (quote, "東京都の担当者", "unnamed")
+    ]
+    assert _quotes(f"記者会見が開かれた。「{quote}」と述べた。") == [(quote, None, "unknown")]
+    cues = [q.cue for q in extract_quotes([f"「{quote}」と知事は述べた。"])]
+    assert cues == ["述べた"]
+
+
+def test_chinese_speaker_beside_the_reporting_verb() -> None:
+    quote = "这个计划明年春天之前一定会完成。"
+    assert _quotes(f"张伟表示，“{quote}”") == [(quote, "张伟", "person")]
+    assert _quotes(f"“{quote}”张伟说。") == [(quote, "张伟", "person")]
+    assert _quotes(f"市长张伟昨天表示：“{quote}”") == [(quote, "张伟", "person")]
+    assert _quotes(f"外交部发言人指出，“{quote}”") == [(quote, "外交部发言人", "unnamed")]
 
 
 def test_corner_brackets_count_han_characters_as_words() -> None:

@@ -28,7 +28,15 @@ from pathlib import Path
 
 PACKAGE = "services.parser"
 # The quotation modules, in dependency order (each imports only those before it).
-MODULES = ("quotecues", "quotemarks", "mentions", "speakers", "attribution", "quotes")
+MODULES = (
+    "quotecues",
+    "quotemarks",
+    "mentions",
+    "cjkspeakers",
+    "speakers",
+    "attribution",
+    "quotes",
+)
 GROUP = "quotes_native"  # the shared library the compiled modules load (one per build)
 SWITCH = "NEWSFLOW_PARSER_NATIVE"
 OFF = frozenset({"0", "false", "no", "off"})  # the switch's values that keep the sources

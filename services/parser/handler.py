@@ -20,7 +20,7 @@ from services.core.records import ConsumedRecord
 from services.core.runner import Stage
 from services.core.settings import Settings
 from services.core.topics import Topics
-from services.parser.parse import parse_article, warm_up
+from services.parser.parse import parse_articles, warm_up
 
 PARSER = topology.stage("parser")
 COMPILER_LIBRARY = "libllvmlite"  # numba's LLVM: it loads the kernels, then is not used
@@ -43,13 +43,17 @@ def parse_all(
     Anything else propagates: it is a bug, which the runner pins to its record (running the
     batch record by record), retries, and then stops the partition on.
     """
-    results: list[ParsedArticle | Exception] = []
+    decoded: list[RawArticle | RecordFault] = []
     for record in records:
         try:
-            results.append(parse_article(decode(record, RawArticle, max_bytes), source_zones))
+            decoded.append(decode(record, RawArticle, max_bytes))
         except RecordFault as error:
-            results.append(error)
-    return results
+            decoded.append(error)
+    # the batch parsed phase by phase (parse_articles), the faults of decoding kept in place
+    parsed = iter(
+        parse_articles([raw for raw in decoded if isinstance(raw, RawArticle)], source_zones)
+    )
+    return [raw if isinstance(raw, RecordFault) else next(parsed) for raw in decoded]
 
 
 def parser_handler(settings: Settings, topics: Topics) -> BatchHandler:

@@ -12,6 +12,7 @@ from services.core.models import ParsedArticle
 from services.core.records import ConsumedRecord
 from services.core.settings import Settings
 from services.core.topics import Topics
+from services.parser.errors import EmptyArticleError
 from services.parser.handler import parser_handler
 from tests.unit.parser.articles import raw
 
@@ -71,3 +72,26 @@ async def test_handler_rejects_poison_permanently(value: bytes | None, reason: s
     assert isinstance(error, InvalidMessageError)
     assert re.search(reason, str(error))
     assert not isinstance(fine, Exception) and len(fine) == 1, "the batch goes on past poison"
+
+
+async def test_faults_keep_their_places_in_a_batch() -> None:
+    """A batch is parsed phase by phase (parse_articles): a record that does not decode and an
+    article with no body keep their places among the parsed ones."""
+    handle = parser_handler(Settings(), Topics("t."))
+    values = [
+        raw(id="p1").to_bytes(),
+        b"{not json",
+        raw(id="p2", content=" \u200b ").to_bytes(),
+        raw(id="p3", content="Second title\n\nThe second body, with its own words.").to_bytes(),
+    ]
+    outcomes = await handle(
+        [ConsumedRecord("t.articles.raw.v1", 0, n, b"k", value) for n, value in enumerate(values)]
+    )
+    assert isinstance(outcomes[1], InvalidMessageError)
+    assert isinstance(outcomes[2], EmptyArticleError)
+    assert str(outcomes[2]) == "the document is empty"
+    ids = []
+    for outcome in (outcomes[0], outcomes[3]):
+        assert not isinstance(outcome, Exception)
+        ids.append(ParsedArticle.from_bytes(outcome[0].value).id)
+    assert ids == ["p1", "p3"]

@@ -11,13 +11,16 @@ primary key stays ``id`` (the partition key), so ``ON CONFLICT (id)``, lookups b
 foreign keys of the authors and quotations keep working; only ``seq`` loses its uniqueness
 (a unique index must include the partition key), which the sequence guarantees anyway.
 
-Rounds alternate four contenders, each into a fresh database: the schema as it is with 1 and
-with N writers, the partitioned schema with 1 and with N writers. Each run reports articles/s
-(over all writers, first start to last end) and the server's CPU seconds per 1,000 articles
-(every process of the server: backends, WAL writer, checkpointer, autovacuum).
+Rounds alternate the contenders, each into a fresh database: for each of ``--layouts``
+(:data:`LAYOUTS`; the schema as it is, and the partitioned one by default) 1 writer and N
+writers. Each run reports articles/s (over all writers, first start to last end), the server's
+CPU per article (every process of the server: backends, WAL writer, checkpointer, autovacuum),
+the writers' own CPU per article, each writer's time on a CPU and ready but waiting for one
+(``/proc/PID/schedstat`` of it and its sessions), and what the store sessions were doing
+(:data:`SAMPLE`). Findings: ``docs/postgresql.md``, "Spike: one search index per writer".
 
 Run: ``.venv/bin/python bench/store_partitioned.py postgresql://USER@HOST:PORT/postgres
-[--articles 6000] [--rounds 3] [--processes 2] [--partitions 2]``.
+[--articles 6000] [--rounds 3] [--processes 2] [--partitions 2] [--layouts plain,partitioned]``.
 """
 
 from __future__ import annotations
@@ -46,7 +49,12 @@ from services.store.postgres.repository import SEARCH_INDEX, PostgresRepository 
 from services.store.postgres.schema import SEARCH_STATISTICS  # noqa: E402
 from services.store.repository import Position  # noqa: E402
 
-LAYOUTS = ("plain", "partitioned")
+# plain: the schema as it is. partitioned: each writer's articles in its own partitions, whose
+# pending lists it merges. mixed: partitioned too, but each writer's articles in every partition
+# (no writer owns a partition, as when the Kafka partitions do not follow the table's), each
+# merging every partition's list after its writes, all in the same order, so that two merges
+# can run at once on different partitions.
+LAYOUTS = ("plain", "partitioned", "mixed")
 # The tables whose foreign keys point at articles: dropped with the plain table, made again.
 REFERENCING = ("article_authors", "article_quotes")
 
@@ -259,9 +267,9 @@ def run(url: str, layout: str, shares: list[list[int]], *, partitions: int, batc
     workers: list[subprocess.Popen[str]] = []
     try:
         for w, share in enumerate(shares):
-            own = [r for r in range(partitions) if r % writers == w]
+            own = [r for r in range(partitions) if layout == "mixed" or r % writers == w]
             command = [sys.executable, str(Path(__file__).resolve()), "worker", url, layout,
-                       json.dumps(own), str(batch)]  # fmt: skip
+                       str(w), json.dumps(own), str(batch)]  # fmt: skip
             worker = subprocess.Popen(
                 command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
             )
@@ -310,7 +318,7 @@ def run(url: str, layout: str, shares: list[list[int]], *, partitions: int, batc
 async def contender(server: str, layout: str, shares: list[list[int]], partitions: int,
                     batch: int) -> Run:  # fmt: skip
     async with fresh_database(server, f"bench_spike_{layout}_{len(shares)}") as url:
-        if layout == "partitioned":
+        if layout != "plain":
             await partition_articles(url, partitions)
         conn = await asyncpg.connect(url)
         try:  # the server's postmaster: the parent of this session's backend (same machine)
@@ -336,12 +344,14 @@ async def contender(server: str, layout: str, shares: list[list[int]], partition
 async def bench(args: argparse.Namespace) -> dict[str, Any]:
     alone = await split(args.server, args.articles, args.partitions, 1)
     together = await split(args.server, args.articles, args.partitions, args.processes)
+    mixed = [alone[0][w :: args.processes] for w in range(args.processes)]
     print(f"{args.articles:,} articles; shares of {args.processes} writers: "
           f"{[len(s) for s in together]}; {args.partitions} partitions")  # fmt: skip
     runs: list[Run] = []
     for n in range(args.rounds):
-        for layout in LAYOUTS:
-            for shares in (alone, together) if n % 2 == 0 else (together, alone):
+        for layout in args.layouts:
+            many = mixed if layout == "mixed" else together
+            for shares in (alone, many) if n % 2 == 0 else (many, alone):
                 result = await contender(args.server, layout, shares, args.partitions, args.batch)
                 runs.append(result)
                 ends = ", ".join(f"{end:.1f}" for _, end in result.spans)
@@ -353,7 +363,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
                       f"store sessions: {doing}",
                       flush=True)  # fmt: skip
     summary: dict[str, Any] = {}
-    for layout in LAYOUTS:
+    for layout in args.layouts:
         ones = [r for r in runs if r.layout == layout and r.writers == 1]
         manys = [r for r in runs if r.layout == layout and r.writers > 1]
         ratios = [m.rate / o.rate for o, m in zip(ones, manys, strict=True)]
@@ -381,16 +391,16 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     return summary
 
 
-async def worker(url: str, layout: str, own: list[int], batch: int) -> None:
+async def worker(url: str, layout: str, writer: int, own: list[int], batch: int) -> None:
     """One store process: reads its article numbers from stdin, generates them, opens its
     repository, says "ready", and on "go" writes them and prints when it started and ended."""
     from bench.store import Corpus
 
     numbers = json.loads(sys.stdin.readline())
-    corpus = Corpus(seed=own[0] + 1)
+    corpus = Corpus(seed=writer + 1)
     articles = [corpus.article(n) for n in numbers]
-    positions = [Position("bench.deduplicated", own[0], n) for n in range(len(articles))]
-    if layout == "partitioned":
+    positions = [Position("bench.deduplicated", writer, n) for n in range(len(articles))]
+    if layout != "plain":
         conn = await asyncpg.connect(url)
         try:  # one repository a process: its class says which lists it merges
             OwnPartitionsRepository.own_indexes = tuple(await search_indexes(conn, own))
@@ -412,8 +422,8 @@ async def worker(url: str, layout: str, own: list[int], batch: int) -> None:
 
 def main() -> None:
     if sys.argv[1:2] == ["worker"]:
-        url, layout, own, batch = sys.argv[2:6]
-        asyncio.run(worker(url, layout, json.loads(own), int(batch)))
+        url, layout, writer, own, batch = sys.argv[2:7]
+        asyncio.run(worker(url, layout, int(writer), json.loads(own), int(batch)))
         return
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("server", help="postgresql://USER@HOST:PORT/postgres (may CREATE DATABASE)")
@@ -422,6 +432,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--partitions", type=int, default=2)
+    parser.add_argument(
+        "--layouts", type=lambda v: v.split(","), default=["plain", "partitioned"],
+        help=f"comma-separated, of {', '.join(LAYOUTS)}",
+    )  # fmt: skip
     args = parser.parse_args()
     if not 1 < args.processes <= args.partitions:
         parser.error("--processes: more than one, at most --partitions (each owns a partition)")

@@ -292,7 +292,14 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    extra = getattr(args, "argv", None)
+    if extra and args.command in ("kafka", "postgres") and args.action != "exec":
+        # only exec takes a command: "start --help" once started a server instead of helping
+        if extra[0] in ("-h", "--help"):
+            parser.parse_args([args.command, "--help"])  # prints the help and exits
+        parser.error(f"{args.command} {args.action} takes no arguments: {' '.join(extra)}")
     try:
         settings = Settings()
     except ValidationError as error:  # a bad NEWSFLOW_* variable: its message, no traceback

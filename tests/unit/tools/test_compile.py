@@ -11,28 +11,25 @@ from services.parser import native
 from services.tools.cli import main
 
 
-def test_an_up_to_date_build_is_not_rebuilt(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+@pytest.mark.parametrize(
+    ("up_to_date", "rebuilt", "said"),
+    [(True, False, "up to date"), (False, True, "compiled in")],
+)
+def test_the_build_is_made_only_when_it_does_not_match(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    up_to_date: bool,
+    rebuilt: bool,
+    said: str,
 ) -> None:
     built: list[Path] = []
     monkeypatch.setattr(native, "build_dir", lambda: tmp_path)
-    monkeypatch.setattr(native, "matches", lambda target: True)
+    monkeypatch.setattr(native, "matches", lambda target: up_to_date)
     monkeypatch.setattr(native, "build", built.append)
     assert main(["compile", "--native-only"]) == 0
-    assert built == []
-    assert "up to date" in capsys.readouterr().out
-
-
-def test_a_stale_build_is_rebuilt(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    built: list[Path] = []
-    monkeypatch.setattr(native, "build_dir", lambda: tmp_path)
-    monkeypatch.setattr(native, "matches", lambda target: False)
-    monkeypatch.setattr(native, "build", built.append)
-    assert main(["compile", "--native-only"]) == 0
-    assert built == [tmp_path]
-    assert "compiled in" in capsys.readouterr().out
+    assert built == ([tmp_path] if rebuilt else [])
+    assert said in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("failure", [RuntimeError("error: command 'cc' failed"), SystemExit(1)])

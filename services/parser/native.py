@@ -29,6 +29,7 @@ from pathlib import Path
 PACKAGE = "services.parser"
 # The quotation modules, in dependency order (each imports only those before it).
 MODULES = (
+    "outlet_names",  # (whether a speaker's name is an outlet's)
     "quotecues",
     "quotemarks",
     "mentions",

@@ -1,6 +1,6 @@
-"""The words that attribute a quotation, in English, German, French, Spanish, Italian and
-Portuguese: reporting verbs, "according to" phrases, pronouns, titles and the words that open
-an unnamed source ("a spokesperson", "un portavoz").
+"""The words that attribute a quotation, in English, German, French, Spanish, Italian,
+Portuguese, Russian and Ukrainian: reporting verbs, "according to" phrases, pronouns, titles
+and the words that open an unnamed source ("a spokesperson", "un portavoz").
 
 Pure data, and :func:`find_cues`, which finds every cue of a text in one pass (an Aho-Corasick
 automaton: a regular expression alternating some 500 phrases would try each of them at every
@@ -75,20 +75,40 @@ _VERBS_PT = (
     "avalia", "completou", "observou", "lembrou", "disseram", "afirmaram", "defendeu",
     "reconheceu", "respondeu",
 )  # fmt: skip
+# Russian and Ukrainian: the past tense agrees with the speaker's gender ("сказал", "сказала"),
+# so each verb comes in its masculine, feminine and plural forms.
+_VERBS_RU = (
+    "сказал", "сказала", "сказали", "заявил", "заявила", "заявили", "отметил", "отметила",
+    "отметили", "добавил", "добавила", "добавили", "пояснил", "пояснила", "пояснили",
+    "подчеркнул", "подчеркнула", "подчеркнули", "сообщил", "сообщила", "сообщили",
+    "рассказал", "рассказала", "рассказали", "написал", "написала", "написали", "заметил",
+    "заметила", "признал", "признала", "уточнил", "уточнила", "объяснил", "объяснила",
+    "считает", "считают", "говорит", "говорят", "говорится", "отмечает", "добавляет",
+    "подчёркивает", "подчеркивает", "уверен", "уверена",
+)  # fmt: skip
+_VERBS_UK = (
+    "сказав", "сказала", "сказали", "заявив", "заявила", "заявили", "зазначив", "зазначила",
+    "зазначили", "додав", "додала", "додали", "повідомив", "повідомила", "повідомили",
+    "пояснив", "пояснила", "підкреслив", "підкреслила", "наголосив", "наголосила",
+    "розповів", "розповіла", "написав", "написала", "каже", "кажуть", "вважає", "говорить",
+)  # fmt: skip
 # Phrases that name the source before the quotation ("according to Smith, ...").
 _ACCORDING = (
     "according to", "in the words of", "laut", "nach Angaben", "selon", "d'après", "d’après",
-    "según", "de acuerdo con", "secondo", "segundo", "de acordo com", "conforme",
+    "según", "de acuerdo con", "secondo", "segundo", "de acordo com", "conforme", "по словам",
+    "по данным", "по мнению", "за словами", "за даними", "на думку",
 )  # fmt: skip
 
 PRONOUNS = frozenset(
     {
         "he", "she", "they", "er", "sie", "il", "elle", "ils", "elles", "él", "ella", "ellos",
-        "ellas", "lui", "lei", "egli", "ele", "ela", "eles", "elas",
+        "ellas", "lui", "lei", "egli", "ele", "ela", "eles", "elas", "он", "она", "они", "він",
+        "вона", "вони",
     }
 )  # fmt: skip
-FEMININE = frozenset({"she", "elle", "ella", "lei", "ela"})  # singular: they name one person
-MASCULINE = frozenset({"he", "er", "il", "él", "lui", "egli", "ele"})
+# singular: they name one person
+FEMININE = frozenset({"she", "elle", "ella", "lei", "ela", "она", "вона"})
+MASCULINE = frozenset({"he", "er", "il", "él", "lui", "egli", "ele", "он", "він"})
 ORGANISATION_PRONOUNS = frozenset({"it"})
 
 # Words that open a noun phrase: an unnamed source ("a spokesperson", "one user", "un porte-
@@ -202,7 +222,9 @@ _PARTICIPLES = (
 # The audience that makes "told" a phrase ("told reporters").
 _AUDIENCES = ("reporters", "journalists", "the press", "the media")
 
-VERB_WORDS = frozenset(_VERBS_EN + _VERBS_DE + _VERBS_FR + _VERBS_ES + _VERBS_IT + _VERBS_PT)
+VERB_WORDS = frozenset(
+    _VERBS_EN + _VERBS_DE + _VERBS_FR + _VERBS_ES + _VERBS_IT + _VERBS_PT + _VERBS_RU + _VERBS_UK
+)
 CueKind = Literal["verb", "according", "participle"]
 
 

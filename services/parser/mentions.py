@@ -19,11 +19,13 @@ from typing import Literal, NamedTuple
 from services.core.models import SpeakerKind
 from services.parser.outlet_names import looks_like_outlet
 from services.parser.quotecues import (
+    ARTICLELESS_LETTERS,
     AUXILIARY_WORDS,
     COMPLEMENT_WORDS,
     DETERMINERS,
     FUNCTION_WORDS,
     INDEFINITE,
+    NO_SUBJECT_WORDS,
     ORGANISATION_WORDS,
     PRONOUNS,
     ROLE_ENDINGS,
@@ -165,6 +167,7 @@ _CONNECTORS = frozenset(
 )  # fmt: skip
 _COMPLEMENT = re.compile(rf"\s(?:{'|'.join(COMPLEMENT_WORDS)})(?=[\s’'])")
 _INDEFINITE = re.compile(rf"\b(?:{'|'.join(sorted(INDEFINITE))})\s", re.IGNORECASE)
+_BARE_WORDS = 5  # words a role written without an article may hold ("мэр города")
 _TAIL = 100  # characters before a reporting verb read for its subject
 
 
@@ -328,7 +331,7 @@ def object_after(text: str) -> Mention | None:
     chunk = text[: end.start()] if end else text
     runs = list(NAME_RUN.finditer(chunk))
     if not runs:
-        return _noun_phrase(chunk, trailing=False)
+        return _noun_phrase(chunk, trailing=False) or _bare_role(chunk)
     lead = chunk[: runs[0].start()].split()
     # "the 14th-ranked Schwartzman" is a name; "a spokesperson for WeWork" is not
     determiner = bool(lead) and lead[0].lower() in DETERMINERS
@@ -342,6 +345,18 @@ def object_after(text: str) -> Mention | None:
         name = following
     cleaned = clean_name(name.group())
     return Mention(cleaned, "name") if cleaned else None
+
+
+def _bare_role(chunk: str) -> Mention | None:
+    """The role or unnamed source after a verb in a language without articles ("— отметил мэр
+    города"): the whole clause, when it opens with a lower-case word of such a language that
+    can open a noun phrase."""
+    words = chunk.split()
+    if not words or len(words) > _BARE_WORDS or words[0][0] not in ARTICLELESS_LETTERS:
+        return None
+    if words[0].lower() in NO_SUBJECT_WORDS or not words[-1][-1].isalpha():
+        return None
+    return Mention(" ".join(words), "role")
 
 
 def _has_connector(words: Sequence[str]) -> bool:

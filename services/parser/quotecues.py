@@ -174,6 +174,22 @@ ROLE_ENDINGS = (
     "leiter", "leiterin", "direktor", "direktorin", "sekretär", "sekretärin", "trainer",
     "trainerin", "abgeordnete", "abgeordneter", "senatorin", "richterin", "richter",
 )  # fmt: skip
+# Russian and Ukrainian have no articles: after a reporting verb, the lower-case words up to
+# the clause's end are the speaker's role or an unnamed source ("— отметил мэр города",
+# "— сообщил источник в правительстве"), unless they open with one of these prepositions or
+# adverbs ("— говорится в заявлении", "— добавил также").
+ARTICLELESS_LETTERS = frozenset(map(chr, range(0x0430, 0x0460))) | {"ґ"}  # lower-case Cyrillic
+NO_SUBJECT_WORDS = frozenset(
+    {
+        "в", "во", "на", "по", "с", "со", "о", "об", "обо", "за", "для", "из", "к", "ко", "у",
+        "при", "от", "до", "через", "после", "перед", "под", "над", "также", "тоже", "тогда",
+        "затем", "потом", "позже", "ранее", "уже", "ещё", "еще", "же", "так", "там", "здесь",
+        "сегодня", "вчера", "журналистам", "изданию", "агентству", "что", "чтобы", "как", "и",
+        "а", "но", "і", "й", "та", "із", "зі", "під", "між", "також", "тоді", "потім",
+        "пізніше", "раніше", "вже", "ще", "тут", "сьогодні", "вчора", "журналістам", "виданню",
+        "що", "як", "але",
+    }
+)  # fmt: skip
 # Capitalised words that start a sentence or clause but no name ("But Smith said").
 FUNCTION_WORDS = frozenset(
     {

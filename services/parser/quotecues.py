@@ -92,22 +92,33 @@ _VERBS_UK = (
     "пояснив", "пояснила", "підкреслив", "підкреслила", "наголосив", "наголосила",
     "розповів", "розповіла", "написав", "написала", "каже", "кажуть", "вважає", "говорить",
 )  # fmt: skip
+_VERBS_PL = (
+    "powiedział", "powiedziała", "powiedzieli", "stwierdził", "stwierdziła", "stwierdzili",
+    "dodał", "dodała", "dodali", "podkreślił", "podkreśliła", "podkreślili", "zaznaczył",
+    "zaznaczyła", "zaznaczyli", "wyjaśnił", "wyjaśniła", "wyjaśnili", "napisał", "napisała",
+    "napisali", "mówi", "mówią", "mówił", "mówiła", "przekonywał", "przekonywała", "ocenił",
+    "oceniła", "zapewnił", "zapewniła", "przyznał", "przyznała", "oświadczył", "oświadczyła",
+    "poinformował", "poinformowała", "zauważył", "zauważyła", "tłumaczy", "dodaje",
+    "podkreśla", "zaznacza", "uważa", "twierdzi", "przekonuje",
+)  # fmt: skip
 # Phrases that name the source before the quotation ("according to Smith, ...").
 _ACCORDING = (
     "according to", "in the words of", "laut", "nach Angaben", "selon", "d'après", "d’après",
     "según", "de acuerdo con", "secondo", "segundo", "de acordo com", "conforme", "по словам",
-    "по данным", "по мнению", "за словами", "за даними", "на думку",
+    "по данным", "по мнению", "за словами", "за даними", "на думку", "według", "zdaniem",
 )  # fmt: skip
 
 PRONOUNS = frozenset(
     {
         "he", "she", "they", "er", "sie", "il", "elle", "ils", "elles", "él", "ella", "ellos",
         "ellas", "lui", "lei", "egli", "ele", "ela", "eles", "elas", "он", "она", "они", "він",
-        "вона", "вони",
+        "вона", "вони", "ona", "oni",
     }
 )  # fmt: skip
+# (Polish "on" and "one", "he" and "they", are left out: English "on" opens clauses ("On
+# Monday, ..."), and "one" opens an unnamed source ("one user").)
 # singular: they name one person
-FEMININE = frozenset({"she", "elle", "ella", "lei", "ela", "она", "вона"})
+FEMININE = frozenset({"she", "elle", "ella", "lei", "ela", "она", "вона", "ona"})
 MASCULINE = frozenset({"he", "er", "il", "él", "lui", "egli", "ele", "он", "він"})
 ORGANISATION_PRONOUNS = frozenset({"it"})
 
@@ -162,7 +173,10 @@ TITLES = frozenset(
         "mlle", "monsieur", "madame", "président", "présidente", "sr", "sra", "señor", "señora",
         "presidente", "presidenta", "ministro", "ministra", "sig", "sig.ra", "signor",
         "signora", "senhor", "senhora", "dom", "don", "doña", "dona", "pres", "supt", "cmdr",
-        "adm", "admiral", "maj", "major", "cpl", "pvt", "st", "saint",
+        "adm", "admiral", "maj", "major", "cpl", "pvt", "st", "saint", "президент", "министр",
+        "мэр", "губернатор", "господин", "госпожа", "генерал", "депутат", "пан", "пані",
+        "prezydent", "burmistrz", "wojewoda", "marszałek", "prezes", "pan", "pani", "poseł",
+        "posłanka",
     }
 )  # fmt: skip
 # German writes the role before a name capitalised and often compounded ("Bürgermeister Peter
@@ -201,7 +215,7 @@ FUNCTION_WORDS = frozenset(
         "next", "once", "even", "only", "just", "both", "all", "every", "each", "no", "not",
         "former", "late", "new", "according", "asked", "speaking", "writing", "said", "says",
         "der", "die", "das", "und", "aber", "le", "la", "les", "et", "mais", "el", "los", "y",
-        "pero", "il", "lo", "e", "ma", "o", "os", "mas", "como",
+        "pero", "il", "lo", "e", "ma", "o", "os", "mas", "como", "według", "zdaniem",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
         "january", "february", "march", "april", "may", "june", "july", "august", "september",
         "october", "november", "december", "sept", "oct", "nov", "dec", "jan", "feb", "aug",
@@ -239,7 +253,15 @@ _PARTICIPLES = (
 _AUDIENCES = ("reporters", "journalists", "the press", "the media")
 
 VERB_WORDS = frozenset(
-    _VERBS_EN + _VERBS_DE + _VERBS_FR + _VERBS_ES + _VERBS_IT + _VERBS_PT + _VERBS_RU + _VERBS_UK
+    _VERBS_EN
+    + _VERBS_DE
+    + _VERBS_FR
+    + _VERBS_ES
+    + _VERBS_IT
+    + _VERBS_PT
+    + _VERBS_RU
+    + _VERBS_UK
+    + _VERBS_PL
 )
 CueKind = Literal["verb", "according", "participle"]
 

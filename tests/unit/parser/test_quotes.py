@@ -1,5 +1,5 @@
 """Direct quotations and their speakers, on short articles written for these tests (English,
-German, French, Spanish, Italian, Portuguese, Russian, Ukrainian, Chinese, Japanese)."""
+German, French, Spanish, Italian, Portuguese, Russian, Ukrainian, Polish, Chinese, Japanese)."""
 
 from __future__ import annotations
 
@@ -422,6 +422,13 @@ def test_a_russian_role_after_the_verb_has_no_article() -> None:
     ]
 
 
+def test_a_russian_or_ukrainian_title_before_a_name_is_dropped() -> None:
+    assert _speakers(
+        "Губернатор Алексей Дюмин заявил: «Все дороги области отремонтируют к следующему лету».",
+        "Президент Володимир Зеленський сказав: «Ми продовжимо відновлення всіх зруйнованих мостів».",
+    ) == ["Алексей Дюмин", "Володимир Зеленський"]
+
+
 def test_ukrainian() -> None:
     assert _quotes(
         "«Ми відбудуємо цей міст до наступної весни за будь-яку ціну», — сказав міський "
@@ -434,6 +441,27 @@ def test_ukrainian() -> None:
         ("Ми відбудуємо цей міст до наступної весни за будь-яку ціну", "Олег Коваленко", "person"),
         ("Роботи тривають за графіком і без жодних затримок", "Ірина Бондар", "person"),
         ("вогонь вдалося локалізувати до ранку в усіх районах", "ДСНС", "organisation"),
+    ]
+
+
+def test_polish() -> None:
+    # Polish opens with „ and closes with ”, and puts a dash before an inverted verb.
+    assert _quotes(
+        "„Nie podniesiemy podatków w przyszłym roku” – powiedział minister finansów Andrzej "
+        "Domański.",
+        "We wtorek budowę odwiedził prezydent stolicy Rafał Trzaskowski.",
+        "„Prace idą zgodnie z harmonogramem i bez żadnych opóźnień” – podkreślił Trzaskowski.",
+        "Tymczasem w ratuszu trwały rozmowy.",
+        "„To była bardzo trudna decyzja dla całego zarządu” – mówi Kowalska.",
+        "Pani Anna Nowak z zarządu dróg odwiedziła plac budowy w środę.",
+        "„Nie zgadzamy się na takie zmiany w budżecie miasta” – napisała ona w oświadczeniu.",
+        "Według GUS „inflacja w listopadzie spadła do najniższego poziomu od lat”.",
+    ) == [
+        ("Nie podniesiemy podatków w przyszłym roku", "Andrzej Domański", "person"),
+        ("Prace idą zgodnie z harmonogramem i bez żadnych opóźnień", "Rafał Trzaskowski", "person"),
+        ("To była bardzo trudna decyzja dla całego zarządu", "Kowalska", "person"),
+        ("Nie zgadzamy się na takie zmiany w budżecie miasta", "Anna Nowak", "person"),
+        ("inflacja w listopadzie spadła do najniższego poziomu od lat", "GUS", "organisation"),
     ]
 
 

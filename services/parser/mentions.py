@@ -27,6 +27,7 @@ from services.parser.quotecues import (
     INDEFINITE,
     NO_SUBJECT_WORDS,
     ORGANISATION_WORDS,
+    PREPOSITION_DETERMINERS,
     PRONOUNS,
     ROLE_ENDINGS,
     TITLES,
@@ -159,12 +160,15 @@ _PHRASE_END = re.compile(
     rf"|as|after|before|during|last|this|(?:(?:on|am|el|le|il|na|no)\s+)?(?:{_WEEKDAY})"
     # the same "when" in the other languages: "a déclaré le maire lors de la séance"
     r"|lors|pendant|während|gestern|heute|durante|mientras|ayer|mentre|ieri|oggi|enquanto"
-    r"|ontem|hoje|hier)\b"
+    r"|ontem|hoje|hier"
+    # and the rest of a Dutch separable verb: "voegde de burgemeester eraan toe"
+    r"|eraan|toe)\b"
 )
 _CONNECTORS = frozenset(
     {"in", "at", "on", "during", "after", "before", "from", "to", "with", "for", "while",
      "when", "as", "near", "about", "or", "than", "by", "inside", "outside", "into", "like"}
 )  # fmt: skip
+_COMPLEMENT_WORDS = frozenset(word for word in COMPLEMENT_WORDS if word.isalpha())
 _COMPLEMENT = re.compile(rf"\s(?:{'|'.join(COMPLEMENT_WORDS)})(?=[\s’'])")
 _INDEFINITE = re.compile(rf"\b(?:{'|'.join(sorted(INDEFINITE))})\s", re.IGNORECASE)
 _BARE_WORDS = 5  # words a role written without an article may hold ("мэр города")
@@ -391,6 +395,18 @@ def _german_noun(determiner: str, phrase: str) -> bool:
     )
 
 
+def _of(words: Sequence[str], index: int) -> bool:
+    """Whether ``words[index]`` is the preposition that is also an article elsewhere (French,
+    Spanish, Portuguese "de", Dutch "the"): another article follows it, other than in a
+    complement ("de son côté le ministre", "de la ville"; not "de woordvoerder van de stad")."""
+    for at in range(index + 1, len(words)):
+        if words[at].lower() in DETERMINERS and (
+            at == index + 1 or words[at - 1].lower() not in _COMPLEMENT_WORDS
+        ):
+            return True
+    return False
+
+
 def _noun_phrase(text: str, *, trailing: bool) -> Mention | None:
     """An unnamed source or a role: the noun phrase from its determiner ("a WeWork
     spokesperson", "the coach"), or a bare plural ("officials")."""
@@ -404,7 +420,7 @@ def _noun_phrase(text: str, *, trailing: bool) -> Mention | None:
         return None
     for index, word in enumerate(words):
         key = word.lower()
-        if key in DETERMINERS:
+        if key in DETERMINERS and not (key in PREPOSITION_DETERMINERS and _of(words, index)):
             phrase = words[index:]
             if len(phrase) < 2 or not phrase[-1][-1:].isalpha():
                 return None

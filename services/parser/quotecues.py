@@ -101,25 +101,34 @@ _VERBS_PL = (
     "poinformował", "poinformowała", "zauważył", "zauważyła", "tłumaczy", "dodaje",
     "podkreśla", "zaznacza", "uważa", "twierdzi", "przekonuje",
 )  # fmt: skip
+# Dutch splits a separable verb around its subject ("voegde hij eraan toe"): the first part is
+# the cue.
+_VERBS_NL = (
+    "zei", "zegt", "zeggen", "zeiden", "vertelde", "vertelt", "verklaarde", "verklaart",
+    "schreef", "schrijft", "voegde", "voegt", "voegde toe", "aldus", "benadrukte", "benadrukt",
+    "stelde", "stelt", "meldde", "meldt", "liet weten", "laat weten", "reageerde", "reageert",
+    "waarschuwde", "erkende", "antwoordde", "concludeerde", "legde uit", "legt uit",
+)  # fmt: skip
 # Phrases that name the source before the quotation ("according to Smith, ...").
 _ACCORDING = (
     "according to", "in the words of", "laut", "nach Angaben", "selon", "d'après", "d’après",
     "según", "de acuerdo con", "secondo", "segundo", "de acordo com", "conforme", "по словам",
     "по данным", "по мнению", "за словами", "за даними", "на думку", "według", "zdaniem",
+    "volgens",
 )  # fmt: skip
 
 PRONOUNS = frozenset(
     {
         "he", "she", "they", "er", "sie", "il", "elle", "ils", "elles", "él", "ella", "ellos",
         "ellas", "lui", "lei", "egli", "ele", "ela", "eles", "elas", "он", "она", "они", "він",
-        "вона", "вони", "ona", "oni",
+        "вона", "вони", "ona", "oni", "hij", "zij", "ze",
     }
 )  # fmt: skip
 # (Polish "on" and "one", "he" and "they", are left out: English "on" opens clauses ("On
 # Monday, ..."), and "one" opens an unnamed source ("one user").)
 # singular: they name one person
 FEMININE = frozenset({"she", "elle", "ella", "lei", "ela", "она", "вона", "ona"})
-MASCULINE = frozenset({"he", "er", "il", "él", "lui", "egli", "ele", "он", "він"})
+MASCULINE = frozenset({"he", "er", "il", "él", "lui", "egli", "ele", "он", "він", "hij"})
 ORGANISATION_PRONOUNS = frozenset({"it"})
 
 # Words that open a noun phrase: an unnamed source ("a spokesperson", "one user", "un porte-
@@ -129,12 +138,15 @@ DETERMINERS = frozenset(
         "a", "an", "one", "another", "the", "two", "three", "some", "several", "many", "other",
         "ein", "eine", "einer", "einem", "einen", "eines", "der", "die", "das", "un", "une",
         "le", "la", "les", "l'", "l’", "una", "uno", "el", "los", "las", "il", "lo", "gli", "um",
-        "uma", "o", "os", "as",
+        "uma", "o", "os", "as", "de", "het", "een",
     }
 )  # fmt: skip
+# Dutch "de" ("the") is the French, Spanish and Portuguese "of" too: it opens a phrase only
+# where no other article follows it ("de son côté le ministre" is "le ministre").
+PREPOSITION_DETERMINERS = frozenset({"de"})
 INDEFINITE = frozenset(
     {"a", "an", "one", "another", "two", "three", "some", "several", "many", "ein", "eine",
-     "einer", "einem", "einen", "eines", "un", "une", "una", "uno", "um", "uma"}
+     "einer", "einem", "einen", "eines", "un", "une", "una", "uno", "um", "uma", "een"}
 )  # fmt: skip
 
 # The words that open a noun's complement after its head: "a spokesman for the city", "an
@@ -143,7 +155,7 @@ INDEFINITE = frozenset(
 COMPLEMENT_WORDS = (
     "of", "for", "to", "at", "from", "with", "der", "des", "von", "vom", "bei", "beim", "aus",
     "de", "du", "d[’']", "del", "della", "dello", "dei", "degli", "delle", "di", "da", "do",
-    "dos", "das",
+    "dos", "das", "van", "voor",
 )  # fmt: skip
 # The day someone spoke, which ends the words naming them ("a spokesman for the city Monday").
 WEEKDAYS = (
@@ -152,7 +164,8 @@ WEEKDAYS = (
     "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes", "miércoles",
     "jueves", "viernes", "sábado", "domingo", "lunedì", "martedì", "mercoledì", "giovedì",
     "venerdì", "sabato", "domenica", "segunda-feira", "terça-feira", "quarta-feira",
-    "quinta-feira", "sexta-feira",
+    "quinta-feira", "sexta-feira", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag",
+    "zaterdag", "zondag",
 )  # fmt: skip
 
 # Titles and ranks written before a name, dropped from a speaker's name.
@@ -176,7 +189,8 @@ TITLES = frozenset(
         "adm", "admiral", "maj", "major", "cpl", "pvt", "st", "saint", "президент", "министр",
         "мэр", "губернатор", "господин", "госпожа", "генерал", "депутат", "пан", "пані",
         "prezydent", "burmistrz", "wojewoda", "marszałek", "prezes", "pan", "pani", "poseł",
-        "posłanka",
+        "posłanka", "burgemeester", "wethouder", "staatssecretaris", "meneer", "mevrouw",
+        "dhr", "mevr",
     }
 )  # fmt: skip
 # German writes the role before a name capitalised and often compounded ("Bürgermeister Peter
@@ -216,6 +230,7 @@ FUNCTION_WORDS = frozenset(
         "former", "late", "new", "according", "asked", "speaking", "writing", "said", "says",
         "der", "die", "das", "und", "aber", "le", "la", "les", "et", "mais", "el", "los", "y",
         "pero", "il", "lo", "e", "ma", "o", "os", "mas", "como", "według", "zdaniem",
+        "volgens", "het", "een", "maar",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
         "january", "february", "march", "april", "may", "june", "july", "august", "september",
         "october", "november", "december", "sept", "oct", "nov", "dec", "jan", "feb", "aug",
@@ -262,6 +277,7 @@ VERB_WORDS = frozenset(
     + _VERBS_RU
     + _VERBS_UK
     + _VERBS_PL
+    + _VERBS_NL
 )
 CueKind = Literal["verb", "according", "participle"]
 

@@ -1,5 +1,5 @@
 """Direct quotations and their speakers, on short articles written for these tests (English,
-German, French, Spanish, Italian, Portuguese, Russian, Ukrainian, Polish, Chinese, Japanese)."""
+German, French, Spanish, Italian, Portuguese, Russian, Ukrainian, Polish, Dutch, Chinese, Japanese)."""
 
 from __future__ import annotations
 
@@ -463,6 +463,46 @@ def test_polish() -> None:
         ("Nie zgadzamy się na takie zmiany w budżecie miasta", "Anna Nowak", "person"),
         ("inflacja w listopadzie spadła do najniższego poziomu od lat", "GUS", "organisation"),
     ]
+
+
+def test_dutch() -> None:
+    assert _quotes(
+        "“We gaan de brug volgend voorjaar openen, wat het ook kost”, zei burgemeester Femke "
+        "Halsema.",
+        "Wethouder Pieter Jansen bezocht dinsdag de bouwplaats.",
+        "“De werkzaamheden liggen precies op schema en binnen budget”, aldus Jansen.",
+        "“Dit is een belangrijke dag voor de hele stad”, zegt hij.",
+        "Op het stadhuis werd intussen vergaderd.",
+        "“De kosten vallen hoger uit dan eerder werd gedacht”, zei een woordvoerder van de "
+        "gemeente donderdag.",
+        "In de raad was het rumoerig.",
+        "“We hebben nog geen besluit genomen over de tarieven”, voegde de burgemeester eraan toe.",
+    ) == [
+        ("We gaan de brug volgend voorjaar openen, wat het ook kost", "Femke Halsema", "person"),
+        ("De werkzaamheden liggen precies op schema en binnen budget", "Pieter Jansen", "person"),
+        ("Dit is een belangrijke dag voor de hele stad", "Pieter Jansen", "person"),
+        (
+            "De kosten vallen hoger uit dan eerder werd gedacht",
+            "een woordvoerder van de gemeente",
+            "unnamed",
+        ),
+        ("We hebben nog geen besluit genomen over de tarieven", "Femke Halsema", "person"),
+    ]
+
+
+def test_dutch_according_to() -> None:
+    assert _speakers(
+        "Volgens de politie “was de bestuurder onder invloed van alcohol en drugs”.",
+    ) == ["de politie"]
+
+
+def test_dutch_de_is_still_a_preposition_in_french_and_spanish() -> None:
+    assert _speakers(
+        "« Nous allons présenter le projet de loi en juin », a déclaré de son côté le ministre.",
+        "Le débat a duré toute la nuit.",
+        "Una reunión se celebró en Madrid.",
+        "«Vamos a aprobar los presupuestos antes del verano», dijo de nuevo la ministra.",
+    ) == ["le ministre", "la ministra"]
 
 
 def test_japanese_speaker_between_to_and_the_reporting_verb() -> None:

@@ -310,7 +310,8 @@ class Resolver:
         """The person the article names with a role, for "the coach": "coach Bruce Boudreau"
         or "Bruce Boudreau, the Wild coach"."""
         role = head(phrase).rsplit(maxsplit=1)[-1].lower()  # "chair" of "the chair of the Fed"
-        if not role.isalpha() or role in FUNCTION_WORDS:
+        # (a hyphen inside it too: "вице-премьер", "co-founder")
+        if not role.replace("-", "").isalpha() or role in FUNCTION_WORDS:
             return None
         body = self._body()
         for start, end in _occurrences(self._folded(), role):

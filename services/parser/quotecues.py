@@ -116,6 +116,11 @@ _ACCORDING = (
     "по данным", "по мнению", "за словами", "за даними", "на думку", "według", "zdaniem",
     "volgens",
 )  # fmt: skip
+# Those of them that put the name after them in the genitive ("по словам Ольги Смирновой").
+GENITIVE_ACCORDING = frozenset(
+    {"по словам", "по данным", "по мнению", "за словами", "за даними", "на думку", "według",
+     "zdaniem"}
+)  # fmt: skip
 
 PRONOUNS = frozenset(
     {

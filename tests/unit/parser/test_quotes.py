@@ -438,6 +438,19 @@ def test_a_russian_hyphenated_role_and_a_sentence_opening_with_kak() -> None:
     ) == ["Марат Хуснуллин", "Анна Соколова"]
 
 
+def test_a_name_in_the_genitive_after_according_to_is_the_one_the_article_gives() -> None:
+    # "по словам", "за словами", "według" take the genitive: "Ольги Смирновой" is the
+    # "Ольга Смирнова" the article named.
+    assert _speakers(
+        "Глава администрации Ольга Смирнова посетила стройку во вторник.",
+        "По словам Ольги Смирновой, «новый мост выдержит любую нагрузку и любые морозы».",
+        "Министр Антон Силуанов тоже выступил.",
+        "По словам Силуанова, «денег на строительство хватит до конца следующего года».",
+        "We wtorek budowę odwiedził prezydent stolicy Rafał Trzaskowski.",
+        "Według Trzaskowskiego „prace idą zgodnie z harmonogramem i bez opóźnień”.",
+    ) == ["Ольга Смирнова", "Антон Силуанов", "Rafał Trzaskowski"]
+
+
 def test_ukrainian() -> None:
     assert _quotes(
         "«Ми відбудуємо цей міст до наступної весни за будь-яку ціну», — сказав міський "

@@ -23,7 +23,7 @@ from services.parser.mentions import (
     strip_auxiliaries,
     subject_before,
 )
-from services.parser.quotecues import UPPER, Cue, find_cues
+from services.parser.quotecues import GENITIVE_ACCORDING, UPPER, Cue, find_cues
 from services.parser.quotemarks import QuoteSpan
 from services.parser.speakers import UNKNOWN, Resolver, Speaker
 
@@ -231,6 +231,8 @@ class Attributor:
         for cue in reversed(cues):
             if cue.kind == "according":
                 mention = object_after(text[cue.end : end])
+                if mention and mention.kind == "name" and cue.text.lower() in GENITIVE_ACCORDING:
+                    mention = Mention(self._resolver.nominative(mention.text), "name")
             else:
                 sentence = self._resolver.sentence_start(paragraph, cue.start, start)
                 mention = subject_before(text[sentence : cue.start]) or object_after(

@@ -19,12 +19,15 @@ from typing import Literal, NamedTuple
 from services.core.models import SpeakerKind
 from services.parser.outlet_names import looks_like_outlet
 from services.parser.quotecues import (
+    ARTICLELESS_LETTERS,
     AUXILIARY_WORDS,
     COMPLEMENT_WORDS,
     DETERMINERS,
     FUNCTION_WORDS,
     INDEFINITE,
+    NO_SUBJECT_WORDS,
     ORGANISATION_WORDS,
+    PREPOSITION_DETERMINERS,
     PRONOUNS,
     ROLE_ENDINGS,
     TITLES,
@@ -157,14 +160,18 @@ _PHRASE_END = re.compile(
     rf"|as|after|before|during|last|this|(?:(?:on|am|el|le|il|na|no)\s+)?(?:{_WEEKDAY})"
     # the same "when" in the other languages: "a déclaré le maire lors de la séance"
     r"|lors|pendant|während|gestern|heute|durante|mientras|ayer|mentre|ieri|oggi|enquanto"
-    r"|ontem|hoje|hier)\b"
+    r"|ontem|hoje|hier"
+    # and the rest of a Dutch separable verb: "voegde de burgemeester eraan toe"
+    r"|eraan|toe)\b"
 )
 _CONNECTORS = frozenset(
     {"in", "at", "on", "during", "after", "before", "from", "to", "with", "for", "while",
      "when", "as", "near", "about", "or", "than", "by", "inside", "outside", "into", "like"}
 )  # fmt: skip
+_COMPLEMENT_WORDS = frozenset(word for word in COMPLEMENT_WORDS if word.isalpha())
 _COMPLEMENT = re.compile(rf"\s(?:{'|'.join(COMPLEMENT_WORDS)})(?=[\s’'])")
 _INDEFINITE = re.compile(rf"\b(?:{'|'.join(sorted(INDEFINITE))})\s", re.IGNORECASE)
+_BARE_WORDS = 5  # words a role written without an article may hold ("мэр города")
 _TAIL = 100  # characters before a reporting verb read for its subject
 
 
@@ -328,7 +335,7 @@ def object_after(text: str) -> Mention | None:
     chunk = text[: end.start()] if end else text
     runs = list(NAME_RUN.finditer(chunk))
     if not runs:
-        return _noun_phrase(chunk, trailing=False)
+        return _noun_phrase(chunk, trailing=False) or _bare_role(chunk)
     lead = chunk[: runs[0].start()].split()
     # "the 14th-ranked Schwartzman" is a name; "a spokesperson for WeWork" is not
     determiner = bool(lead) and lead[0].lower() in DETERMINERS
@@ -342,6 +349,18 @@ def object_after(text: str) -> Mention | None:
         name = following
     cleaned = clean_name(name.group())
     return Mention(cleaned, "name") if cleaned else None
+
+
+def _bare_role(chunk: str) -> Mention | None:
+    """The role or unnamed source after a verb in a language without articles ("— отметил мэр
+    города"): the whole clause, when it opens with a lower-case word of such a language that
+    can open a noun phrase."""
+    words = chunk.split()
+    if not words or len(words) > _BARE_WORDS or words[0][0] not in ARTICLELESS_LETTERS:
+        return None
+    if words[0].lower() in NO_SUBJECT_WORDS or not words[-1][-1].isalpha():
+        return None
+    return Mention(" ".join(words), "role")
 
 
 def _has_connector(words: Sequence[str]) -> bool:
@@ -376,6 +395,18 @@ def _german_noun(determiner: str, phrase: str) -> bool:
     )
 
 
+def _of(words: Sequence[str], index: int) -> bool:
+    """Whether ``words[index]`` is the preposition that is also an article elsewhere (French,
+    Spanish, Portuguese "de", Dutch "the"): another article follows it, other than in a
+    complement ("de son côté le ministre", "de la ville"; not "de woordvoerder van de stad")."""
+    for at in range(index + 1, len(words)):
+        if words[at].lower() in DETERMINERS and (
+            at == index + 1 or words[at - 1].lower() not in _COMPLEMENT_WORDS
+        ):
+            return True
+    return False
+
+
 def _noun_phrase(text: str, *, trailing: bool) -> Mention | None:
     """An unnamed source or a role: the noun phrase from its determiner ("a WeWork
     spokesperson", "the coach"), or a bare plural ("officials")."""
@@ -389,7 +420,7 @@ def _noun_phrase(text: str, *, trailing: bool) -> Mention | None:
         return None
     for index, word in enumerate(words):
         key = word.lower()
-        if key in DETERMINERS:
+        if key in DETERMINERS and not (key in PREPOSITION_DETERMINERS and _of(words, index)):
             phrase = words[index:]
             if len(phrase) < 2 or not phrase[-1][-1:].isalpha():
                 return None

@@ -1,6 +1,6 @@
-"""The words that attribute a quotation, in English, German, French, Spanish, Italian and
-Portuguese: reporting verbs, "according to" phrases, pronouns, titles and the words that open
-an unnamed source ("a spokesperson", "un portavoz").
+"""The words that attribute a quotation, in English, German, French, Spanish, Italian,
+Portuguese, Russian and Ukrainian: reporting verbs, "according to" phrases, pronouns, titles
+and the words that open an unnamed source ("a spokesperson", "un portavoz").
 
 Pure data, and :func:`find_cues`, which finds every cue of a text in one pass (an Aho-Corasick
 automaton: a regular expression alternating some 500 phrases would try each of them at every
@@ -75,20 +75,65 @@ _VERBS_PT = (
     "avalia", "completou", "observou", "lembrou", "disseram", "afirmaram", "defendeu",
     "reconheceu", "respondeu",
 )  # fmt: skip
+# Russian and Ukrainian: the past tense agrees with the speaker's gender ("сказал", "сказала"),
+# so each verb comes in its masculine, feminine and plural forms.
+_VERBS_RU = (
+    "сказал", "сказала", "сказали", "заявил", "заявила", "заявили", "отметил", "отметила",
+    "отметили", "добавил", "добавила", "добавили", "пояснил", "пояснила", "пояснили",
+    "подчеркнул", "подчеркнула", "подчеркнули", "сообщил", "сообщила", "сообщили",
+    "рассказал", "рассказала", "рассказали", "написал", "написала", "написали", "заметил",
+    "заметила", "признал", "признала", "уточнил", "уточнила", "объяснил", "объяснила",
+    "считает", "считают", "говорит", "говорят", "говорится", "отмечает", "добавляет",
+    "подчёркивает", "подчеркивает", "уверен", "уверена",
+)  # fmt: skip
+_VERBS_UK = (
+    "сказав", "сказала", "сказали", "заявив", "заявила", "заявили", "зазначив", "зазначила",
+    "зазначили", "додав", "додала", "додали", "повідомив", "повідомила", "повідомили",
+    "пояснив", "пояснила", "підкреслив", "підкреслила", "наголосив", "наголосила",
+    "розповів", "розповіла", "написав", "написала", "каже", "кажуть", "вважає", "говорить",
+)  # fmt: skip
+_VERBS_PL = (
+    "powiedział", "powiedziała", "powiedzieli", "stwierdził", "stwierdziła", "stwierdzili",
+    "dodał", "dodała", "dodali", "podkreślił", "podkreśliła", "podkreślili", "zaznaczył",
+    "zaznaczyła", "zaznaczyli", "wyjaśnił", "wyjaśniła", "wyjaśnili", "napisał", "napisała",
+    "napisali", "mówi", "mówią", "mówił", "mówiła", "przekonywał", "przekonywała", "ocenił",
+    "oceniła", "zapewnił", "zapewniła", "przyznał", "przyznała", "oświadczył", "oświadczyła",
+    "poinformował", "poinformowała", "zauważył", "zauważyła", "tłumaczy", "dodaje",
+    "podkreśla", "zaznacza", "uważa", "twierdzi", "przekonuje",
+)  # fmt: skip
+# Dutch splits a separable verb around its subject ("voegde hij eraan toe"): the first part is
+# the cue.
+_VERBS_NL = (
+    "zei", "zegt", "zeggen", "zeiden", "vertelde", "vertelt", "verklaarde", "verklaart",
+    "schreef", "schrijft", "voegde", "voegt", "voegde toe", "aldus", "benadrukte", "benadrukt",
+    "stelde", "stelt", "meldde", "meldt", "liet weten", "laat weten", "reageerde", "reageert",
+    "waarschuwde", "erkende", "antwoordde", "concludeerde", "legde uit", "legt uit",
+)  # fmt: skip
 # Phrases that name the source before the quotation ("according to Smith, ...").
 _ACCORDING = (
     "according to", "in the words of", "laut", "nach Angaben", "selon", "d'après", "d’après",
-    "según", "de acuerdo con", "secondo", "segundo", "de acordo com", "conforme",
+    "según", "de acuerdo con", "secondo", "segundo", "de acordo com", "conforme", "по словам",
+    "по данным", "по мнению", "за словами", "за даними", "на думку", "według", "zdaniem",
+    "volgens",
+)  # fmt: skip
+# Those of them that put the name after them in the genitive ("по словам Ольги Смирновой").
+GENITIVE_ACCORDING = frozenset(
+    {"по словам", "по данным", "по мнению", "за словами", "за даними", "на думку", "według",
+     "zdaniem"}
 )  # fmt: skip
 
 PRONOUNS = frozenset(
     {
         "he", "she", "they", "er", "sie", "il", "elle", "ils", "elles", "él", "ella", "ellos",
-        "ellas", "lui", "lei", "egli", "ele", "ela", "eles", "elas",
+        "ellas", "lui", "lei", "egli", "ele", "ela", "eles", "elas", "он", "она", "они", "він",
+        "вона", "вони", "ona", "oni", "hij", "zij", "ze",
     }
 )  # fmt: skip
-FEMININE = frozenset({"she", "elle", "ella", "lei", "ela"})  # singular: they name one person
-MASCULINE = frozenset({"he", "er", "il", "él", "lui", "egli", "ele"})
+# (Polish "on" and "one", "he" and "they", are left out: English "on" opens clauses ("On
+# Monday, ..."), and "one" opens an unnamed source ("one user").)
+# singular: they name one person
+FEMININE = frozenset({"she", "elle", "ella", "lei", "ela", "она", "вона", "ona"})
+MASCULINE = frozenset({"he", "er", "il", "él", "lui", "egli", "ele", "он", "він", "hij"})
 ORGANISATION_PRONOUNS = frozenset({"it"})
 
 # Words that open a noun phrase: an unnamed source ("a spokesperson", "one user", "un porte-
@@ -98,12 +143,15 @@ DETERMINERS = frozenset(
         "a", "an", "one", "another", "the", "two", "three", "some", "several", "many", "other",
         "ein", "eine", "einer", "einem", "einen", "eines", "der", "die", "das", "un", "une",
         "le", "la", "les", "l'", "l’", "una", "uno", "el", "los", "las", "il", "lo", "gli", "um",
-        "uma", "o", "os", "as",
+        "uma", "o", "os", "as", "de", "het", "een",
     }
 )  # fmt: skip
+# Dutch "de" ("the") is the French, Spanish and Portuguese "of" too: it opens a phrase only
+# where no other article follows it ("de son côté le ministre" is "le ministre").
+PREPOSITION_DETERMINERS = frozenset({"de"})
 INDEFINITE = frozenset(
     {"a", "an", "one", "another", "two", "three", "some", "several", "many", "ein", "eine",
-     "einer", "einem", "einen", "eines", "un", "une", "una", "uno", "um", "uma"}
+     "einer", "einem", "einen", "eines", "un", "une", "una", "uno", "um", "uma", "een"}
 )  # fmt: skip
 
 # The words that open a noun's complement after its head: "a spokesman for the city", "an
@@ -112,7 +160,7 @@ INDEFINITE = frozenset(
 COMPLEMENT_WORDS = (
     "of", "for", "to", "at", "from", "with", "der", "des", "von", "vom", "bei", "beim", "aus",
     "de", "du", "d[’']", "del", "della", "dello", "dei", "degli", "delle", "di", "da", "do",
-    "dos", "das",
+    "dos", "das", "van", "voor",
 )  # fmt: skip
 # The day someone spoke, which ends the words naming them ("a spokesman for the city Monday").
 WEEKDAYS = (
@@ -121,7 +169,8 @@ WEEKDAYS = (
     "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes", "miércoles",
     "jueves", "viernes", "sábado", "domingo", "lunedì", "martedì", "mercoledì", "giovedì",
     "venerdì", "sabato", "domenica", "segunda-feira", "terça-feira", "quarta-feira",
-    "quinta-feira", "sexta-feira",
+    "quinta-feira", "sexta-feira", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag",
+    "zaterdag", "zondag",
 )  # fmt: skip
 
 # Titles and ranks written before a name, dropped from a speaker's name.
@@ -142,7 +191,11 @@ TITLES = frozenset(
         "mlle", "monsieur", "madame", "président", "présidente", "sr", "sra", "señor", "señora",
         "presidente", "presidenta", "ministro", "ministra", "sig", "sig.ra", "signor",
         "signora", "senhor", "senhora", "dom", "don", "doña", "dona", "pres", "supt", "cmdr",
-        "adm", "admiral", "maj", "major", "cpl", "pvt", "st", "saint",
+        "adm", "admiral", "maj", "major", "cpl", "pvt", "st", "saint", "президент", "министр",
+        "мэр", "губернатор", "господин", "госпожа", "генерал", "депутат", "пан", "пані",
+        "prezydent", "burmistrz", "wojewoda", "marszałek", "prezes", "pan", "pani", "poseł",
+        "posłanka", "burgemeester", "wethouder", "staatssecretaris", "meneer", "mevrouw",
+        "dhr", "mevr",
     }
 )  # fmt: skip
 # German writes the role before a name capitalised and often compounded ("Bürgermeister Peter
@@ -153,6 +206,22 @@ ROLE_ENDINGS = (
     "kanzlerin", "sprecher", "sprecherin", "vorsitzende", "vorsitzender", "chef", "chefin",
     "leiter", "leiterin", "direktor", "direktorin", "sekretär", "sekretärin", "trainer",
     "trainerin", "abgeordnete", "abgeordneter", "senatorin", "richterin", "richter",
+)  # fmt: skip
+# Russian and Ukrainian have no articles: after a reporting verb, the lower-case words up to
+# the clause's end are the speaker's role or an unnamed source ("— отметил мэр города",
+# "— сообщил источник в правительстве"), unless they open with one of these prepositions or
+# adverbs ("— говорится в заявлении", "— добавил также").
+ARTICLELESS_LETTERS = frozenset(map(chr, range(0x0430, 0x0460))) | {"ґ"}  # lower-case Cyrillic
+NO_SUBJECT_WORDS = frozenset(
+    {
+        "в", "во", "на", "по", "с", "со", "о", "об", "обо", "за", "для", "из", "к", "ко", "у",
+        "при", "от", "до", "через", "после", "перед", "под", "над", "также", "тоже", "тогда",
+        "затем", "потом", "позже", "ранее", "уже", "ещё", "еще", "же", "так", "там", "здесь",
+        "сегодня", "вчера", "журналистам", "изданию", "агентству", "что", "чтобы", "как", "и",
+        "а", "но", "і", "й", "та", "із", "зі", "під", "між", "також", "тоді", "потім",
+        "пізніше", "раніше", "вже", "ще", "тут", "сьогодні", "вчора", "журналістам", "виданню",
+        "що", "як", "але",
+    }
 )  # fmt: skip
 # Capitalised words that start a sentence or clause but no name ("But Smith said").
 FUNCTION_WORDS = frozenset(
@@ -165,7 +234,9 @@ FUNCTION_WORDS = frozenset(
         "next", "once", "even", "only", "just", "both", "all", "every", "each", "no", "not",
         "former", "late", "new", "according", "asked", "speaking", "writing", "said", "says",
         "der", "die", "das", "und", "aber", "le", "la", "les", "et", "mais", "el", "los", "y",
-        "pero", "il", "lo", "e", "ma", "o", "os", "mas", "como",
+        "pero", "il", "lo", "e", "ma", "o", "os", "mas", "como", "według", "zdaniem",
+        "volgens", "het", "een", "maar", "ook", "toen", "как", "но", "и", "а", "в", "на", "по",
+        "это", "однако", "также", "як", "але", "і", "у", "це", "jak", "ale", "oraz", "także",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
         "january", "february", "march", "april", "may", "june", "july", "august", "september",
         "october", "november", "december", "sept", "oct", "nov", "dec", "jan", "feb", "aug",
@@ -202,7 +273,18 @@ _PARTICIPLES = (
 # The audience that makes "told" a phrase ("told reporters").
 _AUDIENCES = ("reporters", "journalists", "the press", "the media")
 
-VERB_WORDS = frozenset(_VERBS_EN + _VERBS_DE + _VERBS_FR + _VERBS_ES + _VERBS_IT + _VERBS_PT)
+VERB_WORDS = frozenset(
+    _VERBS_EN
+    + _VERBS_DE
+    + _VERBS_FR
+    + _VERBS_ES
+    + _VERBS_IT
+    + _VERBS_PT
+    + _VERBS_RU
+    + _VERBS_UK
+    + _VERBS_PL
+    + _VERBS_NL
+)
 CueKind = Literal["verb", "according", "participle"]
 
 

@@ -52,6 +52,8 @@ _LOOK_BACK = 3  # paragraphs a pronoun looks back for its antecedent
 _RUN_WINDOW = 80  # characters before a comma searched for the name a role follows
 _FULLEST_SAMPLES = 4  # mentions of a surname read for a fuller name (the first has it, as a rule)
 _WORD_REACH = 30  # characters a word of a name may hold
+_STEM = 3  # letters a declined name shares with its nominative at the least
+_ENDING = 3  # letters a case ending may hold ("Trzaskowsk-iego", "Смирнов-ой")
 _RUN_WORDS = 6  # words before a surname read for the rest of its name
 _INDEFINITE_BEFORE = re.compile(r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[\w’'-]+\s+){0,3}$")
 _PLACE_AFTER = re.compile(
@@ -140,6 +142,26 @@ class Resolver:
             found = name if full else self._speaker_named(name) or self._find_fullest(name)
             self._fullest[name] = found
         return self._fullest[name]
+
+    def nominative(self, name: str) -> str:
+        """The name as the article gives it elsewhere, for a name in the genitive ("Ольги
+        Смирновой" for "Ольга Смирнова", "Trzaskowskiego" for "Rafał Trzaskowski"): the first
+        name of the article whose last words differ from these in their endings only."""
+        words = name.split()
+        last = words[-1]
+        stem = last[: max(_STEM, len(last) - _ENDING)]
+        body = self._body()
+        start = body.find(stem)
+        while start != -1:
+            if not start or not body[start - 1].isalnum():
+                run = NAME_RUN.match(body, _run_start(body, start))
+                cleaned = clean_name(run.group()) if run else None
+                parts = cleaned.split() if cleaned else []
+                tail = parts[-len(words) :]  # (the genitive itself, first, is passed over)
+                if len(parts) >= len(words) and tail != words and _declined(tail, words):
+                    return self.fullest(cleaned) if cleaned else name
+            start = body.find(stem, start + len(stem))
+        return name
 
     def _speaker_named(self, word: str) -> str | None:
         """Someone already quoted whose surname (or else first name) is ``word``."""
@@ -310,7 +332,8 @@ class Resolver:
         """The person the article names with a role, for "the coach": "coach Bruce Boudreau"
         or "Bruce Boudreau, the Wild coach"."""
         role = head(phrase).rsplit(maxsplit=1)[-1].lower()  # "chair" of "the chair of the Fed"
-        if not role.isalpha() or role in FUNCTION_WORDS:
+        # (a hyphen inside it too: "вице-премьер", "co-founder")
+        if not role.replace("-", "").isalpha() or role in FUNCTION_WORDS:
             return None
         body = self._body()
         for start, end in _occurrences(self._folded(), role):
@@ -407,6 +430,18 @@ def _pronoun_gender(pronoun: str) -> Gender | None:
     if pronoun in FEMININE:
         return "f"
     return "m" if pronoun in MASCULINE else None
+
+
+def _declined(nominative: Sequence[str], words: Sequence[str]) -> bool:
+    """Whether each of ``words`` is the word of ``nominative`` at its place with another ending
+    (of ``_ENDING`` letters at most)."""
+    for base, word in zip(nominative, words, strict=True):
+        common = 0
+        while common < min(len(base), len(word)) and base[common] == word[common]:
+            common += 1
+        if common < _STEM or len(base) - common > _ENDING or len(word) - common > _ENDING:
+            return False
+    return True
 
 
 def _contains(longer: Sequence[str], shorter: Sequence[str]) -> bool:

@@ -1,5 +1,5 @@
 """Direct quotations and their speakers, on short articles written for these tests (English,
-German, French, Spanish, Italian, Portuguese, Chinese, Japanese)."""
+German, French, Spanish, Italian, Portuguese, Russian, Ukrainian, Polish, Dutch, Chinese, Japanese)."""
 
 from __future__ import annotations
 
@@ -369,6 +369,162 @@ def test_portuguese() -> None:
         ("Vamos apresentar a proposta ao Congresso na próxima semana", "Fernando Haddad", "person"),
         ("A inflação está sob controle e deve cair ainda mais", "Fernando Haddad", "person"),
     ]
+
+
+def test_russian_dash_after_the_guillemets() -> None:
+    # Russian puts the attribution after the closing guillemet, a comma and a dash, the verb
+    # before its subject: "«…», — сказал мэр города Иван Петров."
+    assert _quotes(
+        "«Мы построим этот мост до следующей весны, чего бы это ни стоило», — сказал мэр "
+        "города Иван Петров.",
+        "Глава администрации Ольга Смирнова посетила стройку во вторник.",
+        "«Работы идут строго по графику и без каких-либо задержек», — сказала она.",
+        "«Денег на ремонт дорог хватит всем районам нашего города», — заявил Петров.",
+    ) == [
+        (
+            "Мы построим этот мост до следующей весны, чего бы это ни стоило",
+            "Иван Петров",
+            "person",
+        ),
+        ("Работы идут строго по графику и без каких-либо задержек", "Ольга Смирнова", "person"),
+        ("Денег на ремонт дорог хватит всем районам нашего города", "Иван Петров", "person"),
+    ]
+
+
+def test_russian_pronoun_and_according_to() -> None:
+    assert _quotes(
+        "Министр финансов Антон Силуанов выступил в Госдуме в среду.",
+        "«Бюджет будет исполнен в полном объёме и в срок», — подчеркнул Силуанов.",
+        "Председатель комитета Анна Кузнецова с этим не согласилась.",
+        "«Дефицит бюджета в этом году окажется больше прогноза», — считает она.",
+        "Тем временем в области продолжались лесные пожары.",
+        "По данным МЧС, «огонь удалось локализовать к утру во всех районах».",
+    ) == [
+        ("Бюджет будет исполнен в полном объёме и в срок", "Антон Силуанов", "person"),
+        ("Дефицит бюджета в этом году окажется больше прогноза", "Анна Кузнецова", "person"),
+        ("огонь удалось локализовать к утру во всех районах", "МЧС", "organisation"),
+    ]
+
+
+def test_a_russian_role_after_the_verb_has_no_article() -> None:
+    # Russian has no articles: the words after the verb are the role or the unnamed source
+    # themselves; a place or a document ("в заявлении") is neither.
+    assert _quotes(
+        "Мэр города Иван Петров открыл новую школу в понедельник.",
+        "«Решение о строительстве будет принято до конца года», — говорится в заявлении.",
+        "В областном правительстве обсуждают другие планы.",
+        "«Мы не будем поднимать тарифы в этом году», — отметил мэр города.",
+        "«Денег на второй мост в бюджете пока нет», — сообщил источник в правительстве.",
+    ) == [
+        ("Решение о строительстве будет принято до конца года", None, "unknown"),
+        ("Мы не будем поднимать тарифы в этом году", "Иван Петров", "person"),
+        ("Денег на второй мост в бюджете пока нет", "источник в правительстве", "unnamed"),
+    ]
+
+
+def test_a_russian_or_ukrainian_title_before_a_name_is_dropped() -> None:
+    assert _speakers(
+        "Губернатор Алексей Дюмин заявил: «Все дороги области отремонтируют к следующему лету».",
+        "Президент Володимир Зеленський сказав: «Ми продовжимо відновлення всіх зруйнованих мостів».",
+    ) == ["Алексей Дюмин", "Володимир Зеленський"]
+
+
+def test_a_russian_hyphenated_role_and_a_sentence_opening_with_kak() -> None:
+    assert _speakers(
+        "Вице-премьер Марат Хуснуллин поддержал проект нового моста.",
+        "«Федеральный центр выделит дополнительные средства на проект», — заявил вице-премьер.",
+        "Как рассказала пресс-секретарь мэрии Анна Соколова, «проект уже прошёл экспертизу "
+        "полностью».",
+    ) == ["Марат Хуснуллин", "Анна Соколова"]
+
+
+def test_a_name_in_the_genitive_after_according_to_is_the_one_the_article_gives() -> None:
+    # "по словам", "за словами", "według" take the genitive: "Ольги Смирновой" is the
+    # "Ольга Смирнова" the article named.
+    assert _speakers(
+        "Глава администрации Ольга Смирнова посетила стройку во вторник.",
+        "По словам Ольги Смирновой, «новый мост выдержит любую нагрузку и любые морозы».",
+        "Министр Антон Силуанов тоже выступил.",
+        "По словам Силуанова, «денег на строительство хватит до конца следующего года».",
+        "We wtorek budowę odwiedził prezydent stolicy Rafał Trzaskowski.",
+        "Według Trzaskowskiego „prace idą zgodnie z harmonogramem i bez opóźnień”.",
+    ) == ["Ольга Смирнова", "Антон Силуанов", "Rafał Trzaskowski"]
+
+
+def test_ukrainian() -> None:
+    assert _quotes(
+        "«Ми відбудуємо цей міст до наступної весни за будь-яку ціну», — сказав міський "
+        "голова Олег Коваленко.",
+        "Заступниця голови Ірина Бондар відвідала будівництво у вівторок.",
+        "«Роботи тривають за графіком і без жодних затримок», — зазначила вона.",
+        "Тим часом в області тривали лісові пожежі.",
+        "За даними ДСНС, «вогонь вдалося локалізувати до ранку в усіх районах».",
+    ) == [
+        ("Ми відбудуємо цей міст до наступної весни за будь-яку ціну", "Олег Коваленко", "person"),
+        ("Роботи тривають за графіком і без жодних затримок", "Ірина Бондар", "person"),
+        ("вогонь вдалося локалізувати до ранку в усіх районах", "ДСНС", "organisation"),
+    ]
+
+
+def test_polish() -> None:
+    # Polish opens with „ and closes with ”, and puts a dash before an inverted verb.
+    assert _quotes(
+        "„Nie podniesiemy podatków w przyszłym roku” – powiedział minister finansów Andrzej "
+        "Domański.",
+        "We wtorek budowę odwiedził prezydent stolicy Rafał Trzaskowski.",
+        "„Prace idą zgodnie z harmonogramem i bez żadnych opóźnień” – podkreślił Trzaskowski.",
+        "Tymczasem w ratuszu trwały rozmowy.",
+        "„To była bardzo trudna decyzja dla całego zarządu” – mówi Kowalska.",
+        "Pani Anna Nowak z zarządu dróg odwiedziła plac budowy w środę.",
+        "„Nie zgadzamy się na takie zmiany w budżecie miasta” – napisała ona w oświadczeniu.",
+        "Według GUS „inflacja w listopadzie spadła do najniższego poziomu od lat”.",
+    ) == [
+        ("Nie podniesiemy podatków w przyszłym roku", "Andrzej Domański", "person"),
+        ("Prace idą zgodnie z harmonogramem i bez żadnych opóźnień", "Rafał Trzaskowski", "person"),
+        ("To była bardzo trudna decyzja dla całego zarządu", "Kowalska", "person"),
+        ("Nie zgadzamy się na takie zmiany w budżecie miasta", "Anna Nowak", "person"),
+        ("inflacja w listopadzie spadła do najniższego poziomu od lat", "GUS", "organisation"),
+    ]
+
+
+def test_dutch() -> None:
+    assert _quotes(
+        "“We gaan de brug volgend voorjaar openen, wat het ook kost”, zei burgemeester Femke "
+        "Halsema.",
+        "Wethouder Pieter Jansen bezocht dinsdag de bouwplaats.",
+        "“De werkzaamheden liggen precies op schema en binnen budget”, aldus Jansen.",
+        "“Dit is een belangrijke dag voor de hele stad”, zegt hij.",
+        "Op het stadhuis werd intussen vergaderd.",
+        "“De kosten vallen hoger uit dan eerder werd gedacht”, zei een woordvoerder van de "
+        "gemeente donderdag.",
+        "In de raad was het rumoerig.",
+        "“We hebben nog geen besluit genomen over de tarieven”, voegde de burgemeester eraan toe.",
+    ) == [
+        ("We gaan de brug volgend voorjaar openen, wat het ook kost", "Femke Halsema", "person"),
+        ("De werkzaamheden liggen precies op schema en binnen budget", "Pieter Jansen", "person"),
+        ("Dit is een belangrijke dag voor de hele stad", "Pieter Jansen", "person"),
+        (
+            "De kosten vallen hoger uit dan eerder werd gedacht",
+            "een woordvoerder van de gemeente",
+            "unnamed",
+        ),
+        ("We hebben nog geen besluit genomen over de tarieven", "Femke Halsema", "person"),
+    ]
+
+
+def test_dutch_according_to() -> None:
+    assert _speakers(
+        "Volgens de politie “was de bestuurder onder invloed van alcohol en drugs”.",
+    ) == ["de politie"]
+
+
+def test_dutch_de_is_still_a_preposition_in_french_and_spanish() -> None:
+    assert _speakers(
+        "« Nous allons présenter le projet de loi en juin », a déclaré de son côté le ministre.",
+        "Le débat a duré toute la nuit.",
+        "Una reunión se celebró en Madrid.",
+        "«Vamos a aprobar los presupuestos antes del verano», dijo de nuevo la ministra.",
+    ) == ["le ministre", "la ministra"]
 
 
 def test_japanese_speaker_between_to_and_the_reporting_verb() -> None:

@@ -17,7 +17,6 @@ from services.parser import cjkspeakers
 from services.parser.mentions import (
     Mention,
     clean_name,
-    ends_sentence,
     first_of_segments,
     object_after,
     strip_auxiliaries,
@@ -25,6 +24,7 @@ from services.parser.mentions import (
 )
 from services.parser.quotecues import GENITIVE_ACCORDING, UPPER, Cue, find_cues
 from services.parser.quotemarks import QuoteSpan
+from services.parser.sentences import ends_sentence
 from services.parser.speakers import UNKNOWN, Resolver, Speaker
 
 _REACH = 200  # characters after a quotation its attribution may take ("“…,” Smith, the …, said")

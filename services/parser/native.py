@@ -31,9 +31,11 @@ PACKAGE = "services.parser"
 MODULES = (
     "outlet_names",  # (whether a speaker's name is an outlet's)
     "quotecues",
+    "sentences",
     "quotemarks",
     "mentions",
     "cjkspeakers",
+    "namesearch",
     "speakers",
     "attribution",
     "quotes",

@@ -18,20 +18,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
 from services.core.models import SpeakerKind
 from services.parser.mentions import (
     NAME_RUN,
-    PARTICLES,
     RUN_AT_END,
     Mention,
     clean_name,
     head,
-    sentence_breaks,
     speaker_kind,
 )
+from services.parser.namesearch import ENDING, STEM, contains, declined, occurrences, run_start
 from services.parser.quotecues import (
     FEMININE,
     FUNCTION_WORDS,
@@ -40,6 +39,7 @@ from services.parser.quotecues import (
     VERB_WORDS,
     find_cues,
 )
+from services.parser.sentences import sentence_breaks
 
 Gender = Literal["m", "f"]
 
@@ -51,10 +51,6 @@ _POSSESSIVE_END = re.compile(r"[’']s?$")
 _LOOK_BACK = 3  # paragraphs a pronoun looks back for its antecedent
 _RUN_WINDOW = 80  # characters before a comma searched for the name a role follows
 _FULLEST_SAMPLES = 4  # mentions of a surname read for a fuller name (the first has it, as a rule)
-_WORD_REACH = 30  # characters a word of a name may hold
-_STEM = 3  # letters a declined name shares with its nominative at the least
-_ENDING = 3  # letters a case ending may hold ("Trzaskowsk-iego", "Смирнов-ой")
-_RUN_WORDS = 6  # words before a surname read for the rest of its name
 _INDEFINITE_BEFORE = re.compile(r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[\w’'-]+\s+){0,3}$")
 _PLACE_AFTER = re.compile(
     r"(?P<place>\s+(?:on|at|in|inside|from|with|for|of)\s+(?:the\s+)?[\w’'-]+)?"
@@ -149,16 +145,16 @@ class Resolver:
         name of the article whose last words differ from these in their endings only."""
         words = name.split()
         last = words[-1]
-        stem = last[: max(_STEM, len(last) - _ENDING)]
+        stem = last[: max(STEM, len(last) - ENDING)]
         body = self._body()
         start = body.find(stem)
         while start != -1:
             if not start or not body[start - 1].isalnum():
-                run = NAME_RUN.match(body, _run_start(body, start))
+                run = NAME_RUN.match(body, run_start(body, start))
                 cleaned = clean_name(run.group()) if run else None
                 parts = cleaned.split() if cleaned else []
                 tail = parts[-len(words) :]  # (the genitive itself, first, is passed over)
-                if len(parts) >= len(words) and tail != words and _declined(tail, words):
+                if len(parts) >= len(words) and tail != words and declined(tail, words):
                     return self.fullest(cleaned) if cleaned else name
             start = body.find(stem, start + len(stem))
         return name
@@ -174,19 +170,19 @@ class Resolver:
         words = name.split()
         body = self._body()
         seen: list[tuple[int, int]] = []  # the surname's mentions read (the first name's too)
-        for start, end in _occurrences(body, words[-1], _FULLEST_SAMPLES):
+        for start, end in occurrences(body, words[-1], _FULLEST_SAMPLES):
             seen.append((start, end))
-            first = _run_start(body, start)
+            first = run_start(body, start)
             if first == start:
                 continue
             run = NAME_RUN.match(body, first)
             cleaned = clean_name(body[first:end]) if run and run.end() >= end else None
             parts = cleaned.split() if cleaned else []
-            if len(parts) > len(words) and parts[-1] == words[-1] and _contains(parts, words):
+            if len(parts) > len(words) and parts[-1] == words[-1] and contains(parts, words):
                 # the first full mention: an article names someone in full first
                 return " ".join(parts)
         if len(words) == 1:  # a first name: "Mary" for "Mary Steenburgen"
-            found = seen if words[0] == name else _occurrences(body, name, _FULLEST_SAMPLES)
+            found = seen if words[0] == name else occurrences(body, name, _FULLEST_SAMPLES)
             for start, end in found:
                 if body[end : end + 1] != " " or not body[end + 1 : end + 2].isupper():
                     continue
@@ -336,7 +332,7 @@ class Resolver:
         if not role.replace("-", "").isalpha() or role in FUNCTION_WORDS:
             return None
         body = self._body()
-        for start, end in _occurrences(self._folded(), role):
+        for start, end in occurrences(self._folded(), role):
             after = NAME_RUN.match(body, end + 1) if body[end : end + 1] == " " else None
             name = clean_name(after.group()) if after else None
             if name is None:  # "Bruce Boudreau, the Wild coach": a short phrase after a comma
@@ -368,7 +364,7 @@ class Resolver:
             if speaker.kind == "unnamed" and speaker.name and role in speaker.name.split():
                 return speaker.name
         text = "\n".join(self._paragraphs[: paragraph + 1])
-        for start, end in _occurrences(text, role):
+        for start, end in occurrences(text, role):
             window = max(0, start - _APPOSITION)
             opening = _INDEFINITE_BEFORE.search(text, window, start)
             # a reporting verb between them: the article is another word ("a déclaré le maire")
@@ -388,36 +384,6 @@ def _phrase_end(place: re.Match[str] | None, end: int) -> int:
     return end
 
 
-def _occurrences(text: str, word: str, limit: int = 1 << 30) -> Iterator[tuple[int, int]]:
-    """Where ``word`` stands as a whole word in ``text`` (the first ``limit`` times), found
-    as they are asked for: a caller that stops at the first that fits reads no further."""
-    start = text.find(word)
-    while start != -1 and limit > 0:
-        end = start + len(word)
-        if (not start or not text[start - 1].isalnum()) and (
-            end == len(text) or not text[end].isalnum()
-        ):
-            yield start, end
-            limit -= 1
-        start = text.find(word, end)
-
-
-def _run_start(text: str, start: int) -> int:
-    """Where the capitalised run that holds the word at ``start`` begins: words before it
-    that are capitalised, initials or particles ("Volodymyr" in "President Volodymyr
-    Zelenskyy", "de" in "Luiz Inácio Lula da Silva")."""
-    for _ in range(_RUN_WORDS):
-        if start < 2 or text[start - 1] not in " \u00a0-":
-            return start
-        floor = max(0, start - _WORD_REACH)  # (rfind looks back no further than a word)
-        previous = max(text.rfind(" ", floor, start - 1), text.rfind("\n", floor, start - 1)) + 1
-        word = text[max(previous, floor) : start - 1]
-        if not word or not (word[0].isupper() or word in PARTICLES):
-            return start
-        start = previous
-    return start
-
-
 def _pronoun_leads(text: str, start: int, end: int, pronoun: str) -> bool:
     """Whether the pronoun comes up in a sentence before its first name ("…, she was more
     nervous than Rose-Lynn Harlan"): that sentence's subject is then the pronoun's own
@@ -430,26 +396,3 @@ def _pronoun_gender(pronoun: str) -> Gender | None:
     if pronoun in FEMININE:
         return "f"
     return "m" if pronoun in MASCULINE else None
-
-
-def _declined(nominative: Sequence[str], words: Sequence[str]) -> bool:
-    """Whether each of ``words`` is the word of ``nominative`` at its place with another ending
-    (of ``_ENDING`` letters at most)."""
-    for base, word in zip(nominative, words, strict=True):
-        common = 0
-        while common < min(len(base), len(word)) and base[common] == word[common]:
-            common += 1
-        if common < _STEM or len(base) - common > _ENDING or len(word) - common > _ENDING:
-            return False
-    return True
-
-
-def _contains(longer: Sequence[str], shorter: Sequence[str]) -> bool:
-    """Whether every word of ``shorter`` is in ``longer``, in order."""
-    position = 0
-    for word in shorter:
-        try:
-            position = longer.index(word, position) + 1
-        except ValueError:
-            return False
-    return True

@@ -8,11 +8,11 @@ from services.parser.mentions import (
     Mention,
     clean_name,
     object_after,
-    sentence_start,
     speaker_kind,
     subject_before,
 )
 from services.parser.quotecues import find_cues
+from services.parser.sentences import sentence_start
 
 
 def test_clean_name_drops_function_words_titles_and_possessives() -> None:

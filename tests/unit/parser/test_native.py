@@ -19,6 +19,8 @@ from services.parser.plaintext import extract_plaintext
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 SOURCE_DIR = Path(native.__file__).parent
+# the switch as the process started (the fixture below unsets it for each test)
+_STARTED_OFF = os.environ.get(native.SWITCH, "1").strip().lower() in native.OFF
 
 # The quotations of every plain-text article of the test data, as JSON: run in this process
 # (compiled modules) and in a child with the switch off (pure Python).
@@ -110,8 +112,7 @@ def test_make_install_built_the_modules_in_use() -> None:
     here means that step did not run or failed, and the parser would run slower than measured.
     (Under ``NEWSFLOW_PARSER_NATIVE=0``, as this process was started, the sources run.)"""
     assert native.matches(native.build_dir()), "no matching build: run `make install`"
-    switched_off = os.environ.get(native.SWITCH, "1").strip().lower() in native.OFF
-    assert Path(quotes.__file__).suffix == (".py" if switched_off else ".so"), quotes.__file__
+    assert Path(quotes.__file__).suffix == (".py" if _STARTED_OFF else ".so"), quotes.__file__
 
 
 def test_compiled_and_pure_python_quotations_are_identical() -> None:

@@ -82,14 +82,10 @@ def parse_article(raw: RawArticle, source_zones: Mapping[str, str] | None = None
     ``source_zones`` maps a source to the IANA zone its dates are written in: a date-time the
     document writes without a zone then gets that zone's offset on that day.
     """
-    extracted = extract(raw)
-    paragraphs = list(extracted.paragraphs)
-    body = "\n\n".join(paragraphs)
-    language = raw.language or extracted.language or detect_language(body)
-    read = _Read(
-        paragraphs, body, language, find_cited_outlets(paragraphs), extract_quotes(paragraphs)
-    )
-    return _parsed(raw, extracted, read, source_zones)
+    [parsed] = parse_articles([raw], source_zones)  # one way to parse, alone or in a batch
+    if isinstance(parsed, EmptyArticleError):
+        raise parsed
+    return parsed
 
 
 def parse_articles(

@@ -33,7 +33,7 @@ $(STAMP): pyproject.toml
 	$(NEWSFLOW) compile  # numba kernels into their disk cache: no service start pays for it
 	touch $@
 
-# The compiled quotation modules, rebuilt when a parser module changed and their build no longer
+# The parser's compiled modules, rebuilt when a parser module changed and their build no longer
 # matches the sources (the parser uses the pure-Python modules until then).
 $(NATIVE): $(STAMP) $(wildcard services/parser/*.py)
 	$(NEWSFLOW) compile --native-only

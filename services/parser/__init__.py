@@ -1,6 +1,6 @@
 """The parser service: raw articles in, parsed articles out.
 
-Importing the package puts the compiled quotation modules first when a build matching the
+Importing the package puts the compiled modules first when a build matching the
 sources exists (:mod:`services.parser.native`).
 """
 

@@ -1,10 +1,13 @@
-"""The quotation modules compiled to C with mypyc, and the rule that decides when they are used.
+"""The parser's hot modules compiled to C with mypyc, and the rule that decides when they are used.
 
-Quotation extraction is plain Python spread over many small functions (rules, mentions, the
-speaker resolver): its time is the interpreter's, not a regular expression's, so compiling it
-pays where compiling the rest of the parser does not (measured in docs/performance.md). The
-compiled modules are the same source: the pure-Python modules stay, and are what runs
-whenever the compiled ones are missing or do not match the source.
+The plain-text reader (header, bylines, datelines, boilerplate, wire copy), the cited outlets
+and the quotation phase (rules, mentions, the speaker resolver) are plain Python spread over
+many small functions run for every line or every quotation: much of their time is the
+interpreter's, so compiling them pays (measured in docs/performance.md). The compiled modules
+are the same source: the pure-Python modules stay, and are what runs whenever the compiled ones
+are missing or do not match the source. A compiled module calls its own functions directly: one
+replaced on the module from outside is not called by it (tests that count calls load the
+source, see tests/unit/parser/test_header.py).
 
 ``newsflow compile`` (run by ``make install`` and the Docker build) builds them into
 ``<venv>/newsflow-native/`` together with a stamp holding a digest of the sources, the Python
@@ -27,9 +30,20 @@ from collections.abc import MutableSequence
 from pathlib import Path
 
 PACKAGE = "services.parser"
-# The quotation modules, in dependency order (each imports only those before it).
+# The compiled modules, in dependency order (each imports only those before it): the plain-text
+# reader's and the cited outlets', then the quotation phase's.
 MODULES = (
-    "outlet_names",  # (whether a speaker's name is an outlet's)
+    "outlet_names",  # (whether a byline's or a speaker's name is an outlet's)
+    "folding",
+    "date_words",
+    "zones",
+    "dateline",
+    "boilerplate",
+    "byline",
+    "wire",
+    "header",
+    "plaintext",
+    "outlets",
     "quotecues",
     "sentences",
     "quotemarks",
@@ -40,7 +54,7 @@ MODULES = (
     "attribution",
     "quotes",
 )
-GROUP = "quotes_native"  # the shared library the compiled modules load (one per build)
+GROUP = "parser_native"  # the shared library the compiled modules load (one per build)
 SWITCH = "NEWSFLOW_PARSER_NATIVE"
 OFF = frozenset({"0", "false", "no", "off"})  # the switch's values that keep the sources
 _SOURCE_DIR = Path(__file__).resolve().parent
@@ -99,7 +113,7 @@ def activate(package_path: MutableSequence[str], target: Path | None = None) -> 
 
 
 def build(target: Path | None = None) -> Path:
-    """Compile the quotation modules with mypyc into ``target`` (replacing what is there) and
+    """Compile the modules with mypyc into ``target`` (replacing what is there) and
     write its stamp last, so an interrupted build is never used. Raises on a failed build
     (no C compiler, a mypyc error): the caller reports it and the sources stay in use."""
     target = build_dir() if target is None else target

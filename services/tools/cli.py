@@ -73,10 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     compile_ = commands.add_parser(
         "compile",
         help="compile the parser's and dedup's numba kernels into their disk cache, and the "
-        "parser's quotation modules with mypyc (when their build does not match the sources)",
+        "parser's hot modules with mypyc (when their build does not match the sources)",
     )
     compile_.add_argument(
-        "--native-only", action="store_true", help="only the quotation modules (mypyc)"
+        "--native-only", action="store_true", help="only the parser's modules (mypyc)"
     )
 
     status = commands.add_parser("status", help="the gateway's status of every part, as tables")
@@ -242,20 +242,20 @@ def command_dlq(settings: Settings, args: argparse.Namespace) -> int:
 
 def command_compile(_settings: Settings, args: argparse.Namespace) -> int:
     """Compile (or load) every kernel the services run, so no service start pays for it, and
-    build the compiled quotation modules unless a build matching their sources exists."""
+    build the parser's compiled modules unless a build matching their sources exists."""
     from services.parser import native
 
     started = time.monotonic()
     target = native.build_dir()
     if native.matches(target):
-        print(f"quotation modules: compiled build up to date in {target}")
+        print(f"parser modules: compiled build up to date in {target}")
     else:
         try:
             native.build(target)
         except (Exception, SystemExit) as error:  # mypyc's and the compiler's share no type
-            print(f"quotation modules: the mypyc build failed: {error}", file=sys.stderr)
+            print(f"parser modules: the mypyc build failed: {error}", file=sys.stderr)
             return 1
-        print(f"quotation modules: compiled in {time.monotonic() - started:.1f}s into {target}")
+        print(f"parser modules: compiled in {time.monotonic() - started:.1f}s into {target}")
     if args.native_only:
         return 0
     from services.dedup.deduplicator import warm_up as warm_dedup

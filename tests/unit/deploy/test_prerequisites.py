@@ -68,7 +68,7 @@ def test_nothing_missing_changes_nothing(machine: Path) -> None:
 
 
 def test_no_c_compiler_or_python_headers_name_their_packages(machine: Path) -> None:
-    """The parser's compiled quotation modules need both (make install builds them)."""
+    """The parser's compiled modules need both (make install builds them)."""
     _stub(machine, "java", JAVA_17)
     _stub(machine, "mvn")
     (machine / "cc").unlink()

@@ -1,8 +1,9 @@
-"""The compiled quotation modules: used only when their build matches the sources, and giving
+"""The compiled parser modules: used only when their build matches the sources, and giving
 exactly what the pure-Python modules give."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -13,8 +14,11 @@ from pathlib import Path
 import pytest
 
 from services.core import ndjson
+from services.core.models import RawArticle
 from services.parser import native, quotes
-from services.parser.plaintext import extract_plaintext
+from services.parser.errors import EmptyArticleError
+from services.parser.parse import parse_article
+from tests.unit.parser.articles import NOW
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -22,18 +26,54 @@ SOURCE_DIR = Path(native.__file__).parent
 # the switch as the process started (the fixture below unsets it for each test)
 _STARTED_OFF = os.environ.get(native.SWITCH, "1").strip().lower() in native.OFF
 
-# The quotations of every plain-text article of the test data, as JSON: run in this process
-# (compiled modules) and in a child with the switch off (pure Python).
+# The parse of each document of the test data, as JSON: run in this process (compiled modules)
+# and in a child with the switch off (pure Python). A document is [content, content type].
 _DUMP = """
 import json, sys
 from services.parser import quotes
-from services.parser.plaintext import extract_plaintext
-texts = json.load(sys.stdin)
-print(json.dumps({"file": quotes.__file__, "quotes": [
-    [q.model_dump() for q in quotes.extract_quotes(list(extract_plaintext(t).paragraphs))]
-    for t in texts
-]}, ensure_ascii=False))
+from tests.unit.parser.test_native import parses
+documents = json.load(sys.stdin)
+print(json.dumps({"file": quotes.__file__, "parses": parses(documents)}, ensure_ascii=False))
 """
+
+
+def parses(documents: list[list[str]]) -> list[object]:
+    """Each document's parse as JSON data, or its error's message."""
+    found: list[object] = []
+    for index, (content, kind) in enumerate(documents):
+        raw = RawArticle.model_validate(
+            {
+                "id": f"doc-{index}",
+                "id_source": "client",
+                "content": content,
+                "content_type": kind,
+                "received_at": NOW,
+            }
+        )
+        try:
+            found.append(parse_article(raw).model_dump(mode="json"))
+        except EmptyArticleError as error:
+            found.append(str(error))
+    return found
+
+
+def _documents() -> list[list[str]]:
+    """Every plain text of the test data (the dev sets, the article bodies, the other scripts'
+    texts, the seed) and its HTML pages: the extraction pages, the other scripts' pages and
+    every fourth metadata page (all of them would take half a minute a side)."""
+    texts: list[str] = []
+    for name in ("plaintext-dev.jsonl", "plaintext-intl-dev.jsonl"):
+        lines = ndjson.records((DATA / "plaintext" / name).read_text("utf-8"))
+        texts += [json.loads(line.text)["text"] for line in lines]
+    bodies = json.loads((DATA / "extraction-dev" / "ground-truth.json").read_text("utf-8"))
+    texts += [body["articleBody"] for body in bodies.values() if body.get("articleBody")]
+    texts += [path.read_text("utf-8") for path in sorted((DATA / "scripts").glob("*.txt"))]
+    texts.append((DATA / "seed-article.txt").read_text("utf-8"))
+    pages = sorted((DATA / "extraction-dev" / "html").glob("*.html.gz"))
+    pages += sorted((DATA / "html-metadata-dev" / "pages").glob("*.html.gz"))[::4]
+    html = [gzip.decompress(path.read_bytes()).decode("utf-8", "replace") for path in pages]
+    html += [path.read_text("utf-8") for path in sorted((DATA / "scripts").glob("*.html"))]
+    return [[text, "text/plain"] for text in texts] + [[page, "text/html"] for page in html]
 
 
 @pytest.fixture(autouse=True)
@@ -115,29 +155,26 @@ def test_make_install_built_the_modules_in_use() -> None:
     assert Path(quotes.__file__).suffix == (".py" if _STARTED_OFF else ".so"), quotes.__file__
 
 
-def test_compiled_and_pure_python_quotations_are_identical() -> None:
-    """Every plain-text article and every quotation-labelled body of the test data."""
-    plain = ndjson.records((DATA / "plaintext" / "plaintext-dev.jsonl").read_text("utf-8"))
-    bodies = json.loads((DATA / "extraction-dev" / "ground-truth.json").read_text("utf-8"))
-    texts = [json.loads(line.text)["text"] for line in plain]
-    texts += [body["articleBody"] for body in bodies.values() if body.get("articleBody")]
-    texts.append((DATA / "seed-article.txt").read_text("utf-8"))
-    compiled = [
-        [
-            quote.model_dump()
-            for quote in quotes.extract_quotes(list(extract_plaintext(t).paragraphs))
-        ]
-        for t in texts
-    ]
+def test_compiled_and_pure_python_parses_are_identical() -> None:
+    """The whole parse, not the quotations alone: the plain-text path (header, bylines,
+    datelines, boilerplate, wire copy, cited outlets) is compiled too, and the HTML path calls
+    several of its modules."""
+    documents = _documents()
+    compiled = parses(documents)
     child = subprocess.run(
         [sys.executable, "-c", _DUMP],
-        input=json.dumps(texts),
+        input=json.dumps(documents),
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, native.SWITCH: "0"},
+        cwd=Path(__file__).resolve().parents[3],
     )
     pure = json.loads(child.stdout)
     assert pure["file"].endswith(".py")
-    assert sum(map(len, compiled)) > 100  # the comparison covers many quotations
-    assert json.loads(json.dumps(compiled, ensure_ascii=False)) == pure["quotes"]
+    # the comparison covers many documents, quotations, authors and dates
+    assert len(documents) > 300
+    assert sum(len(p["quotes"]) for p in compiled if isinstance(p, dict)) > 300
+    assert sum(bool(p["authors"]) for p in compiled if isinstance(p, dict)) > 150
+    assert sum(bool(p["published_at"]) for p in compiled if isinstance(p, dict)) > 150
+    assert json.loads(json.dumps(compiled, ensure_ascii=False)) == pure["parses"]

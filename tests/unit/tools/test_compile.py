@@ -1,4 +1,4 @@
-"""``newsflow compile``: the quotation modules' build, skipped when up to date, and a failed
+"""``newsflow compile``: the parser modules' build, skipped when up to date, and a failed
 build reported with its cause and a non-zero exit (make stops there)."""
 
 from __future__ import annotations

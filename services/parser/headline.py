@@ -3,9 +3,11 @@
 Declared titles (``<title>``, OpenGraph, JSON-LD) often carry the site's name, a section or a
 tagline around the headline ("Site » Blog Archive » Headline", "Headline | Site - Tagline").
 The page's ``<h1>`` usually holds the headline alone: an ``<h1>`` whose text is part of the
-declared title is the headline. Without one, separator-delimited parts that name the site
-(its name or its domain) are dropped. A declared title that is only the site's name gives way
-to the page's first ``<h1>`` that is not the site's name either.
+declared title is the headline. Without one, the parts on the far side of a separator-delimited
+part that names the site (its name or its domain) are its tagline or section: the headline is
+the run of other parts before it, or after it when the site opens the title. A declared title
+that is only the site's name gives way to the page's first ``<h1>`` that is not the site's name
+either.
 """
 
 from __future__ import annotations
@@ -48,15 +50,24 @@ def _headings(tree: HtmlElement) -> list[str]:
 
 
 def _without_site_parts(title: str, site: set[str]) -> str:
-    parts = _SEPARATOR.split(title)
+    """The title's first run of parts that do not name the site: the headline stands before
+    the site's name ("Headline | Site - Tagline") or after it where the site opens the title
+    ("Site » Blog » Headline"), never across it."""
+    bounds = [0]
+    for separator in _SEPARATOR.finditer(title):
+        bounds += [separator.start(), separator.end()]
+    bounds.append(len(title))
+    parts = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
     if len(parts) < 2:
         return title
-    kept = [p for p in parts if not _is_site_part(p, site)]
-    if not kept or len(kept) == len(parts):
+    site_parts = [_is_site_part(title[start:end], site) for start, end in parts]
+    if all(site_parts) or not any(site_parts):
         return title
-    start = title.find(kept[0])
-    end = title.rfind(kept[-1]) + len(kept[-1])
-    return title[start:end] if 0 <= start < end else title
+    first = site_parts.index(False)
+    last = first
+    while last + 1 < len(parts) and not site_parts[last + 1]:
+        last += 1
+    return title[parts[first][0] : parts[last][1]]
 
 
 def _is_site_part(part: str, site: set[str]) -> bool:

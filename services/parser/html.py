@@ -106,7 +106,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     if not (raw.title and raw.site_name):
         raw = merge(raw, read_trafilatura(tree, url, raw))
     meta = finish(raw, url)
-    title = page_title(tree, meta.title, raw.site_name, url)
+    title = _squash(page_title(tree, meta.title, raw.site_name, url) or "") or None
     declared = Declared(raw.published, raw.modified, title, meta.language)
     published = read_page_date(tree, url, declared)
     authors = page_authors(tree, raw.authors, raw.site_name, url)

@@ -42,6 +42,8 @@ _WRITTEN_BY = re.compile(
     re.IGNORECASE,
 )
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•]\s+")
+# A host name, as trafilatura's site name must be to be taken: "Example.com", "t3n.de".
+_HOST_NAME = re.compile(r"[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +140,18 @@ def merge(*sources: RawMetadata) -> RawMetadata:
 def read_trafilatura(tree: HtmlElement, url: str | None, known: RawMetadata) -> RawMetadata:
     """trafilatura's own heuristics, the last resort, for a missing title or site name.
 
+    Its site name is the first part of the ``<title>`` that holds a full stop, meant for a
+    domain ("Headline | Example.com"); a headline with a full stop in it ("Vegetarier zu sein.
+    Bedarf, Trend oder eigene Entscheidung? | Ethify") would then be the site's name, and be cut
+    off the title as one: only a part shaped like a host name is taken.
+
     Its author search (a deep copy of the page per call) costs more than the whole body
     extraction's margin, so authors come only from the page's declared metadata.
     """
     title = None if known.title else _text(extract_title(tree))
     site_name = None if known.site_name else _text(extract_sitename(tree))
+    if site_name is not None and _HOST_NAME.fullmatch(site_name) is None:
+        site_name = None
     return RawMetadata(title=title, site_name=site_name)
 
 

@@ -37,3 +37,17 @@ def test_a_plain_title_is_kept() -> None:
         == "Tote Hummeln unter Linden: Die Erklärung"
     )
     assert title(None) is None
+
+
+def test_a_tagline_after_the_site_name_is_dropped_with_it() -> None:
+    url = "https://archiv.example-krimiblog.de/2895"
+    declared = "Das Musikvideo der Woche - Example-Krimiblog Archiv - Ermittlungen seit 2005"
+    tree = fromstring("<html><body><p>x</p></body></html>")
+    assert page_title(tree, declared, None, url) == "Das Musikvideo der Woche"
+
+
+def test_a_section_before_the_headline_stays_when_the_site_opens_the_title() -> None:
+    assert title("Hausinfo » Ratgeber » Kondenswasser verhindern") == (
+        "Ratgeber » Kondenswasser verhindern"
+    )
+    assert title("Hausinfo - Kondenswasser verhindern - Hausinfo") == "Kondenswasser verhindern"

@@ -44,6 +44,20 @@ def test_body_paragraphs_without_navigation_or_footer() -> None:
     assert extracted.boilerplate_removed == ()
 
 
+def test_the_title_is_clean_text() -> None:
+    """Soft hyphens (hyphenation hints some sites put in their headlines) and whitespace runs
+    leave the title as they leave the body."""
+    page = (
+        article()
+        .replace(
+            "<title>Council approves budget</title>",
+            "<title>Coun\u00adcil  ap\u00adproves budget</title>",
+        )
+        .replace("<h1>Council approves budget</h1>", "")
+    )
+    assert extract_html(page, "https://example.com/a").title == "Council approves budget"
+
+
 def test_whitespace_inside_paragraphs_is_collapsed() -> None:
     html = article(extra_top="<p>Line one of the\n   story   continues\nhere with more words.</p>")
     assert "Line one of the story continues here with more words." in extract_html(html).paragraphs

@@ -145,6 +145,21 @@ def test_title_drops_site_name_suffix() -> None:
     assert parse(head).title == "Budget approved"
 
 
+@pytest.mark.parametrize(
+    ("head", "site_name"),
+    [
+        ("<title>Budget approved. What it means for you | Example Times</title>", None),
+        ("<title>Budget approved: what it means | Example.com</title>", "Example.com"),
+    ],
+)
+def test_a_headline_with_a_full_stop_is_no_site_name(head: str, site_name: str | None) -> None:
+    """Only a title part shaped like a host name is taken for the site's name, so a headline
+    holding a full stop is neither named the site nor cut off the title as its name."""
+    extracted = parse(head, "https://www.example-times.org/news/1")
+    assert extracted.site_name == site_name
+    assert extracted.title is not None and extracted.title.startswith("Budget approved")
+
+
 def test_escaped_entities_in_metadata_are_decoded() -> None:
     head = '<meta property="og:title" content="&amp;#8216;Quoted&amp;#8217; title">'
     assert parse(head).title == "‘Quoted’ title"

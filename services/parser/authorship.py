@@ -7,8 +7,10 @@ text of its own, after a byline word, in an element marked as the author's), not
 metadata, scripts, hidden markup, running text or a copyright line (:mod:`pagetext`).
 Otherwise the page's own byline: an element marked as the author (``rel=author``,
 ``itemprop=author``, a class or id naming the author or byline), then a short line of text
-that opens with a byline word ("By", "Von", "Par", "Por", "Di", "Door", "Posted by" ...); not
-in comments, sidebars, teasers for other pages or a list of a work's features. Names are
+that opens with a byline word ("By", "Von", "Par", "Por", "Di", "Door", "Posted by" ..., a date
+before it: "06.11.2023 13:30 von …"), then a link to an author's own page whose text is the
+name its address spells ("/staff/jane-doe/"); not in comments, sidebars, teasers for other
+pages or a list of a work's features. Names are
 normalised: no byline word, role, date or site name; never invented (a candidate that does not
 read as a name is dropped).
 """
@@ -16,13 +18,15 @@ read as a name is dropped).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from services.parser.authornames import clean_authors
+from services.parser.date_words import WEEKDAYS
 from services.parser.folding import fold
 from services.parser.outlet_names import is_known_outlet
 from services.parser.pageregions import in_prose_list, is_away
@@ -45,10 +49,13 @@ _FURNITURE = " |•·—–-"
 _LINE_ENDS = frozenset({"br", "p", "div", "ul", "ol", "li", "hr", "table", "h2", "h3", "h4"})
 _TEXT_TAGS = ("p", "span", "div", "address", "small", "li", "em", "strong", "i", "b")
 _LEAD_WORD = re.compile(
-    r"^\s*(?:(?:written|posted|reported|published|text|story|words|photos?|article)\s+)?"
+    # the date a byline may open with: "06.11.2023 13:30 von …", "May 3, 2021 by …"
+    r"^\s*(?:(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|(?:posted\s+on\s+)?[a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4})"
+    r"(?:,?\s+\d{1,2}:\d{2}(?:\s*(?:uhr|[ap]m))?)?\s+(?=by\b|von\b|par\b|por\b))?"
+    r"(?:(?:written|posted|reported|published|text|story|words|photos?|article)\s+)?"
     r"(?:by|von|vom|par|por|di|da|door|av|af|przez|из|autor(?:in)?|author|auteur|autore"
-    r"|verfasst von|geschrieben von|ein beitrag von|beitrag von|publié par|écrit par"
-    r"|erstellt von|gespeichert von|eingestellt von|submitted by"
+    r"|verfasst von|geschrieben von|(?:ein\s+)?(?:blog[\s-]?|gast)?beitrag von|publié par"
+    r"|écrit par|erstellt von|gespeichert von|eingestellt von|submitted by"
     r"|escrito por|scritto da)\b\s*[:\-]?\s*",
     re.IGNORECASE,
 )
@@ -63,6 +70,8 @@ _CUT = re.compile(
     # a weekday before the date: "Fr, 18. Oktober", "Mon. 3 May", "jeudi 4"
     r"|\b(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun|lun|mer|jeu|ven|dim)[a-zé]*\.?,?\s+\d"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+    # a weekday named in full after its preposition: "am Dienstag", "le mardi", "el martes"
+    rf"|\b(?:am|on|le|el|il|em|no|na)\s+(?:{'|'.join(w for w in WEEKDAYS if len(w) >= 5)})\b"
     r"|\d{1,2}\.?\s+(?:jan|feb|mär|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)"
     r"|\n|@\w|\s@\s)",
     re.IGNORECASE,
@@ -90,6 +99,12 @@ _NOT_NAME_WORDS = frozenset(
 )
 _TITLE_DASH = re.compile(r"\s[-–—]\s")  # "L-MAG – Das Magazin": a tagline, not a name
 _RUBRIC = re.compile(r"^\w+\s+(?:von|by|par|por)\s+(?=\S+\s+\S)", re.IGNORECASE)
+# The address of an author's own page: "/author/jane-doe/", "/autor/fabian", "/staff/uriel-g".
+_AUTHOR_PAGE = re.compile(
+    r"/(?:authors?|autor(?:en|in)?|auteurs?|autor[ei]|staff|redakteur(?:in)?|journalist)"
+    r"/([^/?#]+)/?(?:[?#]|$)",
+    re.IGNORECASE,
+)
 _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 _NAME_WORD = re.compile(
     r"^(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]*|[A-Z]\.|(?:von|van|de|der|den|da|di|du|la|le|del|dos|bin|al|ter|zu)$)"
@@ -113,7 +128,7 @@ def page_authors(
     for text in _text_bylines(tree, url):
         if names := site.people(_names(text)):
             return names
-    return ()
+    return site.people(_linked_bylines(tree, url))
 
 
 def _as_credit(name: str) -> Placement:
@@ -241,6 +256,32 @@ def _text_bylines(tree: HtmlElement, page: str | None) -> Iterator[str]:
             names = _names(text)
             if names and all(_reads_as_name(n) or _single_name(n) for n in names):
                 yield text
+
+
+def _linked_bylines(tree: HtmlElement, page: str | None) -> tuple[str, ...]:
+    """The names of the first links to an author's own page ("/author/jane-doe/") whose text
+    is the name the address spells, and of the links beside it (co-authors)."""
+    first: HtmlElement | None = None
+    names: list[str] = []
+    for link in tree.iter("a"):
+        href = link.get("href")
+        slug = _AUTHOR_PAGE.search(href) if href else None
+        if slug is None or (first is not None and link.getparent() is not first.getparent()):
+            continue
+        text = " ".join(link.text_content().split())
+        if not _may_be_name(text) or _ascii_key(text) != _ascii_key(unquote(slug.group(1))):
+            continue
+        if is_away(link, page) or is_hidden(link):
+            continue
+        first = first if first is not None else link
+        names.append(text)
+    return tuple(names)
+
+
+def _ascii_key(text: str) -> str:
+    """The letters and digits of ``text`` without their accents, as an address spells them."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
+    return "".join(c for c in decomposed if c.isascii() and c.isalnum())
 
 
 def _text_after(element: HtmlElement) -> str:

@@ -202,3 +202,34 @@ def test_a_layout_state_is_not_a_sidebar_or_comments() -> None:
     wrapped = '<div class="post-wrap sidebar-off comments-closed">{}</div>'
     assert authors(wrapped.format('<p class="byline">By Jane Doe</p>')) == ("Jane Doe",)
     assert authors('<div class="sidebar-left"><p class="byline">By Jane Doe</p></div>') == ()
+
+
+def test_a_byline_ends_before_its_weekday() -> None:
+    body = '<p class="date">Erstellt von <a href="/u/7">Fabian</a> am Dienstag 6. Mai 2014</p>'
+    assert authors(body) == ("Fabian",)
+    assert authors("<p>Par Jean Dupont le mardi 3 mai 2022</p>") == ("Jean Dupont",)
+
+
+def test_a_byline_may_open_with_its_date() -> None:
+    assert authors("<h2>Stars <span>06.11.2023 13:30 von Olga </span></h2>") == ("Olga",)
+    assert authors("<p>Posted on March 3, 2021 by Jane Doe</p>") == ("Jane Doe",)
+    assert authors("<p>March 3, 2021 was the day they met by the river.</p>") == ()
+
+
+def test_a_blog_post_credit() -> None:
+    assert authors("<p>Blog Beitrag von Margarita Koreneva</p>") == ("Margarita Koreneva",)
+    assert authors("<p>Ein Gastbeitrag von Anna Schmidt</p>") == ("Anna Schmidt",)
+
+
+def test_a_link_to_the_authors_own_page_names_them() -> None:
+    """The last resort: a link to an author page whose text is the name its address spells
+    (co-authors beside it), outside comments and sidebars; other links name no one."""
+    link = '<a href="https://www.example-times.com/fr/staff/{}/">{}</a>'
+    body = "<p>Analyse</p><div>" + link.format("uriel-gadessaud", "Uriel Gadessaud") + "</div>"
+    assert authors(body) == ("Uriel Gadessaud",)
+    both = link.format("andre-loibl", "André Loibl") + " " + link.format("jo-ma", "Jo Ma")
+    assert authors(f"<div>{both}</div>") == ("André Loibl", "Jo Ma")
+    assert authors(f"<div>{link.format('jdoe', 'All posts')}</div>") == ()
+    assert authors(f"<div>{link.format('jane-doe', 'View all posts')}</div>") == ()
+    assert authors(f'<div class="comments">{link.format("jane-doe", "Jane Doe")}</div>') == ()
+    assert authors(f"<div>{link.format('admin', 'admin')}</div>") == ()

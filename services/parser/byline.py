@@ -85,16 +85,27 @@ def starts_like_byline(line: str) -> bool:
 
 
 def parse_bare_names(line: str) -> Byline | None:
-    """Read ``line`` as a list of one to three person names and nothing else ("A & B")."""
-    if len(line) > 80 or _SEGMENT_SPLIT.search(line):
+    """Read ``line`` as a list of one to three person names ("A & B"), and nothing else but
+    their role or outlet after a pipe or dash ("Jane Doe | Staff Writer", "A & B – Reuters")."""
+    if len(line) > 80:
         return None
-    parts = [p for p in _NAME_SPLIT.split(line.strip()) if p]
+    first, *others = _SEGMENT_SPLIT.split(line.strip())
+    if any(not (_is_role(other) or looks_like_outlet(other)) for other in others):
+        return None
+    parts = [p for p in _NAME_SPLIT.split(first) if p]
     if not 1 <= len(parts) <= 3:
         return None
     names = [_clean_name(p) for p in parts]
     if any(not is_person_name(n) or len(n.split()) < 2 for n in names):
         return None
-    return Byline(tuple(names))
+    site = next((other for other in others if looks_like_outlet(other)), None)
+    return Byline(tuple(names), site)
+
+
+def _is_role(segment: str) -> bool:
+    """Whether ``segment`` is a job title alone: "Reporter", "Senior Staff Writer"."""
+    words = segment.split()
+    return 1 <= len(words) <= 4 and all(_ROLES.fullmatch(word) for word in words)
 
 
 def is_person_name(name: str) -> bool:

@@ -2,7 +2,8 @@
 
 The header is the title (the first meaningful line), then any run of byline, dateline and
 boilerplate lines, with at most one subtitle: a line right after the title that a byline or
-dateline follows. A line that is none of these ends the header; the body starts there.
+dateline follows, and the outlet's name on a line of its own after the byline ("By Jane Doe",
+"Associated Press"). A line that is none of these ends the header; the body starts there.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from dataclasses import dataclass, field
 from services.parser.boilerplate import is_boilerplate
 from services.parser.byline import Byline, parse_bare_names, parse_byline, starts_like_byline
 from services.parser.dateline import Dateline, ParsedDate, parse_dateline
+from services.parser.outlet_names import looks_like_outlet
 
 HEADER_WINDOW = 8
 _CUE_LENGTH = 100  # body paragraphs among the first lines ("... at 10 a.m.") are no cue
 _MAX_TITLE = 300
 _MAX_SUBTITLE = 400
 _LEAD_LENGTH = 100
+_MAX_OUTLET_WORDS = 5
+_OUTLET_CHARS = re.compile(r"[^\W\d_](?:[^\W\d_]|[ &'’.-])*")  # no digit, mark or sign ("© AP")
 _HEADING_MARK = re.compile(r"^#{1,6}\s+|\s+#+$")
 _TITLE_LABEL = re.compile(r"^(?:title|headline)\s*:\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]?\s+[A-Z\"“‘]")
@@ -188,6 +192,10 @@ def read_header(lines: list[str]) -> Header:
             header.subtitle = strip_markup(lines[index])
             index += 1
             continue
+        if header.authors and header.site_name is None and _is_outlet_line(lines[index]):
+            header.site_name = strip_markup(lines[index])  # "By Jane Doe" / "Associated Press"
+            index += 1
+            continue
         bare = _bare_byline(metas, index, header)
         if bare is None:
             break
@@ -247,6 +255,17 @@ def _is_subtitle(metas: _Metas, index: int, header: Header) -> bool:
     if len(line) > _MAX_SUBTITLE or parse_bare_names(line) is not None:
         return False
     return _next_meta(metas, index + 1) is not None
+
+
+def _is_outlet_line(line: str) -> bool:
+    """A line that is only an outlet's name ("Associated Press", "The Washington Post")."""
+    text = strip_markup(line)
+    words = text.split()
+    return (
+        1 <= len(words) <= _MAX_OUTLET_WORDS
+        and _OUTLET_CHARS.fullmatch(text) is not None
+        and looks_like_outlet(text)
+    )
 
 
 def _bare_byline(metas: _Metas, index: int, header: Header) -> Byline | None:

@@ -1,6 +1,6 @@
 """Agency-wire furniture: the dateline that opens a story and the credits that close it.
 
-"PARIS (Reuters) - ", "MADRID, October 15 (Reuters) - ", "LISBON (AP) — " open the first
+"PARIS (Reuters) - ", "MADRID, October 15 (Reuters) - ", "Madrid, 9 nov (EFE).- " open the first
 paragraph; "(Reporting by A in Paris; Additional reporting by B; Editing by C and D)" closes the
 story. The first is cut off the paragraph, the second removed from the body; the "Reporting by"
 names are the story's authors when no byline names any (the editors never are).
@@ -18,12 +18,19 @@ _AGENCIES = (
     r"Europa Press|Agence France-Presse|Associated Press"
 )
 _MONTH = "|".join(re.escape(name) for name in sorted(date_words.MONTHS, key=len, reverse=True))
-# An upper-case place ("LONDON/FRANKFURT", "HAYWARD, Calif.", "SÃO PAULO"), an optional date
-# ("October 15", "15 octobre"), the agency in brackets, and a dash.
+# A capitalised word of a place's name ("Madrid", "São"), and a particle inside one ("Rio de").
+_PLACE_WORD = r"[^\W\d_a-z][^\W\dA-Z_]*(?:[.’'][^\W\dA-Z_]*)?"
+_PLACE_PARTICLE = r"(?:de|del|la|do|da|di|am|an|sur)"
+# A place in upper case ("LONDON/FRANKFURT", "HAYWARD, Calif.", "SÃO PAULO") or with its words
+# capitalised ("Madrid", "Rio de Janeiro", "Frankfurt am Main"), an optional date ("October
+# 15", "15 octobre", "9 nov"), the agency in brackets, and a dash (after a full stop in the
+# Spanish agencies' "Madrid, 9 nov (EFE).- ").
 _DATELINE = re.compile(
-    r"^(?P<place>[^\W\d_a-z](?:[^\W\d_a-z]|[ .'’/-]){1,40}(?:,\s+[^\W\d_][\w.' ]{1,20})?)"
+    r"^(?P<place>(?:[^\W\d_a-z](?:[^\W\d_a-z]|[ .'’/-]){1,40}"
+    rf"|{_PLACE_WORD}(?:[ /-](?:{_PLACE_PARTICLE}[ ])?{_PLACE_WORD}){{0,3}})"
+    r"(?:,\s+[^\W\d_][\w.' ]{1,20})?)"
     rf"(?:,\s+(?i:(?:{_MONTH})\.?\s+\d{{1,2}}|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTH})\.?))?"
-    rf"\s+\((?:{_AGENCIES})\)\s*[-–—]+\s+(?=\S)"
+    rf"\s+\((?:{_AGENCIES})\)\.?\s*[-–—]+\s+(?=\S)"
 )
 _SENTENCE_END = tuple('.!?…"”’»')
 _CREDIT = re.compile(

@@ -45,6 +45,25 @@ def test_bare_names_next_to_a_dateline_are_the_byline() -> None:
     assert result.published_at.isoformat() == "2025-03-19T14:30:00-04:00"
 
 
+def test_bare_names_with_their_role_or_outlet_are_the_byline() -> None:
+    text = f"Markets Rally\nJane Doe | Senior Reporter\nMarch 19, 2025 at 2:30 p.m. ET\n\n{BODY}"
+    assert extract_plaintext(text).authors == ("Jane Doe",)
+    text = f"Markets Rally\nJane Doe & John Smith – Reuters\nMarch 19, 2025\n\n{BODY}"
+    result = extract_plaintext(text)
+    assert (result.authors, result.site_name) == (("Jane Doe", "John Smith"), "Reuters")
+    text = f"Markets Rally\nJane Doe | Berlin\nMarch 19, 2025\n\n{BODY}"  # no role, no outlet
+    assert extract_plaintext(text).authors == ()
+
+
+def test_the_outlet_on_its_own_line_after_the_byline() -> None:
+    text = f"Markets Rally\nBY JANE DOE AND JOHN ROE\nAssociated Press\nMarch 4, 2025\n\n{BODY}"
+    result = extract_plaintext(text)
+    assert (result.authors, result.site_name) == (("Jane Doe", "John Roe"), "Associated Press")
+    assert (result.published_local, result.paragraphs) == ("2025-03-04", tuple(BODY.split("\n\n")))
+    text = f"Markets Rally\nBy Jane Doe\n\nThe Washington Post Company was sold.\n\n{BODY}"
+    assert extract_plaintext(text).paragraphs[0] == "The Washington Post Company was sold."
+
+
 def test_body_sentence_starting_with_by_is_not_a_byline() -> None:
     text = "Report on Things\n\nBy the end of the year, prices had doubled.\n\nMore text."
     result = extract_plaintext(text)

@@ -181,8 +181,13 @@ def _is_place(name: str) -> bool:
 
 
 def _is_site(segment: str) -> bool:
+    """An outlet, or a short capitalised segment that is no role and no city ("| Madrid" says
+    where the story was written)."""
     return looks_like_outlet(segment) or (
-        len(segment) <= 60 and segment[:1].isupper() and not _ROLES.search(segment)
+        len(segment) <= 60
+        and segment[:1].isupper()
+        and not _ROLES.search(segment)
+        and not is_city(segment)
     )
 
 

@@ -49,3 +49,11 @@ def test_a_surname_joined_by_e_or_y_is_one_name(line: str, authors: tuple[str, .
     byline = parse_byline(line)
     assert byline is not None
     assert byline.authors == authors
+
+
+def test_a_city_after_a_pipe_is_no_site() -> None:
+    byline = parse_byline("Por Ana García | Madrid")
+    assert byline is not None
+    assert (byline.authors, byline.site_name) == (("Ana García",), None)
+    byline = parse_byline("By Ann Lee | Coastal Times")
+    assert byline is not None and byline.site_name == "Coastal Times"

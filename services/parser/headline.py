@@ -22,6 +22,11 @@ MAX_HEADINGS = 8
 MIN_HEADING_CHARS = 4
 MAX_HEADING_CHARS = 300
 _SEPARATOR = re.compile(r"\s+(?:[|»›·•:~/]|::|[-–—]{1,2})\s+")
+# Parts of a declared title that name a page of every blog, not this one ("Site » Blog Archive
+# » Headline", WordPress's default), compared as keys.
+_FURNITURE_PARTS = frozenset(
+    {"blogarchive", "blogarchiv", "archive", "archiv", "home", "startseite"}
+)
 _GENERIC_HOST = frozenset({"www", "com", "org", "net", "de", "at", "ch", "fr", "uk", "co", "eu"})
 
 
@@ -72,7 +77,9 @@ def _without_site_parts(title: str, site: set[str]) -> str:
 
 def _is_site_part(part: str, site: set[str]) -> bool:
     key = _key(part)
-    return bool(key) and any(
+    if not key:
+        return False
+    return key in _FURNITURE_PARTS or any(
         key == s or (len(s) > 4 and s in key and len(key) < 2 * len(s)) for s in site
     )
 

@@ -51,3 +51,8 @@ def test_a_section_before_the_headline_stays_when_the_site_opens_the_title() -> 
         "Ratgeber » Kondenswasser verhindern"
     )
     assert title("Hausinfo - Kondenswasser verhindern - Hausinfo") == "Kondenswasser verhindern"
+
+
+def test_a_blogs_archive_part_is_dropped_like_the_sites_name() -> None:
+    assert title("Blog Archiv » Podcasts in Plex einbinden") == "Podcasts in Plex einbinden"
+    assert title("Hausinfo » Blog Archive » Kondenswasser") == "Kondenswasser"

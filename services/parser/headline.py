@@ -21,6 +21,8 @@ from lxml.html import HtmlElement  # type: ignore[import-untyped]
 MAX_HEADINGS = 8
 MIN_HEADING_CHARS = 4
 MAX_HEADING_CHARS = 300
+BRANDING_LEVELS = 3  # ancestors of an <h1> looked at for the banner's marks
+_BRANDING = re.compile(r"site[-_]?(?:title|name|logo)|branding|masthead|logo", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s+(?:[|»›·•:~/]|::|[-–—]{1,2})\s+")
 # Parts of a declared title that name a page of every blog, not this one ("Site » Blog Archive
 # » Headline", WordPress's default), compared as keys.
@@ -49,9 +51,22 @@ def _headings(tree: HtmlElement) -> list[str]:
     found = []
     for element in islice(tree.iterdescendants("h1"), MAX_HEADINGS):
         text = " ".join(element.text_content().split())
-        if MIN_HEADING_CHARS <= len(text) <= MAX_HEADING_CHARS:
+        if MIN_HEADING_CHARS <= len(text) <= MAX_HEADING_CHARS and not _in_branding(element):
             found.append(text)
     return found
+
+
+def _in_branding(heading: HtmlElement) -> bool:
+    """Whether the ``<h1>`` is the site's name in the page's banner (``h1.site-title``, inside
+    ``#branding`` or the page's ``#header``): themes mark it so, and it is no headline."""
+    for level, node in enumerate((heading, *heading.iterancestors())):
+        if level > BRANDING_LEVELS or node.tag in {"body", "html"}:
+            return False
+        if _BRANDING.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+        if node.get("id") == "header":
+            return True
+    return False
 
 
 def _without_site_parts(title: str, site: set[str]) -> str:
@@ -80,7 +95,7 @@ def _is_site_part(part: str, site: set[str]) -> bool:
     if not key:
         return False
     return key in _FURNITURE_PARTS or any(
-        key == s or (len(s) > 4 and s in key and len(key) < 2 * len(s)) for s in site
+        key == s or (len(s) > 4 and s in key and len(key) <= 2 * len(s)) for s in site
     )
 
 

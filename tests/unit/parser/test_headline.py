@@ -56,3 +56,21 @@ def test_a_section_before_the_headline_stays_when_the_site_opens_the_title() -> 
 def test_a_blogs_archive_part_is_dropped_like_the_sites_name() -> None:
     assert title("Blog Archiv » Podcasts in Plex einbinden") == "Podcasts in Plex einbinden"
     assert title("Hausinfo » Blog Archive » Kondenswasser") == "Kondenswasser"
+
+
+def test_the_sites_name_in_the_banner_is_no_headline() -> None:
+    banner = '<header id="branding"><h1 id="site-title">Example Garden Blog</h1></header>'
+    article = '<article><h1 class="entry-title">Kleine Schafskunde</h1></article>'
+    declared = "Kleine Schafskunde | Example Garden Blog"
+    assert title(declared, banner + article) == "Kleine Schafskunde"
+    section = '<div id="header"><div class="content"><h1>Opinion</h1></div></div>'
+    assert title("Retirement is an archaism | Analysis Opinion", section) == (
+        "Retirement is an archaism | Analysis Opinion"
+    )
+
+
+def test_a_part_holding_the_domains_name_twice_over_is_the_sites() -> None:
+    url = "https://fouryears.eu/2009/11/21/interning"
+    declared = "Four Years Remaining » Blog Archive » Interning of Small Integers in Python"
+    tree = fromstring("<html><body><p>x</p></body></html>")
+    assert page_title(tree, declared, None, url) == "Interning of Small Integers in Python"

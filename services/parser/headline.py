@@ -22,7 +22,10 @@ MAX_HEADINGS = 8
 MIN_HEADING_CHARS = 4
 MAX_HEADING_CHARS = 300
 BRANDING_LEVELS = 3  # ancestors of an <h1> looked at for the banner's marks
-_BRANDING = re.compile(r"site[-_]?(?:title|name|logo)|branding|masthead|logo", re.IGNORECASE)
+# A class or id token that is, or opens or ends with, a banner's mark ("site-title", "logo").
+_BRANDING = re.compile(
+    r"(?:^|[\s_-])(?:site[-_]?(?:title|name)|branding|masthead|logo)(?:$|[\s_-])", re.IGNORECASE
+)
 _SEPARATOR = re.compile(r"\s+(?:[|»›·•:~/]|::|[-–—]{1,2})\s+")
 # Parts of a declared title that name a page of every blog, not this one ("Site » Blog Archive
 # » Headline", WordPress's default), compared as keys.

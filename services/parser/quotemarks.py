@@ -19,11 +19,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 # Each opening mark and the marks that close it. A straight mark closes a curly one, and the
 # other way round: sloppy but common.
-_CLOSERS = {
+_CLOSERS: Final = {
     "“": '”"',
     "„": "“”",
     "«": "»",
@@ -33,13 +33,14 @@ _CLOSERS = {
     '"': '"”',
     "‘": "’",
 }
-_OPENING_MARKS = '"“„«»「『‘'
-_ANY_MARK = frozenset('"“”„«»「」『』‘’')
-_SPACE = " \t\u00a0\u202f\u2009\u2007\u200a"  # the spaces French puts inside « »
-_BEFORE_OPEN = frozenset(" \t\u00a0\u202f\u2009([{—–-/:;,…")  # what may precede an opening mark
-_SPACES = 4  # a text of five words holds four spaces at the least
+_OPENING_MARKS: Final = '"“„«»「『‘'
+_ANY_MARK: Final = frozenset('"“”„«»「」『』‘’')
+_SPACE: Final = " \t\u00a0\u202f\u2009\u2007\u200a"  # the spaces French puts inside « »
+# what may precede an opening mark
+_BEFORE_OPEN: Final = frozenset(" \t\u00a0\u202f\u2009([{—–-/:;,…")
+_SPACES: Final = 4  # a text of five words holds four spaces at the least
 # Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer; Han and Kana).
-UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff]")
+UNSPACED: Final = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff]")
 
 
 class QuoteSpan(NamedTuple):

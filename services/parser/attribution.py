@@ -124,7 +124,7 @@ class Attributor:
         commonest phrases ("“…,” Smith said. “…”") are read by one expression first."""
         span = self._spans[index]
         text = self._paragraphs[span.paragraph]
-        if not span.runs_on:
+        if not span.runs_on and span.close_end < len(text):  # (else nothing follows it)
             common = _COMMON_AFTER.match(text, span.close_end)
             if common:
                 found = self._common(common, span)
@@ -181,7 +181,7 @@ class Attributor:
                     object_after(text[german.end() : stop]), "so", span.paragraph, close
                 )
             return None
-        if _INTRODUCES.match(text, cue.end):
+        if text.find(":", cue.end) >= 0 and _INTRODUCES.match(text, cue.end):
             return None  # "“…” Smith agreed: “…”": the phrase is the next quotation's
         between = text[close : cue.start]
         if _GAP.fullmatch(between):  # "“…,” said Smith", "« … », dit-il"

@@ -81,7 +81,7 @@ _GERMAN_DETERMINERS: Final = frozenset(
     {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen"}
 )
 RUN_AT_END: Final = re.compile(rf"({_RUN})(?:[’']s?)?$")
-_POSSESSIVE: Final = re.compile(r"[’']s?$")
+_POSSESSIVE_ENDS: Final = ("’s", "'s", "’", "'")  # "Smith’s", "Jones’"
 _WORD: Final = re.compile(r"[\w’'.\-]+")
 _CLAUSE_BREAK: Final = re.compile(
     r"[,;:—–()\[\]]|\b(?:that|who|which|whom|whose|and|but|while|because|as|when|after|before"
@@ -149,7 +149,7 @@ def clean_name(run: str) -> str | None:
     if not tokens:
         return None
     last = len(tokens) - 1
-    tokens[last] = _POSSESSIVE.sub("", tokens[last]) or tokens[last]
+    tokens[last] = _without_possessive(tokens[last]) or tokens[last]
     if _has_organisation_word(tokens):
         return " ".join(tokens)
     cut = 0
@@ -158,13 +158,22 @@ def clean_name(run: str) -> str | None:
         if (
             key in TITLES
             or key.endswith(ROLE_ENDINGS)
-            or (_POSSESSIVE.search(token) and not _has_organisation_word(tokens[index + 1 :]))
+            or (
+                token.endswith(_POSSESSIVE_ENDS) and not _has_organisation_word(tokens[index + 1 :])
+            )
         ):
             cut = index + 1
     name = " ".join(tokens[cut:] if cut <= last else tokens[last:])
     if name.lower().rstrip(".") in TITLES and len(tokens) == 1:
         return None
     return name
+
+
+def _without_possessive(token: str) -> str:
+    """``token`` without its possessive ending (``str.endswith``: cheaper than a regex)."""
+    if token.endswith(("’s", "'s")):
+        return token[:-2]
+    return token[:-1] if token.endswith(("’", "'")) else token
 
 
 def _before_of(tokens: list[str]) -> list[str]:

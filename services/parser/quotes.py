@@ -74,19 +74,19 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
         return []
     resolver = Resolver(paragraphs, quoted)
     found = Attributor(paragraphs, spans, resolver).attribute_all()
-    return [
+    return [  # (found holds one attribution a span, in order)
         _quote(
             {
                 "text": paragraphs[span.paragraph][span.start : span.end],
-                "speaker": attribution.speaker.name,
-                "speaker_kind": attribution.speaker.kind,
-                "cue": attribution.cue,
+                "speaker": found[index].speaker.name,
+                "speaker_kind": found[index].speaker.kind,
+                "cue": found[index].cue,
                 "paragraph": span.paragraph,
                 "start": span.start,
                 "end": span.end,
             }
         )
-        for span, attribution in zip(spans, found, strict=True)
+        for index, span in enumerate(spans)
     ]
 
 

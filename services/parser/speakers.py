@@ -103,10 +103,13 @@ class Resolver:
     def record(self, paragraph: int, offset: int, speaker: Speaker, mention: Mention) -> None:
         """Note who was quoted where (and, from a pronoun, that person's gender)."""
         self._speakers.append((paragraph, offset, speaker))
-        if speaker.name and speaker.kind != "unnamed":  # ("a lawyer for Trump" is no name)
-            words = speaker.name.split()
+        # ("a lawyer for Trump" is no name; a name recorded already adds nothing: the sets hold
+        # it, and _speaker_named takes the first of the full names that fits)
+        name = speaker.name
+        if name and speaker.kind != "unnamed" and name not in self._spoken_names:
+            words = name.split()
             self._spoken.add(words[-1])
-            self._spoken_names.add(speaker.name)
+            self._spoken_names.add(name)
             if len(words) > 1:
                 self._full_names.append(words)
         gender = _pronoun_gender(mention.text) if mention.kind == "pronoun" else None

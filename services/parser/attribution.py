@@ -50,7 +50,7 @@ _COMMON_AFTER: Final = re.compile(
     rf"|[ ]?,?[ ]?(?P<verb2>{_COMMON_VERBS})"
     rf"[ ](?:(?P<name2>{_SIMPLE_NAME})|(?P<pronoun2>{_COMMON_PRONOUNS}))(?=[.,;!?]|$)"
 )
-_MARK: Final = re.compile('[“”"«»„]')
+_MARKS: Final = '“”"«»„'  # (looked for with ``in``: cheaper than a regex call)
 _GERMAN_SO: Final = re.compile(r"[\s,]*so\s+")  # "„…“, so Müller."
 # A line after a quotation that ends its paragraph: "– Man**", "— Marshall McLuhan".
 _DASH_LINE: Final = re.compile(r"[—–-]\s*(?P<name>[^\s.,;:!?\"“”«»][^.;:!?\"“”«»]{0,59}?)[\s.,]*")
@@ -190,7 +190,7 @@ class Attributor:
                 mention: Mention | None = Mention(pronoun.group(1), "pronoun")
             else:
                 mention = object_after(text[cue.end : min(stop, cue.end + _OBJECT_REACH)])
-        elif ends_sentence(between) or _MARK.search(between):
+        elif ends_sentence(between) or any(mark in between for mark in _MARKS):
             return None  # a sentence ends first: the verb is not this quotation's
         else:  # "“…,” Smith, the coach, said", "“…,” chairman and CEO Craig Menear said"
             mention = subject_before(between)

@@ -69,10 +69,12 @@ _quote: Final[Callable[[dict[str, object]], Quote]] = Quote.__pydantic_validator
 def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
     """The direct quotations of the paragraphs, in order, with their speakers."""
     quoted: list[tuple[int, int, int]] = []
-    spans = [span for span in find_spans(paragraphs, quoted) if _is_quotation(paragraphs, span)]
+    body = "\n".join(paragraphs)  # joined once: the marks are found in it, names looked up
+    marked = find_spans(paragraphs, quoted, body)
+    spans = [span for span in marked if _is_quotation(paragraphs, span)]
     if not spans:
         return []
-    resolver = Resolver(paragraphs, quoted)
+    resolver = Resolver(paragraphs, quoted, body)
     found = Attributor(paragraphs, spans, resolver).attribute_all()
     return [  # (found holds one attribution a span, in order)
         _quote(

@@ -82,7 +82,10 @@ class Resolver:
     the text inside quotation marks: names there are no antecedents."""
 
     def __init__(
-        self, paragraphs: Sequence[str], quoted: Sequence[tuple[int, int, int]] = ()
+        self,
+        paragraphs: Sequence[str],
+        quoted: Sequence[tuple[int, int, int]] = (),
+        body: str | None = None,
     ) -> None:
         self._paragraphs = paragraphs
         self._all_quoted = quoted
@@ -97,7 +100,7 @@ class Resolver:
         self._kinds: dict[str, SpeakerKind] = {}
         self._antecedents: dict[tuple[str, int, int], Speaker] = {}
         self._quoted_spans: dict[int, tuple[list[int], list[int]]] | None = None
-        self._joined: str | None = None
+        self._joined = body  # the paragraphs joined by line breaks, if the caller has them
         self._lowered: str | None = None
 
     def record(self, paragraph: int, offset: int, speaker: Speaker, mention: Mention) -> None:

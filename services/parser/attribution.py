@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from services.parser import cjkspeakers
 from services.parser.mentions import (
@@ -27,32 +27,33 @@ from services.parser.quotemarks import QuoteSpan
 from services.parser.sentences import ends_sentence
 from services.parser.speakers import UNKNOWN, Resolver, Speaker
 
-_REACH = 200  # characters after a quotation its attribution may take ("“…,” Smith, the …, said")
-_OBJECT_REACH = 150  # characters after an inverted verb read for its subject
-_RECENT_PARAGRAPHS = 1  # how far back an unattributed quotation takes the last speaker
-_GAP = re.compile(r"[\s,]*(?:[—–-]\s*)?")  # between a closing mark and an inverted verb
-_FRENCH_PRONOUN = re.compile(r"(?:-t)?-(il|elle|ils|elles|on)\b")  # "dit-il", "a-t-elle dit"
-_INTRODUCES = re.compile(r"[^.,;!?\"“”«»]*:")  # "Smith agreed:" is the next quotation's
+# characters after a quotation its attribution may take ("“…,” Smith, the …, said")
+_REACH: Final = 200
+_OBJECT_REACH: Final = 150  # characters after an inverted verb read for its subject
+_RECENT_PARAGRAPHS: Final = 1  # how far back an unattributed quotation takes the last speaker
+_GAP: Final = re.compile(r"[\s,]*(?:[—–-]\s*)?")  # between a closing mark and an inverted verb
+_FRENCH_PRONOUN: Final = re.compile(r"(?:-t)?-(il|elle|ils|elles|on)\b")  # "dit-il", "a-t-elle dit"
+_INTRODUCES: Final = re.compile(r"[^.,;!?\"“”«»]*:")  # "Smith agreed:" is the next quotation's
 # The commonest phrases after a quotation: a name or a pronoun and a verb, or the other way
 # round, and then the clause ends ("“…,” Boudreau said.", "“…,” said Boudreau.", "“…,” she
 # said, adding …"). Anything else takes the general way (cues, mentions).
-_COMMON_VERBS = (
+_COMMON_VERBS: Final = (
     "said|says|told reporters|told journalists|told|added|asked|explained|noted|wrote|"
     "recalled|continued|insisted|argued|warned|acknowledged|admitted|agreed|laughed|tweeted|sagte|sagt|erklärte|dijo|afirmó|"
     "explicó|disse|afirmou|explicou|a déclaré|a dit|a ajouté|ha detto|ha dichiarato|ha spiegato"
 )
-_COMMON_PRONOUNS = "he|she|they|er|sie|il|elle|él|ella|lui|lei|ele|ela"
-_SIMPLE_NAME = rf"[{UPPER}][\w’'-]+(?:[ ][{UPPER}][\w’'-]+){{0,3}}"
-_COMMON_AFTER = re.compile(
+_COMMON_PRONOUNS: Final = "he|she|they|er|sie|il|elle|él|ella|lui|lei|ele|ela"
+_SIMPLE_NAME: Final = rf"[{UPPER}][\w’'-]+(?:[ ][{UPPER}][\w’'-]+){{0,3}}"
+_COMMON_AFTER: Final = re.compile(
     rf"[ ]?,?[ ]?(?:(?P<name>{_SIMPLE_NAME})|(?P<pronoun>{_COMMON_PRONOUNS}))"
     rf"[ ](?P<verb>{_COMMON_VERBS})(?=[.,;!?]|[ ](?!:)|$)"
     rf"|[ ]?,?[ ]?(?P<verb2>{_COMMON_VERBS})"
     rf"[ ](?:(?P<name2>{_SIMPLE_NAME})|(?P<pronoun2>{_COMMON_PRONOUNS}))(?=[.,;!?]|$)"
 )
-_MARK = re.compile('[“”"«»„]')
-_GERMAN_SO = re.compile(r"[\s,]*so\s+")  # "„…“, so Müller."
+_MARKS: Final = '“”"«»„'  # (looked for with ``in``: cheaper than a regex call)
+_GERMAN_SO: Final = re.compile(r"[\s,]*so\s+")  # "„…“, so Müller."
 # A line after a quotation that ends its paragraph: "– Man**", "— Marshall McLuhan".
-_DASH_LINE = re.compile(r"[—–-]\s*(?P<name>[^\s.,;:!?\"“”«»][^.;:!?\"“”«»]{0,59}?)[\s.,]*")
+_DASH_LINE: Final = re.compile(r"[—–-]\s*(?P<name>[^\s.,;:!?\"“”«»][^.;:!?\"“”«»]{0,59}?)[\s.,]*")
 
 
 class Attribution(NamedTuple):
@@ -61,7 +62,7 @@ class Attribution(NamedTuple):
     mention: Mention | None = None
 
 
-NONE = Attribution(UNKNOWN)
+NONE: Final = Attribution(UNKNOWN)
 
 
 class Attributor:
@@ -123,7 +124,7 @@ class Attributor:
         commonest phrases ("“…,” Smith said. “…”") are read by one expression first."""
         span = self._spans[index]
         text = self._paragraphs[span.paragraph]
-        if not span.runs_on:
+        if not span.runs_on and span.close_end < len(text):  # (else nothing follows it)
             common = _COMMON_AFTER.match(text, span.close_end)
             if common:
                 found = self._common(common, span)
@@ -180,7 +181,7 @@ class Attributor:
                     object_after(text[german.end() : stop]), "so", span.paragraph, close
                 )
             return None
-        if _INTRODUCES.match(text, cue.end):
+        if text.find(":", cue.end) >= 0 and _INTRODUCES.match(text, cue.end):
             return None  # "“…” Smith agreed: “…”": the phrase is the next quotation's
         between = text[close : cue.start]
         if _GAP.fullmatch(between):  # "“…,” said Smith", "« … », dit-il"
@@ -189,7 +190,7 @@ class Attributor:
                 mention: Mention | None = Mention(pronoun.group(1), "pronoun")
             else:
                 mention = object_after(text[cue.end : min(stop, cue.end + _OBJECT_REACH)])
-        elif ends_sentence(between) or _MARK.search(between):
+        elif ends_sentence(between) or any(mark in between for mark in _MARKS):
             return None  # a sentence ends first: the verb is not this quotation's
         else:  # "“…,” Smith, the coach, said", "“…,” chairman and CEO Craig Menear said"
             mention = subject_before(between)

@@ -22,56 +22,58 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from services.parser.mentions import Mention
 from services.parser.quotemarks import QuoteSpan
 
-_LETTER = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"  # Kana and Han
-_NAME_LETTER = "\u30a0-\u30ff\u3400-\u9fff\uf900-\ufaff"  # Katakana and Han: no particle
-_NEAR_AFTER = re.compile(rf"[，,、：:]?\s?[{_LETTER}]")
-_NEAR_BEFORE = re.compile(rf"[{_LETTER}][，,、：:]?\s?$")
-_JA_VERBS = (
+_LETTER: Final = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"  # Kana and Han
+_NAME_LETTER: Final = "\u30a0-\u30ff\u3400-\u9fff\uf900-\ufaff"  # Katakana and Han: no particle
+_NEAR_AFTER: Final = re.compile(rf"[，,、：:]?\s?[{_LETTER}]")
+_NEAR_BEFORE: Final = re.compile(rf"[{_LETTER}][，,、：:]?\s?$")
+_JA_VERBS: Final = (
     r"(?:述べ|語っ|話し|言っ|説明し|強調し|明らかにし|指摘し|訴え|答え)(?:た|ている|ていた)"
     r"|(?:述べ|語り|話し|言い|説明し|強調し|明らかにし|指摘し|訴え|答え)まし(?:た)"
     r"|(?:述べ|語|話|言|説明す|強調す|指摘す|訴え|答え)る"
 )
-_ZH_VERBS = "表示|指出|强调|透露|说道|说|称"
+_ZH_VERBS: Final = "表示|指出|强调|透露|说道|说|称"
 # 「…」と知事は述べた, 「…」と、山田氏が記者団に語った, 「…」と述べた
-_JA_AFTER = re.compile(
+_JA_AFTER: Final = re.compile(
     rf"と、?(?:(?P<who>[^、。！？「」『』“”\s]{{1,20}}?)[はが]、?)?[^。！？「」『』“”]{{0,12}}?"
     rf"(?P<verb>{_JA_VERBS})"
 )
-_ZH_AFTER = re.compile(rf"[，,]?\s?(?P<who>[^，,。！？：:“”「」\s]{{1,12}}?)(?P<verb>{_ZH_VERBS})")
-_ZH_BEFORE = re.compile(
+_ZH_AFTER: Final = re.compile(
+    rf"[，,]?\s?(?P<who>[^，,。！？：:“”「」\s]{{1,12}}?)(?P<verb>{_ZH_VERBS})"
+)
+_ZH_BEFORE: Final = re.compile(
     rf"(?P<who>[^，,。！？：:“”「」\s]{{1,12}}?)(?P<verb>{_ZH_VERBS})[，,：:]?\s?$"
 )
 # The subject of a Japanese sentence, ended by は or が, at its start or after a comma.
-_JA_SUBJECT = re.compile(r"(?:^|、)(?P<who>[^、。！？「」『』“”\s]{1,16}?)[はが]")
-_SENTENCE_END = re.compile("[。！？]")
+_JA_SUBJECT: Final = re.compile(r"(?:^|、)(?P<who>[^、。！？「」『』“”\s]{1,16}?)[はが]")
+_SENTENCE_END: Final = re.compile("[。！？]")
 # Words that end a Chinese subject before its verb: a place or time (张伟在会上说, 张伟昨天表示).
-_ZH_ADVERBIAL = re.compile(
+_ZH_ADVERBIAL: Final = re.compile(
     "在|于|对|向|今天|昨天|今日|昨日|周[一二三四五六日]|星期|上午|下午|也|还|则|又"
 )
-_PRONOUNS = frozenset({"彼", "彼女", "彼ら", "他", "她", "他们", "她们"})
-_HONORIFICS = ("さん", "氏", "様", "先生", "君")
-_TITLES = (
+_PRONOUNS: Final = frozenset({"彼", "彼女", "彼ら", "他", "她", "他们", "她们"})
+_HONORIFICS: Final = ("さん", "氏", "様", "先生", "君")
+_TITLES: Final = (
     "知事", "市長", "町長", "村長", "区長", "首相", "大統領", "大臣", "長官", "社長", "会長",
     "議長", "議員", "委員長", "代表", "監督", "教授", "報道官", "担当者", "総裁", "幹事長",
     "所長", "部長", "局長", "署長", "院長", "外相", "防衛相", "財務相", "外務相", "市长",
     "总统", "总理", "部长", "发言人", "主席", "经理", "总裁", "董事长", "局长", "主任", "省长",
     "外长", "大使", "书记", "教练",
 )  # fmt: skip
-_TITLE = "|".join(sorted(_TITLES, key=len, reverse=True))
-_TITLE_IN = re.compile(_TITLE)
-_TITLE_END = re.compile(rf"(?:{_TITLE})$")
+_TITLE: Final = "|".join(sorted(_TITLES, key=len, reverse=True))
+_TITLE_IN: Final = re.compile(_TITLE)
+_TITLE_END: Final = re.compile(rf"(?:{_TITLE})$")
 # Titles of one who speaks for an organisation, which the words before name (外交部发言人,
 # 政府報道官), not a person: a name before them is written in Katakana (カービー報道官).
-_SPOKESPERSONS = frozenset({"发言人", "報道官", "担当者"})
-_NAME_END = re.compile(f"[{_NAME_LETTER}]+$")
-_KATAKANA = re.compile("[\u30a0-\u30ff]+")
-_PLACE_END = re.compile("[都道府県市町村区国州省の的]$")
-_THE_SAME = frozenset({"", "同", "该", "此"})  # 同知事, 该发言人: the one named before
+_SPOKESPERSONS: Final = frozenset({"发言人", "報道官", "担当者"})
+_NAME_END: Final = re.compile(f"[{_NAME_LETTER}]+$")
+_KATAKANA: Final = re.compile("[\u30a0-\u30ff]+")
+_PLACE_END: Final = re.compile("[都道府県市町村区国州省の的]$")
+_THE_SAME: Final = frozenset({"", "同", "该", "此"})  # 同知事, 该发言人: the one named before
 
 
 class Reported(NamedTuple):

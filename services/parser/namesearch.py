@@ -6,13 +6,14 @@ the capitalised run around one begins, and whether two names differ in their cas
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Final
 
 from services.parser.mentions import PARTICLES
 
-STEM = 3  # letters a declined name shares with its nominative at the least
-ENDING = 3  # letters a case ending may hold ("Trzaskowsk-iego", "Смирнов-ой")
-_WORD_REACH = 30  # characters a word of a name may hold
-_RUN_WORDS = 6  # words before a surname read for the rest of its name
+STEM: Final = 3  # letters a declined name shares with its nominative at the least
+ENDING: Final = 3  # letters a case ending may hold ("Trzaskowsk-iego", "Смирнов-ой")
+_WORD_REACH: Final = 30  # characters a word of a name may hold
+_RUN_WORDS: Final = 6  # words before a surname read for the rest of its name
 
 
 def occurrences(text: str, word: str, limit: int = 1 << 30) -> Iterator[tuple[int, int]]:

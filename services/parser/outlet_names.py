@@ -10,8 +10,9 @@ government or other bodies ("Agency", "Network", "Service", "Media") count only 
 from __future__ import annotations
 
 import re
+from typing import Final
 
-KNOWN_OUTLETS = frozenset(
+KNOWN_OUTLETS: Final = frozenset(
     {
         "reuters", "ap", "associated press", "afp", "agence france-presse",
         "agence france presse", "bloomberg", "bbc", "cnn", "cnbc", "msnbc", "nbc", "abc", "cbs",
@@ -40,7 +41,7 @@ KNOWN_OUTLETS = frozenset(
 )  # fmt: skip
 
 # Words only outlets end their names with (compared case-insensitively, last word of the name).
-OUTLET_WORDS = frozenset(
+OUTLET_WORDS: Final = frozenset(
     {
         "news", "times", "post", "journal", "tribune", "herald", "gazette", "telegraph",
         "guardian", "chronicle", "observer", "dispatch", "courier", "bulletin", "inquirer",
@@ -52,13 +53,17 @@ OUTLET_WORDS = frozenset(
 )  # fmt: skip
 
 # Words that make an outlet only together with a news word before them.
-_QUALIFIED_WORDS = frozenset({"agency", "network", "service", "media", "group", "corporation"})
-_NEWS_WORDS = frozenset({"news", "press", "media", "broadcasting", "telegraph", "wire", "radio"})
-_TOKEN = re.compile(r"[\w'’&.-]+")
+_QUALIFIED_WORDS: Final = frozenset(
+    {"agency", "network", "service", "media", "group", "corporation"}
+)
+_NEWS_WORDS: Final = frozenset(
+    {"news", "press", "media", "broadcasting", "telegraph", "wire", "radio"}
+)
+_TOKEN: Final = re.compile(r"[\w'’&.-]+")
 
 
 # Brands whose name leads longer outlet names ("BBC Radio 4", "Reuters Breakingviews").
-_BRAND_PREFIXES = frozenset(
+_BRAND_PREFIXES: Final = frozenset(
     {
         "reuters", "bloomberg", "bbc", "cnn", "cnbc", "msnbc", "nbc", "abc", "cbs", "npr",
         "pbs", "afp", "euronews", "xinhua", "tass", "dw", "itv", "nhk", "politico", "axios",

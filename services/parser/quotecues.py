@@ -10,12 +10,12 @@ case inside a sentence, and "States" or "Post" in a name is then never read as a
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import Final, Literal, NamedTuple
 
-from ahocorasick_rs import AhoCorasick, MatchKind
+from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
 # Reporting verbs, as written after a subject ("Smith said") or before it ("said Smith").
-_VERBS_EN = (
+_VERBS_EN: Final = (
     "said", "says", "say", "told", "tells", "added", "adds", "asked", "asks", "wrote", "writes",
     "tweeted", "tweets", "posted", "explained", "explains", "noted", "notes", "stated",
     "declared", "declares", "recalled", "recalls", "continued", "continues", "insisted",
@@ -34,14 +34,14 @@ _VERBS_EN = (
     "raved", "gushed", "blasted", "fired back", "countered", "reiterated", "shared",
     "captioned", "texted", "emailed", "messaged", "tells", "told reporters",
 )  # fmt: skip
-_VERBS_DE = (
+_VERBS_DE: Final = (
     "sagte", "sagt", "sagten", "sagen", "erklärte", "erklärt", "erklärten", "betonte", "betont",
     "meinte", "meint", "fügte", "ergänzte", "ergänzt", "schrieb", "schreibt", "fragte", "fragt",
     "warnte", "warnt", "kritisierte", "kritisiert", "teilte", "berichtete", "berichtet",
     "erzählte", "erzählt", "räumte", "versicherte", "versichert", "unterstrich", "forderte",
     "fordert", "sagte", "bekräftigte", "bestätigte", "verkündete", "antwortete", "zitiert",
 )  # fmt: skip
-_VERBS_FR = (
+_VERBS_FR: Final = (
     "dit", "a dit", "déclare", "a déclaré", "affirme", "a affirmé", "explique", "a expliqué",
     "ajoute", "a ajouté", "indique", "a indiqué", "estime", "a estimé", "souligne",
     "a souligné", "précise", "a précisé", "assure", "a assuré", "confie", "a confié", "lance",
@@ -52,14 +52,14 @@ _VERBS_FR = (
     "s’est exclamé", "a-t-il dit", "a-t-elle dit", "a-t-il déclaré", "a-t-elle déclaré",
     "a-t-il ajouté", "a-t-elle ajouté", "a-t-il expliqué", "a-t-elle expliqué",
 )  # fmt: skip
-_VERBS_ES = (
+_VERBS_ES: Final = (
     "dijo", "dice", "afirmó", "afirma", "aseguró", "asegura", "declaró", "declara", "explicó",
     "explica", "señaló", "señala", "añadió", "añade", "indicó", "indica", "comentó", "comenta",
     "manifestó", "sostuvo", "sostiene", "apuntó", "expresó", "destacó", "destaca", "advirtió",
     "advierte", "escribió", "escribe", "preguntó", "agregó", "agrega", "subrayó", "subraya",
     "reconoció", "insistió", "insiste", "concluyó", "recordó", "relató", "contó", "respondió",
 )  # fmt: skip
-_VERBS_IT = (
+_VERBS_IT: Final = (
     "ha detto", "dice", "disse", "ha dichiarato", "dichiara", "ha affermato", "afferma",
     "ha spiegato", "spiega", "ha aggiunto", "aggiunge", "ha sottolineato", "sottolinea",
     "ha scritto", "scrive", "ha commentato", "commenta", "ha ribadito", "ribadisce",
@@ -68,7 +68,7 @@ _VERBS_IT = (
     "ha ammesso", "ammette", "ha avvertito", "avverte", "ha replicato", "replica",
     "ha evidenziato", "ha continuato", "prosegue", "ha proseguito", "ha chiesto", "chiede",
 )  # fmt: skip
-_VERBS_PT = (
+_VERBS_PT: Final = (
     "disse", "diz", "afirmou", "afirma", "declarou", "declara", "explicou", "explica",
     "acrescentou", "acrescenta", "ressaltou", "ressalta", "destacou", "destaca", "garantiu",
     "garante", "comentou", "comenta", "escreveu", "escreve", "perguntou", "contou", "avaliou",
@@ -77,7 +77,7 @@ _VERBS_PT = (
 )  # fmt: skip
 # Russian and Ukrainian: the past tense agrees with the speaker's gender ("сказал", "сказала"),
 # so each verb comes in its masculine, feminine and plural forms.
-_VERBS_RU = (
+_VERBS_RU: Final = (
     "сказал", "сказала", "сказали", "заявил", "заявила", "заявили", "отметил", "отметила",
     "отметили", "добавил", "добавила", "добавили", "пояснил", "пояснила", "пояснили",
     "подчеркнул", "подчеркнула", "подчеркнули", "сообщил", "сообщила", "сообщили",
@@ -86,13 +86,13 @@ _VERBS_RU = (
     "считает", "считают", "говорит", "говорят", "говорится", "отмечает", "добавляет",
     "подчёркивает", "подчеркивает", "уверен", "уверена",
 )  # fmt: skip
-_VERBS_UK = (
+_VERBS_UK: Final = (
     "сказав", "сказала", "сказали", "заявив", "заявила", "заявили", "зазначив", "зазначила",
     "зазначили", "додав", "додала", "додали", "повідомив", "повідомила", "повідомили",
     "пояснив", "пояснила", "підкреслив", "підкреслила", "наголосив", "наголосила",
     "розповів", "розповіла", "написав", "написала", "каже", "кажуть", "вважає", "говорить",
 )  # fmt: skip
-_VERBS_PL = (
+_VERBS_PL: Final = (
     "powiedział", "powiedziała", "powiedzieli", "stwierdził", "stwierdziła", "stwierdzili",
     "dodał", "dodała", "dodali", "podkreślił", "podkreśliła", "podkreślili", "zaznaczył",
     "zaznaczyła", "zaznaczyli", "wyjaśnił", "wyjaśniła", "wyjaśnili", "napisał", "napisała",
@@ -103,26 +103,26 @@ _VERBS_PL = (
 )  # fmt: skip
 # Dutch splits a separable verb around its subject ("voegde hij eraan toe"): the first part is
 # the cue.
-_VERBS_NL = (
+_VERBS_NL: Final = (
     "zei", "zegt", "zeggen", "zeiden", "vertelde", "vertelt", "verklaarde", "verklaart",
     "schreef", "schrijft", "voegde", "voegt", "voegde toe", "aldus", "benadrukte", "benadrukt",
     "stelde", "stelt", "meldde", "meldt", "liet weten", "laat weten", "reageerde", "reageert",
     "waarschuwde", "erkende", "antwoordde", "concludeerde", "legde uit", "legt uit",
 )  # fmt: skip
 # Phrases that name the source before the quotation ("according to Smith, ...").
-_ACCORDING = (
+_ACCORDING: Final = (
     "according to", "in the words of", "laut", "nach Angaben", "selon", "d'après", "d’après",
     "según", "de acuerdo con", "secondo", "segundo", "de acordo com", "conforme", "по словам",
     "по данным", "по мнению", "за словами", "за даними", "на думку", "według", "zdaniem",
     "volgens",
 )  # fmt: skip
 # Those of them that put the name after them in the genitive ("по словам Ольги Смирновой").
-GENITIVE_ACCORDING = frozenset(
+GENITIVE_ACCORDING: Final = frozenset(
     {"по словам", "по данным", "по мнению", "за словами", "за даними", "на думку", "według",
      "zdaniem"}
 )  # fmt: skip
 
-PRONOUNS = frozenset(
+PRONOUNS: Final = frozenset(
     {
         "he", "she", "they", "er", "sie", "il", "elle", "ils", "elles", "él", "ella", "ellos",
         "ellas", "lui", "lei", "egli", "ele", "ela", "eles", "elas", "он", "она", "они", "він",
@@ -132,13 +132,13 @@ PRONOUNS = frozenset(
 # (Polish "on" and "one", "he" and "they", are left out: English "on" opens clauses ("On
 # Monday, ..."), and "one" opens an unnamed source ("one user").)
 # singular: they name one person
-FEMININE = frozenset({"she", "elle", "ella", "lei", "ela", "она", "вона", "ona"})
-MASCULINE = frozenset({"he", "er", "il", "él", "lui", "egli", "ele", "он", "він", "hij"})
-ORGANISATION_PRONOUNS = frozenset({"it"})
+FEMININE: Final = frozenset({"she", "elle", "ella", "lei", "ela", "она", "вона", "ona"})
+MASCULINE: Final = frozenset({"he", "er", "il", "él", "lui", "egli", "ele", "он", "він", "hij"})
+ORGANISATION_PRONOUNS: Final = frozenset({"it"})
 
 # Words that open a noun phrase: an unnamed source ("a spokesperson", "one user", "un porte-
 # parole"), or a role that names someone the article introduced ("the coach").
-DETERMINERS = frozenset(
+DETERMINERS: Final = frozenset(
     {
         "a", "an", "one", "another", "the", "two", "three", "some", "several", "many", "other",
         "ein", "eine", "einer", "einem", "einen", "eines", "der", "die", "das", "un", "une",
@@ -148,8 +148,8 @@ DETERMINERS = frozenset(
 )  # fmt: skip
 # Dutch "de" ("the") is the French, Spanish and Portuguese "of" too: it opens a phrase only
 # where no other article follows it ("de son côté le ministre" is "le ministre").
-PREPOSITION_DETERMINERS = frozenset({"de"})
-INDEFINITE = frozenset(
+PREPOSITION_DETERMINERS: Final = frozenset({"de"})
+INDEFINITE: Final = frozenset(
     {"a", "an", "one", "another", "two", "three", "some", "several", "many", "ein", "eine",
      "einer", "einem", "einen", "eines", "un", "une", "una", "uno", "um", "uma", "een"}
 )  # fmt: skip
@@ -157,13 +157,13 @@ INDEFINITE = frozenset(
 # The words that open a noun's complement after its head: "a spokesman for the city", "an
 # adviser to the president", "ein Sprecher der Stadt", "un porte-parole de la mairie", "un
 # portavoz del ayuntamiento", "um porta-voz da prefeitura". The complement is the phrase's.
-COMPLEMENT_WORDS = (
+COMPLEMENT_WORDS: Final = (
     "of", "for", "to", "at", "from", "with", "der", "des", "von", "vom", "bei", "beim", "aus",
     "de", "du", "d[’']", "del", "della", "dello", "dei", "degli", "delle", "di", "da", "do",
     "dos", "das", "van", "voor",
 )  # fmt: skip
 # The day someone spoke, which ends the words naming them ("a spokesman for the city Monday").
-WEEKDAYS = (
+WEEKDAYS: Final = (
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Montag",
     "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag", "lundi", "mardi",
     "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes", "miércoles",
@@ -174,7 +174,7 @@ WEEKDAYS = (
 )  # fmt: skip
 
 # Titles and ranks written before a name, dropped from a speaker's name.
-TITLES = frozenset(
+TITLES: Final = frozenset(
     {
         "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "president", "vice", "sen",
         "senator", "rep", "representative", "gov", "governor", "mayor", "minister", "premier",
@@ -201,7 +201,7 @@ TITLES = frozenset(
 # German writes the role before a name capitalised and often compounded ("Bürgermeister Peter
 # Kurz", "Innenministerin Nancy Faeser", "Regierungssprecher Steffen Hebestreit"): a word before
 # the last of a run that ends like a role is a title, not a first name.
-ROLE_ENDINGS = (
+ROLE_ENDINGS: Final = (
     "meister", "meisterin", "minister", "ministerin", "präsident", "präsidentin", "kanzler",
     "kanzlerin", "sprecher", "sprecherin", "vorsitzende", "vorsitzender", "chef", "chefin",
     "leiter", "leiterin", "direktor", "direktorin", "sekretär", "sekretärin", "trainer",
@@ -211,8 +211,9 @@ ROLE_ENDINGS = (
 # the clause's end are the speaker's role or an unnamed source ("— отметил мэр города",
 # "— сообщил источник в правительстве"), unless they open with one of these prepositions or
 # adverbs ("— говорится в заявлении", "— добавил также").
-ARTICLELESS_LETTERS = frozenset(map(chr, range(0x0430, 0x0460))) | {"ґ"}  # lower-case Cyrillic
-NO_SUBJECT_WORDS = frozenset(
+# (lower-case Cyrillic)
+ARTICLELESS_LETTERS: Final = frozenset(map(chr, range(0x0430, 0x0460))) | {"ґ"}
+NO_SUBJECT_WORDS: Final = frozenset(
     {
         "в", "во", "на", "по", "с", "со", "о", "об", "обо", "за", "для", "из", "к", "ко", "у",
         "при", "от", "до", "через", "после", "перед", "под", "над", "также", "тоже", "тогда",
@@ -224,7 +225,7 @@ NO_SUBJECT_WORDS = frozenset(
     }
 )  # fmt: skip
 # Capitalised words that start a sentence or clause but no name ("But Smith said").
-FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS: Final = frozenset(
     {
         "the", "a", "an", "but", "and", "or", "so", "yet", "then", "meanwhile", "when", "while",
         "after", "before", "as", "at", "in", "on", "of", "for", "from", "with", "by", "to",
@@ -243,7 +244,7 @@ FUNCTION_WORDS = frozenset(
     }
 )  # fmt: skip
 # Words in a capitalised run that make it an organisation, not a person.
-ORGANISATION_WORDS = frozenset(
+ORGANISATION_WORDS: Final = frozenset(
     {
         "ministry", "department", "agency", "police", "office", "council", "committee",
         "commission", "court", "party", "company", "inc", "corp", "corporation", "ltd", "llc",
@@ -263,7 +264,7 @@ ORGANISATION_WORDS = frozenset(
 
 
 # Participles that attribute to their clause's subject ("Benioff weighed in, telling Cook, “…”").
-_PARTICIPLES = (
+_PARTICIPLES: Final = (
     "adding", "saying", "telling", "noting", "writing", "asking", "explaining", "insisting",
     "arguing", "warning", "declaring", "recalling", "joking", "tweeting", "posting",
     "stressing", "calling it", "describing it", "ajoutant", "expliquant", "affirmant",
@@ -271,9 +272,9 @@ _PARTICIPLES = (
     "acrescentando", "dizendo", "afirmando",
 )  # fmt: skip
 # The audience that makes "told" a phrase ("told reporters").
-_AUDIENCES = ("reporters", "journalists", "the press", "the media")
+_AUDIENCES: Final = ("reporters", "journalists", "the press", "the media")
 
-VERB_WORDS = frozenset(
+VERB_WORDS: Final = frozenset(
     _VERBS_EN
     + _VERBS_DE
     + _VERBS_FR
@@ -315,8 +316,12 @@ def _patterns() -> tuple[list[str], list[CueKind]]:
 
 
 _PATTERNS, _KINDS = _patterns()
-# One pass finds every cue; the longest wins where they overlap ("told reporters", "a dit").
-_AUTOMATON = AhoCorasick(_PATTERNS, matchkind=MatchKind.LeftmostLongest)
+# One pass finds every cue; the longest wins where they overlap ("told reporters", "a dit"). A
+# DFA: it reads a paragraph in some 60% of the default automaton's time (the same matches), for
+# about 1.5 MB and 3 ms to build.
+_AUTOMATON: Final = AhoCorasick(
+    _PATTERNS, matchkind=MatchKind.LeftmostLongest, implementation=Implementation.DFA
+)
 
 
 def find_cues(text: str) -> list[Cue]:
@@ -334,7 +339,7 @@ def find_cues(text: str) -> list[Cue]:
 
 
 # What may stand between a subject and its verb: auxiliaries and adverbs ("has also said").
-AUXILIARY_WORDS = frozenset(
+AUXILIARY_WORDS: Final = frozenset(
     {
         "has", "had", "have", "also", "later", "then", "again", "previously", "once", "further",
         "earlier", "would", "will", "recently", "simply", "just", "only", "quickly", "hat",
@@ -348,4 +353,4 @@ AUXILIARY_WORDS = frozenset(
     }
 )  # fmt: skip
 # Everything a capitalised word may hold: every upper-case letter of the alphabets in use.
-UPPER = "".join(char for char in map(chr, range(0x0530)) if char.isupper())
+UPPER: Final = "".join(char for char in map(chr, range(0x0530)) if char.isupper())

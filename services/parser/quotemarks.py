@@ -18,12 +18,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 # Each opening mark and the marks that close it. A straight mark closes a curly one, and the
 # other way round: sloppy but common.
-_CLOSERS = {
+_CLOSERS: Final = {
     "“": '”"',
     "„": "“”",
     "«": "»",
@@ -33,13 +32,14 @@ _CLOSERS = {
     '"': '"”',
     "‘": "’",
 }
-_OPENING_MARKS = '"“„«»「『‘'
-_ANY_MARK = frozenset('"“”„«»「」『』‘’')
-_SPACE = " \t\u00a0\u202f\u2009\u2007\u200a"  # the spaces French puts inside « »
-_BEFORE_OPEN = frozenset(" \t\u00a0\u202f\u2009([{—–-/:;,…")  # what may precede an opening mark
-_SPACES = 4  # a text of five words holds four spaces at the least
+_OPENING_MARKS: Final = '"“„«»「『‘'
+_ANY_MARK: Final = frozenset('"“”„«»「」『』‘’')
+_SPACE: Final = " \t\u00a0\u202f\u2009\u2007\u200a"  # the spaces French puts inside « »
+# what may precede an opening mark
+_BEFORE_OPEN: Final = frozenset(" \t\u00a0\u202f\u2009([{—–-/:;,…")
+_SPACES: Final = 4  # a text of five words holds four spaces at the least
 # Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer; Han and Kana).
-UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff]")
+UNSPACED: Final = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff]")
 
 
 class QuoteSpan(NamedTuple):
@@ -61,19 +61,27 @@ class QuoteSpan(NamedTuple):
 
 
 def find_spans(
-    paragraphs: Sequence[str], quoted: list[tuple[int, int, int]] | None = None
+    paragraphs: Sequence[str],
+    quoted: list[tuple[int, int, int]] | None = None,
+    body: str | None = None,
 ) -> list[QuoteSpan]:
     """The quoted spans of the paragraphs that may be quotations, in order: those of four
     spaces or more (or in a script written without spaces) and those that run on; a span
     that runs on is kept only when the next paragraph opens with a quotation mark (it
     continues there). ``quoted`` receives the (paragraph, start, end) of their texts.
+    ``body`` is the paragraphs joined by line breaks, when the caller has it already (the
+    speakers' resolver reads the same).
 
     The marks are found with ``str.find`` over all the paragraphs at once and the closing
     marks with ``str.find`` too: the regular-expression engine would test a character class
     at every character, some ten times the work.
     """
-    body = "".join(paragraphs)
-    ends = list(accumulate(map(len, paragraphs)))
+    body = "\n".join(paragraphs) if body is None else body
+    ends: list[int] = []  # where each paragraph ends in the body
+    end = -1
+    for text in paragraphs:
+        end += len(text) + 1
+        ends.append(end)
     spans: list[QuoteSpan] = []
     consumed = 0  # the body up to here is inside a span found already
     for at in sorted(_positions(body)):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from typing import Literal, NamedTuple
+from typing import Final, Literal, NamedTuple
 
 from services.core.models import SpeakerKind
 from services.parser.mentions import (
@@ -43,22 +43,24 @@ from services.parser.sentences import sentence_breaks
 
 Gender = Literal["m", "f"]
 
-_PRONOUN_WORDS = {
+_PRONOUN_WORDS: Final = {
     pronoun: re.compile(rf"\b{pronoun}\b", re.IGNORECASE) for pronoun in (*PRONOUNS, "it")
 }
-_OPENING = frozenset('“„«»‘"')
-_POSSESSIVE_END = re.compile(r"[’']s?$")
-_LOOK_BACK = 3  # paragraphs a pronoun looks back for its antecedent
-_RUN_WINDOW = 80  # characters before a comma searched for the name a role follows
-_FULLEST_SAMPLES = 4  # mentions of a surname read for a fuller name (the first has it, as a rule)
-_INDEFINITE_BEFORE = re.compile(r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[\w’'-]+\s+){0,3}$")
-_PLACE_AFTER = re.compile(
+_OPENING: Final = frozenset('“„«»‘"')
+# A name run (mentions.NAME_RUN) ends in a word character or a period: a possessive in "’s".
+_POSSESSIVE_ENDS: Final = ("’s", "'s")
+_LOOK_BACK: Final = 3  # paragraphs a pronoun looks back for its antecedent
+_RUN_WINDOW: Final = 80  # characters before a comma searched for the name a role follows
+# mentions of a surname read for a fuller name (the first has it, as a rule)
+_FULLEST_SAMPLES: Final = 4
+_INDEFINITE_BEFORE: Final = re.compile(r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[\w’'-]+\s+){0,3}$")
+_PLACE_AFTER: Final = re.compile(
     r"(?P<place>\s+(?:on|at|in|inside|from|with|for|of)\s+(?:the\s+)?[\w’'-]+)?"
     r"(?:\s+(?P<verb>\w+))?"
 )
-_APPOSITION = 60  # characters between a name and its role ("Bruce Boudreau, the Wild coach")
-_ROLE_WORDS = 4  # words between the comma after a name and its role, the role's own included
-_QUOTE_OR_STOP = re.compile('[“”"«»„.;:!?]')
+_APPOSITION: Final = 60  # characters between a name and its role ("Bruce Boudreau, the Wild coach")
+_ROLE_WORDS: Final = 4  # words between the comma after a name and its role, the role's own included
+_QUOTE_OR_STOP: Final = re.compile('[“”"«»„.;:!?]')
 
 
 class Speaker(NamedTuple):
@@ -66,7 +68,7 @@ class Speaker(NamedTuple):
     kind: SpeakerKind
 
 
-UNKNOWN = Speaker(None, "unknown")
+UNKNOWN: Final = Speaker(None, "unknown")
 
 
 class _Name(NamedTuple):
@@ -80,7 +82,10 @@ class Resolver:
     the text inside quotation marks: names there are no antecedents."""
 
     def __init__(
-        self, paragraphs: Sequence[str], quoted: Sequence[tuple[int, int, int]] = ()
+        self,
+        paragraphs: Sequence[str],
+        quoted: Sequence[tuple[int, int, int]] = (),
+        body: str | None = None,
     ) -> None:
         self._paragraphs = paragraphs
         self._all_quoted = quoted
@@ -95,16 +100,19 @@ class Resolver:
         self._kinds: dict[str, SpeakerKind] = {}
         self._antecedents: dict[tuple[str, int, int], Speaker] = {}
         self._quoted_spans: dict[int, tuple[list[int], list[int]]] | None = None
-        self._joined: str | None = None
+        self._joined = body  # the paragraphs joined by line breaks, if the caller has them
         self._lowered: str | None = None
 
     def record(self, paragraph: int, offset: int, speaker: Speaker, mention: Mention) -> None:
         """Note who was quoted where (and, from a pronoun, that person's gender)."""
         self._speakers.append((paragraph, offset, speaker))
-        if speaker.name and speaker.kind != "unnamed":  # ("a lawyer for Trump" is no name)
-            words = speaker.name.split()
+        # ("a lawyer for Trump" is no name; a name recorded already adds nothing: the sets hold
+        # it, and _speaker_named takes the first of the full names that fits)
+        name = speaker.name
+        if name and speaker.kind != "unnamed" and name not in self._spoken_names:
+            words = name.split()
             self._spoken.add(words[-1])
-            self._spoken_names.add(speaker.name)
+            self._spoken_names.add(name)
             if len(words) > 1:
                 self._full_names.append(words)
         gender = _pronoun_gender(mention.text) if mention.kind == "pronoun" else None
@@ -274,9 +282,10 @@ class Resolver:
                 inside = bisect_right(starts, at) - 1
                 if (inside >= 0 and at < ends[inside]) or text[at - 1 : at] in _OPENING:
                     continue  # inside quotation marks (a title, in short ones: “The One I Love”)
-                name = clean_name(run.group())
+                written = run.group()
+                name = clean_name(written)
                 if name:
-                    possessive = _POSSESSIVE_END.search(run.group()) is not None
+                    possessive = written.endswith(_POSSESSIVE_ENDS)
                     names.append(tuple.__new__(_Name, (at, name, possessive)))
             self._names[key] = names
         names = self._names[key]

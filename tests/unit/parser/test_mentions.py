@@ -44,6 +44,21 @@ def test_clean_name_drops_a_german_role_before_a_name(run: str, name: str) -> No
     assert clean_name(run) == name
 
 
+@pytest.mark.parametrize(
+    ("run", "name"),
+    [
+        ("Smith’s", "Smith"),
+        ("Jones’", "Jones"),
+        ("Jones'", "Jones"),
+        ("O’Brien’s", "O’Brien"),  # (only the ending: the apostrophe inside stays)
+        ("Lucas Paganini's", "Lucas Paganini"),
+        ("’s", "’s"),  # nothing left without it: kept as it is
+    ],
+)
+def test_clean_name_drops_a_possessive_ending(run: str, name: str) -> None:
+    assert clean_name(run) == name
+
+
 def test_speaker_kind() -> None:
     assert speaker_kind("Bruce Boudreau") == "person"
     assert speaker_kind("Fox News") == "organisation"

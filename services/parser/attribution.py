@@ -218,11 +218,30 @@ class Attributor:
         participle = next((c for c in cues if c.kind == "participle" and c.start >= own), None)
         closing = text[end - 1 : end]
         if own < end and (participle or closing == ":" or closing.isalnum()):
-            mention = first_of_segments(text[own : participle.start if participle else end])
-            if mention and mention.kind in ("name", "pronoun"):
+            clause = text[own : participle.start if participle else end]
+            mention = first_of_segments(clause)
+            if (
+                mention
+                and mention.kind in ("name", "pronoun")
+                and not self._any_word(mention, clause)
+            ):
                 cue = participle.text if participle else None
                 return self._attributed(mention, cue, paragraph, own)
         return self._from_cues(paragraph, [c for c in verbs if c.start < own], start, own)
+
+    def _any_word(self, mention: Mention, clause: str) -> bool:
+        """Whether the name that opens a clause is one word the article never shows as a name:
+        capitalised only because the sentence opens with it and the sentence reads on
+        ("Quando você fala …, o pessoal estranha:", "Мой девиз:"), not a fuller name's part,
+        nor someone's quoted already, nor capitalised inside a sentence anywhere. A word with
+        an apposition after it is a name ("Buckley, who phoned in from Chicago, had …:")."""
+        word = mention.text
+        opening = clause.lstrip()
+        if mention.kind != "name" or " " in word or not opening.startswith(word):
+            return False
+        if opening[len(word) :].lstrip().startswith(","):
+            return False
+        return not self._resolver.named_elsewhere(word)
 
     def _from_cues(
         self, paragraph: int, cues: Sequence[Cue], start: int, end: int

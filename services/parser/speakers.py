@@ -47,6 +47,8 @@ _PRONOUN_WORDS: Final = {
     pronoun: re.compile(rf"\b{pronoun}\b", re.IGNORECASE) for pronoun in (*PRONOUNS, "it")
 }
 _OPENING: Final = frozenset('“„«»‘"')
+# What a sentence may open after: its end, a line break, a colon, a quotation mark or a bracket.
+_OPENS_SENTENCE: Final = frozenset(".!?…:;\n“”„«»‘’\"'([—–-")
 # A name run (mentions.NAME_RUN) ends in a word character or a period: a possessive in "’s".
 _POSSESSIVE_ENDS: Final = ("’s", "'s")
 _LOOK_BACK: Final = 3  # paragraphs a pronoun looks back for its antecedent
@@ -166,6 +168,21 @@ class Resolver:
                     return self.fullest(cleaned) if cleaned else name
             start = body.find(stem, start + len(stem))
         return name
+
+    def named_elsewhere(self, word: str) -> bool:
+        """Whether the article shows ``word`` (one capitalised word) as a name: a fuller name
+        ends or opens with it, someone quoted bears it, or it is capitalised inside a sentence
+        (after a word, not where a sentence, a line or a quotation opens)."""
+        if self.fullest(word) != word or word in self._spoken:
+            return True
+        body = self._body()
+        for start, _ in occurrences(body, word):
+            at = start - 1
+            while at >= 0 and body[at] in " \u00a0":
+                at -= 1
+            if at >= 0 and body[at] not in _OPENS_SENTENCE:
+                return True
+        return False
 
     def _speaker_named(self, word: str) -> str | None:
         """Someone already quoted whose surname (or else first name) is ``word``."""

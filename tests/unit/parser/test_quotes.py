@@ -597,3 +597,21 @@ def test_parse_article_carries_the_quotations_of_plain_text_and_html() -> None:
 
 def _texts(*paragraphs: str) -> list[str]:
     return [text for text, _, _ in _quotes(*paragraphs)]
+
+
+def test_a_word_opening_the_introducing_sentence_is_no_name_by_itself() -> None:
+    """A capitalised word where the introducing sentence opens names no one unless the
+    article shows it as a name elsewhere: a fuller name, or capitalised inside a sentence."""
+    assert _speakers(
+        "No Brasil isso não é comum. Quando você fala sobre fluência, o pessoal estranha: "
+        "“Que história é essa de que uma criança deve ler tanto?”"
+    ) == [None]
+    assert _speakers("Мой девиз: «Надо любить то, что делаешь, и делать то, что любишь».") == [None]
+    assert _speakers(
+        "We met Benni after the show in the old hall.",
+        "Benni explained: “We had no idea how many people would come tonight.”",
+    ) == ["Benni"]
+    assert _speakers(
+        "Mayor Anna Kowalski opened the bridge on Monday.",
+        "Kowalski was proud: “This bridge will serve the city for a century.”",
+    ) == ["Anna Kowalski"]

@@ -15,10 +15,12 @@ process, then:
    straight off a topic with ``read_committed``: the ratio shows the pipeline's own cost.
 
 Per stage it reports CPU seconds per 1,000 articles (from /proc, the profile of where time goes)
-and peak RSS. ``--profile STAGE`` also runs that stage under cProfile and prints its top
-functions. ``--postgresql SERVER_URL`` puts the store on a fresh PostgreSQL database of that
-server (dropped afterwards) instead of SQLite. Run: ``.venv/bin/python -m bench.e2e [--quick]
-[--articles N] [--postgresql URL]``.
+and peak RSS, then issue #22's goals: the plain-text rate at 0.09x the bare baseline at least
+(0.07x with the store on PostgreSQL), p99 within 200 ms, 1.4 ms of CPU an article over all
+processes, no service above 512 MB. ``--profile STAGE`` also runs that stage under cProfile
+and prints its top functions. ``--postgresql SERVER_URL`` puts the store on a fresh PostgreSQL
+database of that server (dropped afterwards) instead of SQLite. Run: ``.venv/bin/python -m
+bench.e2e [--quick] [--articles N] [--postgresql URL]``.
 """
 
 from __future__ import annotations
@@ -71,6 +73,14 @@ STAGES = ("parser", "dedup", "store")
 SERVICES = ("ingest", *STAGES)
 BATCH = 500
 PUSHERS = 4
+# Issue #22's goals (every run must meet them): the plain-text rate against the bare baseline
+# of the same run, on SQLite and on PostgreSQL; p99 at the offered rate; CPU an article over
+# every process; each service's peak RSS.
+GOAL_RATIO_SQLITE = 0.09
+GOAL_RATIO_POSTGRESQL = 0.07
+GOAL_P99_MS = 200.0
+GOAL_CPU_MS = 1.4
+GOAL_RSS_MB = 512.0
 
 
 @dataclass
@@ -576,20 +586,56 @@ def report(config: Config, result: dict[str, Any], store: str = "SQLite") -> dic
                 [[name, h["p50_ms"], h["p99_ms"]] for name, h in lat["hops"].items()],
             )
         )
-    p99 = lat["p99_ms"]
-    rate = main.rate
-    print(f"goal >= 1,000 plain-text articles/s end to end: {rate:,.0f} -> {met(rate >= 1000)}")
-    print(f"goal p99 <= 250 ms at 200/s offered: {p99:.0f} ms -> {met(p99 <= 250)}")
+    goals = goals_of(ratio(main.rate, bare.rate), lat["p99_ms"], total, result["rss_mb"], store)
+    for line in goal_lines(goals):
+        print(line)
     data = {
         "config": config.__dict__,
         "phases": [phase_dict(p) for p in (main, mix, bare)],
         "latency": lat,
         "peak_rss_mb": result["rss_mb"],
+        "goals": goals,
     }
     print(f"store on {store}")
     name = "e2e" if store == "SQLite" else f"e2e-{store.lower()}"
     print(f"result: {write_result(name, data | {'store': store})}")
     return data
+
+
+def goals_of(
+    ratio_to_bare: float, p99_ms: float, cpu_ms: float, rss_mb: dict[str, float], store: str
+) -> dict[str, dict[str, Any]]:
+    """Issue #22's goals: throughput as a ratio to the bare baseline of the same run (so that a
+    fast or slow stretch of the machine moves both), p99 at the offered rate, CPU an article
+    over every process, the broker's included, and each service's peak RSS."""
+    floor = GOAL_RATIO_POSTGRESQL if store == "PostgreSQL" else GOAL_RATIO_SQLITE
+    peak = max(rss_mb.values(), default=0.0)
+    return {
+        "ratio_to_bare": {"goal": floor, "value": ratio_to_bare, "met": ratio_to_bare >= floor},
+        "p99_ms": {"goal": GOAL_P99_MS, "value": p99_ms, "met": p99_ms <= GOAL_P99_MS},
+        "cpu_ms_per_article": {
+            "goal": GOAL_CPU_MS,
+            "value": cpu_ms,
+            "met": cpu_ms <= GOAL_CPU_MS,
+        },
+        "peak_rss_mb": {"goal": GOAL_RSS_MB, "value": peak, "met": peak <= GOAL_RSS_MB},
+    }
+
+
+def goal_lines(goals: dict[str, dict[str, Any]]) -> list[str]:
+    ratio_, p99, cpu, rss = (
+        goals[key] for key in ("ratio_to_bare", "p99_ms", "cpu_ms_per_article", "peak_rss_mb")
+    )
+    return [
+        f"goal plain text >= {ratio_['goal']}x the bare baseline: {ratio_['value']:.3f}x"
+        f" -> {met(ratio_['met'])}",
+        f"goal p99 <= {p99['goal']:.0f} ms at the offered rate, after the warm-up:"
+        f" {p99['value']:.0f} ms -> {met(p99['met'])}",
+        f"goal CPU <= {cpu['goal']} ms an article over all processes:"
+        f" {cpu['value']:.2f} ms -> {met(cpu['met'])}",
+        f"goal peak RSS <= {rss['goal']:.0f} MB for every service: {rss['value']:.0f} MB"
+        f" -> {met(rss['met'])}",
+    ]
 
 
 def met(ok: bool) -> str:

@@ -48,3 +48,25 @@ def test_waiting_fails_at_once_when_a_service_has_exited() -> None:
     finally:
         running.process.kill()
         running.process.wait(30)
+
+
+def test_the_goals_are_issue_22s_with_the_store_s_own_ratio() -> None:
+    rss = {"ingest": 221.0, "parser": 420.0, "dedup": 280.0, "store": 355.0}
+    goals = e2e.goals_of(0.065, 535.0, 2.02, rss, "SQLite")
+    assert {key: goal["met"] for key, goal in goals.items()} == {
+        "ratio_to_bare": False,
+        "p99_ms": False,
+        "cpu_ms_per_article": False,
+        "peak_rss_mb": True,
+    }
+    assert goals["peak_rss_mb"]["value"] == 420.0
+    lines = e2e.goal_lines(goals)
+    assert lines[0] == "goal plain text >= 0.09x the bare baseline: 0.065x -> NOT MET"
+    assert lines[3] == "goal peak RSS <= 512 MB for every service: 420 MB -> MET"
+    on_postgresql = e2e.goals_of(0.08, 150.0, 1.3, {"parser": 530.0}, "PostgreSQL")
+    assert {key: goal["met"] for key, goal in on_postgresql.items()} == {
+        "ratio_to_bare": True,
+        "p99_ms": True,
+        "cpu_ms_per_article": True,
+        "peak_rss_mb": False,
+    }

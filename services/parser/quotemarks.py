@@ -20,6 +20,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Final, NamedTuple
 
+from services.parser.sentences import offsets_of
+
 # Each opening mark and the marks that close it. A straight mark closes a curly one, and the
 # other way round: sloppy but common.
 _CLOSERS: Final = {
@@ -84,7 +86,7 @@ def find_spans(
         ends.append(end)
     spans: list[QuoteSpan] = []
     consumed = 0  # the body up to here is inside a span found already
-    for at in sorted(_positions(body)):
+    for at in offsets_of(body, _OPENING_MARKS):
         if at < consumed:
             continue
         index = bisect_right(ends, at)
@@ -109,17 +111,6 @@ def find_spans(
             quoted.append((index, span.start, span.end))
         spans.append(span)
     return _runs_on(paragraphs, spans)
-
-
-def _positions(body: str) -> list[int]:
-    """Where opening marks stand in the body."""
-    found: list[int] = []
-    for mark in _OPENING_MARKS:
-        at = body.find(mark)
-        while at >= 0:
-            found.append(at)
-            at = body.find(mark, at + 1)
-    return found
 
 
 def _span(index: int, text: str, at: int, closing: int, mark: str) -> QuoteSpan | None:

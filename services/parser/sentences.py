@@ -66,7 +66,7 @@ def sentence_breaks(text: str) -> tuple[list[int], list[int]]:
     marks: list[int] = []
     ends: list[int] = []
     reached = 0  # where the last match ended: the search goes on from there
-    for at in _final_marks(text):
+    for at in offsets_of(text, _FINAL_MARKS):
         if at < reached:
             continue
         found = _SENTENCE_END.match(text, at)
@@ -79,14 +79,15 @@ def sentence_breaks(text: str) -> tuple[list[int], list[int]]:
     return marks, ends
 
 
-def _final_marks(text: str) -> list[int]:
-    """The offsets of the final marks in ``text``, ascending."""
+def offsets_of(text: str, chars: str) -> list[int]:
+    """Where any of ``chars`` stands in ``text``, ascending: found with ``str.find``, one
+    character after the other (a regular expression would test a class at every offset)."""
     found: list[int] = []
-    for mark in _FINAL_MARKS:
-        at = text.find(mark)
+    for char in chars:
+        at = text.find(char)
         while at >= 0:
             found.append(at)
-            at = text.find(mark, at + 1)
+            at = text.find(char, at + 1)
     found.sort()
     return found
 

@@ -87,12 +87,16 @@ _CLAUSE_BREAK: Final = re.compile(
     r"[,;:—–()\[\]]|\b(?:that|who|which|whom|whose|and|but|while|because|as|when|after|before"
     r"|if|dass|que|qui|che|quando|porque|cuando|wenn|als)\b"
 )
+_WEEKDAY: Final = "|".join(WEEKDAYS)
+# Weekdays written in full ("Montag", "mardi"), for the day a name is followed by.
+_FULL_WEEKDAY: Final = "|".join(day for day in WEEKDAYS if len(day) >= 5)
+# Where the name after an inverted verb ends ("sagte Müller am Montag", "said Smith, who").
 _OBJECT_END: Final = re.compile(
     rf"[,;:!?()\[\]\"“”«»„]|\.(?<![{UPPER}]\.){_NOT_AFTER_ABBREVIATION}(?!\w)|\s[—–-]\s"
     r"|\b(?:who|which|whose|that|because|when|while|as|after|before|in a|in an|on|at|during"
     r"|to|about|der|die|qui|que|che|quien)\b"
+    rf"|\b(?:am|el|le|il|na|no|em)\s+(?:{_FULL_WEEKDAY})\b"
 )
-_WEEKDAY: Final = "|".join(WEEKDAYS)
 # Where a noun phrase opened by a determiner ends: punctuation, a clause, the day it spoke ("a
 # spokesman for the city on Monday"), a time phrase (or a reporting verb, found apart).
 _PHRASE_END: Final = re.compile(

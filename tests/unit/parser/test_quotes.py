@@ -615,3 +615,10 @@ def test_a_word_opening_the_introducing_sentence_is_no_name_by_itself() -> None:
         "Mayor Anna Kowalski opened the bridge on Monday.",
         "Kowalski was proud: “This bridge will serve the city for a century.”",
     ) == ["Anna Kowalski"]
+
+
+def test_the_day_after_the_speakers_name_is_no_part_of_it() -> None:
+    assert _speakers(
+        "„Das ist ein außergewöhnlicher Fund für die Region“, sagte Anna Müller am Montag.",
+        "« Nous allons présenter le projet de loi en juin », a déclaré Borne le mardi.",
+    ) == ["Anna Müller", "Borne"]
